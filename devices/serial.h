@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * serial.h - 16550A UART model (COM1).
+ *
+ * Pure register model: no file descriptors, no KVM. The owner wires it up:
+ *  - the device from serial_device() goes on the PIO bus at COM1_PORT,
+ *    COM1_PORT_LEN bytes;
+ *  - irq(opaque, level) drives the interrupt line (KVM_IRQ_LINE on COM1_IRQ);
+ *  - kick(opaque) is called (from the vCPU thread, without the serial lock
+ *    held) when transmit data became available or receive room was freed, so
+ *    the console thread can wake up and move bytes.
+ *
+ * Transmit: bytes the guest writes to THR go into a bounded ring
+ * (SERIAL_TX_RING bytes). The console thread drains it with
+ * serial_tx_peek()/serial_tx_consume(). While the ring is full, LSR.THRE and
+ * TEMT read as 0 and the THR-empty interrupt is held back, exactly like a
+ * real UART whose line is busy: the guest driver waits, the VMM never blocks
+ * and never buffers more than the ring. A write to THR while the ring is full
+ * is dropped and counted.
+ *
+ * Receive: serial_rx_push() accepts at most serial_rx_room() bytes (the
+ * 16-byte FIFO's free space); the console thread reads no more from its input
+ * than that, so a flood on stdin never grows memory.
+ *
+ * All functions are thread-safe (one mutex per UART).
+ */
+#ifndef TINYVMM_SERIAL_H
+#define TINYVMM_SERIAL_H
+
+#include "../vmm/util.h"
+#include "device.h"
+
+#define SERIAL_TX_RING (64 * 1024)
+#define SERIAL_RX_FIFO 16
+
+struct serial;
+
+typedef void (*serial_irq_fn)(void *opaque, int level);
+typedef void (*serial_kick_fn)(void *opaque);
+
+int serial_create(struct serial **out, serial_irq_fn irq, serial_kick_fn kick, void *opaque);
+void serial_destroy(struct serial *s);
+
+/* The PIO device to register at COM1_PORT. */
+struct device *serial_device(struct serial *s);
+
+/* Receive side (host -> guest). */
+size_t serial_rx_room(struct serial *s);
+size_t serial_rx_push(struct serial *s, const u8 *buf, size_t len);
+
+/* Transmit side (guest -> host): contiguous pending bytes, then consume. */
+size_t serial_tx_peek(struct serial *s, const u8 **buf);
+void serial_tx_consume(struct serial *s, size_t n);
+
+/* Bytes the guest wrote while the ring was full (dropped). */
+u64 serial_tx_dropped(struct serial *s);
+
+#endif
