@@ -1,0 +1,147 @@
+# guest-images/lib.sh - helpers shared by the image build scripts (sourced).
+#
+# Layout under build/ (ROOT is the repository):
+#   build/cache/debs/                downloaded .deb files
+#   build/cache/kernel/<ver>/        unpacked linux-image-<ver> (+ full depmod)
+#   build/images/kernel.version      the Debian kernel version in use
+#   build/images/guest/              guest bzImage + initramfs
+#   build/images/host/               lab host bzImage + initramfs layers
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+CACHE=$BUILD/cache
+IMAGES=$BUILD/images
+
+msg() { echo "images: $*" >&2; }
+die() { echo "images: error: $*" >&2; exit 1; }
+
+# The versioned kernel package that linux-image-amd64 points at, e.g.
+# linux-image-6.1.0-56-amd64. Falls back to the newest cached one offline.
+kernel_pkg() {
+	local p
+	p=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
+	if [ -z "$p" ]; then
+		p=$(ls -1 "$CACHE/kernel" 2>/dev/null | sort -V | tail -n1)
+		[ -n "$p" ] || die "cannot resolve linux-image-amd64 (run scripts/setup, which runs apt-get update)"
+		p=linux-image-$p
+		msg "apt metadata unavailable; using cached $p"
+	fi
+	echo "$p"
+}
+
+# Download (once) and unpack (once) the kernel package. Prints the kernel
+# version (the directory name under /lib/modules).
+fetch_kernel() {
+	local pkg ver dir deb
+	pkg=$(kernel_pkg)
+	ver=${pkg#linux-image-}
+	dir=$CACHE/kernel/$ver
+	if [ ! -f "$dir/.done" ]; then
+		mkdir -p "$CACHE/debs"
+		deb=$(ls "$CACHE/debs/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
+		if [ -z "$deb" ]; then
+			msg "downloading $pkg"
+			(cd "$CACHE/debs" && apt-get download -qq "$pkg" 2>&1 | grep -v unsandboxed >&2 || true)
+			deb=$(ls "$CACHE/debs/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
+			[ -n "$deb" ] || die "apt-get download $pkg failed"
+		fi
+		msg "unpacking $(basename "$deb")"
+		rm -rf "$dir"
+		mkdir -p "$dir/root"
+		dpkg-deb -x "$deb" "$dir/root"
+		[ -d "$dir/root/lib/modules/$ver" ] || die "$deb has no /lib/modules/$ver"
+		depmod -b "$dir/root" "$ver"
+		touch "$dir/.done"
+	fi
+	echo "$ver"
+}
+
+kernel_root() { echo "$CACHE/kernel/$1/root"; }
+kernel_image() { echo "$CACHE/kernel/$1/root/boot/vmlinuz-$1"; }
+
+# Resolve module names (dash or underscore) to their .ko paths relative to
+# /lib/modules/<ver>, dependencies first, each once.
+resolve_modules() {
+	local ver=$1
+	shift
+	local dep
+	dep=$(kernel_root "$ver")/lib/modules/$ver/modules.dep
+	awk -v want="$*" '
+		function norm(s) { gsub(/-/, "_", s); return s }
+		function base(p,   n, a) { n = split(p, a, "/"); p = a[n]; sub(/\.ko(\.[a-z]+)?$/, "", p); return norm(p) }
+		function emit(p,   i, n, d) {
+			if (p in done) return
+			done[p] = 1
+			n = split(deps[p], d, " ")
+			for (i = 1; i <= n; i++) emit(d[i])
+			print p
+		}
+		{ p = $1; sub(/:$/, "", p); $1 = ""; deps[p] = $0; byname[base(p)] = p }
+		END {
+			n = split(want, w, " ")
+			for (i = 1; i <= n; i++) {
+				m = norm(w[i])
+				if (!(m in byname)) { print "missing module " w[i] > "/dev/stderr"; bad = 1; continue }
+				emit(byname[m])
+			}
+			exit bad
+		}' "$dep"
+}
+
+# Copy the named modules (and dependencies) into STAGE and run depmod there.
+install_modules() {
+	local ver=$1 stage=$2
+	shift 2
+	local kroot m
+	kroot=$(kernel_root "$ver")
+	mkdir -p "$stage/lib/modules/$ver"
+	for m in $(resolve_modules "$ver" "$@"); do
+		mkdir -p "$stage/lib/modules/$ver/$(dirname "$m")"
+		cp "$kroot/lib/modules/$ver/$m" "$stage/lib/modules/$ver/$m"
+	done
+	cp "$kroot/lib/modules/$ver/modules.order" "$kroot/lib/modules/$ver/modules.builtin" "$kroot/lib/modules/$ver/modules.builtin.modinfo" \
+		"$stage/lib/modules/$ver/" 2>/dev/null || true
+	depmod -b "$stage" "$ver"
+}
+
+# Copy a dynamically linked program and the libraries ldd lists into STAGE.
+install_program() {
+	local stage=$1 prog=$2 dest=${3:-$2} lib
+	mkdir -p "$stage/$(dirname "$dest")"
+	cp -L "$prog" "$stage/$dest"
+	for lib in $(ldd "$prog" | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }'); do
+		[ -f "$lib" ] || continue
+		mkdir -p "$stage/$(dirname "$lib")"
+		[ -f "$stage/$lib" ] || cp -L "$lib" "$stage/$lib"
+	done
+}
+
+# busybox-static plus the usual directories.
+install_busybox() {
+	local stage=$1
+	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,usr/bin,usr/sbin,mnt}
+	cp /bin/busybox "$stage/bin/busybox"
+	ln -sf busybox "$stage/bin/sh"
+}
+
+# Pack STAGE as a newc cpio archive; gzip unless NOZIP=1.
+pack_cpio() {
+	local stage=$1 out=$2
+	if [ "${NOZIP:-0}" = 1 ]; then
+		(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$out.tmp"
+	else
+		(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 | gzip -1) >"$out.tmp"
+	fi
+	mv "$out.tmp" "$out"
+}
+
+# True if OUT is missing or older than any of the given files/dirs.
+stale() {
+	local out=$1
+	shift
+	[ -e "$out" ] || return 0
+	[ -n "$(find "$@" -newer "$out" 2>/dev/null | head -n1)" ]
+}

@@ -1,0 +1,138 @@
+# tests/lab/lib.sh - helpers for lab scenarios, installed in the lab host as
+# /lab/lib.sh. Scenarios start with:  . "$LAB_LIB"
+# busybox ash; keep it POSIX.
+
+# Find the igb PF: sets PF (BDF) and PF_NETDEV.
+lab_find_pf() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x10c9 ] || continue
+		PF=$(basename "$d")
+		PF_NETDEV=$(ls "$d/net" 2>/dev/null | head -n1)
+		return 0
+	done
+	return 1
+}
+
+# lab_bind BDF DRIVER: bind a device to DRIVER through driver_override
+# ("none" leaves it unbound). Waits for /dev/vfio/<group> for vfio-pci.
+lab_bind() {
+	local bdf=$1 drv=$2 dev=/sys/bus/pci/devices/$1 g i
+	if [ -e "$dev/driver" ]; then
+		echo "$bdf" >"$dev/driver/unbind" || return 1
+	fi
+	[ "$drv" = none ] && return 0
+	echo "$drv" >"$dev/driver_override" || return 1
+	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null
+	[ "$(basename "$(readlink "$dev/driver")")" = "$drv" ] || {
+		echo "lab: $bdf did not bind to $drv"
+		return 1
+	}
+	if [ "$drv" = vfio-pci ]; then
+		g=$(basename "$(readlink "$dev/iommu_group")")
+		i=0
+		while [ ! -e "/dev/vfio/$g" ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -e "/dev/vfio/$g" ] || { echo "lab: /dev/vfio/$g did not appear for $bdf"; return 1; }
+	fi
+	return 0
+}
+
+# lab_make_vfs N DRIVER: (re)create N VFs on $PF and bind them to DRIVER.
+# Exports VF0..VF{N-1}.
+lab_make_vfs() {
+	local n=$1 drv=$2 i=0 vf
+	echo 0 >"/sys/bus/pci/devices/$PF/sriov_numvfs" || return 1
+	[ "$n" -eq 0 ] && return 0
+	echo "$n" >"/sys/bus/pci/devices/$PF/sriov_numvfs" || return 1
+	while [ $i -lt "$n" ]; do
+		vf=$(basename "$(readlink "/sys/bus/pci/devices/$PF/virtfn$i")")
+		[ -n "$vf" ] || return 1
+		export "VF$i=$vf"
+		lab_bind "$vf" "$drv" || return 1
+		i=$((i + 1))
+	done
+}
+
+# guest_script_arg FILE: the kernel command-line argument that makes the guest
+# image's init run FILE (tv.script=<base64>). Keep scripts under ~1.4 KiB:
+# the whole command line is limited to 2 KiB.
+guest_script_arg() {
+	printf 'tv.script=%s' "$(base64 "$1" | tr -d '\n')"
+}
+
+# The guest image's default command line, plus a script.
+guest_cmdline() {
+	printf 'console=ttyS0 panic=-1 quiet %s' "$(guest_script_arg "$1")"
+}
+
+# Assertions: print what failed and exit non-zero.
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+pass() {
+	echo "ok: $*"
+}
+check() {
+	# check "description" command...
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# guest_exit LOG: the status the guest's test script reported, or empty.
+guest_exit() {
+	sed -n 's/.*TINYVMM-GUEST-SCRIPT-EXIT=\([0-9]*\).*/\1/p' "$1" | tail -n1
+}
+
+# irq_sum NAME: total interrupts over all CPUs for /proc/interrupts lines
+# whose name matches NAME (runs anywhere: host or guest).
+irq_sum() {
+	awk -v pat="$1" '$0 ~ pat { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break } END { print s + 0 }' /proc/interrupts
+}
+
+# now: seconds since the host booted, with centiseconds (for timings).
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+elapsed() {
+	# elapsed START: seconds since START (a value from now)
+	awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.2f", e - s }'
+}
+
+# pf_addr ADDR/LEN: put an address on the PF netdev and bring it up.
+pf_addr() {
+	ip addr add "$1" dev "$PF_NETDEV" && ip link set "$PF_NETDEV" up
+}
+
+# The reference VMM (QEMU) booting the guest image with VF BDFs passed through:
+# ref_qemu LOG SCRIPT BDF...   (waits for it to finish; returns its status)
+ref_qemu() {
+	local log=$1 script=$2 dev=
+	shift 2
+	for b in "$@"; do dev="$dev -device vfio-pci,host=$b"; done
+	# shellcheck disable=SC2086
+	qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults \
+		-serial stdio -no-reboot -L /usr/share/qemu \
+		-kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
+		-append "$(guest_cmdline "$script")" $dev >"$log" 2>&1
+}
+
+# iproute2's ip (busybox's ash runs its own applets before PATH, and busybox
+# ip cannot show or set a VF's MAC/VLAN).
+ipr() {
+	/usr/local/bin/ip "$@"
+}
+
+# wait_carrier NETDEV [TENTHS]: wait until the link has carrier (default 10 s).
+wait_carrier() {
+	local i=0
+	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != 1 ]; do
+		[ $i -ge "${2:-100}" ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
