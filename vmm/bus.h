@@ -26,8 +26,14 @@ struct bus {
 	struct bus_range *ranges; /* sorted by base */
 	size_t nr, cap;
 	u64 unclaimed; /* accesses that hit no device; atomic */
+	u32 logged;    /* kinds of bad access already reported; atomic */
 };
 
+/*
+ * Prepare an empty bus. The name must outlive the bus; a bus named "pio"
+ * dispatches to ops->pio, any other name to ops->mmio. bus_destroy() frees
+ * the table, not the devices (their owners destroy them).
+ */
 int bus_init(struct bus *b, const char *name);
 void bus_destroy(struct bus *b);
 
@@ -46,7 +52,15 @@ int bus_unregister(struct bus *b, u64 base, struct device *dev);
  * dev->ops->mmio otherwise, with the offset into the range.
  * An access to nothing, one that straddles a range's end, or one the device
  * fails is logged once per bus and returns -ENOENT/-EIO; a read then returns
- * all-ones. The guest always runs on.
+ * all-ones. The guest always runs on. Any other len returns -EINVAL (same
+ * handling). dev->accesses counts the accesses handed to the device,
+ * b->unclaimed those that reached none.
+ *
+ * The device callback runs under the bus's read lock, so a range cannot be
+ * unregistered (and its device freed) while an access is in flight. A callback
+ * must therefore not register or unregister ranges on the bus that is calling
+ * it: that returns -EDEADLK instead of deadlocking. Other buses are fine (a
+ * PCI config write on "pio" may move a BAR on "mmio").
  */
 int bus_access(struct bus *b, u64 addr, void *data, u32 len, bool write);
 

@@ -19,18 +19,50 @@
 
 struct console;
 
+/* Called on the console thread (Ctrl-A x): must not block or close the console. */
 typedef void (*console_quit_fn)(void *opaque);
 
 /*
- * path NULL: guest output to stdout, input from stdin (if it is readable).
- * path set: output appended to that file, no input.
+ * path NULL: guest output to stdout, input from stdin (if it is readable:
+ * not closed, not /dev/null, not a terminal we are in the background of).
+ * stdout and stdin are reopened through /proc/self/fd as their own
+ * non-blocking descriptions, so the shared ones keep their flags (a regular
+ * file is dup'ed instead; if reopening fails, the dup is set non-blocking and
+ * its flags restored at close). A terminal stdin is put in raw mode.
+ * path set: output appended to that file (created 0644), no input.
+ * Returns 0 or -errno after logging one line naming the file. The thread
+ * does not run until console_start().
  */
 int console_open(struct console **out, struct serial *s, const char *path,
 		 console_quit_fn quit, void *opaque);
+/*
+ * The same with explicit descriptors, for tests and other callers: in_fd (or
+ * -1 for no input) and out_fd (or -1 to discard output) are owned by the
+ * console from success on and closed by console_close(); out_fd should be
+ * non-blocking (a blocking one stalls only the console thread). raw turns
+ * on the Ctrl-A escapes without touching any terminal.
+ */
+int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_fd, bool raw,
+		     console_quit_fn quit, void *opaque);
+/* Start the thread (with every signal blocked); -EBUSY if already started. */
 int console_start(struct console *c);
+/*
+ * Wake the thread: async-signal-safe, one eventfd write. NULL is a no-op, so
+ * a serial kick wrapper may run before the console exists.
+ */
 void console_kick(struct console *c);   /* serial_kick_fn-compatible via wrapper */
-/* Stop the thread after flushing pending output (at most ~1 s), restore tty. */
+/*
+ * Stop the thread after flushing pending output (at most ~1 s), restore tty,
+ * close the descriptors and free c. Safe on a console never started, and on
+ * NULL. The caller unhooks the serial kick first (or keeps c valid until the
+ * UART can no longer kick).
+ */
 void console_close(struct console *c);
+/*
+ * Put the terminal back as console_open() found it; async-signal-safe, safe
+ * to call more than once, and registered with atexit() on the first raw
+ * console. Call it from fatal-signal handlers.
+ */
 void console_restore_tty(void);
 
 #endif

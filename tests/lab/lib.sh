@@ -118,7 +118,10 @@ ref_qemu() {
 	qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults \
 		-serial stdio -no-reboot -L /usr/share/qemu \
 		-kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
-		-append "$(guest_cmdline "$script")" $dev >"$log" 2>&1
+		-append "$(guest_cmdline "$script")" $dev >"$log.raw" 2>&1
+	local rc=$?
+	tr -d '\r' <"$log.raw" >"$log"
+	return $rc
 }
 
 # iproute2's ip (busybox's ash runs its own applets before PATH, and busybox
@@ -135,4 +138,14 @@ wait_carrier() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+
+# vmm_own_kib PID GUEST_MIB: the VMM's own resident memory in KiB: its total
+# RSS minus the resident part of its guest-RAM mapping (the largest mapping
+# of exactly GUEST_MIB MiB). Guest RAM the guest touches is not the VMM's.
+vmm_own_kib() {
+	awk -v want=$(($2 * 1024)) '
+		/^Size:/ { size = $2 }
+		/^Rss:/ { total += $2; if (size == want && $2 > guest) guest = $2 }
+		END { if (total == 0) print -1; else print total - guest }' "/proc/$1/smaps" 2>/dev/null
 }

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Lab side of bench/boot: boot the guest image to its marker RUNS times each
+# with tinyvmm, QEMU's default machine (pc, SeaBIOS) and QEMU microvm (qboot),
+# all with direct kernel boot, 1 vCPU, 256 MiB and the same command line.
+# Prints medians and ratios. Runs in the lab host (see tests/lab/README.md).
+# lab-timeout: 1500
+. "$LAB_LIB"
+RUNS=${RUNS:-5}
+MEM=256
+CMDLINE="console=ttyS0 panic=-1 quiet"
+K=$GUEST_KERNEL
+I=$GUEST_INITRD
+QEMU="qemu-system-x86_64 -accel kvm -cpu host -m $MEM -nographic -nodefaults -serial stdio -no-reboot -L /usr/share/qemu"
+
+run_set() {
+	name=$1
+	shift
+	i=1
+	: >"/tmp/$name.res"
+	while [ $i -le "$RUNS" ]; do
+		markertime -g $MEM -t 240 -o "/tmp/$name.$i.log" -- "$@" >>"/tmp/$name.res"
+		echo "run $name #$i: $(tail -n1 "/tmp/$name.res")"
+		i=$((i + 1))
+	done
+}
+# median of field KEY over the runs of NAME
+median() {
+	sed -n "s/.*$2=\([-0-9.]*\).*/\1/p" "/tmp/$1.res" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR == 0) print -1; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+run_set tinyvmm tinyvmm --mem $MEM --cpus 1 --kernel "$K" --initrd "$I" --cmdline "$CMDLINE"
+run_set qemu-pc $QEMU -M pc -kernel "$K" -initrd "$I" -append "$CMDLINE"
+run_set qemu-microvm $QEMU -M microvm -kernel "$K" -initrd "$I" -append "$CMDLINE"
+
+tv=$(median tinyvmm marker_ms)
+pc=$(median qemu-pc marker_ms)
+mv=$(median qemu-microvm marker_ms)
+echo
+echo "bench boot: start to TINYVMM-GUEST-READY, median of $RUNS runs, $MEM MiB, 1 vCPU (nested KVM in the TCG lab)"
+printf '%-14s %12s %14s %12s %12s\n' vmm marker_ms tinyvmm/this vmm_kib maxrss_kib
+for n in tinyvmm qemu-pc qemu-microvm; do
+	m=$(median $n marker_ms)
+	printf '%-14s %12s %14s %12s %12s\n' "$n" "$m" \
+		"$(awk -v a="$tv" -v b="$m" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')" \
+		"$(median $n vmm_kib)" "$(median $n maxrss_kib)"
+done
+echo "bench boot: tinyvmm/qemu-pc $(awk -v a="$tv" -v b="$pc" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }') (target <= 0.5)," \
+	"tinyvmm/qemu-microvm $(awk -v a="$tv" -v b="$mv" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }') (target <= 1.0)," \
+	"tinyvmm own memory $(median tinyvmm vmm_kib) KiB (target < 4096)"
+# the benchmark fails only if a VMM never reached the marker
+for n in tinyvmm qemu-pc qemu-microvm; do
+	[ "$(median $n marker_ms)" != -1 ] || fail "$n never printed the marker"
+done

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+/* test_boot.c - boot page tables, GDT, entry state, initrd placement, and
+ * loading a synthetic bzImage into guest RAM made by mem_create(). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <asm/bootparam.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../vmm/boot.h"
+#include "../vmm/layout.h"
+
+/* ---- page tables ---- */
+
+/* Walk the tables in buf (guest memory at BOOT_PML4_GPA) like the MMU. */
+static bool walk(const u8 *pt, u64 va, u64 *pa)
+{
+	u64 e;
+
+	e = get_le64(pt + 8 * ((va >> 39) & 511));
+	if (!(e & PTE_P))
+		return false;
+	e = get_le64(pt + (e & ~0xfffULL) - BOOT_PML4_GPA + 8 * ((va >> 30) & 511));
+	if (!(e & PTE_P))
+		return false;
+	if ((e & ~0xfffULL) < BOOT_PD_GPA || (e & ~0xfffULL) >= BOOT_PML4_GPA + BOOT_PT_SIZE)
+		return false;
+	e = get_le64(pt + (e & ~0xfffULL) - BOOT_PML4_GPA + 8 * ((va >> 21) & 511));
+	if (!(e & PTE_P) || !(e & PTE_PS) || !(e & PTE_RW))
+		return false;
+	*pa = (e & ~0x1fffffULL) | (va & 0x1fffff);
+	return true;
+}
+
+static void test_page_tables(void **state UNUSED)
+{
+	u8 *pt = malloc(BOOT_PT_SIZE);
+	u64 pa;
+
+	assert_non_null(pt);
+	memset(pt, 0xcc, BOOT_PT_SIZE);
+	assert_int_equal(boot_build_page_tables(pt, BOOT_PT_SIZE - 1), -ENOSPC);
+	assert_int_equal(boot_build_page_tables(pt, BOOT_PT_SIZE), 0);
+
+	/* Every 2 MiB page of 0-4 GiB maps to itself. */
+	for (u64 va = 0; va < 4 * GiB; va += 2 * MiB) {
+		assert_true(walk(pt, va + 0x1234, &pa));
+		assert_int_equal(pa, va + 0x1234);
+	}
+	assert_true(walk(pt, 4 * GiB - 1, &pa));
+	assert_int_equal(pa, 4 * GiB - 1);
+	/* Nothing above 4 GiB, and only PML4 entry 0. */
+	assert_false(walk(pt, 4 * GiB, &pa));
+	assert_false(walk(pt, 1ULL << 39, &pa));
+	for (int i = 1; i < 512; i++)
+		assert_int_equal(get_le64(pt + 8 * i), 0);
+	/* PDPT entries 4..511 are empty. */
+	for (int i = BOOT_PD_PAGES; i < 512; i++)
+		assert_int_equal(get_le64(pt + GUEST_PAGE_SIZE + 8 * i), 0);
+	free(pt);
+}
+
+/* ---- GDT and entry state ---- */
+
+static void test_gdt(void **state UNUSED)
+{
+	u8 g[BOOT_GDT_SIZE + 8];
+	struct kvm_segment s;
+
+	memset(g, 0xcc, sizeof(g));
+	assert_int_equal(boot_build_gdt(g, BOOT_GDT_SIZE - 1), -ENOSPC);
+	assert_int_equal(boot_build_gdt(g, sizeof(g)), 0);
+	assert_int_equal(get_le64(g), 0);
+	assert_int_equal(get_le64(g + 8), 0);
+	assert_int_equal(g[BOOT_GDT_SIZE], 0xcc); /* nothing written past the GDT */
+
+	boot_segment_from_desc(get_le64(g + BOOT_CS_SEL), BOOT_CS_SEL, &s);
+	assert_int_equal(s.selector, 0x10);
+	assert_int_equal(s.base, 0);
+	assert_int_equal(s.limit, 0xffffffff);
+	assert_int_equal(s.type, 0xb); /* execute/read, accessed */
+	assert_int_equal(s.s, 1);
+	assert_int_equal(s.present, 1);
+	assert_int_equal(s.dpl, 0);
+	assert_int_equal(s.l, 1);
+	assert_int_equal(s.db, 0); /* L=1 requires D=0 */
+	assert_int_equal(s.g, 1);
+	assert_int_equal(s.unusable, 0);
+
+	boot_segment_from_desc(get_le64(g + BOOT_DS_SEL), BOOT_DS_SEL, &s);
+	assert_int_equal(s.selector, 0x18);
+	assert_int_equal(s.limit, 0xffffffff);
+	assert_int_equal(s.type, 0x3); /* read/write, accessed */
+	assert_int_equal(s.s, 1);
+	assert_int_equal(s.db, 1);
+	assert_int_equal(s.l, 0);
+	assert_int_equal(s.present, 1);
+
+	boot_segment_from_desc(get_le64(g + BOOT_TSS_SEL), BOOT_TSS_SEL, &s);
+	assert_int_equal(s.type, 0xb); /* busy 64-bit TSS */
+	assert_int_equal(s.s, 0);
+	assert_int_equal(s.present, 1);
+	assert_int_equal(s.limit, 0x67);
+	assert_int_equal(get_le64(g + BOOT_TSS_SEL + 8), 0); /* base 63:32 */
+
+	/* A descriptor with every base and limit bit in use decodes right. */
+	boot_segment_from_desc(0x12cf9a345678ffffULL, 8, &s);
+	assert_int_equal(s.base, 0x12345678);
+	assert_int_equal(s.limit, 0xffffffff);
+	boot_segment_from_desc(0x000f9a000000abcdULL, 8, &s);
+	assert_int_equal(s.limit, 0xfabcd);
+	assert_int_equal(s.g, 0);
+	boot_segment_from_desc(0, 0, &s);
+	assert_int_equal(s.unusable, 1);
+}
+
+static void test_entry_state(void **state UNUSED)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	memset(&s, 0, sizeof(s));
+	s.apic_base = 0xfee00900; /* kept */
+	boot_sregs(&s);
+	assert_int_equal(s.apic_base, 0xfee00900);
+	assert_int_equal(s.cs.selector, BOOT_CS_SEL);
+	assert_int_equal(s.cs.l, 1);
+	assert_int_equal(s.cs.dpl, 0);
+	assert_int_equal(s.ds.selector, BOOT_DS_SEL);
+	assert_int_equal(s.es.selector, BOOT_DS_SEL);
+	assert_int_equal(s.ss.selector, BOOT_DS_SEL);
+	assert_int_equal(s.ss.type, 3);
+	assert_int_equal(s.tr.selector, BOOT_TSS_SEL);
+	assert_int_equal(s.gdt.base, BOOT_GDT_GPA);
+	assert_int_equal(s.gdt.limit, BOOT_GDT_SIZE - 1);
+	assert_true(s.cr0 & CR0_PE);
+	assert_true(s.cr0 & CR0_PG);
+	assert_int_equal(s.cr3, BOOT_PML4_GPA);
+	assert_true(s.cr4 & CR4_PAE);
+	assert_int_equal(s.efer & (EFER_LME | EFER_LMA), EFER_LME | EFER_LMA);
+
+	memset(&r, 0xff, sizeof(r));
+	boot_regs(&r);
+	assert_int_equal(r.rip, KERNEL_LOAD_GPA + 0x200);
+	assert_int_equal(r.rsi, BOOT_ZEROPAGE_GPA);
+	assert_int_equal(r.rflags, 2); /* interrupts off */
+	assert_int_equal(r.rax, 0);
+}
+
+/* ---- command line and initrd placement ---- */
+
+static void test_cmdline_check(void **state UNUSED)
+{
+	assert_int_equal(boot_cmdline_check(0, 255), 0);
+	assert_int_equal(boot_cmdline_check(255, 255), 0);
+	assert_int_equal(boot_cmdline_check(256, 255), -E2BIG);
+	assert_int_equal(boot_cmdline_check(BOOT_CMDLINE_MAX - 1, 0xffffffff), 0);
+	assert_int_equal(boot_cmdline_check(BOOT_CMDLINE_MAX, 0xffffffff), -E2BIG);
+}
+
+static void test_initrd_placement(void **state UNUSED)
+{
+	const u64 ram = 256 * MiB, kend = 48 * MiB;
+	gpa_t g = 0;
+
+	/* Fits: ends at the top of RAM, page-aligned start. */
+	assert_int_equal(boot_place_initrd(10 * MiB + 5, ram, 0x7fffffff, kend, &g), 0);
+	assert_int_equal(g, ALIGN_DOWN(ram - (10 * MiB + 5), 4096));
+	assert_int_equal(g % 4096, 0);
+	assert_true(g + 10 * MiB + 5 <= ram);
+	/* Exactly fits between the kernel and the end of RAM. */
+	assert_int_equal(boot_place_initrd(ram - kend, ram, 0x7fffffff, kend, &g), 0);
+	assert_int_equal(g, kend);
+	/* One byte too big: would overlap the kernel's init_size area. */
+	assert_int_equal(boot_place_initrd(ram - kend + 1, ram, 0x7fffffff, kend, &g), -ENOSPC);
+	/* Bigger than all of RAM. */
+	assert_int_equal(boot_place_initrd(ram + 1, ram, 0x7fffffff, kend, &g), -ENOSPC);
+	assert_int_equal(boot_place_initrd(~0ULL, ram, 0x7fffffff, kend, &g), -ENOSPC);
+	assert_int_equal(boot_place_initrd(0, ram, 0x7fffffff, kend, &g), -EINVAL);
+	/* initrd_addr_max below the end of RAM is the limit (inclusive). */
+	assert_int_equal(boot_place_initrd(MiB, 3 * GiB, 0x37ffffff, kend, &g), 0);
+	assert_int_equal(g, 0x38000000 - MiB);
+	assert_int_equal(boot_place_initrd(4096, 3 * GiB, 0x37ffffff, kend, &g), 0);
+	assert_int_equal(g + 4096 - 1, 0x37ffffff);
+	/* ... and a low initrd_addr_max can leave no room above the kernel. */
+	assert_int_equal(boot_place_initrd(MiB, ram, (u32)kend, kend, &g), -ENOSPC);
+}
+
+/* ---- loading into guest memory ---- */
+
+#define OFF(field)  (0x1f1 + offsetof(struct setup_header, field))
+#define SETUP_LEN   (5 * 512)
+#define PAYLOAD_LEN (128 * 1024)
+
+static u8 *make_bzimage(size_t *len)
+{
+	u8 *img = calloc(1, SETUP_LEN + PAYLOAD_LEN);
+
+	assert_non_null(img);
+	for (size_t i = 0; i < PAYLOAD_LEN; i++)
+		img[SETUP_LEN + i] = (u8)(i * 13 + 1);
+	img[OFF(setup_sects)] = 4;
+	put_le32(img + OFF(syssize), PAYLOAD_LEN / 16);
+	put_le16(img + OFF(boot_flag), 0xaa55);
+	img[0x200] = 0xeb;
+	img[0x201] = 0x6a;
+	memcpy(img + OFF(header), "HdrS", 4);
+	put_le16(img + OFF(version), 0x020f);
+	img[OFF(loadflags)] = LOADED_HIGH;
+	put_le32(img + OFF(initrd_addr_max), 0x7fffffff);
+	put_le32(img + OFF(kernel_alignment), 0x200000);
+	img[OFF(relocatable_kernel)] = 1;
+	put_le16(img + OFF(xloadflags), XLF_KERNEL_64);
+	put_le32(img + OFF(cmdline_size), 64);
+	put_le64(img + OFF(pref_address), 0x1000000);
+	put_le32(img + OFF(init_size), 0x800000);
+	*len = SETUP_LEN + PAYLOAD_LEN;
+	return img;
+}
+
+static int make_file(struct input_file *f, const char *path, size_t size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < size; i++) {
+		u8 b = (u8)(i ^ 0x5a);
+		assert_int_equal(write(fd, &b, 1), 1);
+	}
+	f->path = path;
+	f->fd = fd;
+	f->size = size;
+	return fd;
+}
+
+static void test_load(void **state UNUSED)
+{
+	char path[] = "/tmp/test_boot_initrd.XXXXXX";
+	struct input_file initrd;
+	struct boot_info info;
+	struct bzimage bz;
+	struct boot_params *zp;
+	struct mem m;
+	const char *why;
+	size_t len;
+	u8 *img = make_bzimage(&len), *p;
+	int tmp = mkstemp(path);
+
+	assert_true(tmp >= 0);
+	close(tmp);
+	make_file(&initrd, path, 10000);
+	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
+	assert_int_equal(bzimage_parse(img, len, m.size, &bz, &why), 0);
+
+	struct boot_input in = {
+	    .kernel_path = "bzImage",
+	    .bz = &bz,
+	    .cmdline = "console=ttyS0",
+	    .initrd = &initrd,
+	    .ncpus = 2,
+	};
+	assert_int_equal(boot_load(&m, &in, &info), 0);
+	assert_int_equal(info.entry, KERNEL_LOAD_GPA + 0x200);
+	assert_int_equal(info.zero_page, BOOT_ZEROPAGE_GPA);
+	/* The payload is at 1 MiB, byte for byte. */
+	p = mem_gpa_to_hva(&m, KERNEL_LOAD_GPA, PAYLOAD_LEN);
+	assert_memory_equal(p, img + SETUP_LEN, PAYLOAD_LEN);
+	/* The command line, NUL-terminated. */
+	assert_string_equal((char *)mem_gpa_to_hva(&m, BOOT_CMDLINE_GPA, 14), "console=ttyS0");
+	/* The initrd at the top of RAM, page-aligned, with the file's bytes. */
+	assert_int_equal(info.initrd_size, 10000);
+	assert_int_equal(info.initrd_gpa, ALIGN_DOWN(64 * MiB - 10000, 4096));
+	p = mem_gpa_to_hva(&m, info.initrd_gpa, 10000);
+	for (size_t i = 0; i < 10000; i++)
+		if (p[i] != (u8)(i ^ 0x5a))
+			fail_msg("initrd byte %zu differs", i);
+	/* The zero page points at all of it. */
+	zp = mem_gpa_to_hva(&m, BOOT_ZEROPAGE_GPA, sizeof(*zp));
+	assert_int_equal(zp->hdr.cmd_line_ptr, BOOT_CMDLINE_GPA);
+	assert_int_equal(zp->hdr.ramdisk_image, info.initrd_gpa);
+	assert_int_equal(zp->hdr.ramdisk_size, 10000);
+	assert_int_equal(zp->hdr.header, 0x53726448);
+	assert_int_equal(zp->acpi_rsdp_addr, ACPI_TABLES_GPA);
+	assert_true(zp->e820_entries > 0);
+	/* ACPI tables, RSDP first; GDT and page tables in place. */
+	assert_memory_equal(mem_gpa_to_hva(&m, ACPI_TABLES_GPA, 8), "RSD PTR ", 8);
+	assert_true(info.acpi_len > 36);
+	p = mem_gpa_to_hva(&m, BOOT_GDT_GPA, BOOT_GDT_SIZE);
+	assert_int_equal(get_le64(p + BOOT_CS_SEL) >> 53 & 1, 1); /* L bit */
+	p = mem_gpa_to_hva(&m, BOOT_PML4_GPA, 8);
+	assert_int_equal(get_le64(p), BOOT_PDPT_GPA | PTE_P | PTE_RW);
+	mem_destroy(&m);
+
+	/* An initrd that does not fit above the kernel in 32 MiB. */
+	assert_int_equal(ftruncate(initrd.fd, 20 * MiB), 0);
+	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
+	assert_int_equal(bzimage_parse(img, len, m.size, &bz, &why), 0);
+	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	mem_destroy(&m);
+
+	close(initrd.fd);
+	unlink(path);
+	free(img);
+}
+
+static void test_load_cmdline_limit(void **state UNUSED)
+{
+	char cmd[66];
+	struct boot_info info;
+	struct bzimage bz;
+	struct mem m;
+	const char *why;
+	size_t len;
+	u8 *img = make_bzimage(&len);
+
+	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
+	assert_int_equal(bzimage_parse(img, len, m.size, &bz, &why), 0);
+	struct boot_input in = {.kernel_path = "bzImage", .bz = &bz, .cmdline = cmd, .ncpus = 1};
+
+	memset(cmd, 'a', 64);
+	cmd[64] = '\0'; /* exactly cmdline_size */
+	assert_int_equal(boot_load(&m, &in, &info), 0);
+	assert_int_equal(info.cmdline_len, 64);
+	assert_int_equal(info.initrd_gpa, 0);
+	cmd[64] = 'b';
+	cmd[65] = '\0'; /* one byte over */
+	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	mem_destroy(&m);
+	free(img);
+}
+
+static void test_load_past_ram(void **state UNUSED)
+{
+	struct boot_info info;
+	struct bzimage bz;
+	struct mem m;
+	const char *why;
+	size_t len;
+	u8 *img = make_bzimage(&len);
+
+	assert_int_equal(mem_create(&m, 16 * MiB, false), 0);
+	assert_int_equal(bzimage_parse(img, len, 32 * MiB, &bz, &why), 0);
+	/* A payload that runs past the end of a 16 MiB guest is refused. */
+	bz.payload_len = 15 * MiB + 1;
+	struct boot_input in = {.kernel_path = "bzImage", .bz = &bz, .cmdline = "", .ncpus = 1};
+	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	/* boot_copy checks the whole length, not only the start. */
+	assert_int_equal(boot_copy(&m, 16 * MiB - 4, "abcd", 4), 0);
+	assert_int_equal(boot_copy(&m, 16 * MiB - 4, "abcde", 5), -EFAULT);
+	assert_int_equal(boot_copy(&m, ~0ULL - 1, "abcd", 4), -EFAULT);
+	mem_destroy(&m);
+	free(img);
+}
+
+static void test_read_file(void **state UNUSED)
+{
+	char path[] = "/tmp/test_boot_read.XXXXXX";
+	struct input_file f;
+	u8 *buf = NULL;
+	size_t len = 0;
+	int tmp = mkstemp(path);
+
+	assert_true(tmp >= 0);
+	close(tmp);
+	make_file(&f, path, 5000);
+	assert_int_equal(boot_read_file(&f, "kernel", MiB, &buf, &len), 0);
+	assert_int_equal(len, 5000);
+	assert_int_equal(buf[4999], (u8)(4999 ^ 0x5a));
+	free(buf);
+	/* Larger than the limit: rejected before reading. */
+	assert_int_equal(boot_read_file(&f, "kernel", 4999, &buf, &len), -EINVAL);
+	/* Empty. */
+	assert_int_equal(ftruncate(f.fd, 0), 0);
+	assert_int_equal(boot_read_file(&f, "kernel", MiB, &buf, &len), -EINVAL);
+	close(f.fd);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_page_tables),	       cmocka_unit_test(test_gdt),
+	    cmocka_unit_test(test_entry_state),	       cmocka_unit_test(test_cmdline_check),
+	    cmocka_unit_test(test_initrd_placement),   cmocka_unit_test(test_load),
+	    cmocka_unit_test(test_load_cmdline_limit), cmocka_unit_test(test_load_past_ram),
+	    cmocka_unit_test(test_read_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

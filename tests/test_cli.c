@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+/* test_cli.c - command line parsing, including the input file checks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../vmm/cli.h"
+#include "../vmm/layout.h"
+
+static char dir[64];
+static char kernel[128], initrd[128], fifo[128], missing[128];
+static char err[4096];	/* what the last parse printed on stderr */
+static char out[16384]; /* and on stdout */
+
+static int setup(void **state UNUSED)
+{
+	int fd;
+
+	strcpy(dir, "/tmp/test_cli.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(kernel, sizeof(kernel), "%s/bzImage", dir);
+	snprintf(initrd, sizeof(initrd), "%s/initrd", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	fd = open(kernel, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0 || write(fd, "kernel", 6) != 6)
+		return -1;
+	close(fd);
+	fd = open(initrd, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0 || write(fd, "initrd!", 7) != 7)
+		return -1;
+	close(fd);
+	return mkfifo(fifo, 0644);
+}
+
+static int teardown(void **state UNUSED)
+{
+	unlink(kernel);
+	unlink(initrd);
+	unlink(fifo);
+	rmdir(dir);
+	return 0;
+}
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	fflush(f);
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+}
+
+/* Parse a NULL-terminated list of words, capturing stdout and stderr. */
+static int parse(struct config *cfg, ...)
+{
+	char *argv[32];
+	int argc = 0, r, saved_err, saved_out;
+	FILE *ferr = tmpfile(), *fout = tmpfile();
+	va_list ap;
+
+	assert_non_null(ferr);
+	assert_non_null(fout);
+	argv[argc++] = (char *)"tinyvmm";
+	va_start(ap, cfg);
+	for (char *w; (w = va_arg(ap, char *));)
+		argv[argc++] = w;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	fflush(stderr);
+	fflush(stdout);
+	saved_err = dup(2);
+	saved_out = dup(1);
+	dup2(fileno(ferr), 2);
+	dup2(fileno(fout), 1);
+	r = cli_parse(argc, argv, cfg);
+	fflush(stderr);
+	fflush(stdout);
+	dup2(saved_err, 2);
+	dup2(saved_out, 1);
+	close(saved_err);
+	close(saved_out);
+	slurp(ferr, err, sizeof(err));
+	slurp(fout, out, sizeof(out));
+	fclose(ferr);
+	fclose(fout);
+	return r;
+}
+
+#define assert_err(needle)                                                                         \
+	do {                                                                                       \
+		if (!strstr(err, (needle)))                                                        \
+			fail_msg("stderr \"%s\" does not contain \"%s\"", err, (needle));          \
+	} while (0)
+
+/* Every failure prints exactly one line and leaves no file open. */
+static void expect_fail(struct config *cfg, const char *needle)
+{
+	assert_err(needle);
+	assert_non_null(strchr(err, '\n'));
+	assert_string_equal(strchr(err, '\n') + 1, "");
+	assert_int_equal(cfg->kernel.fd, -1);
+	assert_int_equal(cfg->initrd.fd, -1);
+}
+
+static void test_defaults(void **state UNUSED)
+{
+	struct config c;
+
+	assert_int_equal(parse(&c, "--kernel", kernel, NULL), 0);
+	assert_string_equal(c.kernel.path, kernel);
+	assert_true(c.kernel.fd >= 0);
+	assert_int_equal(c.kernel.size, 6);
+	assert_null(c.initrd.path);
+	assert_int_equal(c.initrd.fd, -1);
+	assert_int_equal(c.mem, 256 * MiB);
+	assert_int_equal(c.mem_mib, 256);
+	assert_int_equal(c.cpus, 1);
+	assert_string_equal(c.cmdline, "console=ttyS0 panic=-1");
+	assert_null(c.console);
+	assert_int_equal(c.reboot, REBOOT_EXIT);
+	assert_false(c.hugepages);
+	assert_false(c.stats);
+	assert_false(c.verbose);
+	assert_string_equal(err, "");
+	/* The descriptor is open for reading and does not block. */
+	assert_int_equal(fcntl(c.kernel.fd, F_GETFL) & (O_ACCMODE | O_NONBLOCK), O_RDONLY);
+	assert_true(fcntl(c.kernel.fd, F_GETFD) & FD_CLOEXEC);
+	cli_release(&c);
+	assert_int_equal(c.kernel.fd, -1);
+	cli_release(&c); /* twice is fine */
+}
+
+static void test_everything(void **state UNUSED)
+{
+	struct config c;
+
+	assert_int_equal(parse(&c, "--mem", "512", "--kernel", kernel, "--initrd", initrd,
+			       "--cmdline", "console=ttyS0 quiet", "--cpus", "4", "--console",
+			       "/tmp/x.log", "--reboot=restart", "--hugepages", "--stats", "-v",
+			       NULL),
+			 0);
+	assert_int_equal(c.mem, 512 * MiB);
+	assert_int_equal(c.cpus, 4);
+	assert_string_equal(c.initrd.path, initrd);
+	assert_int_equal(c.initrd.size, 7);
+	assert_true(c.initrd.fd >= 0);
+	assert_string_equal(c.cmdline, "console=ttyS0 quiet");
+	assert_string_equal(c.console, "/tmp/x.log");
+	assert_int_equal(c.reboot, REBOOT_RESTART);
+	assert_true(c.hugepages && c.stats && c.verbose);
+	cli_release(&c);
+
+	assert_int_equal(parse(&c, "--kernel", kernel, "--reboot", "exit", "--cpus", "255", NULL),
+			 0);
+	assert_int_equal(c.reboot, REBOOT_EXIT);
+	assert_int_equal(c.cpus, 255);
+	cli_release(&c);
+}
+
+static void test_mem_sizes(void **state UNUSED)
+{
+	static const struct {
+		const char *arg;
+		u64 bytes;
+	} ok[] = {
+	    {"16", 16 * MiB},  {"16M", 16 * MiB},	{"16m", 16 * MiB},
+	    {"2G", 2 * GiB},   {"2g", 2 * GiB},		{"16384K", 16 * MiB},
+	    {"4096", 4 * GiB}, {"511G", GUEST_MAX_RAM}, {"3073", 3 * GiB + MiB},
+	};
+	struct config c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		assert_int_equal(parse(&c, "--kernel", kernel, "--mem", ok[i].arg, NULL), 0);
+		assert_int_equal(c.mem, ok[i].bytes);
+		assert_int_equal(c.mem_mib, ok[i].bytes / MiB);
+		cli_release(&c);
+	}
+}
+
+static void test_mem_bad(void **state UNUSED)
+{
+	static const struct {
+		const char *arg, *msg;
+	} bad[] = {
+	    {"0", "too small"},	     {"0G", "too small"},
+	    {"16E", "too large"},    {"1T", "too large"},
+	    {"512G", "too large"},   {"99999999999999999999", "too large"},
+	    {"12abc", "not a size"}, {"-5", "not a size"},
+	    {"+5", "not a size"},    {" 5", "not a size"},
+	    {"", "not a size"},	     {"16K", "too small"},
+	    {"15", "too small"},     {"16385K", "not a whole number of MiB"},
+	    {"16MB", "not a size"},  {"1.5G", "not a size"},
+	};
+	struct config c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(&c, "--kernel", kernel, "--mem", bad[i].arg, NULL), -EINVAL);
+		expect_fail(&c, "--mem");
+		expect_fail(&c, bad[i].msg);
+	}
+	/* --hugepages needs whole 2 MiB pages. */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--mem", "17", "--hugepages", NULL),
+			 -EINVAL);
+	expect_fail(&c, "2 MiB");
+}
+
+static void test_parse_size(void **state UNUSED)
+{
+	u64 b;
+
+	assert_int_equal(cli_parse_size("1E", &b), 0);
+	assert_int_equal(b, 1ULL << 60);
+	assert_int_equal(cli_parse_size("15E", &b), 0);
+	assert_int_equal(cli_parse_size("16E", &b), -ERANGE);
+	assert_int_equal(cli_parse_size("1P", &b), 0);
+	assert_int_equal(b, 1ULL << 50);
+	assert_int_equal(cli_parse_size("17592186044416", &b), -ERANGE); /* 2^44 MiB */
+	assert_int_equal(cli_parse_size("18446744073709551616K", &b), -ERANGE);
+	assert_int_equal(cli_parse_size("1X", &b), -EINVAL);
+	assert_int_equal(cli_parse_size("1 ", &b), -EINVAL);
+	assert_int_equal(cli_parse_size("0K", &b), 0);
+	assert_int_equal(b, 0);
+}
+
+static void test_cpus(void **state UNUSED)
+{
+	static const char *const bad[] = {"0", "256", "x", "-1", "1x", "", "99999999999"};
+	struct config c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(&c, "--kernel", kernel, "--cpus", bad[i], NULL), -EINVAL);
+		expect_fail(&c, "--cpus");
+		expect_fail(&c, "1 to 255");
+	}
+}
+
+static void test_kernel_required(void **state UNUSED)
+{
+	struct config c;
+
+	assert_int_equal(parse(&c, NULL), -EINVAL);
+	expect_fail(&c, "--kernel");
+	assert_int_equal(parse(&c, "--mem", "64", "--initrd", initrd, NULL), -EINVAL);
+	expect_fail(&c, "no kernel given; use --kernel bzImage");
+}
+
+static void test_kernel_not_regular(void **state UNUSED)
+{
+	struct config c;
+	char msg[256];
+
+	assert_int_equal(parse(&c, "--kernel", dir, NULL), -EINVAL);
+	snprintf(msg, sizeof(msg), "kernel %s: not a regular file", dir);
+	expect_fail(&c, msg);
+
+	/* A FIFO with no writer: opening it must not block. */
+	alarm(5);
+	assert_int_equal(parse(&c, "--kernel", fifo, NULL), -EINVAL);
+	alarm(0);
+	snprintf(msg, sizeof(msg), "kernel %s: not a regular file", fifo);
+	expect_fail(&c, msg);
+
+	assert_int_equal(parse(&c, "--kernel", "/dev/zero", NULL), -EINVAL);
+	expect_fail(&c, "kernel /dev/zero: not a regular file");
+
+	assert_int_equal(parse(&c, "--kernel", missing, NULL), -EINVAL);
+	snprintf(msg, sizeof(msg), "kernel %s: No such file or directory", missing);
+	expect_fail(&c, msg);
+
+	assert_int_equal(parse(&c, "--kernel", "", NULL), -EINVAL);
+	expect_fail(&c, "--kernel: empty file name");
+}
+
+static void test_initrd_checks(void **state UNUSED)
+{
+	struct config c;
+	char msg[256];
+
+	assert_int_equal(parse(&c, "--kernel", kernel, "--initrd", missing, NULL), -EINVAL);
+	snprintf(msg, sizeof(msg), "initrd %s: No such file or directory", missing);
+	expect_fail(&c, msg);
+
+	alarm(5);
+	assert_int_equal(parse(&c, "--initrd", fifo, "--kernel", kernel, NULL), -EINVAL);
+	alarm(0);
+	snprintf(msg, sizeof(msg), "initrd %s: not a regular file", fifo);
+	expect_fail(&c, msg);
+
+	/* The kernel was opened first; it is closed again on the error. */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--initrd", "/dev/null", NULL), -EINVAL);
+	expect_fail(&c, "initrd /dev/null: not a regular file");
+}
+
+static void test_bad_options(void **state UNUSED)
+{
+	struct config c;
+
+	assert_int_equal(parse(&c, "--kernel", kernel, "--frobnicate", NULL), -EINVAL);
+	expect_fail(&c, "--frobnicate: unknown");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--frob=3", NULL), -EINVAL);
+	expect_fail(&c, "--frob: unknown");
+	assert_int_equal(parse(&c, "--kernel", kernel, "-x", NULL), -EINVAL);
+	expect_fail(&c, "-x: unknown");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--reboot=maybe", NULL), -EINVAL);
+	expect_fail(&c, "--reboot=maybe: unknown mode; use --reboot=exit or --reboot=restart");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--mem", NULL), -EINVAL);
+	expect_fail(&c, "--mem: missing argument");
+	assert_int_equal(parse(&c, "--kernel", kernel, "stray", NULL), -EINVAL);
+	expect_fail(&c, "stray: unexpected argument");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--stats=yes", NULL), -EINVAL);
+	expect_fail(&c, "--stats: takes no argument");
+}
+
+static void test_help_and_version(void **state UNUSED)
+{
+	static const char *const documented[] = {
+	    "--kernel", "--initrd",    "--cmdline", "--mem",	 "--cpus", "--console",
+	    "--reboot", "--hugepages", "--stats",   "--verbose", "--help", "--version",
+	    "Ctrl-A x", "64",	       "65",	    "66",	 "128+N",  "example",
+	};
+	struct config c;
+
+	assert_int_equal(parse(&c, "--help", NULL), 1);
+	for (size_t i = 0; i < ARRAY_SIZE(documented); i++)
+		if (!strstr(out, documented[i]))
+			fail_msg("--help does not mention %s", documented[i]);
+	assert_string_equal(err, "");
+	/* Help wins even with an open kernel; nothing stays open. */
+	assert_int_equal(parse(&c, "--kernel", kernel, "-h", NULL), 1);
+	assert_int_equal(c.kernel.fd, -1);
+	assert_int_equal(parse(&c, "-V", NULL), 1);
+	assert_non_null(strstr(out, "tinyvmm "));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults),	     cmocka_unit_test(test_everything),
+	    cmocka_unit_test(test_mem_sizes),	     cmocka_unit_test(test_mem_bad),
+	    cmocka_unit_test(test_parse_size),	     cmocka_unit_test(test_cpus),
+	    cmocka_unit_test(test_kernel_required),  cmocka_unit_test(test_kernel_not_regular),
+	    cmocka_unit_test(test_initrd_checks),    cmocka_unit_test(test_bad_options),
+	    cmocka_unit_test(test_help_and_version),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_tinyvmm.c - the built build/tinyvmm end to end on this machine's
+ * /dev/kvm, with synthetic bzImages whose 64-bit entry point runs a few
+ * instructions: power off, reboot (ACPI and i8042), panic (pvpanic), triple
+ * fault, and a signal while the guest spins. Checks exit codes (exitcode.h),
+ * the console output and the one-line messages.
+ *
+ * Without a usable /dev/kvm every test skips and says why.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <asm/bootparam.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../vmm/exitcode.h"
+#include "../vmm/util.h"
+
+#define TINYVMM	    "build/tinyvmm"
+#define OFF(field)  (0x1f1 + offsetof(struct setup_header, field))
+#define SETUP_LEN   (5 * 512)
+#define PAYLOAD_LEN 4096
+
+static char skip_why[160];
+static char dir[64], kernel[128], outf[128], errf[128], consf[128];
+static char out[8192], err[8192];
+
+#define REQUIRE_KVM()                                                                              \
+	do {                                                                                       \
+		if (skip_why[0]) {                                                                 \
+			print_message("skipped: %s\n", skip_why);                                  \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+static int setup(void **state UNUSED)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		snprintf(skip_why, sizeof(skip_why), "/dev/kvm: %s", strerror(errno));
+	else
+		close(fd);
+	if (access(TINYVMM, X_OK) < 0)
+		snprintf(skip_why, sizeof(skip_why), "%s: %s (run make first)", TINYVMM,
+			 strerror(errno));
+	strcpy(dir, "/tmp/test_tinyvmm.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(kernel, sizeof(kernel), "%s/bzImage", dir);
+	snprintf(outf, sizeof(outf), "%s/out", dir);
+	snprintf(errf, sizeof(errf), "%s/err", dir);
+	snprintf(consf, sizeof(consf), "%s/console", dir);
+	return 0;
+}
+
+static int teardown(void **state UNUSED)
+{
+	unlink(kernel);
+	unlink(outf);
+	unlink(errf);
+	unlink(consf);
+	rmdir(dir);
+	return 0;
+}
+
+/* A 2.15 bzImage whose 64-bit entry (payload + 0x200) is code[]. */
+static void write_kernel(const u8 *code, size_t len)
+{
+	static u8 img[SETUP_LEN + PAYLOAD_LEN];
+	FILE *f;
+
+	assert_true(0x200 + len <= PAYLOAD_LEN);
+	memset(img, 0, sizeof(img));
+	img[OFF(setup_sects)] = 4;
+	put_le32(img + OFF(syssize), PAYLOAD_LEN / 16);
+	put_le16(img + OFF(boot_flag), 0xaa55);
+	img[0x200] = 0xeb;
+	img[0x201] = 0x6a;
+	memcpy(img + OFF(header), "HdrS", 4);
+	put_le16(img + OFF(version), 0x020f);
+	img[OFF(loadflags)] = LOADED_HIGH;
+	put_le32(img + OFF(initrd_addr_max), 0x7fffffff);
+	put_le32(img + OFF(kernel_alignment), 0x200000);
+	img[OFF(relocatable_kernel)] = 1;
+	put_le16(img + OFF(xloadflags), XLF_KERNEL_64);
+	put_le32(img + OFF(cmdline_size), 255);
+	put_le64(img + OFF(pref_address), 0x1000000);
+	put_le32(img + OFF(init_size), 0x100000);
+	memcpy(img + SETUP_LEN + 0x200, code, len);
+	f = fopen(kernel, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, sizeof(img), f), sizeof(img));
+	assert_int_equal(fclose(f), 0);
+}
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * Run tinyvmm with the given extra arguments (NULL-terminated), sending
+ * signal sig after delay_ms if sig != 0; 15 s at most. Returns the exit code.
+ */
+static int run(int sig, int delay_ms, ...)
+{
+	const char *argv[24] = {TINYVMM, "--kernel", kernel, "--mem", "32"};
+	int argc = 5, status = 0;
+	struct timespec t0, now;
+	bool sent = false;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, delay_ms);
+	for (const char *a; (a = va_arg(ap, const char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+		execv(TINYVMM, (char *const *)argv);
+		_exit(127);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long ms;
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		assert_int_equal(r, 0);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (sig && !sent && ms >= delay_ms) {
+			kill(pid, sig);
+			sent = true;
+		}
+		if (ms > 15000) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("tinyvmm did not exit within 15 s");
+		}
+		usleep(10 * 1000);
+	}
+	slurp(outf, out, sizeof(out));
+	slurp(errf, err, sizeof(err));
+	if (!WIFEXITED(status))
+		fail_msg("tinyvmm died of signal %d; stderr: %s", WTERMSIG(status), err);
+	return WEXITSTATUS(status);
+}
+
+#define assert_contains(hay, needle)                                                               \
+	do {                                                                                       \
+		if (!strstr((hay), (needle)))                                                      \
+			fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));               \
+	} while (0)
+
+/* Guest code fragments (64-bit). */
+#define OUT_COM1(c)	  0x66, 0xba, 0xf8, 0x03, 0xb0, (c), 0xee /* mov dx,0x3f8; mov al,c; out */
+#define OUT_PORT(port, v) 0x66, 0xba, (port)&0xff, (port) >> 8, 0xb0, (v), 0xee
+#define SPIN		  0xeb, 0xfe /* jmp $ */
+
+static void test_poweroff(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
+				  OUT_PORT(0x600, 0x34), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(run(0, 0, "--cpus", "2", NULL), EXIT_POWEROFF);
+	assert_string_equal(out, "OK\n");
+	assert_string_equal(err, "");
+}
+
+static void test_stats_and_console_file(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('h'), OUT_COM1('i'), OUT_PORT(0x600, 0x34), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	unlink(consf);
+	assert_int_equal(run(0, 0, "--stats", "--console", consf, NULL), EXIT_POWEROFF);
+	assert_string_equal(out, "");
+	assert_contains(err, "tinyvmm stats: VM exits (stopped: poweroff)");
+	assert_contains(err, "serial");
+	slurp(consf, out, sizeof(out));
+	assert_string_equal(out, "hi");
+}
+
+static void test_reboot_exit(void **state UNUSED)
+{
+	static const u8 acpi[] = {OUT_PORT(0x602, 0x04), SPIN};
+	static const u8 i8042[] = {OUT_PORT(0x64, 0xfe), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(acpi, sizeof(acpi));
+	assert_int_equal(run(0, 0, NULL), EXIT_POWEROFF);
+	assert_contains(err, "guest rebooted");
+	write_kernel(i8042, sizeof(i8042));
+	assert_int_equal(run(0, 0, "--reboot=exit", NULL), EXIT_POWEROFF);
+	assert_contains(err, "guest rebooted");
+}
+
+static void test_reboot_restart(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('R'), OUT_PORT(0x602, 0x04), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	/* Every boot prints R and reboots; stop it after a while. */
+	assert_int_equal(run(SIGTERM, 2000, "--reboot=restart", NULL), EXIT_SIGNAL_BASE + SIGTERM);
+	if (strlen(out) < 2 || strspn(out, "R") != strlen(out))
+		fail_msg("expected several boots (R each), got \"%s\"", out);
+	assert_contains(err, "restarting");
+}
+
+static void test_panic(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_PORT(0x505, 0x01), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(run(0, 0, NULL), EXIT_CRASH);
+	assert_contains(err, "panicked");
+}
+
+static void test_triple_fault(void **state UNUSED)
+{
+	static const u8 code[] = {0x0f, 0x0b}; /* ud2, no IDT */
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(run(0, 0, NULL), EXIT_CRASH);
+	assert_contains(err, "triple fault");
+	assert_contains(err, "RIP=0000000000100200");
+	assert_contains(err, "EFER=00000500");
+}
+
+static void test_signals(void **state UNUSED)
+{
+	static const u8 code[] = {SPIN};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		assert_int_equal(run(sigs[i], 300, "--cpus", "3", NULL),
+				 EXIT_SIGNAL_BASE + sigs[i]);
+		assert_contains(err, "stopping the guest");
+	}
+}
+
+static void test_bad_input(void **state UNUSED)
+{
+	static const u8 code[] = {SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	/* init_size at pref_address needs 17 MiB: 16 is too small. */
+	assert_int_equal(run(0, 0, "--mem", "16", NULL), EXIT_USAGE);
+	assert_contains(err, "use a bigger --mem");
+	assert_int_equal(run(0, 0, "--cpus", "0", NULL), EXIT_USAGE);
+	assert_int_equal(run(0, 0, "--initrd", "/nonexistent", NULL), EXIT_USAGE);
+	assert_contains(err, "initrd /nonexistent: No such file or directory");
+	assert_int_equal(run(0, 0, "--help", NULL), EXIT_POWEROFF);
+	assert_contains(out, "exit status:");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_poweroff),	cmocka_unit_test(test_stats_and_console_file),
+	    cmocka_unit_test(test_reboot_exit), cmocka_unit_test(test_reboot_restart),
+	    cmocka_unit_test(test_panic),	cmocka_unit_test(test_triple_fault),
+	    cmocka_unit_test(test_signals),	cmocka_unit_test(test_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/* cli.c - command line parsing; see cli.h. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "layout.h"
+#include "log.h"
+
+#ifndef TINYVMM_VERSION
+#define TINYVMM_VERSION "0.1"
+#endif
+
+enum opt_id {
+	OPT_KERNEL = 'k',
+	OPT_INITRD = 'i',
+	OPT_CMDLINE = 'c',
+	OPT_MEM = 'm',
+	OPT_CPUS = 'n',
+	OPT_VERBOSE = 'v',
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	/* long-only options */
+	OPT_CONSOLE = 0x100,
+	OPT_REBOOT,
+	OPT_HUGEPAGES,
+	OPT_STATS,
+};
+
+struct cli_opt {
+	const char *name;
+	int has_arg;
+	int id;
+	bool has_short; /* id is also the short option letter */
+	const char *arg;
+	const char *help;
+};
+
+/* The single source of truth: getopt's tables and --help come from here. */
+static const struct cli_opt cli_opts[] = {
+    {"kernel", required_argument, OPT_KERNEL, false, "FILE", "Linux bzImage to boot (required)"},
+    {"initrd", required_argument, OPT_INITRD, false, "FILE",
+     "initial ramdisk, placed at the top of low RAM"},
+    {"cmdline", required_argument, OPT_CMDLINE, false, "STR",
+     "kernel command line (default \"" CLI_DEFAULT_CMDLINE "\")"},
+    {"mem", required_argument, OPT_MEM, false, "SIZE",
+     "guest RAM; MiB unless suffixed K/M/G/T (default 256, min 16M, max 511G)"},
+    {"cpus", required_argument, OPT_CPUS, false, "N",
+     "number of vCPUs, 1..255 (default 1; KVM's own limit also applies)"},
+    {"console", required_argument, OPT_CONSOLE, false, "FILE",
+     "append guest serial output to FILE instead of stdout; no input"},
+    {"reboot", required_argument, OPT_REBOOT, false, "exit|restart",
+     "on a guest reboot: exit with status 0 (default) or boot again"},
+    {"hugepages", no_argument, OPT_HUGEPAGES, false, NULL,
+     "back guest RAM with 2 MiB huge pages (see /proc/sys/vm/nr_hugepages)"},
+    {"stats", no_argument, OPT_STATS, false, NULL,
+     "print VM exit and device access counters to stderr at exit"},
+    {"verbose", no_argument, OPT_VERBOSE, true, NULL, "log boot milestones (debug level)"},
+    {"help", no_argument, OPT_HELP, true, NULL, "print this help and exit"},
+    {"version", no_argument, OPT_VERSION, true, NULL, "print the version and exit"},
+};
+#define NR_OPTS ARRAY_SIZE(cli_opts)
+
+_Static_assert(GUEST_MAX_RAM == 511 * GiB, "update the --mem help text");
+
+void cli_usage(FILE *f)
+{
+	fprintf(f, "usage: tinyvmm --kernel bzImage [options]\n\n"
+		   "Boot an unmodified x86_64 Linux kernel in a KVM virtual machine.\n"
+		   "The guest's first serial port (ttyS0) is the console on stdin/stdout.\n\n"
+		   "options:\n");
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		const struct cli_opt *o = &cli_opts[i];
+		char left[64];
+
+		snprintf(left, sizeof(left), "%c%c%c --%s%s%s", o->has_short ? '-' : ' ',
+			 o->has_short ? o->id : ' ', o->has_short ? ',' : ' ', o->name,
+			 o->arg ? (o->id == OPT_REBOOT ? "=" : " ") : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-26s %s\n", left, o->help);
+	}
+	fprintf(f, "\nconsole: when stdin is a terminal it is put in raw mode; Ctrl-A x quits\n"
+		   "(status 130, like SIGINT), Ctrl-A Ctrl-A sends a literal Ctrl-A.\n\n"
+		   "exit status:\n");
+	for (size_t i = 0; i < EXIT_KINDS; i++) {
+		char code[16];
+
+		snprintf(code, sizeof(code),
+			 exit_code_names[i].code == EXIT_SIGNAL_BASE ? "%d+N" : "%d",
+			 exit_code_names[i].code);
+		fprintf(f, "  %6s  %s\n", code, exit_code_names[i].meaning);
+	}
+	fprintf(f, "  %6s  %s\n", "1-63", "reserved for a guest-reported status");
+	fprintf(f, "\nexample:\n"
+		   "  tinyvmm --mem 512 --cpus 2 --kernel bzImage --initrd initramfs.cpio.gz \\\n"
+		   "          --cmdline \"console=ttyS0 panic=-1 quiet\"\n");
+}
+
+int cli_parse_size(const char *s, u64 *bytes)
+{
+	u64 v = 0, mult = MiB;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (u64)(*p - '0'), &v))
+			return -ERANGE;
+	if (*p) {
+		static const char units[] = "KMGTPE";
+		const char *u = strchr(units, *p & ~0x20);
+
+		if (!u || !(*p & ~0x20) || p[1])
+			return -EINVAL;
+		mult = 1ULL << (10 * (u - units + 1));
+	}
+	if (__builtin_mul_overflow(v, mult, bytes))
+		return -ERANGE;
+	return 0;
+}
+
+/* Strict decimal unsigned int: no sign, no space, no junk. */
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	if (*s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int open_input(struct input_file *f, const char *what, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	f->path = path;
+	if (!*path) {
+		log_err("--%s: empty file name; give the path of the %s", what, what);
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		log_err("%s %s: %s", what, path, strerror(errno));
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) < 0) {
+		log_err("%s %s: %s", what, path, strerror(errno));
+		close(fd);
+		return -EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_err("%s %s: not a regular file", what, path);
+		close(fd);
+		return -EINVAL;
+	}
+	/* Reads are plain file reads from here on. */
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		log_err("%s %s: %s", what, path, strerror(errno));
+		close(fd);
+		return -EINVAL;
+	}
+	f->fd = fd;
+	f->size = (u64)st.st_size;
+	return 0;
+}
+
+static int opt_mem(struct config *cfg, const char *arg)
+{
+	u64 bytes;
+	int r = cli_parse_size(arg, &bytes);
+
+	if (r == -ERANGE) {
+		log_err("--mem %s: too large; the maximum is %llu MiB", arg,
+			(unsigned long long)(GUEST_MAX_RAM / MiB));
+		return -EINVAL;
+	}
+	if (r < 0) {
+		log_err("--mem %s: not a size; give a number of MiB, or a number with a K/M/G/T "
+			"suffix, e.g. --mem 512 or --mem 2G",
+			arg);
+		return -EINVAL;
+	}
+	if (bytes < CLI_MIN_MEM) {
+		log_err("--mem %s: too small; the minimum is %llu MiB", arg,
+			(unsigned long long)(CLI_MIN_MEM / MiB));
+		return -EINVAL;
+	}
+	if (bytes > GUEST_MAX_RAM) {
+		log_err("--mem %s: too large; the maximum is %llu MiB", arg,
+			(unsigned long long)(GUEST_MAX_RAM / MiB));
+		return -EINVAL;
+	}
+	if (bytes % MiB) {
+		log_err("--mem %s: not a whole number of MiB; round it to a multiple of 1M", arg);
+		return -EINVAL;
+	}
+	cfg->mem = bytes;
+	cfg->mem_mib = bytes / MiB;
+	return 0;
+}
+
+static int opt_cpus(struct config *cfg, const char *arg)
+{
+	unsigned long n;
+
+	if (parse_uint(arg, CLI_MAX_CPUS, &n) < 0 || n == 0) {
+		log_err("--cpus %s: give a number of vCPUs from 1 to %d", arg, CLI_MAX_CPUS);
+		return -EINVAL;
+	}
+	cfg->cpus = (unsigned int)n;
+	return 0;
+}
+
+static int opt_reboot(struct config *cfg, const char *arg)
+{
+	if (strcmp(arg, "exit") == 0)
+		cfg->reboot = REBOOT_EXIT;
+	else if (strcmp(arg, "restart") == 0)
+		cfg->reboot = REBOOT_RESTART;
+	else {
+		log_err("--reboot=%s: unknown mode; use --reboot=exit or --reboot=restart", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int apply_opt(struct config *cfg, int id, const char *arg)
+{
+	switch (id) {
+	case OPT_KERNEL:
+		return open_input(&cfg->kernel, "kernel", arg);
+	case OPT_INITRD:
+		return open_input(&cfg->initrd, "initrd", arg);
+	case OPT_CMDLINE:
+		cfg->cmdline = arg;
+		return 0;
+	case OPT_MEM:
+		return opt_mem(cfg, arg);
+	case OPT_CPUS:
+		return opt_cpus(cfg, arg);
+	case OPT_CONSOLE:
+		if (!*arg) {
+			log_err("--console: empty file name; give a file to write the console to");
+			return -EINVAL;
+		}
+		cfg->console = arg;
+		return 0;
+	case OPT_REBOOT:
+		return opt_reboot(cfg, arg);
+	case OPT_HUGEPAGES:
+		cfg->hugepages = true;
+		return 0;
+	case OPT_STATS:
+		cfg->stats = true;
+		return 0;
+	case OPT_VERBOSE:
+		cfg->verbose = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mem_mib = CLI_DEFAULT_MEM_MIB;
+	cfg->mem = CLI_DEFAULT_MEM_MIB * MiB;
+	cfg->cpus = 1;
+	cfg->cmdline = CLI_DEFAULT_CMDLINE;
+	cfg->kernel.fd = -1;
+	cfg->initrd.fd = -1;
+	cfg->reboot = REBOOT_EXIT;
+}
+
+/* Report what getopt rejected (c is '?' or ':'), naming "--foo" or "-x". */
+static void bad_option(int c, int argc, char **argv)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	bool is_long = strncmp(word, "--", 2) == 0;
+	const char *what = c == ':'				    ? "missing argument"
+			   : is_long && optopt && strchr(word, '=') ? "takes no argument"
+								    : "unknown or ambiguous option";
+
+	if (is_long)
+		log_err("%.*s: %s; see tinyvmm --help", (int)strcspn(word, "="), word, what);
+	else
+		log_err("-%c: %s; see tinyvmm --help", optopt > 0 && optopt < 0x80 ? optopt : '?',
+			what);
+}
+
+int cli_parse(int argc, char **argv, struct config *cfg)
+{
+	struct option longopts[NR_OPTS + 1];
+	char shortopts[2 + 2 * NR_OPTS + 1];
+	size_t ns = 0;
+	int r = 0;
+
+	config_defaults(cfg);
+	shortopts[ns++] = ':';
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		longopts[i] =
+		    (struct option){cli_opts[i].name, cli_opts[i].has_arg, NULL, cli_opts[i].id};
+		if (cli_opts[i].has_short) {
+			shortopts[ns++] = (char)cli_opts[i].id;
+			if (cli_opts[i].has_arg == required_argument)
+				shortopts[ns++] = ':';
+		}
+	}
+	shortopts[ns] = '\0';
+	memset(&longopts[NR_OPTS], 0, sizeof(longopts[NR_OPTS]));
+
+	optind = 0; /* glibc: full re-initialisation, so tests can parse again */
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+		if (c == -1)
+			break;
+		if (c == OPT_HELP) {
+			cli_usage(stdout);
+			r = 1;
+			goto out;
+		}
+		if (c == OPT_VERSION) {
+			printf("tinyvmm %s\n", TINYVMM_VERSION);
+			r = 1;
+			goto out;
+		}
+		if (c == '?' || c == ':') {
+			bad_option(c, argc, argv);
+			r = -EINVAL;
+			goto out;
+		}
+		r = apply_opt(cfg, c, optarg);
+		if (r < 0)
+			goto out;
+	}
+	if (optind < argc) {
+		log_err("%s: unexpected argument; options start with --, see tinyvmm --help",
+			argv[optind]);
+		r = -EINVAL;
+		goto out;
+	}
+	if (!cfg->kernel.path) {
+		log_err("no kernel given; use --kernel bzImage");
+		r = -EINVAL;
+		goto out;
+	}
+	if (cfg->hugepages && cfg->mem % (2 * MiB)) {
+		log_err("--mem %llu: --hugepages needs a multiple of 2 MiB",
+			(unsigned long long)cfg->mem_mib);
+		r = -EINVAL;
+		goto out;
+	}
+	return 0;
+out:
+	cli_release(cfg);
+	return r;
+}
+
+void cli_release(struct config *cfg)
+{
+	if (cfg->kernel.fd >= 0)
+		close(cfg->kernel.fd);
+	if (cfg->initrd.fd >= 0)
+		close(cfg->initrd.fd);
+	cfg->kernel.fd = -1;
+	cfg->initrd.fd = -1;
+}

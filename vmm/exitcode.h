@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exitcode.h - tinyvmm's process exit status.
+ *
+ *     0        the guest powered off (ACPI S5), or rebooted with --reboot=exit
+ *     1..63    reserved: a guest-reported exit status (not used yet)
+ *     64       bad arguments, or an input file was rejected (kernel, initrd)
+ *     65       host or KVM error (/dev/kvm, an ioctl, a failed VM entry,
+ *              a KVM internal error, KVM_RUN failing)
+ *     66       the guest crashed: triple fault, or its kernel panicked
+ *              (pvpanic)
+ *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
+ *              teardown; Ctrl-A x on the console counts as SIGINT (130)
+ *
+ * Only main() returns one of these; everything else returns 0 or -errno.
+ */
+#ifndef TINYVMM_EXITCODE_H
+#define TINYVMM_EXITCODE_H
+
+#include <stddef.h>
+
+enum exit_code {
+	EXIT_POWEROFF = 0,
+	EXIT_GUEST_FIRST = 1, /* 1..63: reserved for a guest-reported status */
+	EXIT_GUEST_LAST = 63,
+	EXIT_USAGE = 64,
+	EXIT_HOST = 65,
+	EXIT_CRASH = 66,
+	EXIT_SIGNAL_BASE = 128, /* + signal number */
+};
+
+/* One row per fixed code above, in order; --help prints its table from it. */
+enum exit_kind {
+	EXIT_KIND_POWEROFF,
+	EXIT_KIND_USAGE,
+	EXIT_KIND_HOST,
+	EXIT_KIND_CRASH,
+	EXIT_KIND_SIGNAL,
+	EXIT_KINDS
+};
+
+struct exit_code_name {
+	int code;
+	const char *name;
+	const char *meaning;
+};
+
+static const struct exit_code_name exit_code_names[] = {
+    [EXIT_KIND_POWEROFF] = {EXIT_POWEROFF, "poweroff",
+			    "the guest powered off (or rebooted with --reboot=exit)"},
+    [EXIT_KIND_USAGE] = {EXIT_USAGE, "usage",
+			 "bad arguments, or the kernel/initrd file was rejected"},
+    [EXIT_KIND_HOST] = {EXIT_HOST, "host",
+			"host or KVM error (/dev/kvm, an ioctl, a failed VM entry)"},
+    [EXIT_KIND_CRASH] = {EXIT_CRASH, "crash",
+			 "the guest crashed: triple fault or kernel panic (pvpanic)"},
+    [EXIT_KIND_SIGNAL] = {EXIT_SIGNAL_BASE, "signal",
+			  "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
+};
+_Static_assert(sizeof(exit_code_names) / sizeof(exit_code_names[0]) == EXIT_KINDS,
+	       "exit_code_names[] must have a row for every exit_kind");
+
+/* Short name of an exit status: "poweroff", "usage", ..., "guest", "?". */
+static inline const char *exit_code_name(int code)
+{
+	if (code >= EXIT_GUEST_FIRST && code <= EXIT_GUEST_LAST)
+		return "guest";
+	if (code > EXIT_SIGNAL_BASE && code < EXIT_SIGNAL_BASE + 65)
+		return "signal";
+	for (size_t i = 0; i < EXIT_KINDS; i++)
+		if (exit_code_names[i].code == code && exit_code_names[i].name)
+			return exit_code_names[i].name;
+	return "?";
+}
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vm.h - one KVM virtual machine: /dev/kvm, the VM fd, guest RAM and its
+ * memory slots, the in-kernel IRQ chip and PIT, the PIO and MMIO buses with
+ * the platform devices, the vCPUs, and the stop state.
+ *
+ * Lifecycle (main.c):
+ *   vm_create() -> boot_load(&vm->mem, ...) -> vcpu_set_boot_state(BSP)
+ *   -> console -> vm_start() -> wait until vm_stop_reason() != VM_RUNNING
+ *   (vm->stop_efd becomes readable) -> vm_join() -> vm_destroy().
+ *
+ * Stopping: vm_stop() may be called from any thread (a vCPU on a power
+ * event or a crash, the console on Ctrl-A x, main on a signal). The first
+ * caller's reason and exit code win; every vCPU gets run->immediate_exit
+ * set and a SIGUSR1 kick, so it leaves KVM_RUN or never enters it again.
+ */
+#ifndef TINYVMM_VM_H
+#define TINYVMM_VM_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "../devices/serial.h"
+#include "bus.h"
+#include "cli.h"
+#include "mem.h"
+#include "util.h"
+
+struct vcpu;
+struct console;
+
+#define VM_GSI_LIMIT 4096 /* KVM_MAX_IRQ_ROUTES in the kernel */
+
+enum vm_stop_reason {
+	VM_RUNNING,
+	VM_STOP_POWEROFF, /* ACPI S5, or KVM's shutdown system event */
+	VM_STOP_RESET,	  /* the guest rebooted */
+	VM_STOP_PANIC,	  /* pvpanic, or KVM's crash system event */
+	VM_STOP_CRASH,	  /* triple fault */
+	VM_STOP_HALT,	  /* HLT exit (only without the in-kernel LAPIC) */
+	VM_STOP_ERROR,	  /* host or KVM failure */
+	VM_STOP_SIGNAL,	  /* SIGINT, SIGTERM or SIGHUP */
+	VM_STOP_QUIT,	  /* Ctrl-A x on the console */
+	VM_STOP_REASONS
+};
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	const struct config *cfg;
+	struct mem mem;
+	struct bus pio, mmio;
+	bool buses_ready;
+
+	/* Platform devices; each is also registered on vm->pio. */
+	struct serial *serial;
+	struct device *power_acpi, *i8042, *pvpanic, *post;
+	struct console *console; /* set by main; serial's kick goes here */
+
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus;	  /* created so far */
+	size_t run_size;	  /* KVM_GET_VCPU_MMAP_SIZE */
+	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, shared by all vCPUs */
+	bool immediate_exit;	  /* KVM_CAP_IMMEDIATE_EXIT */
+
+	int stop_efd;	/* eventfd: readable once the VM has stopped */
+	int stop_state; /* reason << 8 | exit code; atomic, first writer wins */
+
+	pthread_mutex_t gsi_lock;
+	u32 next_gsi; /* MSI routes: MSI_GSI_BASE upwards */
+};
+
+/*
+ * Open /dev/kvm, check the API and capabilities, create the VM with its
+ * RAM, IRQ chip, PIT, buses, devices and cfg->cpus vCPUs. Logs one line
+ * and returns -errno: -ERANGE when --cpus exceeds KVM's limit (a usage
+ * error), anything else is a host error. On failure vm_destroy() is still
+ * the cleanup.
+ */
+int vm_create(struct vm *vm, const struct config *cfg);
+
+/* Start one thread per vCPU. -errno (stops the VM) if one cannot start. */
+int vm_start(struct vm *vm);
+
+/* Kick all vCPUs until their threads have exited, then reap them. */
+void vm_join(struct vm *vm);
+
+/* Free everything vm_create() made; safe on a partly created VM. */
+void vm_destroy(struct vm *vm);
+
+/* Ask the VM to stop; the first call's reason and exit code (0..255) win.
+ * Callable from any thread; never blocks. */
+void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code);
+enum vm_stop_reason vm_stop_reason(const struct vm *vm);
+/* The exit code given with the winning vm_stop() (0 while running). */
+int vm_exit_code(const struct vm *vm);
+const char *vm_stop_reason_name(enum vm_stop_reason why);
+
+/* Drive an IOAPIC/PIC input line (KVM_IRQ_LINE). */
+int vm_irq_line(struct vm *vm, u32 gsi, int level);
+
+/* A GSI for an MSI route, from MSI_GSI_BASE up; -ENOSPC when exhausted. */
+int vm_alloc_gsi(struct vm *vm, u32 *gsi);
+
+/* The --stats table: exits per vCPU and kind, accesses per device. */
+void vm_print_stats(const struct vm *vm, FILE *f);
+
+#endif
