@@ -2,13 +2,14 @@
 /* mem.c - guest RAM layout and host mapping; see mem.h. */
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "layout.h"
 #include "log.h"
 #include "mem.h"
 
-#ifndef MAP_HUGE_2MB
-#define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
+#ifndef MFD_HUGE_2MB
+#define MFD_HUGE_2MB (21U << 26)
 #endif
 
 int mem_layout(u64 ram_bytes, struct ram_range *out, unsigned int *nr)
@@ -45,12 +46,14 @@ static void hugepage_hint(u64 ram_bytes)
 
 int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 {
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned int mfd_flags = MFD_CLOEXEC;
+	int flags = MAP_SHARED;
 	u64 off = 0;
 	void *p;
 	int r;
 
 	memset(m, 0, sizeof(*m));
+	m->fd = -1;
 	r = mem_layout(ram_bytes, m->ranges, &m->nr);
 	if (r < 0) {
 		log_err("memory: %llu bytes of guest RAM is not a valid size",
@@ -63,11 +66,32 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 			return -EINVAL;
 		}
 		/* No MAP_NORESERVE: a shortage must fail here, not SIGBUS later. */
-		flags |= MAP_HUGETLB | MAP_HUGE_2MB;
+		mfd_flags |= MFD_HUGETLB | MFD_HUGE_2MB;
 	} else {
 		flags |= MAP_NORESERVE;
 	}
-	p = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
+	/*
+	 * Guest RAM is a memfd, not anonymous memory: the host then accounts it
+	 * as shared memory (RssShmem in /proc/PID/status), apart from the VMM's
+	 * own anonymous memory, and the fd can later be handed to another
+	 * process (vhost-user, snapshots).
+	 */
+	m->fd = memfd_create("tinyvmm-guest-ram", mfd_flags);
+	if (m->fd < 0) {
+		r = -errno;
+		if (hugepages && (r == -EINVAL || r == -ENOENT))
+			hugepage_hint(ram_bytes);
+		else
+			log_err("memory: cannot create the guest RAM memfd: %s", strerror(-r));
+		return r;
+	}
+	if (ftruncate(m->fd, (off_t)ram_bytes) < 0) {
+		r = -errno;
+		log_err("memory: cannot size guest RAM to %llu MiB: %s",
+			(unsigned long long)(ram_bytes / MiB), strerror(-r));
+		goto err_fd;
+	}
+	p = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, flags, m->fd, 0);
 	if (p == MAP_FAILED) {
 		r = -errno;
 		if (hugepages)
@@ -75,7 +99,7 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 		else
 			log_err("memory: cannot map %llu MiB of guest RAM: %s",
 				(unsigned long long)(ram_bytes / MiB), strerror(-r));
-		return r;
+		goto err_fd;
 	}
 	m->base = p;
 	m->size = ram_bytes;
@@ -85,13 +109,21 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 		off += m->ranges[i].size;
 	}
 	return 0;
+
+err_fd:
+	close(m->fd);
+	m->fd = -1;
+	return r;
 }
 
 void mem_destroy(struct mem *m)
 {
 	if (m->base)
 		munmap(m->base, m->size);
+	if (m->fd >= 0)
+		close(m->fd);
 	memset(m, 0, sizeof(*m));
+	m->fd = -1;
 }
 
 void *mem_gpa_to_hva(const struct mem *m, gpa_t gpa, u64 len)

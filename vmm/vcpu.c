@@ -218,6 +218,11 @@ void vcpu_dump(struct vcpu *v)
 	log_err("vcpu %u: CS=%04x base=%016llx limit=%08x type=%x l=%u db=%u dpl=%u", v->id,
 		s.cs.selector, (unsigned long long)s.cs.base, s.cs.limit, s.cs.type, s.cs.l,
 		s.cs.db, s.cs.dpl);
+	/* KVM on AMD reinitializes the VMCB on a shutdown intercept, so after a
+	 * triple fault the state read back is the reset state, not the crash. */
+	if (r.rip == 0xfff0 && s.cs.base == 0xffff0000)
+		log_err("vcpu %u: (these are reset-state registers: KVM on AMD resets the vCPU on a "
+			"triple fault; the faulting state is lost)", v->id);
 }
 
 static int handle_io(struct vcpu *v)
