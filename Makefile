@@ -36,12 +36,22 @@ CORE_SRCS += vmm/vm.c
 CORE_SRCS += vmm/vcpu.c
 CORE_SRCS += vmm/bus.c
 CORE_SRCS += vmm/console.c
+CORE_SRCS += vmm/vfio.c
+CORE_SRCS += vmm/vfio_ops.c
+CORE_SRCS += vmm/pci_platform.c
+CORE_SRCS += vmm/passthrough.c
 
 # --- devices ---
 DEV_SRCS :=
 DEV_SRCS += devices/serial.c
 DEV_SRCS += devices/power.c
 DEV_SRCS += devices/i8042.c
+DEV_SRCS += devices/pci_host.c
+DEV_SRCS += devices/vfio_pci.c
+DEV_SRCS += devices/vfio_pci_cfg.c
+DEV_SRCS += devices/vfio_pci_bar.c
+DEV_SRCS += devices/vfio_pci_msix.c
+DEV_SRCS += devices/vfio_pci_irq.c
 
 # --- firmware: tables the guest reads ---
 FW_SRCS :=
@@ -61,7 +71,11 @@ test_bzimage_SRCS := vmm/bzimage.c
 TESTS += mem
 test_mem_SRCS := vmm/mem.c vmm/log.c
 TESTS += cli
-test_cli_SRCS := vmm/cli.c vmm/log.c
+test_cli_SRCS := vmm/cli.c vmm/log.c vmm/vfio.c vmm/vfio_ops.c
+TESTS += vfio
+test_vfio_SRCS := vmm/vfio.c vmm/vfio_ops.c vmm/log.c
+TESTS += pci_platform
+test_pci_platform_SRCS := vmm/pci_platform.c vmm/bus.c vmm/log.c
 TESTS += boot
 test_boot_SRCS := vmm/boot.c vmm/bzimage.c vmm/mem.c vmm/log.c firmware/acpi.c firmware/aml.c firmware/bootparams.c
 TESTS += cpu
@@ -83,6 +97,20 @@ TESTS += power
 test_power_SRCS := devices/power.c devices/i8042.c vmm/log.c
 TESTS += console
 test_console_SRCS := vmm/console.c devices/serial.c vmm/log.c
+TESTS += pci_host
+test_pci_host_SRCS := devices/pci_host.c vmm/log.c
+TESTS += pci_slots
+test_pci_slots_SRCS := devices/pci_host.c vmm/log.c
+VFIO_PCI_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \
+	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c vmm/log.c
+TESTS += vfio_pci
+test_vfio_pci_SRCS := $(VFIO_PCI_SRCS)
+TESTS += vfio_pci_bar
+test_vfio_pci_bar_SRCS := $(VFIO_PCI_SRCS)
+TESTS += vfio_pci_msix
+test_vfio_pci_msix_SRCS := $(VFIO_PCI_SRCS)
+TESTS += vfio_pci_irq
+test_vfio_pci_irq_SRCS := $(VFIO_PCI_SRCS)
 
 # --- firmware tests ---
 TESTS += aml

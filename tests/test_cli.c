@@ -62,22 +62,14 @@ static void slurp(FILE *f, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-/* Parse a NULL-terminated list of words, capturing stdout and stderr. */
-static int parse(struct config *cfg, ...)
+/* Parse argv (argc words and a NULL), capturing stdout and stderr. */
+static int parse_argv(struct config *cfg, int argc, char **argv)
 {
-	char *argv[32];
-	int argc = 0, r, saved_err, saved_out;
+	int r, saved_err, saved_out;
 	FILE *ferr = tmpfile(), *fout = tmpfile();
-	va_list ap;
 
 	assert_non_null(ferr);
 	assert_non_null(fout);
-	argv[argc++] = (char *)"tinyvmm";
-	va_start(ap, cfg);
-	for (char *w; (w = va_arg(ap, char *));)
-		argv[argc++] = w;
-	va_end(ap);
-	argv[argc] = NULL;
 
 	fflush(stderr);
 	fflush(stdout);
@@ -97,6 +89,24 @@ static int parse(struct config *cfg, ...)
 	fclose(ferr);
 	fclose(fout);
 	return r;
+}
+
+/* Parse a NULL-terminated list of words, capturing stdout and stderr. */
+static int parse(struct config *cfg, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = (char *)"tinyvmm";
+	va_start(ap, cfg);
+	for (char *w; (w = va_arg(ap, char *));) {
+		assert_true(argc < (int)ARRAY_SIZE(argv) - 1);
+		argv[argc++] = w;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	return parse_argv(cfg, argc, argv);
 }
 
 #define assert_err(needle)                                                                         \
@@ -324,11 +334,93 @@ static void test_bad_options(void **state UNUSED)
 	expect_fail(&c, "--stats: takes no argument");
 }
 
+static void test_vf(void **state UNUSED)
+{
+	struct config c;
+
+	assert_int_equal(parse(&c, "--kernel", kernel, NULL), 0);
+	assert_int_equal(c.nr_vfs, 0);
+	cli_release(&c);
+
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", "0000:01:10.4", "--vf",
+			       "01:10.0,slot=7", "--vf", "0000:01:1F.2,slot=31", NULL),
+			 0);
+	assert_int_equal(c.nr_vfs, 3);
+	/* Command-line order, canonical addresses, -1 for "any slot". */
+	assert_string_equal(c.vfs[0].bdf, "0000:01:10.4");
+	assert_int_equal(c.vfs[0].slot, -1);
+	assert_string_equal(c.vfs[1].bdf, "0000:01:10.0");
+	assert_string_equal(c.vfs[1].arg, "01:10.0,slot=7");
+	assert_int_equal(c.vfs[1].slot, 7);
+	assert_string_equal(c.vfs[2].bdf, "0000:01:1f.2");
+	assert_int_equal(c.vfs[2].slot, 31);
+	assert_string_equal(err, "");
+	cli_release(&c);
+}
+
+static void test_vf_bad(void **state UNUSED)
+{
+	static const struct {
+		const char *arg, *msg;
+	} bad[] = {
+	    {"0000:01:10", "--vf 0000:01:10: \"0000:01:10\" is not a PCI address"},
+	    {"0000:01:20.0", "is not a PCI address; give DDDD:BB:DD.F or BB:DD.F"},
+	    {"", "is not a PCI address"},
+	    {"0000:01:10.0,", "--vf 0000:01:10.0,: empty option"},
+	    {"0000:01:10.0,,slot=2", "empty option"},
+	    {"0000:01:10.0,=3", "empty option"},
+	    {"0000:01:10.0,slot", "--vf 0000:01:10.0,slot: slot needs a value"},
+	    {"0000:01:10.0,slot=", "slot= needs a value"},
+	    {"0000:01:10.0,mac=52:54:00:00:00:01", "unknown key \"mac\"; the keys are: slot"},
+	    {"0000:01:10.0,slot=1,slot=2", "slot given twice"},
+	    {"0000:01:10.0,slot=0", "slot=0 is the PCI host bridge; use slot=1..31"},
+	    {"0000:01:10.0,slot=32", "slot=32: give a guest slot from 1 to 31"},
+	    {"0000:01:10.0,slot=-1", "slot=-1: give a guest slot from 1 to 31"},
+	    {"0000:01:10.0,slot=3x", "slot=3x: give a guest slot"},
+	    {"0000:01:10.0,slot=99999999999999999999", "give a guest slot from 1 to 31"},
+	};
+	struct config c;
+	char many[CLI_MAX_VFS + 1][16];
+	char *argv[2 * (CLI_MAX_VFS + 1) + 4];
+	int argc = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(&c, "--kernel", kernel, "--vf", bad[i].arg, NULL), -EINVAL);
+		expect_fail(&c, bad[i].msg);
+	}
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", NULL), -EINVAL);
+	expect_fail(&c, "--vf: missing argument");
+	/* The same function twice, in two spellings. */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", "0000:01:10.0", "--vf",
+			       "01:10.0,slot=4", NULL),
+			 -EINVAL);
+	expect_fail(&c, "--vf 01:10.0,slot=4: 0000:01:10.0 is already passed by --vf 0000:01:10.0");
+
+	/* At most CLI_MAX_VFS. */
+	argv[argc++] = (char *)"tinyvmm";
+	argv[argc++] = (char *)"--kernel";
+	argv[argc++] = kernel;
+	for (int i = 0; i <= CLI_MAX_VFS; i++) {
+		snprintf(many[i], sizeof(many[i]), "0000:02:%02x.0", i);
+		argv[argc++] = (char *)"--vf";
+		argv[argc++] = many[i];
+	}
+	argv[argc] = NULL;
+	assert_int_equal(parse_argv(&c, argc, argv), -EINVAL);
+	expect_fail(&c, "--vf 0000:02:10.0: too many; at most 16");
+	/* 16 are fine. */
+	argv[argc - 2] = NULL;
+	assert_int_equal(parse_argv(&c, argc - 2, argv), 0);
+	assert_int_equal(c.nr_vfs, CLI_MAX_VFS);
+	cli_release(&c);
+}
+
 static void test_help_and_version(void **state UNUSED)
 {
 	static const char *const documented[] = {
 	    "--kernel", "--initrd",    "--cmdline", "--mem",	 "--cpus", "--console",
 	    "--reboot", "--hugepages", "--stats",   "--verbose", "--help", "--version",
+	    "--vf BDF[,slot=N]", "slot=N", "0000:00:SS.0", "command-line order", "vfio-pci",
 	    "Ctrl-A x", "64",	       "65",	    "66",	 "128+N",  "example",
 	};
 	struct config c;
@@ -353,7 +445,8 @@ int main(void)
 	    cmocka_unit_test(test_parse_size),	     cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_kernel_required),  cmocka_unit_test(test_kernel_not_regular),
 	    cmocka_unit_test(test_initrd_checks),    cmocka_unit_test(test_bad_options),
-	    cmocka_unit_test(test_help_and_version),
+	    cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_vf),
+	    cmocka_unit_test(test_vf_bad),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

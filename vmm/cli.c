@@ -11,6 +11,7 @@
 #include "exitcode.h"
 #include "layout.h"
 #include "log.h"
+#include "vfio.h"
 
 #ifndef TINYVMM_VERSION
 #define TINYVMM_VERSION "0.1"
@@ -30,6 +31,7 @@ enum opt_id {
 	OPT_REBOOT,
 	OPT_HUGEPAGES,
 	OPT_STATS,
+	OPT_VF,
 };
 
 struct cli_opt {
@@ -56,6 +58,8 @@ static const struct cli_opt cli_opts[] = {
      "append guest serial output to FILE instead of stdout; no input"},
     {"reboot", required_argument, OPT_REBOOT, false, "exit|restart",
      "on a guest reboot: exit with status 0 (default) or boot again"},
+    {"vf", required_argument, OPT_VF, false, "BDF[,slot=N]",
+     "pass host PCI function BDF (on vfio-pci) to the guest; up to 16 times"},
     {"hugepages", no_argument, OPT_HUGEPAGES, false, NULL,
      "back guest RAM with 2 MiB huge pages (see /proc/sys/vm/nr_hugepages)"},
     {"stats", no_argument, OPT_STATS, false, NULL,
@@ -83,6 +87,11 @@ void cli_usage(FILE *f)
 			 o->arg ? (o->id == OPT_REBOOT ? "=" : " ") : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-26s %s\n", left, o->help);
 	}
+	fprintf(f, "\nVF passthrough: each --vf appears in the guest at 0000:00:SS.0. Slots are\n"
+		   "stable: slot=N pins SS to N (1-31); the others take the lowest free slots\n"
+		   "from 1 in command-line order, whatever their host addresses. The host must\n"
+		   "have its IOMMU on and the function bound to vfio-pci, with every other\n"
+		   "device of its IOMMU group on vfio-pci too.\n");
 	fprintf(f, "\nconsole: when stdin is a terminal it is put in raw mode; Ctrl-A x quits\n"
 		   "(status 130, like SIGINT), Ctrl-A Ctrl-A sends a literal Ctrl-A.\n\n"
 		   "exit status:\n");
@@ -97,7 +106,8 @@ void cli_usage(FILE *f)
 	fprintf(f, "  %6s  %s\n", "1-63", "reserved for a guest-reported status");
 	fprintf(f, "\nexample:\n"
 		   "  tinyvmm --mem 512 --cpus 2 --kernel bzImage --initrd initramfs.cpio.gz \\\n"
-		   "          --cmdline \"console=ttyS0 panic=-1 quiet\"\n");
+		   "          --cmdline \"console=ttyS0 panic=-1 quiet\"\n"
+		   "  tinyvmm --mem 512 --vf 0000:01:10.0 --vf 0000:01:10.2,slot=5 --kernel bzImage\n");
 }
 
 int cli_parse_size(const char *s, u64 *bytes)
@@ -241,6 +251,115 @@ static int opt_reboot(struct config *cfg, const char *arg)
 	return 0;
 }
 
+/* ---- --vf BDF[,key=value]... ---- */
+
+#define VF_ARG_MAX 256
+
+static int vf_slot(struct vf_opts *o, const char *val)
+{
+	unsigned long n;
+
+	if (parse_uint(val, PCI_MAX_SLOTS - 1, &n) < 0) {
+		log_err("--vf %s: slot=%s: give a guest slot from %d to %d", o->arg, val,
+			PCI_FIRST_DEVICE_SLOT, PCI_MAX_SLOTS - 1);
+		return -EINVAL;
+	}
+	if (n == PCI_HOST_BRIDGE_SLOT) {
+		log_err("--vf %s: slot=0 is the PCI host bridge; use slot=%d..%d", o->arg,
+			PCI_FIRST_DEVICE_SLOT, PCI_MAX_SLOTS - 1);
+		return -EINVAL;
+	}
+	o->slot = (int)n;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*set)(struct vf_opts *o, const char *val);
+} vf_keys[] = {
+    {"slot", vf_slot},
+};
+
+int cli_parse_vf(const char *arg, struct vf_opts *out)
+{
+	char buf[VF_ARG_MAX], *p, *next;
+	unsigned int seen = 0;
+
+	_Static_assert(ARRAY_SIZE(vf_keys) <= 32, "seen is a 32-bit mask");
+	memset(out, 0, sizeof(*out));
+	out->arg = arg;
+	out->slot = -1;
+	if (strlen(arg) >= sizeof(buf)) {
+		log_err("--vf: argument too long (%zu bytes); give BDF[,slot=N]", strlen(arg));
+		return -EINVAL;
+	}
+	strcpy(buf, arg);
+	next = strchr(buf, ',');
+	if (next)
+		*next++ = '\0';
+	if (vfio_parse_bdf(buf, out->bdf) < 0) {
+		log_err("--vf %s: \"%s\" is not a PCI address; give DDDD:BB:DD.F or BB:DD.F as lspci "
+			"-D shows it, e.g. --vf 0000:01:10.0",
+			arg, buf);
+		return -EINVAL;
+	}
+	while ((p = next)) {
+		char *val;
+		size_t k;
+
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		val = strchr(p, '=');
+		if (!*p || p == val) {
+			log_err("--vf %s: empty option; give BDF[,slot=N]", arg);
+			return -EINVAL;
+		}
+		if (!val || !val[1]) {
+			log_err("--vf %s: %s needs a value, e.g. slot=3", arg, p);
+			return -EINVAL;
+		}
+		*val++ = '\0';
+		for (k = 0; k < ARRAY_SIZE(vf_keys); k++)
+			if (strcmp(p, vf_keys[k].name) == 0)
+				break;
+		if (k == ARRAY_SIZE(vf_keys)) {
+			log_err("--vf %s: unknown key \"%s\"; the keys are: slot", arg, p);
+			return -EINVAL;
+		}
+		if (seen & 1u << k) {
+			log_err("--vf %s: %s given twice", arg, p);
+			return -EINVAL;
+		}
+		seen |= 1u << k;
+		if (vf_keys[k].set(out, val) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int opt_vf(struct config *cfg, const char *arg)
+{
+	struct vf_opts o;
+
+	if (cfg->nr_vfs == CLI_MAX_VFS) {
+		log_err("--vf %s: too many; at most %d functions can be passed through", arg,
+			CLI_MAX_VFS);
+		return -EINVAL;
+	}
+	if (cli_parse_vf(arg, &o) < 0)
+		return -EINVAL;
+	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
+		if (strcmp(cfg->vfs[i].bdf, o.bdf) == 0) {
+			log_err("--vf %s: %s is already passed by --vf %s; give each function once",
+				arg, o.bdf, cfg->vfs[i].arg);
+			return -EINVAL;
+		}
+	}
+	cfg->vfs[cfg->nr_vfs++] = o;
+	return 0;
+}
+
 static int apply_opt(struct config *cfg, int id, const char *arg)
 {
 	switch (id) {
@@ -270,6 +389,8 @@ static int apply_opt(struct config *cfg, int id, const char *arg)
 	case OPT_STATS:
 		cfg->stats = true;
 		return 0;
+	case OPT_VF:
+		return opt_vf(cfg, arg);
 	case OPT_VERBOSE:
 		cfg->verbose = true;
 		return 0;

@@ -4,7 +4,7 @@
  *
  *   tinyvmm --kernel bzImage [--initrd FILE] [--cmdline STR] [--mem SIZE]
  *           [--cpus N] [--console FILE] [--reboot=exit|restart]
- *           [--hugepages] [--stats] [-v] [-h] [-V]
+ *           [--vf BDF[,slot=N]]... [--hugepages] [--stats] [-v] [-h] [-V]
  *
  * Options live in one table in cli.c (long name, argument, help text, the
  * handler's id); --help is printed from that table, so adding an option
@@ -27,6 +27,7 @@
 #define CLI_DEFAULT_MEM_MIB 256
 #define CLI_MIN_MEM	    (16 * MiB)
 #define CLI_MAX_CPUS	    255 /* ACPI_MAX_CPUS: xAPIC ids 0..254 in the MADT */
+#define CLI_MAX_VFS	    16	/* --vf may be given this many times */
 
 enum reboot_mode {
 	REBOOT_EXIT,	/* a guest reboot ends tinyvmm with status 0 */
@@ -38,6 +39,18 @@ struct input_file {
 	const char *path; /* NULL: not given */
 	int fd;		  /* -1 when path is NULL */
 	u64 size;
+};
+
+/*
+ * One --vf BDF[,key=value]...: the host PCI function to pass through and its
+ * per-device options. Keys so far: slot=N (1..31). A new key (mac=, vlan=,
+ * managed=, ...) is a field here and a row in cli.c's vf_keys[]; an unknown
+ * key is an error naming it.
+ */
+struct vf_opts {
+	char bdf[13];	 /* canonical "DDDD:BB:DD.F" */
+	const char *arg; /* the --vf argument as given, for messages */
+	int slot;	 /* guest slot 1..31, or -1: the lowest free one */
 };
 
 struct config {
@@ -52,6 +65,8 @@ struct config {
 	bool hugepages;
 	bool stats;
 	bool verbose;
+	struct vf_opts vfs[CLI_MAX_VFS]; /* in command-line order */
+	unsigned int nr_vfs;
 };
 
 /*
@@ -67,6 +82,13 @@ void cli_release(struct config *cfg);
 
 /* Print --help to f. */
 void cli_usage(FILE *f);
+
+/*
+ * Parse one --vf argument "BDF[,key=value]..." into out. -EINVAL after
+ * printing one line naming the argument and what is wrong (a malformed BDF,
+ * an unknown or repeated key, a key without a value, a bad slot).
+ */
+int cli_parse_vf(const char *arg, struct vf_opts *out);
 
 /*
  * Parse a size: a decimal number with an optional K, M, G, T, P or E suffix

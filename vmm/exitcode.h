@@ -4,9 +4,11 @@
  *
  *     0        the guest powered off (ACPI S5), or rebooted with --reboot=exit
  *     1..63    reserved: a guest-reported exit status (not used yet)
- *     64       bad arguments, or an input file was rejected (kernel, initrd)
- *     65       host or KVM error (/dev/kvm, an ioctl, a failed VM entry,
- *              a KVM internal error, KVM_RUN failing)
+ *     64       bad arguments, or an input file was rejected (kernel, initrd), or
+ *              a --vf device the user must fix (bad address, no such device,
+ *              not bound to vfio-pci, IOMMU group not viable, slot clash)
+ *     65       host, KVM or VFIO error (/dev/kvm, /dev/vfio, the IOMMU off, an ioctl,
+ *              a failed VM entry, a KVM internal error, KVM_RUN failing)
  *     66       the guest crashed: triple fault, or its kernel panicked
  *              (pvpanic)
  *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
@@ -49,7 +51,7 @@ static const struct exit_code_name exit_code_names[] = {
     [EXIT_KIND_POWEROFF] = {EXIT_POWEROFF, "poweroff",
 			    "the guest powered off (or rebooted with --reboot=exit)"},
     [EXIT_KIND_USAGE] = {EXIT_USAGE, "usage",
-			 "bad arguments, or the kernel/initrd file was rejected"},
+			 "bad arguments, a rejected kernel/initrd, or an unusable --vf device"},
     [EXIT_KIND_HOST] = {EXIT_HOST, "host",
 			"host or KVM error (/dev/kvm, an ioctl, a failed VM entry)"},
     [EXIT_KIND_CRASH] = {EXIT_CRASH, "crash",

@@ -58,6 +58,7 @@
 #define LAPIC_SIZE 0x1000ULL
 #define KVM_IDENTITY_MAP_GPA 0xfffbc000ULL
 #define KVM_TSS_GPA 0xfffbd000ULL /* 3 pages */
+#define KVM_TSS_SIZE (3 * GUEST_PAGE_SIZE) /* KVM_SET_TSS_ADDR takes 3 pages */
 
 #define HIGH_RAM_START 0x100000000ULL /* RAM above the hole starts at 4 GiB */
 #define PCI_MMIO64_BASE 0x8000000000ULL /* 512 GiB */
@@ -96,5 +97,7 @@
 #define PCI_MAX_SLOTS 32
 #define PCI_HOST_BRIDGE_SLOT 0
 #define PCI_FIRST_DEVICE_SLOT 1 /* first slot handed to a passed-through VF */
+#define PCI_IO_WINDOW_BASE 0xc000ULL /* I/O BARs: 0xc000-0xffff, inside the DSDT's PCI0 _CRS */
+#define PCI_IO_WINDOW_END 0x10000ULL /* exclusive (PCI_IO_BASE is a pci_regs.h name) */
 
 #endif

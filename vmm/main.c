@@ -18,6 +18,7 @@
 #include "console.h"
 #include "exitcode.h"
 #include "log.h"
+#include "passthrough.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -125,11 +126,17 @@ static int run_vm(const struct config *cfg, const struct bzimage *bz, int sfd, b
 	    .ncpus = cfg->cpus,
 	};
 	struct console *con = NULL;
+	struct passthrough pt;
 	struct boot_info info;
 	struct vm vm;
+	bool usage;
 	int code, r;
 
 	*again = false;
+	/* Slot clashes and unusable --vf devices are reported before KVM and /dev/vfio. */
+	r = passthrough_prepare(&pt, cfg, &usage);
+	if (r < 0)
+		return usage ? EXIT_USAGE : EXIT_HOST;
 	r = vm_create(&vm, cfg);
 	if (r < 0) {
 		code = r == -ERANGE ? EXIT_USAGE : EXIT_HOST;
@@ -145,6 +152,12 @@ static int run_vm(const struct config *cfg, const struct bzimage *bz, int sfd, b
 		  (unsigned long long)info.initrd_size, (unsigned long long)info.initrd_gpa);
 	if (vcpu_set_boot_state(&vm.vcpus[0]) < 0) {
 		code = EXIT_HOST;
+		goto out_vm;
+	}
+	/* The PCI host bridge and the --vf devices, wired up before any vCPU runs. */
+	r = passthrough_attach(&pt, &vm, &usage);
+	if (r < 0) {
+		code = usage ? EXIT_USAGE : EXIT_HOST;
 		goto out_vm;
 	}
 	code = open_console(&vm, cfg, &con);
@@ -166,9 +179,13 @@ out_console:
 	__atomic_store_n(&vm.console, NULL, __ATOMIC_RELEASE);
 	if (con)
 		console_close(con);
-	if (cfg->stats && vm_stop_reason(&vm) != VM_RUNNING)
+	if (cfg->stats && vm_stop_reason(&vm) != VM_RUNNING) {
 		vm_print_stats(&vm, stderr);
+		passthrough_print_stats(&pt, stderr);
+	}
 out_vm:
+	/* Every exit path: reset the VFs, free irqfds/routes/maps, unmap DMA. */
+	passthrough_detach(&pt);
 	vm_destroy(&vm);
 	return code;
 }

@@ -74,19 +74,36 @@ struct vfio_container {
 	struct {
 		u64 iova, size;
 	} dma[4];
+	u64 dma_total; /* optional: bytes the caller will map in all (RLIMIT_MEMLOCK hint) */
 };
 
+/*
+ * Open /dev/vfio/vfio and check the API version and the type1v2 IOMMU.
+ * Sets c->fd = -1 first, so vfio_container_close() is always safe after it
+ * (and on a container initialised with VFIO_CONTAINER_INIT).
+ */
+#define VFIO_CONTAINER_INIT {.fd = -1}
 int vfio_container_open(struct vfio_container *c);
+/* Unmap all DMA, close the groups and the container. Safe twice. */
 void vfio_container_close(struct vfio_container *c);
-/* Map host [hva, hva+size) for device DMA at iova. Logs one line on error. */
+/*
+ * Map host [hva, hva+size) for device DMA at iova, readable and writable
+ * (the pages are pinned). Logs one line on error: -ENOMEM names
+ * RLIMIT_MEMLOCK, the size needed (c->dma_total if set) and `ulimit -l`.
+ */
 int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *hva);
 
 /*
  * Open the device BDF ("0000:01:10.0") through its IOMMU group. Errors are
  * one line naming the device and the fix, e.g.
  *   vfio 0000:01:10.0: no such PCI device (check the address with lspci -D)
- *   vfio 0000:01:10.0: bound to igbvf, not vfio-pci; bind it: echo vfio-pci > .../driver_override ...
- *   vfio 0000:01:10.0: IOMMU group 5 is not viable: 0000:01:10.1 is bound to igbvf; bind it to vfio-pci or use --vf for it too
+ *   vfio 0000:01:10.0: bound to igbvf, not vfio-pci; rebind it: modprobe vfio-pci; echo vfio-pci > .../driver_override; ...
+ *   vfio 0000:01:10.0: IOMMU group 5 is not viable: 0000:01:10.1 is bound to igbvf (the group also holds ...); bind it to vfio-pci or pass it with --vf too
+ *   vfio 0000:01:10.0: /dev/vfio/5 is in use by another process (another tinyvmm or QEMU?); ...
+ *   vfio: cannot pin guest RAM for DMA: RLIMIT_MEMLOCK is 8192 KiB, the DMA map needs 512 MiB (all guest RAM); raise it with ulimit -l 524288 ...
+ * All of vfio_device_check()'s checks come first (see below), then the group
+ * (reused when an earlier device shares it), the container and the device fd.
+ * A host failure never returns one of the VFIO_ERR_* user codes.
  */
 int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev **out);
 void vfio_device_close(struct vfio_dev *d);
@@ -96,5 +113,30 @@ extern const struct vfio_ops vfio_sys_ops;
 
 /* Parse "DDDD:BB:DD.F" or "BB:DD.F" (domain 0) into canonical form; -EINVAL. */
 int vfio_parse_bdf(const char *s, char out[13]);
+
+/*
+ * The checks vfio_device_open() makes in sysfs before it touches /dev/vfio,
+ * against the sysfs tree at root ("/sys"; tests pass a fake tree). Logs one
+ * line naming the device and the fix and returns a distinct error:
+ *   VFIO_ERR_BAD_BDF      (-EINVAL)       not DDDD:BB:DD.F                 user
+ *   VFIO_ERR_NO_DEVICE    (-ENODEV)       no root/bus/pci/devices/BDF      user
+ *   VFIO_ERR_NOT_VFIO     (-EMEDIUMTYPE)  bound to another driver or none  user
+ *   VFIO_ERR_NOT_VIABLE   (-EXDEV)        another device of the IOMMU
+ *                                         group is bound to a host driver  user
+ *   VFIO_ERR_NO_IOMMU     (-EOPNOTSUPP)   no iommu_group: IOMMU off        host
+ * vfio_device_open() may add: -EXDEV (the kernel says the group is not
+ * viable), -EBUSY (the group is open in another process), -EACCES (no
+ * permission on /dev/vfio/N), other -errno (host). On success out gets the
+ * canonical BDF and *group the IOMMU group number.
+ */
+#define VFIO_ERR_BAD_BDF    (-EINVAL)
+#define VFIO_ERR_NO_DEVICE  (-ENODEV)
+#define VFIO_ERR_NOT_VFIO   (-EMEDIUMTYPE)
+#define VFIO_ERR_NOT_VIABLE (-EXDEV)
+#define VFIO_ERR_NO_IOMMU   (-EOPNOTSUPP)
+int vfio_device_check(const char *root, const char *bdf, char out[13], int *group);
+
+/* True for the errors above that are the user's input (exit 64), false for host errors. */
+bool vfio_error_is_usage(int err);
 
 #endif

@@ -28,6 +28,7 @@
 
 struct vcpu;
 struct console;
+struct vm_pci;
 
 #define VM_GSI_LIMIT 4096 /* KVM_MAX_IRQ_ROUTES in the kernel */
 
@@ -68,6 +69,10 @@ struct vm {
 
 	pthread_mutex_t gsi_lock;
 	u32 next_gsi; /* MSI routes: MSI_GSI_BASE upwards */
+
+	/* PCI platform (vmm/pci_platform.h): GSI routing table, BAR memory
+	 * slots. Made by pci_platform_create(), NULL before. */
+	struct vm_pci *pci;
 };
 
 /*
