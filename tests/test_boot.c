@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fake_bzimage.h"
+
 #include <asm/bootparam.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -195,7 +197,6 @@ static void test_initrd_placement(void **state UNUSED)
 
 /* ---- loading into guest memory ---- */
 
-#define OFF(field)  (0x1f1 + offsetof(struct setup_header, field))
 #define SETUP_LEN   (5 * 512)
 #define PAYLOAD_LEN (128 * 1024)
 
@@ -206,21 +207,11 @@ static u8 *make_bzimage(size_t *len)
 	assert_non_null(img);
 	for (size_t i = 0; i < PAYLOAD_LEN; i++)
 		img[SETUP_LEN + i] = (u8)(i * 13 + 1);
-	img[OFF(setup_sects)] = 4;
-	put_le32(img + OFF(syssize), PAYLOAD_LEN / 16);
-	put_le16(img + OFF(boot_flag), 0xaa55);
-	img[0x200] = 0xeb;
-	img[0x201] = 0x6a;
-	memcpy(img + OFF(header), "HdrS", 4);
-	put_le16(img + OFF(version), 0x020f);
-	img[OFF(loadflags)] = LOADED_HIGH;
-	put_le32(img + OFF(initrd_addr_max), 0x7fffffff);
-	put_le32(img + OFF(kernel_alignment), 0x200000);
-	img[OFF(relocatable_kernel)] = 1;
-	put_le16(img + OFF(xloadflags), XLF_KERNEL_64);
-	put_le32(img + OFF(cmdline_size), 64);
-	put_le64(img + OFF(pref_address), 0x1000000);
-	put_le32(img + OFF(init_size), 0x800000);
+	fake_bzimage_header(img, &(struct fake_bz){.setup_sects = 4,
+						   .payload_len = PAYLOAD_LEN,
+						   .cmdline_size = 64,
+						   .init_size = 0x800000,
+						   .xloadflags = XLF_KERNEL_64});
 	*len = SETUP_LEN + PAYLOAD_LEN;
 	return img;
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fake_bzimage.h"
+
 #include <asm/bootparam.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@
 #define IMG_LEN	    (SETUP_LEN + PAYLOAD_LEN + PAD)
 #define RAM	    (256 * MiB)
 
-#define OFF(field) (0x1f1 + offsetof(struct setup_header, field))
+#define OFF(field) FAKE_BZ_OFF(field)
 
 static u8 *img;
 
@@ -30,21 +32,12 @@ static void make_image(void)
 	memset(img, 0, IMG_LEN);
 	for (size_t i = SETUP_LEN; i < IMG_LEN; i++)
 		img[i] = (u8)(i * 7);
-	img[OFF(setup_sects)] = SETUP_SECTS;
-	put_le32(img + OFF(syssize), PAYLOAD_LEN / 16);
-	put_le16(img + OFF(boot_flag), 0xaa55);
-	img[0x200] = 0xeb;
-	img[0x201] = 0x6a;
-	memcpy(img + OFF(header), "HdrS", 4);
-	put_le16(img + OFF(version), 0x020f);
-	img[OFF(loadflags)] = LOADED_HIGH;
-	put_le32(img + OFF(initrd_addr_max), 0x7fffffff);
-	put_le32(img + OFF(kernel_alignment), 0x200000);
-	img[OFF(relocatable_kernel)] = 1;
-	put_le16(img + OFF(xloadflags), XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G);
-	put_le32(img + OFF(cmdline_size), 2047);
-	put_le64(img + OFF(pref_address), 0x1000000);
-	put_le32(img + OFF(init_size), 0x2000000);
+	fake_bzimage_header(img, &(struct fake_bz){.setup_sects = SETUP_SECTS,
+						   .payload_len = PAYLOAD_LEN,
+						   .cmdline_size = 2047,
+						   .init_size = 0x2000000,
+						   .xloadflags = XLF_KERNEL_64 |
+								 XLF_CAN_BE_LOADED_ABOVE_4G});
 }
 
 static int setup(void **state UNUSED)

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fake_bzimage.h"
+
 #include <asm/bootparam.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,7 +32,6 @@
 #include "../vmm/util.h"
 
 #define TINYVMM	    "build/tinyvmm"
-#define OFF(field)  (0x1f1 + offsetof(struct setup_header, field))
 #define SETUP_LEN   (5 * 512)
 #define PAYLOAD_LEN 4096
 
@@ -85,21 +86,11 @@ static void write_kernel(const u8 *code, size_t len)
 
 	assert_true(0x200 + len <= PAYLOAD_LEN);
 	memset(img, 0, sizeof(img));
-	img[OFF(setup_sects)] = 4;
-	put_le32(img + OFF(syssize), PAYLOAD_LEN / 16);
-	put_le16(img + OFF(boot_flag), 0xaa55);
-	img[0x200] = 0xeb;
-	img[0x201] = 0x6a;
-	memcpy(img + OFF(header), "HdrS", 4);
-	put_le16(img + OFF(version), 0x020f);
-	img[OFF(loadflags)] = LOADED_HIGH;
-	put_le32(img + OFF(initrd_addr_max), 0x7fffffff);
-	put_le32(img + OFF(kernel_alignment), 0x200000);
-	img[OFF(relocatable_kernel)] = 1;
-	put_le16(img + OFF(xloadflags), XLF_KERNEL_64);
-	put_le32(img + OFF(cmdline_size), 255);
-	put_le64(img + OFF(pref_address), 0x1000000);
-	put_le32(img + OFF(init_size), 0x100000);
+	fake_bzimage_header(img, &(struct fake_bz){.setup_sects = 4,
+						   .payload_len = PAYLOAD_LEN,
+						   .cmdline_size = 255,
+						   .init_size = 0x100000,
+						   .xloadflags = XLF_KERNEL_64});
 	memcpy(img + SETUP_LEN + 0x200, code, len);
 	f = fopen(kernel, "wb");
 	assert_non_null(f);
