@@ -25,8 +25,11 @@
  *
  * A slot's device gets cfg_read(dev, reg) with the dword index (0-63) and
  * cfg_write(dev, reg, byte offset 0-3, data, len). The slot table is fixed
- * before the guest runs; accesses from several vCPUs are safe (the address
- * register is one atomic word, as on hardware the guest serialises use of it).
+ * before the guest runs; accesses from several vCPUs are safe without any
+ * outside lock (the address register is one atomic word, read once per data
+ * access; as on hardware the guest serialises its use). vCPUs call the PIO
+ * device directly, not under the pio bus lock (vmm/pio.h), so a slot device's
+ * cfg_write may register or unregister ranges on that bus (I/O BAR traps).
  */
 #ifndef TINYVMM_PCI_HOST_H
 #define TINYVMM_PCI_HOST_H

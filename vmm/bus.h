@@ -59,8 +59,9 @@ int bus_unregister(struct bus *b, u64 base, struct device *dev);
  * The device callback runs under the bus's read lock, so a range cannot be
  * unregistered (and its device freed) while an access is in flight. A callback
  * must therefore not register or unregister ranges on the bus that is calling
- * it: that returns -EDEADLK instead of deadlocking. Other buses are fine (a
- * PCI config write on "pio" may move a BAR on "mmio").
+ * it: that returns -EDEADLK instead of deadlocking. Other buses are fine. PCI
+ * config accesses (0xcf8-0xcff) bypass this function (vmm/pio.h), so a config
+ * write may move a BAR on "pio" as well as on "mmio".
  */
 int bus_access(struct bus *b, u64 addr, void *data, u32 len, bool write);
 

@@ -79,6 +79,7 @@ static int add_host_bridge(struct passthrough *pt)
 		return r;
 	}
 	pt->host_registered = true;
+	pt->vm->pci_cfg = pci_host_device(pt->host); /* before any vCPU runs */
 	return 0;
 }
 
@@ -162,8 +163,10 @@ void passthrough_detach(struct passthrough *pt)
 		vf->dev = NULL;
 	}
 	vfio_container_close(&pt->c); /* unmaps DMA */
-	if (pt->host_registered)
+	if (pt->host_registered) {
+		pt->vm->pci_cfg = NULL; /* the vCPUs are joined */
 		bus_unregister(&pt->vm->pio, PCI_CFG_ADDR_PORT, pci_host_device(pt->host));
+	}
 	pt->host_registered = false;
 	if (pt->host)
 		pci_host_destroy(pt->host);

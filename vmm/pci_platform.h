@@ -19,10 +19,10 @@
  * Every callback is thread-safe (vCPU threads call in through config
  * writes): one mutex guards the routing table and the slot map.
  *
- * Limitation: a device's trap() of a PIO range from inside a PIO access
- * (an I/O BAR enabled by a guest config write through port 0xcfc) fails
- * with -EDEADLK: the bus cannot change under its own dispatch (bus.h).
- * MMIO BARs, the only kind SR-IOV VFs have, are not affected.
+ * A guest config write may trap() an I/O BAR on vm->pio: the vCPUs send
+ * ports 0xcf8-0xcff to the host bridge outside that bus's lock (vmm/pio.h).
+ * Any other PIO device that trapped a PIO range from inside its own access
+ * would get -EDEADLK (bus.h).
  *
  * The table and BAR rules are pure functions below, so unit tests run them
  * without KVM.

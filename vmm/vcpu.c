@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include "exitcode.h"
 #include "log.h"
+#include "pio.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -239,7 +240,8 @@ static int handle_io(struct vcpu *v)
 		return -EIO;
 	}
 	for (u32 i = 0; i < count; i++)
-		bus_access(&v->vm->pio, run->io.port, data + (u64)i * size, size, write);
+		pio_dispatch(&v->vm->pio, v->vm->pci_cfg, run->io.port, data + (u64)i * size, size,
+			     write);
 	return 0;
 }
 

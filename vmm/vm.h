@@ -57,6 +57,11 @@ struct vm {
 	struct serial *serial;
 	struct device *power_acpi, *i8042, *pvpanic, *post;
 	struct console *console; /* set by main; serial's kick goes here */
+	/* The PCI configuration-mechanism device (pci_host), also registered
+	 * on vm->pio. vCPUs send port I/O at 0xcf8-0xcff to it directly, not
+	 * under the bus lock (vmm/pio.h), so config writes can trap I/O BARs.
+	 * Set before vm_start(), cleared after vm_join(); NULL without PCI. */
+	struct device *pci_cfg;
 
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	  /* created so far */
