@@ -115,8 +115,37 @@ static int open_console(struct vm *vm, const struct config *cfg, struct console 
 	return r < 0 ? EXIT_HOST : 0;
 }
 
-/* Boot one VM from scratch and run it until it stops; returns the exit code. */
-static int run_vm(const struct config *cfg, const struct bzimage *bz, int sfd, bool *again)
+/*
+ * Read and check the kernel image. Returns 0, or the exit code for the
+ * failure (already logged).
+ */
+static int read_kernel(const struct config *cfg, u8 **kernel, size_t *len, struct bzimage *bz)
+{
+	const char *why;
+	int r;
+
+	r = boot_read_file(&cfg->kernel, "kernel", cfg->mem, kernel, len);
+	if (r < 0)
+		return r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
+	if (bzimage_parse(*kernel, *len, cfg->mem, bz, &why) < 0) {
+		log_err("kernel %s: %s", cfg->kernel.path, why);
+		free(*kernel);
+		*kernel = NULL;
+		return EXIT_USAGE;
+	}
+	log_debug("kernel %s: bzImage protocol %u.%02u, %zu-byte payload, init_size %u",
+		  cfg->kernel.path, bz->protocol >> 8, bz->protocol & 0xff, bz->payload_len,
+		  bz->init_size);
+	return 0;
+}
+
+/*
+ * Boot one VM from scratch and run it until it stops; returns the exit code.
+ * *kernel (the image bz points into) is freed once it is in guest memory:
+ * the VMM does not keep a second copy of the kernel for the guest's lifetime.
+ */
+static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *bz, int sfd,
+		  bool *again)
 {
 	struct boot_input in = {
 	    .kernel_path = cfg->kernel.path,
@@ -143,6 +172,9 @@ static int run_vm(const struct config *cfg, const struct bzimage *bz, int sfd, b
 		goto out_vm;
 	}
 	r = boot_load(&vm.mem, &in, &info);
+	free(*kernel);
+	*kernel = NULL;
+	in.bz = bz = NULL; /* pointed into the image */
 	if (r < 0) {
 		code = r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
 		goto out_vm;
@@ -194,7 +226,6 @@ int main(int argc, char **argv)
 {
 	struct config cfg;
 	struct bzimage bz;
-	const char *why;
 	u8 *kernel = NULL;
 	size_t kernel_len;
 	int code, r, sfd = -1;
@@ -206,30 +237,25 @@ int main(int argc, char **argv)
 	if (cfg.verbose)
 		log_set_level(LOG_DEBUG);
 
-	r = boot_read_file(&cfg.kernel, "kernel", cfg.mem, &kernel, &kernel_len);
-	if (r < 0) {
-		code = r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
+	code = read_kernel(&cfg, &kernel, &kernel_len, &bz);
+	if (code)
 		goto out_cfg;
-	}
-	if (bzimage_parse(kernel, kernel_len, cfg.mem, &bz, &why) < 0) {
-		log_err("kernel %s: %s", cfg.kernel.path, why);
-		code = EXIT_USAGE;
-		goto out_kernel;
-	}
-	log_debug("kernel %s: bzImage protocol %u.%02u, %zu-byte payload, init_size %u",
-		  cfg.kernel.path, bz.protocol >> 8, bz.protocol & 0xff, bz.payload_len,
-		  bz.init_size);
 	if (signals_setup(&sfd) < 0) {
 		code = EXIT_HOST;
 		goto out_signals;
 	}
-	do
-		code = run_vm(&cfg, &bz, sfd, &again);
-	while (again);
+	for (;;) {
+		code = run_vm(&cfg, &kernel, &bz, sfd, &again);
+		if (!again)
+			break;
+		/* --reboot=restart: boot again from the file, as a machine would */
+		code = read_kernel(&cfg, &kernel, &kernel_len, &bz);
+		if (code)
+			break;
+	}
 out_signals:
 	if (sfd >= 0)
 		close(sfd);
-out_kernel:
 	free(kernel);
 out_cfg:
 	cli_release(&cfg);

@@ -2,14 +2,13 @@
 /* mem.c - guest RAM layout and host mapping; see mem.h. */
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "layout.h"
 #include "log.h"
 #include "mem.h"
 
-#ifndef MFD_HUGE_2MB
-#define MFD_HUGE_2MB (21U << 26)
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
 #endif
 
 int mem_layout(u64 ram_bytes, struct ram_range *out, unsigned int *nr)
@@ -44,16 +43,35 @@ static void hugepage_hint(u64 ram_bytes)
 		(unsigned long long)(ram_bytes / MEM_HUGEPAGE_SIZE));
 }
 
+/*
+ * Map len bytes aligned to MEM_HUGEPAGE_SIZE: over-map, then trim the ends,
+ * so transparent huge pages can back all of guest RAM (as QEMU aligns it).
+ */
+static void *map_aligned(u64 len, int flags)
+{
+	u64 extra = MEM_HUGEPAGE_SIZE, head;
+	u8 *p, *start;
+
+	p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p == MAP_FAILED)
+		return p;
+	start = (u8 *)ALIGN_UP((uintptr_t)p, MEM_HUGEPAGE_SIZE);
+	head = (u64)(start - p);
+	if (head)
+		munmap(p, head);
+	if (extra - head)
+		munmap(start + len, extra - head);
+	return start;
+}
+
 int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 {
-	unsigned int mfd_flags = MFD_CLOEXEC;
-	int flags = MAP_SHARED;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	u64 off = 0;
 	void *p;
 	int r;
 
 	memset(m, 0, sizeof(*m));
-	m->fd = -1;
 	r = mem_layout(ram_bytes, m->ranges, &m->nr);
 	if (r < 0) {
 		log_err("memory: %llu bytes of guest RAM is not a valid size",
@@ -66,32 +84,12 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 			return -EINVAL;
 		}
 		/* No MAP_NORESERVE: a shortage must fail here, not SIGBUS later. */
-		mfd_flags |= MFD_HUGETLB | MFD_HUGE_2MB;
+		flags |= MAP_HUGETLB | MAP_HUGE_2MB;
+		p = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
 	} else {
 		flags |= MAP_NORESERVE;
+		p = map_aligned(ram_bytes, flags);
 	}
-	/*
-	 * Guest RAM is a memfd, not anonymous memory: the host then accounts it
-	 * as shared memory (RssShmem in /proc/PID/status), apart from the VMM's
-	 * own anonymous memory, and the fd can later be handed to another
-	 * process (vhost-user, snapshots).
-	 */
-	m->fd = memfd_create("tinyvmm-guest-ram", mfd_flags);
-	if (m->fd < 0) {
-		r = -errno;
-		if (hugepages && (r == -EINVAL || r == -ENOENT))
-			hugepage_hint(ram_bytes);
-		else
-			log_err("memory: cannot create the guest RAM memfd: %s", strerror(-r));
-		return r;
-	}
-	if (ftruncate(m->fd, (off_t)ram_bytes) < 0) {
-		r = -errno;
-		log_err("memory: cannot size guest RAM to %llu MiB: %s",
-			(unsigned long long)(ram_bytes / MiB), strerror(-r));
-		goto err_fd;
-	}
-	p = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, flags, m->fd, 0);
 	if (p == MAP_FAILED) {
 		r = -errno;
 		if (hugepages)
@@ -99,8 +97,14 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 		else
 			log_err("memory: cannot map %llu MiB of guest RAM: %s",
 				(unsigned long long)(ram_bytes / MiB), strerror(-r));
-		goto err_fd;
+		return r;
 	}
+	/*
+	 * Transparent huge pages: far fewer guest page faults and TLB misses
+	 * (each costs a nested exit under nested virtualization). Best effort.
+	 */
+	if (!hugepages)
+		madvise(p, ram_bytes, MADV_HUGEPAGE);
 	m->base = p;
 	m->size = ram_bytes;
 	m->hugepages = hugepages;
@@ -109,21 +113,13 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 		off += m->ranges[i].size;
 	}
 	return 0;
-
-err_fd:
-	close(m->fd);
-	m->fd = -1;
-	return r;
 }
 
 void mem_destroy(struct mem *m)
 {
 	if (m->base)
 		munmap(m->base, m->size);
-	if (m->fd >= 0)
-		close(m->fd);
 	memset(m, 0, sizeof(*m));
-	m->fd = -1;
 }
 
 void *mem_gpa_to_hva(const struct mem *m, gpa_t gpa, u64 len)

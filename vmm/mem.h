@@ -3,9 +3,9 @@
  * mem.h - guest RAM: its layout around the MMIO hole and its host mapping.
  *
  * RAM is [0, min(ram, MMIO_HOLE_START)) and, when there is more,
- * [HIGH_RAM_START, HIGH_RAM_START + rest). All of it is one shared mapping of
- * one memfd (so the host accounts guest RAM as RssShmem, apart from the VMM's
- * own memory), with the ranges back to back, so range i's host address is
+ * [HIGH_RAM_START, HIGH_RAM_START + rest). All of it is one anonymous host
+ * mapping, 2 MiB aligned and advised for transparent huge pages, with the
+ * ranges back to back, so range i's host address is
  * base + (sum of the sizes before it): one KVM memory slot, and later one
  * VFIO DMA map (iova = gpa), per range.
  */
@@ -20,7 +20,6 @@
 
 struct mem {
 	void *base;	/* the one host mapping of all guest RAM */
-	int fd;		/* the memfd behind it (-1 when none) */
 	u64 size;	/* guest RAM bytes (= mapping length) */
 	bool hugepages; /* backed by 2 MiB hugetlb pages */
 	unsigned int nr;
@@ -36,9 +35,9 @@ struct mem {
 int mem_layout(u64 ram_bytes, struct ram_range *out, unsigned int *nr);
 
 /*
- * Map ram_bytes of guest RAM: a memfd mapped MAP_SHARED|MAP_NORESERVE, or a
- * hugetlb memfd with hugepages, where the pages are reserved up front so a
- * shortage is an error here, never a SIGBUS later. Logs one line and
+ * Map ram_bytes of guest RAM (MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, 2 MiB
+ * aligned, MADV_HUGEPAGE; or MAP_HUGETLB with hugepages, where the pages are
+ * reserved up front so a shortage is an error here, never a SIGBUS later). Logs one line and
  * returns -errno on failure.
  */
 int mem_create(struct mem *m, u64 ram_bytes, bool hugepages);

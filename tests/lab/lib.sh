@@ -140,6 +140,16 @@ wait_carrier() {
 	done
 }
 
+# vmm_own_kib PID GUEST_MIB: a VMM's own resident memory in KiB: its total
+# RSS less the resident part of its guest-RAM mapping (the largest mapping of
+# exactly GUEST_MIB MiB). Guest RAM the guest touches is not the VMM's.
+vmm_own_kib() {
+	awk -v want=$(($2 * 1024)) '
+		/^Size:/ { size = $2 }
+		/^Rss:/ { total += $2; if (size == want && $2 > guest) guest = $2 }
+		END { if (total == 0) print -1; else print total - guest }' "/proc/$1/smaps" 2>/dev/null
+}
+
 # The shared IOMMU group: two e1000 functions (8086:100e) behind a
 # conventional PCI bridge, so the IOMMU cannot isolate them: one group.
 # Sets SHARED0 and SHARED1 (their BDFs); both start on the e1000 driver.
