@@ -23,6 +23,13 @@ kernel_pkg() {
 	local p
 	p=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
+	if [ -z "$p" ] && [ -z "$(ls -A "$CACHE/kernel" 2>/dev/null)" ]; then
+		# no package lists yet on this machine, and nothing cached
+		msg "apt has no package lists; running apt-get update"
+		apt-get update -qq >&2 || true
+		p=$(apt-cache depends linux-image-amd64 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
+	fi
 	if [ -z "$p" ]; then
 		p=$(ls -1 "$CACHE/kernel" 2>/dev/null | sort -V | tail -n1)
 		[ -n "$p" ] || die "cannot resolve linux-image-amd64 (run scripts/setup, which runs apt-get update)"
