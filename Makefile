@@ -37,6 +37,7 @@ CORE_SRCS += vmm/vcpu.c
 CORE_SRCS += vmm/bus.c
 CORE_SRCS += vmm/pio.c
 CORE_SRCS += vmm/console.c
+CORE_SRCS += vmm/events.c
 CORE_SRCS += vmm/vfio.c
 CORE_SRCS += vmm/vfio_ops.c
 CORE_SRCS += vmm/pci_platform.c
@@ -83,10 +84,12 @@ TESTS += cpu
 test_cpu_SRCS := vmm/cpu.c
 TESTS += kvm
 test_kvm_SRCS := vmm/vm.c vmm/vcpu.c vmm/cpu.c vmm/boot.c vmm/bzimage.c vmm/mem.c vmm/bus.c \
-	vmm/pio.c vmm/console.c vmm/log.c devices/serial.c devices/power.c devices/i8042.c \
+	vmm/pio.c vmm/console.c vmm/events.c vmm/log.c devices/serial.c devices/power.c devices/i8042.c \
 	firmware/acpi.c firmware/aml.c firmware/bootparams.c
 TESTS += pio
 test_pio_SRCS := vmm/pio.c vmm/bus.c vmm/log.c devices/pci_host.c
+TESTS += events
+test_events_SRCS := vmm/events.c vmm/log.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm

@@ -17,6 +17,7 @@
 struct power_dev {
 	struct device dev;
 	power_fn fn;
+	debug_exit_fn exit_fn; /* debug_exit only */
 	void *opaque;
 };
 
@@ -146,4 +147,31 @@ static const struct dev_ops post_ops = {
 struct device *post_create(void)
 {
 	return power_alloc("post", &post_ops, NULL, NULL);
+}
+
+static int debug_exit_pio(struct device *d, u64 off, void *data, u32 len, bool write)
+{
+	struct power_dev *p = d->priv;
+
+	if (!write) {
+		memset(data, 0xff, len);
+		return 0;
+	}
+	if (off == 0 && len > 0 && p->exit_fn)
+		p->exit_fn(p->opaque, *(u8 *)data);
+	return 0;
+}
+
+static const struct dev_ops debug_exit_ops = {
+    .pio = debug_exit_pio,
+    .destroy = power_destroy,
+};
+
+struct device *debug_exit_create(debug_exit_fn fn, void *opaque)
+{
+	struct device *d = power_alloc("debug-exit", &debug_exit_ops, NULL, opaque);
+
+	if (d)
+		((struct power_dev *)d->priv)->exit_fn = fn;
+	return d;
 }

@@ -17,6 +17,11 @@
  *    guest's pvpanic driver writes bit 0 when the kernel panics. A read
  *    returns the supported events (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED);
  *    a CRASH_LOADED write is logged once and ignored.
+ *  - debug_exit: a 1-byte write port at DEBUG_EXIT_PORT (QEMU's isa-debug-exit
+ *    iobase, simpler semantics): the byte written is reported as is and
+ *    tinyvmm exits with exactly that status (0..255; guests should use 0..63,
+ *    64 and up overlap tinyvmm's own codes). Only offset 0 of a write counts;
+ *    reads return all-ones.
  *  - post: port POST_PORT, used by io_delay; reads all-ones, writes ignored,
  *    silently.
  *
@@ -42,6 +47,8 @@ enum power_event {
 };
 
 typedef void (*power_fn)(void *opaque, enum power_event ev);
+/* The debug exit port's report: the status byte the guest wrote. */
+typedef void (*debug_exit_fn)(void *opaque, u8 code);
 
 #define ACPI_SLP_EN 0x20 /* sleep control: bit 5 starts the sleep */
 #define ACPI_SLP_TYP(v) (((v) >> 2) & 7)
@@ -55,5 +62,6 @@ struct device *power_acpi_create(power_fn fn, void *opaque);
 struct device *i8042_create(power_fn fn, void *opaque);
 struct device *pvpanic_create(power_fn fn, void *opaque);
 struct device *post_create(void);
+struct device *debug_exit_create(debug_exit_fn fn, void *opaque);
 
 #endif

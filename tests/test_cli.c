@@ -358,6 +358,64 @@ static void test_vf(void **state UNUSED)
 	cli_release(&c);
 }
 
+static void test_ci_options(void **state UNUSED)
+{
+	struct config c;
+
+	assert_int_equal(parse(&c, "--kernel", kernel, "--timeout", "2.5", "--expect", "^OK$",
+			       "--console-log", "/tmp/x", "--console-log-timestamps", "--events",
+			       "fd:2", NULL),
+			 0);
+	assert_true(c.timeout == 2.5);
+	assert_string_equal(c.expect, "^OK$");
+	assert_int_equal(regexec(&c.expect_re, "OK", 0, NULL, 0), 0);
+	assert_int_equal(regexec(&c.expect_re, "OK!", 0, NULL, 0), REG_NOMATCH);
+	assert_string_equal(c.console_log, "/tmp/x");
+	assert_true(c.console_log_timestamps);
+	assert_string_equal(c.events, "fd:2");
+	cli_release(&c);
+	assert_null(c.expect);
+	cli_release(&c); /* twice is safe */
+	/* A repeated --expect replaces the first (no leak under ASan). */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--expect", "a", "--expect", "b+", NULL), 0);
+	assert_string_equal(c.expect, "b+");
+	cli_release(&c);
+	assert_int_equal(parse(&c, "--kernel", kernel, NULL), 0);
+	assert_true(c.timeout == 0);
+	assert_null(c.expect);
+	assert_null(c.events);
+	cli_release(&c);
+}
+
+static void test_ci_options_bad(void **state UNUSED)
+{
+	static const char *const bad_timeouts[] = {"0", "-1", "", "abc", "1s", "nan", "inf",
+						   " 1", "+1", "1e9", "0.0"};
+	struct config c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad_timeouts); i++) {
+		assert_int_equal(parse(&c, "--kernel", kernel, "--timeout", bad_timeouts[i], NULL),
+				 -EINVAL);
+		expect_fail(&c, "--timeout");
+	}
+	assert_int_equal(parse(&c, "--kernel", kernel, "--expect", "(unclosed", NULL), -EINVAL);
+	expect_fail(&c, "--expect (unclosed: not a valid extended regular expression");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--expect", "a{2,1}", NULL), -EINVAL);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--events", "fd:bad", NULL), -EINVAL);
+	expect_fail(&c, "--events fd:bad: not a descriptor number");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--events", "fd:", NULL), -EINVAL);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--events", "fd:4000", NULL), -EINVAL);
+	expect_fail(&c, "descriptor 4000 is not open for writing");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--events", "", NULL), -EINVAL);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--console-log", "", NULL), -EINVAL);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--console-log-timestamps", NULL), -EINVAL);
+	expect_fail(&c, "needs --console-log");
+	/* A failed parse after a good --expect frees the regex (ASan checks). */
+	assert_int_equal(parse(&c, "--expect", "x", "--kernel", kernel, "--timeout", "0", NULL),
+			 -EINVAL);
+	assert_null(c.expect);
+}
+
 static void test_vf_bad(void **state UNUSED)
 {
 	static const struct {
@@ -446,7 +504,8 @@ int main(void)
 	    cmocka_unit_test(test_kernel_required),  cmocka_unit_test(test_kernel_not_regular),
 	    cmocka_unit_test(test_initrd_checks),    cmocka_unit_test(test_bad_options),
 	    cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_vf),
-	    cmocka_unit_test(test_vf_bad),
+	    cmocka_unit_test(test_vf_bad), cmocka_unit_test(test_ci_options),
+	    cmocka_unit_test(test_ci_options_bad),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -36,7 +36,7 @@
 #define PAYLOAD_LEN 4096
 
 static char skip_why[160];
-static char dir[64], kernel[128], outf[128], errf[128], consf[128];
+static char dir[64], kernel[128], outf[128], errf[128], consf[128], evf[128];
 static char out[8192], err[8192];
 
 #define REQUIRE_KVM()                                                                              \
@@ -65,6 +65,7 @@ static int setup(void **state UNUSED)
 	snprintf(outf, sizeof(outf), "%s/out", dir);
 	snprintf(errf, sizeof(errf), "%s/err", dir);
 	snprintf(consf, sizeof(consf), "%s/console", dir);
+	snprintf(evf, sizeof(evf), "%s/events", dir);
 	return 0;
 }
 
@@ -74,6 +75,7 @@ static int teardown(void **state UNUSED)
 	unlink(outf);
 	unlink(errf);
 	unlink(consf);
+	unlink(evf);
 	rmdir(dir);
 	return 0;
 }
@@ -397,6 +399,151 @@ static void test_console_flood(void **state UNUSED)
 	assert_true(f.maxrss_kib - base.maxrss_kib < 1024);
 }
 
+/* ---- CI boot-test mode ---- */
+
+static void test_debug_exit(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_PORT(0x501, 3), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(run(0, 0, NULL), 3);
+	assert_string_equal(err, "");
+}
+
+static long run_ms(struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void test_timeout(void **state UNUSED)
+{
+	static const u8 code[] = {SPIN};
+	struct timespec t0;
+	long ms;
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(run(0, 0, "--timeout", "1", NULL), EXIT_TIMEOUT);
+	ms = run_ms(&t0);
+	if (ms < 900 || ms > 2500)
+		fail_msg("--timeout 1 took %ld ms", ms);
+	assert_contains(err, "timeout: stopped the guest after 1 s");
+}
+
+static void test_expect(void **state UNUSED)
+{
+	static const u8 ok[] = {OUT_COM1('n'), OUT_COM1('o'), OUT_COM1('\r'), OUT_COM1('\n'),
+				OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\r'), OUT_COM1('\n'), SPIN};
+	static const u8 off[] = {OUT_COM1('K'), OUT_COM1('O'), OUT_COM1('\n'),
+				 OUT_PORT(0x600, 0x34), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(ok, sizeof(ok));
+	assert_int_equal(run(0, 0, "--expect", "^OK$", "--timeout", "4", NULL), EXIT_POWEROFF);
+	assert_string_equal(out, "no\r\nOK\r\n");
+	/* A line that never matches, and the guest powers off: 68. */
+	write_kernel(off, sizeof(off));
+	assert_int_equal(run(0, 0, "--expect", "^OK$", "--timeout", "4", NULL),
+			 EXIT_EXPECT_FAILED);
+	assert_contains(err, "guest ended (poweroff) before --expect matched");
+	/* The same output matched before the power-off wins. */
+	assert_int_equal(run(0, 0, "--expect", "KO", NULL), EXIT_POWEROFF);
+	/* Never matched, spinning guest: the timeout decides. */
+	write_kernel(ok, sizeof(ok));
+	assert_int_equal(run(0, 0, "--expect", "^KO$", "--timeout", "0.3", NULL), EXIT_TIMEOUT);
+	assert_int_equal(run(0, 0, "--expect", "(", NULL), EXIT_USAGE);
+	assert_contains(err, "--expect (: not a valid extended regular expression");
+}
+
+static void test_console_log(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('a'), OUT_COM1('\n'), OUT_COM1('b'), OUT_COM1('\n'),
+				  OUT_PORT(0x600, 0x34), SPIN};
+	char log[256];
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	unlink(consf);
+	assert_int_equal(run(0, 0, "--console-log", consf, NULL), EXIT_POWEROFF);
+	assert_string_equal(out, "a\nb\n");
+	slurp(consf, log, sizeof(log));
+	assert_string_equal(log, "a\nb\n");
+	unlink(consf);
+	assert_int_equal(run(0, 0, "--console-log", consf, "--console-log-timestamps", NULL),
+			 EXIT_POWEROFF);
+	slurp(consf, log, sizeof(log));
+	if (strlen(log) != 2 * 16 || log[0] != '[' || log[12] != ']' || log[14] != 'a' ||
+	    log[15] != '\n' || log[16] != '[' || log[30] != 'b')
+		fail_msg("timestamped console log: \"%s\"", log);
+}
+
+/* The events file: one JSON object per line, in order; returns the lines. */
+static int event_lines(char lines[][512], int max)
+{
+	static char buf[8192];
+	char *p, *save = NULL;
+	int n = 0;
+
+	slurp(evf, buf, sizeof(buf));
+	for (p = strtok_r(buf, "\n", &save); p && n < max; p = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(p, "{\"ts\": ", 7) != 0 || p[strlen(p) - 1] != '}')
+			fail_msg("not an event line: %s", p);
+		snprintf(lines[n++], 512, "%s", p);
+	}
+	return n;
+}
+
+static void test_events(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
+				  OUT_PORT(0x501, 5), SPIN};
+	/* first-console-byte comes from the console thread: anywhere after guest-entry. */
+	const char *want[] = {"\"event\": \"vmm-start\"", "\"event\": \"kvm-ready\"",
+			      "\"event\": \"guest-entry\", \"vcpus\": 1",
+			      "\"event\": \"guest-exit\", \"code\": 5",
+			      "\"event\": \"stats\", \"exits\": {\"io\": ",
+			      "\"event\": \"vmm-exit\", \"code\": 5, \"reason\": \"guest-exit\"}"};
+	char lines[16][512];
+	double last = 0;
+	int n, w = 0, first_byte = -1;
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(run(0, 0, "--events", evf, NULL), 5);
+	n = event_lines(lines, 16);
+	assert_int_equal(n, (int)ARRAY_SIZE(want) + 1);
+	for (int i = 0; i < n; i++) {
+		double ts = strtod(lines[i] + 7, NULL);
+
+		if (ts < last)
+			fail_msg("event %d goes back in time: %s", i, lines[i]);
+		last = ts;
+		if (strstr(lines[i], "\"event\": \"first-console-byte\"}")) {
+			first_byte = i;
+			continue;
+		}
+		assert_contains(lines[i], want[w++]);
+	}
+	if (first_byte < 3 || first_byte == n - 1)
+		fail_msg("first-console-byte at line %d of %d", first_byte, n);
+	/* --expect: the matched line, JSON-escaped; vmm-exit code 0. */
+	assert_int_equal(run(0, 0, "--events", evf, "--expect", "O\"?K", NULL), EXIT_POWEROFF);
+	n = event_lines(lines, 16);
+	assert_true(n >= 3);
+	assert_contains(lines[0], "\"vmm-start\"");
+	assert_contains(out, "OK\n");
+	for (int i = 0; i < n; i++)
+		if (strstr(lines[i], "\"event\": \"expect-matched\""))
+			assert_contains(lines[i], "\"line\": \"OK\"");
+	assert_contains(lines[n - 1], "\"vmm-exit\", \"code\": 0, \"reason\": \"expect-matched\"");
+	assert_int_equal(run(0, 0, "--events", "fd:bad", NULL), EXIT_USAGE);
+}
+
 static void test_bad_input(void **state UNUSED)
 {
 	static const u8 code[] = {SPIN};
@@ -421,6 +568,9 @@ int main(void)
 	    cmocka_unit_test(test_panic),	cmocka_unit_test(test_triple_fault),
 	    cmocka_unit_test(test_signals),	cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_console_flood),
+	    cmocka_unit_test(test_debug_exit),	cmocka_unit_test(test_timeout),
+	    cmocka_unit_test(test_expect),	cmocka_unit_test(test_console_log),
+	    cmocka_unit_test(test_events),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

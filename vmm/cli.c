@@ -32,6 +32,11 @@ enum opt_id {
 	OPT_HUGEPAGES,
 	OPT_STATS,
 	OPT_VF,
+	OPT_TIMEOUT,
+	OPT_EXPECT,
+	OPT_CONSOLE_LOG,
+	OPT_CONSOLE_LOG_TS,
+	OPT_EVENTS,
 };
 
 struct cli_opt {
@@ -64,6 +69,16 @@ static const struct cli_opt cli_opts[] = {
      "back guest RAM with 2 MiB huge pages (see /proc/sys/vm/nr_hugepages)"},
     {"stats", no_argument, OPT_STATS, false, NULL,
      "print VM exit and device access counters to stderr at exit"},
+    {"timeout", required_argument, OPT_TIMEOUT, false, "SECS",
+     "stop the guest after SECS seconds of wall time (may be fractional): status 67"},
+    {"expect", required_argument, OPT_EXPECT, false, "REGEX",
+     "exit 0 once a console line matches REGEX (POSIX extended); 68 if the guest ends first"},
+    {"console-log", required_argument, OPT_CONSOLE_LOG, false, "FILE",
+     "also append guest console output to FILE"},
+    {"console-log-timestamps", no_argument, OPT_CONSOLE_LOG_TS, false, NULL,
+     "prefix each --console-log line with \"[seconds since start] \""},
+    {"events", required_argument, OPT_EVENTS, false, "FILE|fd:N",
+     "write JSON lines events (start, guest entry, exit, stats) to FILE or fd N"},
     {"verbose", no_argument, OPT_VERBOSE, true, NULL, "log boot milestones (debug level)"},
     {"help", no_argument, OPT_HELP, true, NULL, "print this help and exit"},
     {"version", no_argument, OPT_VERSION, true, NULL, "print the version and exit"},
@@ -103,7 +118,12 @@ void cli_usage(FILE *f)
 			 exit_code_names[i].code);
 		fprintf(f, "  %6s  %s\n", code, exit_code_names[i].meaning);
 	}
-	fprintf(f, "  %6s  %s\n", "1-63", "reserved for a guest-reported status");
+	fprintf(f, "  %6s  %s\n", "0-255",
+		"the byte the guest wrote to the debug exit port 0x501 (guests: use 0-63)");
+	fprintf(f, "\nCI boot-test mode: --timeout, --expect, --console-log and --events give\n"
+		   "a pass/fail status and machine-readable logs. --expect matches each complete\n"
+		   "console line (\\r dropped; lines over 4 KiB are matched in 4 KiB chunks).\n"
+		   "A guest may end the run with a status of its own: outb(STATUS, 0x501).\n");
 	fprintf(f, "\nexample:\n"
 		   "  tinyvmm --mem 512 --cpus 2 --kernel bzImage --initrd initramfs.cpio.gz \\\n"
 		   "          --cmdline \"console=ttyS0 panic=-1 quiet\"\n"
@@ -360,6 +380,66 @@ static int opt_vf(struct config *cfg, const char *arg)
 	return 0;
 }
 
+static int opt_timeout(struct config *cfg, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if ((*arg < '0' || *arg > '9') && *arg != '.')
+		end = (char *)arg; /* no sign, space, "inf" or "nan" */
+	if (end == arg || *end || errno || !(v > 0) || v > CLI_MAX_TIMEOUT) {
+		log_err("--timeout %s: give a number of seconds greater than 0 and at most %.0f, "
+			"e.g. --timeout 30 or --timeout 0.5",
+			arg, CLI_MAX_TIMEOUT);
+		return -EINVAL;
+	}
+	cfg->timeout = v;
+	return 0;
+}
+
+static int opt_expect(struct config *cfg, const char *arg)
+{
+	regex_t re;
+	int r = regcomp(&re, arg, REG_EXTENDED | REG_NOSUB);
+
+	if (r) {
+		char why[128];
+
+		regerror(r, &re, why, sizeof(why));
+		log_err("--expect %s: not a valid extended regular expression: %s", arg, why);
+		return -EINVAL;
+	}
+	if (cfg->expect)
+		regfree(&cfg->expect_re);
+	cfg->expect = arg;
+	cfg->expect_re = re;
+	return 0;
+}
+
+static int opt_events(struct config *cfg, const char *arg)
+{
+	if (!*arg) {
+		log_err("--events: empty file name; give a file or fd:N");
+		return -EINVAL;
+	}
+	if (strncmp(arg, "fd:", 3) == 0) {
+		unsigned long n;
+
+		if (parse_uint(arg + 3, INT32_MAX, &n) < 0) {
+			log_err("--events %s: not a descriptor number; give fd:N, e.g. fd:3", arg);
+			return -EINVAL;
+		}
+		if (fcntl((int)n, F_GETFL) < 0 || (fcntl((int)n, F_GETFL) & O_ACCMODE) == O_RDONLY) {
+			log_err("--events %s: descriptor %lu is not open for writing", arg, n);
+			return -EINVAL;
+		}
+	}
+	cfg->events = arg;
+	return 0;
+}
+
 static int apply_opt(struct config *cfg, int id, const char *arg)
 {
 	switch (id) {
@@ -394,6 +474,22 @@ static int apply_opt(struct config *cfg, int id, const char *arg)
 	case OPT_VERBOSE:
 		cfg->verbose = true;
 		return 0;
+	case OPT_TIMEOUT:
+		return opt_timeout(cfg, arg);
+	case OPT_EXPECT:
+		return opt_expect(cfg, arg);
+	case OPT_CONSOLE_LOG:
+		if (!*arg) {
+			log_err("--console-log: empty file name; give a file to append the console to");
+			return -EINVAL;
+		}
+		cfg->console_log = arg;
+		return 0;
+	case OPT_CONSOLE_LOG_TS:
+		cfg->console_log_timestamps = true;
+		return 0;
+	case OPT_EVENTS:
+		return opt_events(cfg, arg);
 	}
 	return -EINVAL;
 }
@@ -484,6 +580,11 @@ int cli_parse(int argc, char **argv, struct config *cfg)
 		r = -EINVAL;
 		goto out;
 	}
+	if (cfg->console_log_timestamps && !cfg->console_log) {
+		log_err("--console-log-timestamps: needs --console-log FILE");
+		r = -EINVAL;
+		goto out;
+	}
 	if (cfg->hugepages && cfg->mem % (2 * MiB)) {
 		log_err("--mem %llu: --hugepages needs a multiple of 2 MiB",
 			(unsigned long long)cfg->mem_mib);
@@ -504,4 +605,7 @@ void cli_release(struct config *cfg)
 		close(cfg->initrd.fd);
 	cfg->kernel.fd = -1;
 	cfg->initrd.fd = -1;
+	if (cfg->expect)
+		regfree(&cfg->expect_re);
+	cfg->expect = NULL;
 }

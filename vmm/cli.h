@@ -5,6 +5,8 @@
  *   tinyvmm --kernel bzImage [--initrd FILE] [--cmdline STR] [--mem SIZE]
  *           [--cpus N] [--console FILE] [--reboot=exit|restart]
  *           [--vf BDF[,slot=N]]... [--hugepages] [--stats] [-v] [-h] [-V]
+ *           [--timeout SECS] [--expect REGEX] [--console-log FILE]
+ *           [--console-log-timestamps] [--events FILE|fd:N]
  *
  * Options live in one table in cli.c (long name, argument, help text, the
  * handler's id); --help is printed from that table, so adding an option
@@ -19,6 +21,7 @@
 #ifndef TINYVMM_CLI_H
 #define TINYVMM_CLI_H
 
+#include <regex.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -28,6 +31,7 @@
 #define CLI_MIN_MEM	    (16 * MiB)
 #define CLI_MAX_CPUS	    255 /* ACPI_MAX_CPUS: xAPIC ids 0..254 in the MADT */
 #define CLI_MAX_VFS	    16	/* --vf may be given this many times */
+#define CLI_MAX_TIMEOUT	    (366.0 * 86400) /* --timeout: at most a year */
 
 enum reboot_mode {
 	REBOOT_EXIT,	/* a guest reboot ends tinyvmm with status 0 */
@@ -67,6 +71,14 @@ struct config {
 	bool verbose;
 	struct vf_opts vfs[CLI_MAX_VFS]; /* in command-line order */
 	unsigned int nr_vfs;
+
+	/* CI boot-test mode */
+	double timeout;		 /* --timeout seconds (> 0), or 0: none */
+	const char *expect;	 /* --expect REGEX as given, or NULL */
+	regex_t expect_re;	 /* compiled (REG_EXTENDED | REG_NOSUB) when expect is set */
+	const char *console_log; /* --console-log FILE, or NULL */
+	bool console_log_timestamps;
+	const char *events; /* --events FILE or fd:N (N checked open), or NULL */
 };
 
 /*
@@ -77,7 +89,7 @@ struct config {
  */
 int cli_parse(int argc, char **argv, struct config *cfg);
 
-/* Close the descriptors cli_parse() opened. Safe to call twice. */
+/* Close the descriptors cli_parse() opened, free the --expect regex. Safe to call twice. */
 void cli_release(struct config *cfg);
 
 /* Print --help to f. */

@@ -46,6 +46,12 @@ struct console {
 	bool in_eof, out_dead, esc;
 	u8 pend[2 * SERIAL_RX_FIFO]; /* input read but not yet in the FIFO */
 	size_t pend_off, pend_len;
+
+	/* console_watch(): the log file and the --expect line matcher. */
+	struct console_watch w;
+	bool seen_output, log_mid_line, matched;
+	char line[CONSOLE_LINE_MAX];
+	size_t line_len;
 };
 
 /*
@@ -114,6 +120,7 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 	c->out_fd = out_fd;
 	c->raw = raw;
 	c->restore_fl = -1;
+	c->w.log_fd = -1;
 	*out = c;
 	return 0;
 }
@@ -300,6 +307,94 @@ static void console_read(struct console *c)
 	console_push_pending(c);
 }
 
+void console_set_watch(struct console *c, const struct console_watch *w)
+{
+	c->w = *w;
+}
+
+static void log_write(struct console *c, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(c->w.log_fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_warn("console-log: %s; no more console logging",
+				 w < 0 ? strerror(errno) : "short write");
+			c->w.log_fd = -1;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Append guest output to the --console-log file, timestamping each line. */
+static void log_output(struct console *c, const u8 *buf, size_t n)
+{
+	while (n > 0 && c->w.log_fd >= 0) {
+		const u8 *nl = memchr(buf, '\n', n);
+		size_t len = nl ? (size_t)(nl - buf) + 1 : n;
+
+		if (c->w.log_timestamps && !c->log_mid_line) {
+			struct timespec now;
+			char ts[32];
+			long long sec, usec;
+			int k;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			usec = ((long long)now.tv_sec - c->w.t0.tv_sec) * 1000000LL +
+			       (now.tv_nsec - c->w.t0.tv_nsec) / 1000;
+			sec = usec / 1000000;
+			k = snprintf(ts, sizeof(ts), "[%4lld.%06lld] ", sec, usec % 1000000);
+			log_write(c, ts, (size_t)k);
+		}
+		log_write(c, buf, len);
+		c->log_mid_line = !nl;
+		buf += len;
+		n -= len;
+	}
+}
+
+static void match_line(struct console *c)
+{
+	c->line[c->line_len] = '\0';
+	c->line_len = 0;
+	if (regexec(c->w.expect, c->line, 0, NULL, 0) == 0) {
+		c->matched = true;
+		if (c->w.matched)
+			c->w.matched(c->w.opaque, c->line);
+	}
+}
+
+/* Everything the guest sent that the console moved on (or discarded). */
+static void console_watch_output(struct console *c, const u8 *buf, size_t n)
+{
+	if (!n)
+		return;
+	if (!c->seen_output) {
+		c->seen_output = true;
+		if (c->w.first_output)
+			c->w.first_output(c->w.opaque);
+	}
+	if (c->w.log_fd >= 0)
+		log_output(c, buf, n);
+	for (size_t i = 0; i < n && c->w.expect && !c->matched; i++) {
+		if (buf[i] == '\n') {
+			match_line(c);
+			continue;
+		}
+		if (buf[i] == '\r' || buf[i] == '\0')
+			continue;
+		c->line[c->line_len++] = (char)buf[i];
+		if (c->line_len == sizeof(c->line) - 1)
+			match_line(c); /* a chunk of an over-long line */
+	}
+}
+
 /* Write what the output takes without blocking. */
 static void console_flush(struct console *c)
 {
@@ -312,6 +407,7 @@ static void console_flush(struct console *c)
 			return;
 		w = write(c->out_fd, buf, n);
 		if (w > 0) {
+			console_watch_output(c, buf, (size_t)w);
 			serial_tx_consume(c->s, (size_t)w);
 			continue;
 		}
@@ -331,8 +427,10 @@ static void console_discard(struct console *c)
 	const u8 *buf;
 	size_t n;
 
-	while ((n = serial_tx_peek(c->s, &buf)) > 0)
+	while ((n = serial_tx_peek(c->s, &buf)) > 0) {
+		console_watch_output(c, buf, n);
 		serial_tx_consume(c->s, n);
+	}
 }
 
 static s64 now_ms(void)

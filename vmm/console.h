@@ -15,6 +15,9 @@
 #ifndef TINYVMM_CONSOLE_H
 #define TINYVMM_CONSOLE_H
 
+#include <regex.h>
+#include <time.h>
+
 #include "../devices/serial.h"
 
 struct console;
@@ -44,6 +47,39 @@ int console_open(struct console **out, struct serial *s, const char *path,
  */
 int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_fd, bool raw,
 		     console_quit_fn quit, void *opaque);
+/*
+ * CI watching of the guest's output (--console-log, --expect), set with
+ * console_watch() before console_start(). Every byte the console moves to
+ * its output (or discards, when there is none) is also:
+ *  - appended to log_fd (>= 0; a blocking write on the console thread, the
+ *    descriptor stays the caller's), each line prefixed with
+ *    "[   S.uuuuuu] " (seconds on CLOCK_MONOTONIC since *t0) when
+ *    log_timestamps is set;
+ *  - collected into lines (\r and NUL bytes dropped) that are matched against
+ *    expect (compiled with REG_NOSUB) when it is not NULL. The line buffer is
+ *    CONSOLE_LINE_MAX bytes: a longer line is matched in chunks of
+ *    CONSOLE_LINE_MAX - 1 bytes, so a match across a chunk boundary is
+ *    missed. A final line without '\n' is never matched. After the first
+ *    match, matched(opaque, line) is called once on the console thread
+ *    (it must not block or close the console) and matching stops.
+ * first_output(opaque), if set, is called on the console thread when the
+ * first guest byte is moved.
+ */
+#define CONSOLE_LINE_MAX 4096
+
+struct console_watch {
+	int log_fd; /* -1: none */
+	bool log_timestamps;
+	struct timespec t0;
+	const regex_t *expect;
+	void (*matched)(void *opaque, const char *line);
+	void (*first_output)(void *opaque);
+	void *opaque;
+};
+
+/* Copy w into c; call before console_start(). */
+void console_set_watch(struct console *c, const struct console_watch *w);
+
 /* Start the thread (with every signal blocked); -EBUSY if already started. */
 int console_start(struct console *c);
 /*

@@ -2,8 +2,11 @@
 /*
  * exitcode.h - tinyvmm's process exit status.
  *
- *     0        the guest powered off (ACPI S5), or rebooted with --reboot=exit
- *     1..63    reserved: a guest-reported exit status (not used yet)
+ *     0        the guest powered off (ACPI S5), or rebooted with --reboot=exit,
+ *              or --expect matched a console line
+ *     0..255   with the debug exit port (DEBUG_EXIT_PORT): exactly the byte the
+ *              guest wrote; guests should use 0..63, as 64 and up overlap
+ *              tinyvmm's own codes below
  *     64       bad arguments, or an input file was rejected (kernel, initrd), or
  *              a --vf device the user must fix (bad address, no such device,
  *              not bound to vfio-pci, IOMMU group not viable, slot clash)
@@ -11,6 +14,9 @@
  *              a failed VM entry, a KVM internal error, KVM_RUN failing)
  *     66       the guest crashed: triple fault, or its kernel panicked
  *              (pvpanic)
+ *     67       --timeout expired
+ *     68       --expect: the guest ended (powered off, rebooted, crashed or
+ *              used the debug exit port) before a console line matched
  *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
  *              teardown; Ctrl-A x on the console counts as SIGINT (130)
  *
@@ -23,11 +29,13 @@
 
 enum exit_code {
 	EXIT_POWEROFF = 0,
-	EXIT_GUEST_FIRST = 1, /* 1..63: reserved for a guest-reported status */
+	EXIT_GUEST_FIRST = 1, /* 1..63: the guest's debug exit port status */
 	EXIT_GUEST_LAST = 63,
 	EXIT_USAGE = 64,
 	EXIT_HOST = 65,
 	EXIT_CRASH = 66,
+	EXIT_TIMEOUT = 67,
+	EXIT_EXPECT_FAILED = 68,
 	EXIT_SIGNAL_BASE = 128, /* + signal number */
 };
 
@@ -37,6 +45,8 @@ enum exit_kind {
 	EXIT_KIND_USAGE,
 	EXIT_KIND_HOST,
 	EXIT_KIND_CRASH,
+	EXIT_KIND_TIMEOUT,
+	EXIT_KIND_EXPECT_FAILED,
 	EXIT_KIND_SIGNAL,
 	EXIT_KINDS
 };
@@ -49,13 +59,16 @@ struct exit_code_name {
 
 static const struct exit_code_name exit_code_names[] = {
     [EXIT_KIND_POWEROFF] = {EXIT_POWEROFF, "poweroff",
-			    "the guest powered off (or rebooted with --reboot=exit)"},
+			    "the guest powered off (or rebooted with --reboot=exit), or --expect matched"},
     [EXIT_KIND_USAGE] = {EXIT_USAGE, "usage",
 			 "bad arguments, a rejected kernel/initrd, or an unusable --vf device"},
     [EXIT_KIND_HOST] = {EXIT_HOST, "host",
 			"host or KVM error (/dev/kvm, an ioctl, a failed VM entry)"},
     [EXIT_KIND_CRASH] = {EXIT_CRASH, "crash",
 			 "the guest crashed: triple fault or kernel panic (pvpanic)"},
+    [EXIT_KIND_TIMEOUT] = {EXIT_TIMEOUT, "timeout", "--timeout expired: the guest was stopped"},
+    [EXIT_KIND_EXPECT_FAILED] = {EXIT_EXPECT_FAILED, "expect-failed",
+				 "guest ended before --expect matched"},
     [EXIT_KIND_SIGNAL] = {EXIT_SIGNAL_BASE, "signal",
 			  "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
 };

@@ -5,6 +5,7 @@
  * everything down and return the exit code (exitcode.h). The only place
  * the process exits.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,11 +17,24 @@
 #include "bzimage.h"
 #include "cli.h"
 #include "console.h"
+#include "events.h"
 #include "exitcode.h"
 #include "log.h"
 #include "passthrough.h"
 #include "vcpu.h"
 #include "vm.h"
+
+/* The CI boot-test mode's state across VM runs (--timeout, --expect, --events). */
+struct ci {
+	const struct config *cfg;
+	struct timespec t0;    /* tinyvmm's start: ts 0 of the events and console log */
+	struct events *events; /* NULL without --events */
+	int log_fd;	       /* --console-log, or -1 */
+	struct vm *vm;	       /* the running VM, for the console callbacks */
+	bool matched;	       /* atomic: --expect matched */
+	bool first_byte;       /* atomic: first-console-byte reported */
+	const char *reason;    /* the last VM's stop reason name, for vmm-exit */
+};
 
 /* Signals that stop the VM; blocked everywhere and read from a signalfd. */
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
@@ -58,16 +72,57 @@ static void console_quit(void *opaque)
 	vm_stop(opaque, VM_STOP_QUIT, EXIT_SIGNAL_BASE + SIGINT);
 }
 
-/* Sleep until the VM stops; turn a stop signal into vm_stop(). */
-static void wait_for_stop(struct vm *vm, int sfd)
+/* On the console thread: a line matched --expect. */
+static void ci_matched(void *opaque, const char *line)
+{
+	struct ci *ci = opaque;
+	char esc[2 * CONSOLE_LINE_MAX];
+
+	__atomic_store_n(&ci->matched, true, __ATOMIC_RELEASE);
+	events_json_escape(esc, sizeof(esc), line, strlen(line));
+	events_emit(ci->events, "expect-matched", "\"line\": \"%s\"", esc);
+	log_debug("expect: matched \"%s\"", line);
+	vm_stop(ci->vm, VM_STOP_EXPECT, EXIT_POWEROFF);
+}
+
+/* On the console thread: the guest's first console byte (of the whole run). */
+static void ci_first_output(void *opaque)
+{
+	struct ci *ci = opaque;
+
+	if (!__atomic_exchange_n(&ci->first_byte, true, __ATOMIC_ACQ_REL))
+		events_emit(ci->events, "first-console-byte", NULL);
+}
+
+/* Milliseconds left before --timeout (0 when expired), or -1 without one. */
+static int timeout_left_ms(const struct ci *ci)
+{
+	double left;
+
+	if (!ci->cfg->timeout)
+		return -1;
+	left = ci->cfg->timeout - events_since(&ci->t0);
+	if (left <= 0)
+		return 0;
+	return left > 3600 ? 3600 * 1000 : (int)(left * 1000) + 1;
+}
+
+/* Sleep until the VM stops; turn a stop signal or --timeout into vm_stop(). */
+static void wait_for_stop(struct vm *vm, int sfd, const struct ci *ci)
 {
 	struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
 			      {.fd = vm->stop_efd, .events = POLLIN}};
 
 	while (vm_stop_reason(vm) == VM_RUNNING) {
 		struct signalfd_siginfo si;
+		int ms = timeout_left_ms(ci);
 
-		if (poll(p, ARRAY_SIZE(p), -1) < 0) {
+		if (ms == 0) {
+			log_info("timeout: stopped the guest after %g s", ci->cfg->timeout);
+			vm_stop(vm, VM_STOP_TIMEOUT, EXIT_TIMEOUT);
+			break;
+		}
+		if (poll(p, ARRAY_SIZE(p), ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_err("main: poll: %s", strerror(errno));
@@ -104,15 +159,77 @@ static bool report_stop(const struct vm *vm, const struct config *cfg)
 	return false;
 }
 
-static int open_console(struct vm *vm, const struct config *cfg, struct console **con)
+static int open_console(struct vm *vm, const struct config *cfg, struct console **con,
+			struct ci *ci)
 {
+	struct console_watch w = {
+	    .log_fd = ci->log_fd,
+	    .log_timestamps = cfg->console_log_timestamps,
+	    .t0 = ci->t0,
+	    .expect = cfg->expect ? &cfg->expect_re : NULL,
+	    .matched = ci_matched,
+	    .first_output = ci_first_output,
+	    .opaque = ci,
+	};
 	int r = console_open(con, vm->serial, cfg->console, console_quit, vm);
 
 	if (r < 0)
 		return r == -ENOMEM || !cfg->console ? EXIT_HOST : EXIT_USAGE;
+	console_set_watch(*con, &w);
 	__atomic_store_n(&vm->console, *con, __ATOMIC_RELEASE);
 	r = console_start(*con);
 	return r < 0 ? EXIT_HOST : 0;
+}
+
+/* True when the guest itself ended the run (not tinyvmm, a signal or --timeout). */
+static bool guest_ended(enum vm_stop_reason why)
+{
+	switch (why) {
+	case VM_STOP_POWEROFF:
+	case VM_STOP_RESET:
+	case VM_STOP_PANIC:
+	case VM_STOP_CRASH:
+	case VM_STOP_HALT:
+	case VM_STOP_GUEST_EXIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* --expect's verdict once the console has flushed everything the guest sent. */
+static int expect_verdict(const struct ci *ci, enum vm_stop_reason why, int code)
+{
+	bool matched = __atomic_load_n(&ci->matched, __ATOMIC_ACQUIRE);
+
+	if (why == VM_STOP_EXPECT || (matched && guest_ended(why)))
+		return EXIT_POWEROFF;
+	if (guest_ended(why)) {
+		log_err("expect: guest ended (%s) before --expect matched", vm_stop_reason_name(why));
+		return EXIT_EXPECT_FAILED;
+	}
+	return code;
+}
+
+/* The --events stats event: VM exits by kind, summed over the vCPUs. */
+static void emit_stats(const struct ci *ci, const struct vm *vm)
+{
+	char buf[512];
+	size_t o = 0;
+
+	if (!ci->events)
+		return;
+	for (int k = 0; k < VCPU_EXIT_KINDS; k++) {
+		unsigned long long n = 0;
+
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			n += vm->vcpus[i].exits[k];
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s\"%s\": %llu", k ? ", " : "",
+				      vcpu_exit_kind_names[k], n);
+		if (o >= sizeof(buf))
+			return;
+	}
+	events_emit(ci->events, "stats", "\"exits\": {%s}", buf);
 }
 
 /*
@@ -145,7 +262,7 @@ static int read_kernel(const struct config *cfg, u8 **kernel, size_t *len, struc
  * the VMM does not keep a second copy of the kernel for the guest's lifetime.
  */
 static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *bz, int sfd,
-		  bool *again)
+		  bool *again, struct ci *ci)
 {
 	struct boot_input in = {
 	    .kernel_path = cfg->kernel.path,
@@ -171,6 +288,9 @@ static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *b
 		code = r == -ERANGE ? EXIT_USAGE : EXIT_HOST;
 		goto out_vm;
 	}
+	vm.events = ci->events;
+	ci->vm = &vm;
+	events_emit(ci->events, "kvm-ready", NULL);
 	r = boot_load(&vm.mem, &in, &info);
 	free(*kernel);
 	*kernel = NULL;
@@ -192,12 +312,13 @@ static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *b
 		code = usage ? EXIT_USAGE : EXIT_HOST;
 		goto out_vm;
 	}
-	code = open_console(&vm, cfg, &con);
+	code = open_console(&vm, cfg, &con, ci);
 	if (code)
 		goto out_console;
 	log_debug("vm: starting %u vCPU(s)", vm.nr_vcpus);
-	vm_start(&vm); /* on failure the VM is already stopped */
-	wait_for_stop(&vm, sfd);
+	if (vm_start(&vm) == 0) /* on failure the VM is already stopped */
+		events_emit(ci->events, "guest-entry", "\"vcpus\": %u", vm.nr_vcpus);
+	wait_for_stop(&vm, sfd, ci);
 	vm_join(&vm);
 	code = vm_exit_code(&vm);
 	if (cfg->verbose && vm_stop_reason(&vm) >= VM_STOP_SIGNAL) {
@@ -210,7 +331,18 @@ static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *b
 out_console:
 	__atomic_store_n(&vm.console, NULL, __ATOMIC_RELEASE);
 	if (con)
-		console_close(con);
+		console_close(con); /* flushes: --expect sees all the guest sent */
+	if (vm_stop_reason(&vm) != VM_RUNNING) {
+		ci->reason = vm_stop_reason_name(vm_stop_reason(&vm));
+		if (__atomic_load_n(&ci->matched, __ATOMIC_ACQUIRE))
+			*again = false;
+		if (cfg->expect && !*again) {
+			code = expect_verdict(ci, vm_stop_reason(&vm), code);
+			if (code == EXIT_POWEROFF) /* the match decided, whoever stopped the VM */
+				ci->reason = vm_stop_reason_name(VM_STOP_EXPECT);
+		}
+		emit_stats(ci, &vm);
+	}
 	if (cfg->stats && vm_stop_reason(&vm) != VM_RUNNING) {
 		vm_print_stats(&vm, stderr);
 		passthrough_print_stats(&pt, stderr);
@@ -218,8 +350,28 @@ out_console:
 out_vm:
 	/* Every exit path: reset the VFs, free irqfds/routes/maps, unmap DMA. */
 	passthrough_detach(&pt);
+	ci->vm = NULL;
 	vm_destroy(&vm);
 	return code;
+}
+
+/* Open the --events log (and say vmm-start) and the --console-log file. */
+static int ci_open(struct ci *ci, const struct config *cfg)
+{
+	if (cfg->events) {
+		if (events_open(&ci->events, cfg->events, &ci->t0) < 0)
+			return EXIT_USAGE;
+		events_emit(ci->events, "vmm-start", NULL);
+	}
+	if (cfg->console_log) {
+		ci->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (ci->log_fd < 0) {
+			log_err("console-log %s: cannot open for writing: %s", cfg->console_log,
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -228,15 +380,20 @@ int main(int argc, char **argv)
 	struct bzimage bz;
 	u8 *kernel = NULL;
 	size_t kernel_len;
+	struct ci ci = {.cfg = &cfg, .log_fd = -1};
 	int code, r, sfd = -1;
 	bool again;
 
+	clock_gettime(CLOCK_MONOTONIC, &ci.t0);
 	r = cli_parse(argc, argv, &cfg);
 	if (r)
 		return r > 0 ? EXIT_POWEROFF : EXIT_USAGE;
 	if (cfg.verbose)
 		log_set_level(LOG_DEBUG);
 
+	code = ci_open(&ci, &cfg);
+	if (code)
+		goto out_cfg;
 	code = read_kernel(&cfg, &kernel, &kernel_len, &bz);
 	if (code)
 		goto out_cfg;
@@ -245,7 +402,7 @@ int main(int argc, char **argv)
 		goto out_signals;
 	}
 	for (;;) {
-		code = run_vm(&cfg, &kernel, &bz, sfd, &again);
+		code = run_vm(&cfg, &kernel, &bz, sfd, &again, &ci);
 		if (!again)
 			break;
 		/* --reboot=restart: boot again from the file, as a machine would */
@@ -258,6 +415,11 @@ out_signals:
 		close(sfd);
 	free(kernel);
 out_cfg:
+	events_emit(ci.events, "vmm-exit", "\"code\": %d, \"reason\": \"%s\"", code,
+		    ci.reason ? ci.reason : exit_code_name(code));
+	events_close(ci.events);
+	if (ci.log_fd >= 0)
+		close(ci.log_fd);
 	cli_release(&cfg);
 	log_debug("exit %d (%s)", code, exit_code_name(code));
 	return code;

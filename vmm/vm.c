@@ -10,6 +10,7 @@
 
 #include "../devices/power.h"
 #include "console.h"
+#include "events.h"
 #include "exitcode.h"
 #include "layout.h"
 #include "log.h"
@@ -24,6 +25,8 @@ static const char *const stop_reason_names[VM_STOP_REASONS] = {
     [VM_RUNNING] = "running",  [VM_STOP_POWEROFF] = "poweroff", [VM_STOP_RESET] = "reset",
     [VM_STOP_PANIC] = "panic", [VM_STOP_CRASH] = "crash",	[VM_STOP_HALT] = "halt",
     [VM_STOP_ERROR] = "error", [VM_STOP_SIGNAL] = "signal",	[VM_STOP_QUIT] = "quit",
+    [VM_STOP_GUEST_EXIT] = "guest-exit", [VM_STOP_TIMEOUT] = "timeout",
+    [VM_STOP_EXPECT] = "expect-matched",
 };
 _Static_assert(ARRAY_SIZE(stop_reason_names) == VM_STOP_REASONS, "name every stop reason");
 
@@ -102,6 +105,16 @@ static void power_event(void *opaque, enum power_event ev)
 		vm_stop(vm, VM_STOP_PANIC, EXIT_CRASH);
 		break;
 	}
+}
+
+static void debug_exit(void *opaque, u8 code)
+{
+	struct vm *vm = opaque;
+
+	log_debug("debug-exit: guest wrote status %u", code);
+	if (vm_stop_reason(vm) == VM_RUNNING)
+		events_emit(vm->events, "guest-exit", "\"code\": %u", code);
+	vm_stop(vm, VM_STOP_GUEST_EXIT, code);
 }
 
 int vm_alloc_gsi(struct vm *vm, u32 *gsi)
@@ -306,6 +319,9 @@ static int add_devices(struct vm *vm)
 		r = add_device(vm, &vm->pvpanic, pvpanic_create(power_event, vm), PVPANIC_PORT, 1);
 	if (r == 0)
 		r = add_device(vm, &vm->post, post_create(), POST_PORT, 1);
+	if (r == 0)
+		r = add_device(vm, &vm->debug_exit, debug_exit_create(debug_exit, vm),
+			       DEBUG_EXIT_PORT, 1);
 	return r;
 }
 
@@ -413,7 +429,8 @@ void vm_join(struct vm *vm)
 
 void vm_destroy(struct vm *vm)
 {
-	struct device **devs[] = {&vm->power_acpi, &vm->i8042, &vm->pvpanic, &vm->post};
+	struct device **devs[] = {&vm->power_acpi, &vm->i8042, &vm->pvpanic, &vm->post,
+				  &vm->debug_exit};
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_destroy(&vm->vcpus[i]);

@@ -29,6 +29,7 @@
 struct vcpu;
 struct console;
 struct vm_pci;
+struct events;
 
 #define VM_GSI_LIMIT 4096 /* KVM_MAX_IRQ_ROUTES in the kernel */
 
@@ -42,6 +43,9 @@ enum vm_stop_reason {
 	VM_STOP_ERROR,	  /* host or KVM failure */
 	VM_STOP_SIGNAL,	  /* SIGINT, SIGTERM or SIGHUP */
 	VM_STOP_QUIT,	  /* Ctrl-A x on the console */
+	VM_STOP_GUEST_EXIT, /* the guest wrote its status to the debug exit port */
+	VM_STOP_TIMEOUT,    /* --timeout expired */
+	VM_STOP_EXPECT,	    /* --expect matched a console line */
 	VM_STOP_REASONS
 };
 
@@ -55,7 +59,8 @@ struct vm {
 
 	/* Platform devices; each is also registered on vm->pio. */
 	struct serial *serial;
-	struct device *power_acpi, *i8042, *pvpanic, *post;
+	struct device *power_acpi, *i8042, *pvpanic, *post, *debug_exit;
+	struct events *events; /* --events log or NULL; set by main before vm_start() */
 	struct console *console; /* set by main; serial's kick goes here */
 	/* The PCI configuration-mechanism device (pci_host), also registered
 	 * on vm->pio. vCPUs send port I/O at 0xcf8-0xcff to it directly, not
