@@ -48,6 +48,7 @@ DEV_SRCS :=
 DEV_SRCS += devices/serial.c
 DEV_SRCS += devices/power.c
 DEV_SRCS += devices/i8042.c
+DEV_SRCS += devices/cmos.c
 DEV_SRCS += devices/pci_host.c
 DEV_SRCS += devices/vfio_pci.c
 DEV_SRCS += devices/vfio_pci_cfg.c
@@ -85,6 +86,7 @@ test_cpu_SRCS := vmm/cpu.c
 TESTS += kvm
 test_kvm_SRCS := vmm/vm.c vmm/vcpu.c vmm/cpu.c vmm/boot.c vmm/bzimage.c vmm/mem.c vmm/bus.c \
 	vmm/pio.c vmm/console.c vmm/events.c vmm/log.c devices/serial.c devices/power.c devices/i8042.c \
+	devices/cmos.c \
 	firmware/acpi.c firmware/aml.c firmware/bootparams.c
 TESTS += pio
 test_pio_SRCS := vmm/pio.c vmm/bus.c vmm/log.c devices/pci_host.c
@@ -99,6 +101,8 @@ TESTS += bus
 test_bus_SRCS := vmm/bus.c vmm/log.c
 TESTS += serial
 test_serial_SRCS := devices/serial.c vmm/log.c
+TESTS += cmos
+test_cmos_SRCS := devices/cmos.c
 TESTS += power
 test_power_SRCS := devices/power.c devices/i8042.c vmm/log.c
 TESTS += console

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../devices/cmos.h"
 #include "../devices/power.h"
 #include "console.h"
 #include "events.h"
@@ -320,6 +321,8 @@ static int add_devices(struct vm *vm)
 	if (r == 0)
 		r = add_device(vm, &vm->post, post_create(), POST_PORT, 1);
 	if (r == 0)
+		r = add_device(vm, &vm->cmos, cmos_create(), CMOS_PORT, CMOS_PORT_LEN);
+	if (r == 0)
 		r = add_device(vm, &vm->debug_exit, debug_exit_create(debug_exit, vm),
 			       DEBUG_EXIT_PORT, 1);
 	return r;
@@ -430,7 +433,7 @@ void vm_join(struct vm *vm)
 void vm_destroy(struct vm *vm)
 {
 	struct device **devs[] = {&vm->power_acpi, &vm->i8042, &vm->pvpanic, &vm->post,
-				  &vm->debug_exit};
+				  &vm->debug_exit, &vm->cmos};
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_destroy(&vm->vcpus[i]);

@@ -59,7 +59,7 @@ struct vm {
 
 	/* Platform devices; each is also registered on vm->pio. */
 	struct serial *serial;
-	struct device *power_acpi, *i8042, *pvpanic, *post, *debug_exit;
+	struct device *power_acpi, *i8042, *pvpanic, *post, *debug_exit, *cmos;
 	struct events *events; /* --events log or NULL; set by main before vm_start() */
 	struct console *console; /* set by main; serial's kick goes here */
 	/* The PCI configuration-mechanism device (pci_host), also registered
