@@ -22,7 +22,8 @@
  *    tinyvmm exits with exactly that status (0..255; guests should use 0..63,
  *    64 and up overlap tinyvmm's own codes). Only offset 0 of a write counts;
  *    reads return all-ones.
- *  - post: port POST_PORT, used by io_delay; reads all-ones, writes ignored,
+ *  - post: ports POST_PORT..+POST_PORT_LEN (io_delay and the ISA DMA page
+ *    registers, which Linux probes); reads all-ones, writes ignored,
  *    silently.
  *
  * ACPI registers (offsets from ACPI_PM_PORT, ACPI_PM_PORT_LEN bytes, 8 bits

@@ -71,7 +71,8 @@
 #define I8042_DATA_PORT 0x60
 #define I8042_CMD_PORT 0x64
 #define I8042_PORT_LEN (I8042_CMD_PORT - I8042_DATA_PORT + 1) /* one i8042 range, 0x60-0x64 */
-#define POST_PORT 0x80 /* io_delay; swallowed silently */
+#define POST_PORT 0x80 /* io_delay, and the ISA DMA page registers after it: */
+#define POST_PORT_LEN 16 /* swallowed silently (no ISA DMA here) */
 #define CMOS_PORT 0x70 /* CMOS index (bit 7: NMI disable), data at 0x71 */
 #define CMOS_PORT_LEN 2
 #define PCI_CFG_ADDR_PORT 0xcf8

@@ -319,7 +319,7 @@ static int add_devices(struct vm *vm)
 	if (r == 0)
 		r = add_device(vm, &vm->pvpanic, pvpanic_create(power_event, vm), PVPANIC_PORT, 1);
 	if (r == 0)
-		r = add_device(vm, &vm->post, post_create(), POST_PORT, 1);
+		r = add_device(vm, &vm->post, post_create(), POST_PORT, POST_PORT_LEN);
 	if (r == 0)
 		r = add_device(vm, &vm->cmos, cmos_create(), CMOS_PORT, CMOS_PORT_LEN);
 	if (r == 0)
