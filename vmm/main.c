@@ -316,8 +316,10 @@ static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *b
 	if (code)
 		goto out_console;
 	log_debug("vm: starting %u vCPU(s)", vm.nr_vcpus);
-	if (vm_start(&vm) == 0) /* on failure the VM is already stopped */
-		events_emit(ci->events, "guest-entry", "\"vcpus\": %u", vm.nr_vcpus);
+	/* Before the vCPUs start: a guest can exit (port 0x501) at once, and
+	 * its guest-exit event must not come before guest-entry. */
+	events_emit(ci->events, "guest-entry", "\"vcpus\": %u", vm.nr_vcpus);
+	vm_start(&vm); /* on failure the VM is already stopped */
 	wait_for_stop(&vm, sfd, ci);
 	vm_join(&vm);
 	code = vm_exit_code(&vm);
