@@ -118,19 +118,6 @@ static void debug_exit(void *opaque, u8 code)
 	vm_stop(vm, VM_STOP_GUEST_EXIT, code);
 }
 
-int vm_alloc_gsi(struct vm *vm, u32 *gsi)
-{
-	int r = 0;
-
-	pthread_mutex_lock(&vm->gsi_lock);
-	if (vm->next_gsi >= VM_GSI_LIMIT)
-		r = -ENOSPC;
-	else
-		*gsi = vm->next_gsi++;
-	pthread_mutex_unlock(&vm->gsi_lock);
-	return r;
-}
-
 /* ---- creation ---- */
 
 static int kvm_open(struct vm *vm)
@@ -359,8 +346,6 @@ int vm_create(struct vm *vm, const struct config *cfg)
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->kvm_fd = vm->vm_fd = -1;
-	vm->next_gsi = MSI_GSI_BASE;
-	pthread_mutex_init(&vm->gsi_lock, NULL);
 	vm->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_efd < 0) {
 		r = -errno;
@@ -464,7 +449,6 @@ void vm_destroy(struct vm *vm)
 	if (vm->stop_efd >= 0)
 		close(vm->stop_efd);
 	vm->stop_efd = -1;
-	pthread_mutex_destroy(&vm->gsi_lock);
 }
 
 /* ---- --stats ---- */

@@ -77,9 +77,6 @@ struct vm {
 	int stop_efd;	/* eventfd: readable once the VM has stopped */
 	int stop_state; /* reason << 8 | exit code; atomic, first writer wins */
 
-	pthread_mutex_t gsi_lock;
-	u32 next_gsi; /* MSI routes: MSI_GSI_BASE upwards */
-
 	/* PCI platform (vmm/pci_platform.h): GSI routing table, BAR memory
 	 * slots. Made by pci_platform_create(), NULL before. */
 	struct vm_pci *pci;
@@ -114,8 +111,6 @@ const char *vm_stop_reason_name(enum vm_stop_reason why);
 /* Drive an IOAPIC/PIC input line (KVM_IRQ_LINE). */
 int vm_irq_line(struct vm *vm, u32 gsi, int level);
 
-/* A GSI for an MSI route, from MSI_GSI_BASE up; -ENOSPC when exhausted. */
-int vm_alloc_gsi(struct vm *vm, u32 *gsi);
 
 /* The --stats table: exits per vCPU and kind, accesses per device. */
 void vm_print_stats(const struct vm *vm, FILE *f);
