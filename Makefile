@@ -28,6 +28,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 CORE_SRCS :=
 CORE_SRCS += vmm/log.c
 CORE_SRCS += vmm/cli.c
+CORE_SRCS += vmm/cli_vf.c
 CORE_SRCS += vmm/mem.c
 CORE_SRCS += vmm/bzimage.c
 CORE_SRCS += vmm/boot.c
@@ -38,10 +39,24 @@ CORE_SRCS += vmm/bus.c
 CORE_SRCS += vmm/pio.c
 CORE_SRCS += vmm/console.c
 CORE_SRCS += vmm/events.c
+CORE_SRCS += vmm/json.c
+CORE_SRCS += vmm/config_file.c
+CORE_SRCS += vmm/pcidev.c
 CORE_SRCS += vmm/vfio.c
+CORE_SRCS += vmm/vf_record.c
+CORE_SRCS += vmm/vf_manage.c
+CORE_SRCS += vmm/vf_list.c
+CORE_SRCS += vmm/vf_cmd.c
+CORE_SRCS += vmm/check.c
 CORE_SRCS += vmm/vfio_ops.c
 CORE_SRCS += vmm/pci_platform.c
 CORE_SRCS += vmm/passthrough.c
+CORE_SRCS += vmm/rtnl.c
+CORE_SRCS += vmm/rtnl_sock.c
+CORE_SRCS += vmm/api_proto.c
+CORE_SRCS += vmm/api.c
+CORE_SRCS += vmm/api_vm.c
+CORE_SRCS += vmm/ctl.c
 
 # --- devices ---
 DEV_SRCS :=
@@ -74,9 +89,11 @@ test_bzimage_SRCS := vmm/bzimage.c
 TESTS += mem
 test_mem_SRCS := vmm/mem.c vmm/log.c
 TESTS += cli
-test_cli_SRCS := vmm/cli.c vmm/log.c vmm/vfio.c vmm/vfio_ops.c
+test_cli_SRCS := vmm/cli.c vmm/cli_vf.c vmm/rtnl.c vmm/log.c vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/config_file.c vmm/json.c
 TESTS += vfio
-test_vfio_SRCS := vmm/vfio.c vmm/vfio_ops.c vmm/log.c
+test_vfio_SRCS := vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/log.c
+TESTS += pcidev
+test_pcidev_SRCS := vmm/pcidev.c tests/fake_sysfs.c
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci_platform.c vmm/bus.c vmm/log.c
 TESTS += boot
@@ -92,6 +109,21 @@ TESTS += pio
 test_pio_SRCS := vmm/pio.c vmm/bus.c vmm/log.c devices/pci_host.c
 TESTS += events
 test_events_SRCS := vmm/events.c vmm/log.c
+TESTS += rtnl
+test_rtnl_SRCS := vmm/rtnl.c
+TESTS += rtnl_msg
+test_rtnl_msg_SRCS := vmm/rtnl.c
+TESTS += rtnl_sock
+test_rtnl_sock_SRCS := vmm/rtnl.c vmm/rtnl_sock.c vmm/log.c
+TESTS += json
+test_json_SRCS := vmm/json.c
+TESTS += config_file
+test_config_file_SRCS := vmm/config_file.c vmm/json.c vmm/log.c
+TESTS += jsonl_check
+# runs the built tool (order-only prerequisite, not linked)
+test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
+TESTS += api
+test_api_SRCS := vmm/api.c vmm/api_proto.c vmm/json.c vmm/events.c vmm/log.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm
@@ -137,12 +169,18 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 
 # Helpers the lab benchmarks run inside the lab host.
 BENCH_TOOLS := $(BUILD)/bench/markertime
+# Checkers the lab scenarios run inside the lab host (libc only: no python or jq there).
+TOOLS := $(BUILD)/tools/jsonl-check
 
-all: $(BUILD)/tinyvmm $(BENCH_TOOLS)
+all: $(BUILD)/tinyvmm $(BENCH_TOOLS) $(TOOLS)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+
+$(BUILD)/tools/jsonl-check: tools/jsonl-check.c vmm/json.c vmm/json.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
 
 $(BUILD)/tinyvmm: $(MAIN_OBJ) $(VMM_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -166,7 +204,7 @@ TEST_BINS := $(TESTS:%=$(ASAN)/tests/test_%)
 check: $(TEST_BINS)
 	@tests/run-unit $(TEST_BINS)
 
-images: $(BUILD)/tinyvmm $(BENCH_TOOLS)
+images: $(BUILD)/tinyvmm $(BENCH_TOOLS) $(TOOLS)
 	guest-images/build-all
 
 lab-test: images

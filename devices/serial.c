@@ -63,6 +63,7 @@
 
 #define LSR_DR	 0x01
 #define LSR_OE	 0x02
+#define LSR_BI	 0x10 /* break: the byte at the FIFO head came from a BREAK */
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 
@@ -95,6 +96,7 @@ struct serial {
 	bool irq_level;
 
 	u8 rx[SERIAL_RX_FIFO];
+	u16 rx_brk; /* bit i: rx[i] is a BREAK's 0 byte */
 	unsigned int rx_head, rx_count;
 
 	u8 *tx;
@@ -132,10 +134,18 @@ static bool thr_empty(const struct serial *s)
 	return SERIAL_TX_RING - s->tx_count >= ((s->fcr & FCR_FE) ? TX_FIFO : 1);
 }
 
+_Static_assert(SERIAL_RX_FIFO <= 16, "rx_brk has a bit per FIFO byte");
+
+/* The byte at the head of the receive FIFO is a BREAK. */
+static bool rx_head_break(const struct serial *s)
+{
+	return s->rx_count && (s->rx_brk & (1u << s->rx_head));
+}
+
 /* Highest-priority pending interrupt, as IIR bits 3:0. */
 static u8 serial_iir_id(const struct serial *s)
 {
-	if ((s->ier & IER_ELSI) && (s->lsr_err & LSR_OE))
+	if ((s->ier & IER_ELSI) && ((s->lsr_err & LSR_OE) || rx_head_break(s)))
 		return IIR_RLSI;
 	if ((s->ier & IER_ERBFI) && s->rx_count)
 		return IIR_RDI;
@@ -180,11 +190,15 @@ static void rx_clear(struct serial *s, struct serial_wake *w)
 	if (rx_room_locked(s) == 0)
 		w->rx_room = true;
 	s->rx_head = s->rx_count = 0;
+	s->rx_brk = 0;
 }
 
-static void rx_put(struct serial *s, u8 v)
+static void rx_put(struct serial *s, u8 v, bool brk)
 {
-	s->rx[(s->rx_head + s->rx_count) % SERIAL_RX_FIFO] = v;
+	unsigned int i = (s->rx_head + s->rx_count) % SERIAL_RX_FIFO;
+
+	s->rx[i] = v;
+	s->rx_brk = (u16)((s->rx_brk & ~(1u << i)) | (unsigned int)brk << i);
 	s->rx_count++;
 }
 
@@ -197,6 +211,7 @@ static u8 rx_get(struct serial *s, struct serial_wake *w)
 	if (rx_room_locked(s) == 0)
 		w->rx_room = true;
 	v = s->rx[s->rx_head];
+	s->rx_brk &= (u16)~(1u << s->rx_head);
 	s->rx_head = (s->rx_head + 1) % SERIAL_RX_FIFO;
 	s->rx_count--;
 	return v;
@@ -208,7 +223,7 @@ static void serial_write_thr(struct serial *s, u8 v, struct serial_wake *w)
 	if (serial_loop(s)) {
 		/* The byte loops back to the receiver, and THR is empty again. */
 		if (s->rx_count < rx_capacity(s))
-			rx_put(s, v);
+			rx_put(s, v, false);
 		else
 			s->lsr_err |= LSR_OE;
 		s->thr_ipending = true;
@@ -295,6 +310,8 @@ static u8 serial_read_reg(struct serial *s, unsigned int reg, struct serial_wake
 		s->lsr_err = 0;
 		if (s->rx_count)
 			v |= LSR_DR;
+		if (rx_head_break(s))
+			v |= LSR_BI;
 		if (thr_empty(s))
 			v |= LSR_THRE | LSR_TEMT;
 		return v;
@@ -442,10 +459,24 @@ size_t serial_rx_push(struct serial *s, const u8 *buf, size_t len)
 	pthread_mutex_lock(&s->lock);
 	n = MIN(len, rx_room_locked(s));
 	for (size_t i = 0; i < n; i++)
-		rx_put(s, buf[i]);
+		rx_put(s, buf[i], false);
 	serial_update_irq(s);
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+int serial_send_break(struct serial *s)
+{
+	int r = -EAGAIN;
+
+	pthread_mutex_lock(&s->lock);
+	if (rx_room_locked(s)) {
+		rx_put(s, 0, true);
+		serial_update_irq(s);
+		r = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
 size_t serial_tx_peek(struct serial *s, const u8 **buf)

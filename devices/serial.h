@@ -60,6 +60,16 @@ struct device *serial_device(struct serial *s);
 /* Receive side (host -> guest). */
 size_t serial_rx_room(struct serial *s);
 size_t serial_rx_push(struct serial *s, const u8 *buf, size_t len);
+/*
+ * A BREAK condition on the receive line: a 0 byte enters the receive FIFO
+ * (it takes one byte of serial_rx_room()) flagged as a break. While it is at
+ * the head of the FIFO, LSR reads BI (0x10) with DR, and the receiver line
+ * status interrupt is pending (IER.ELSI), besides the usual receive data
+ * interrupt; reading it from RBR clears both. Linux takes a BREAK on its
+ * serial console as the start of a magic SysRq key. -EAGAIN when the FIFO
+ * has no room (or in loopback mode).
+ */
+int serial_send_break(struct serial *s);
 
 /* Transmit side (guest -> host): contiguous pending bytes, then consume. */
 size_t serial_tx_peek(struct serial *s, const u8 **buf);

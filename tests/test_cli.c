@@ -355,7 +355,65 @@ static void test_vf(void **state UNUSED)
 	assert_string_equal(c.vfs[2].bdf, "0000:01:1f.2");
 	assert_int_equal(c.vfs[2].slot, 31);
 	assert_string_equal(err, "");
+	/* Defaults: managed, PF settings left alone. */
+	assert_true(c.vfs[0].managed);
+	assert_false(c.vfs[0].has_mac);
+	assert_int_equal(c.vfs[0].vlan, -1);
+	assert_int_equal(c.vfs[0].spoofchk, -1);
+	assert_int_equal(c.vfs[0].trust, -1);
 	cli_release(&c);
+
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf",
+			       "0000:01:10.0,mac=52:54:00:6D:90:02,vlan=42,qos=3,spoofchk=off,"
+			       "trust=on,managed=no,slot=4",
+			       NULL),
+			 0);
+	assert_int_equal(c.vfs[0].slot, 4);
+	assert_true(c.vfs[0].has_mac);
+	assert_memory_equal(c.vfs[0].mac, ((u8[]){0x52, 0x54, 0x00, 0x6d, 0x90, 0x02}), 6);
+	assert_int_equal(c.vfs[0].vlan, 42);
+	assert_int_equal(c.vfs[0].qos, 3);
+	assert_int_equal(c.vfs[0].spoofchk, 0);
+	assert_int_equal(c.vfs[0].trust, 1);
+	assert_false(c.vfs[0].managed);
+	cli_release(&c);
+}
+
+static void test_vf_from_env(void **state UNUSED)
+{
+	struct config c;
+
+	setenv("PCIDEVICE_TEST_SRIOV", "0000:01:10.0, 0000:01:10.2,,01:10.4", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", "0000:02:00.0,slot=9",
+			       "--vf-from-env", "PCIDEVICE_TEST_SRIOV", NULL),
+			 0);
+	assert_int_equal(c.nr_vfs, 4);
+	assert_string_equal(c.vfs[0].bdf, "0000:02:00.0");
+	assert_string_equal(c.vfs[1].bdf, "0000:01:10.0");
+	assert_string_equal(c.vfs[2].bdf, "0000:01:10.2");
+	assert_string_equal(c.vfs[3].bdf, "0000:01:10.4");
+	assert_true(c.vfs[3].managed);
+	cli_release(&c);
+
+	unsetenv("PCIDEVICE_NOT_THERE");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_NOT_THERE",
+			       NULL),
+			 -EINVAL);
+	expect_fail(&c, "--vf-from-env PCIDEVICE_NOT_THERE: the variable is not set");
+	setenv("PCIDEVICE_EMPTY", "", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_EMPTY", NULL),
+			 -EINVAL);
+	expect_fail(&c, "the variable is empty");
+	setenv("PCIDEVICE_BAD", "0000:01:10.0,eth0", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_BAD", NULL),
+			 -EINVAL);
+	expect_fail(&c, "\"eth0\" is not a PCI address");
+	/* The same VF from the variable and from --vf. */
+	setenv("PCIDEVICE_DUP", "0000:01:10.0", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", "01:10.0", "--vf-from-env",
+			       "PCIDEVICE_DUP", NULL),
+			 -EINVAL);
+	expect_fail(&c, "already passed");
 }
 
 static void test_ci_options(void **state UNUSED)
@@ -429,7 +487,19 @@ static void test_vf_bad(void **state UNUSED)
 	    {"0000:01:10.0,=3", "empty option"},
 	    {"0000:01:10.0,slot", "--vf 0000:01:10.0,slot: slot needs a value"},
 	    {"0000:01:10.0,slot=", "slot= needs a value"},
-	    {"0000:01:10.0,mac=52:54:00:00:00:01", "unknown key \"mac\"; the keys are: slot"},
+	    {"0000:01:10.0,color=red", "unknown key \"color\"; the keys are: slot, mac"},
+	    {"0000:01:10.0,mac=01:00:5e:00:00:01", "mac=01:00:5e:00:00:01 is a multicast address"},
+	    {"0000:01:10.0,mac=00:00:00:00:00:00", "all-zero address"},
+	    {"0000:01:10.0,mac=52:54:00:00:01", "mac=52:54:00:00:01: give six hex bytes"},
+	    {"0000:01:10.0,mac=52:54:00:00:00:0g", "give six hex bytes"},
+	    {"0000:01:10.0,vlan=4095", "vlan=4095: give a VLAN id from 0 (none) to 4094"},
+	    {"0000:01:10.0,vlan=-1", "give a VLAN id"},
+	    {"0000:01:10.0,vlan=42,qos=8", "qos=8: give an 802.1p priority from 0 to 7"},
+	    {"0000:01:10.0,qos=3", "qos= applies to a VLAN; give vlan=N"},
+	    {"0000:01:10.0,spoofchk=maybe", "spoofchk=maybe: give on or off"},
+	    {"0000:01:10.0,trust=2", "trust=2: give on or off"},
+	    {"0000:01:10.0,managed=sure", "managed=sure: give on or off"},
+	    {"0000:01:10.0,mac=52:54:00:00:00:01,mac=52:54:00:00:00:02", "mac given twice"},
 	    {"0000:01:10.0,slot=1,slot=2", "slot given twice"},
 	    {"0000:01:10.0,slot=0", "slot=0 is the PCI host bridge; use slot=1..31"},
 	    {"0000:01:10.0,slot=32", "slot=32: give a guest slot from 1 to 31"},
@@ -473,12 +543,117 @@ static void test_vf_bad(void **state UNUSED)
 	cli_release(&c);
 }
 
+/* Write text to dir/name; path gets the file's path. */
+static void write_file(char *path, size_t len, const char *name, const char *text)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	fclose(f);
+}
+
+static void test_config_file(void **state UNUSED)
+{
+	char cfgf[128], badf[128], arg[160], text[512];
+	struct config c;
+
+	snprintf(text, sizeof(text),
+		 "{\"kernel\": \"%s\", \"mem\": \"512\", \"cpus\": 2, \"stats\": true,"
+		 " \"hugepages\": false, \"timeout\": 2.5,"
+		 " \"vf\": [\"01:10.0,slot=7\", {\"bdf\": \"01:10.2\", \"slot\": 9}]}",
+		 kernel);
+	write_file(cfgf, sizeof(cfgf), "vm.json", text);
+	assert_int_equal(parse(&c, "--config", cfgf, NULL), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c.kernel.path, kernel);
+	assert_true(c.kernel.fd >= 0);
+	assert_int_equal(c.mem_mib, 512);
+	assert_int_equal(c.cpus, 2);
+	assert_true(c.stats);
+	assert_false(c.hugepages);
+	assert_true(c.timeout == 2.5);
+	assert_int_equal(c.nr_vfs, 2);
+	assert_string_equal(c.vfs[0].bdf, "0000:01:10.0");
+	assert_int_equal(c.vfs[0].slot, 7);
+	assert_string_equal(c.vfs[1].arg, "01:10.2,slot=9");
+	assert_int_equal(c.vfs[1].slot, 9);
+	cli_release(&c);
+	assert_null(c.config_argv);
+
+	/* Flags override the file, wherever they stand on the command line. */
+	assert_int_equal(parse(&c, "--cpus", "4", "--config", cfgf, "--stats", NULL), 0);
+	assert_int_equal(c.cpus, 4);
+	assert_int_equal(c.mem_mib, 512);
+	cli_release(&c);
+	snprintf(arg, sizeof(arg), "--config=%s", cfgf);
+	assert_int_equal(parse(&c, arg, "--mem", "1G", "--kernel", initrd, NULL), 0);
+	assert_int_equal(c.mem_mib, 1024);
+	assert_int_equal(c.kernel.size, 7); /* the initrd file, given as the kernel */
+	assert_int_equal(c.nr_vfs, 2);
+	cli_release(&c);
+	/* A --vf on the command line replaces the file's list instead of adding to it. */
+	assert_int_equal(parse(&c, "--vf", "01:10.4", "--config", cfgf, NULL), 0);
+	assert_int_equal(c.nr_vfs, 1);
+	assert_string_equal(c.vfs[0].bdf, "0000:01:10.4");
+	cli_release(&c);
+
+	/* An unknown key is an error naming it: exit path -EINVAL, nothing open. */
+	write_file(badf, sizeof(badf), "bad.json", "{\"mem\": 512, \"foo\": 1}");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--config", badf, NULL), -EINVAL);
+	expect_fail(&c, "config ");
+	expect_fail(&c, "bad.json: unknown key \"foo\" (see tinyvmm --help for the option names)");
+	assert_null(c.config_argv);
+	/* Values from the file go through the same checks as flags. */
+	write_file(badf, sizeof(badf), "bad.json", "{\"mem\": \"lots\"}");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--config", badf, NULL), -EINVAL);
+	expect_fail(&c, "--mem lots: not a size");
+	write_file(badf, sizeof(badf), "bad.json", "{\"cpus\": [2]}");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--config", badf, NULL), -EINVAL);
+	expect_fail(&c, "bad.json: key \"cpus\": expected a string or number, got array");
+	write_file(badf, sizeof(badf), "bad.json", "{\"config\": \"vm.json\"}");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--config", badf, NULL), -EINVAL);
+	expect_fail(&c, "key \"config\" is not allowed in a config file");
+	write_file(badf, sizeof(badf), "bad.json", "{\"mem\": 512,\n \"cpus\" 2}");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--config", badf, NULL), -EINVAL);
+	expect_fail(&c, "bad.json: line 2 column 9: expected ':' after object key");
+	assert_int_equal(parse(&c, "--config", missing, NULL), -EINVAL);
+	expect_fail(&c, "missing: No such file or directory");
+	assert_int_equal(parse(&c, "--config", cfgf, "--config", cfgf, NULL), -EINVAL);
+	expect_fail(&c, "vm.json: given twice (also --config ");
+	assert_int_equal(parse(&c, "--config", NULL), -EINVAL);
+	expect_fail(&c, "--config: missing argument");
+	/* --help works whatever the file holds. */
+	assert_int_equal(parse(&c, "--config", badf, "--help", NULL), 1);
+	assert_non_null(strstr(out, "--config FILE"));
+	unlink(badf);
+	unlink(cfgf);
+}
+
+static void test_option_lookup(void **state UNUSED)
+{
+	bool takes_arg = false;
+
+	assert_int_equal(cli_option_lookup("mem", &takes_arg), 0);
+	assert_true(takes_arg);
+	assert_int_equal(cli_option_lookup("stats", &takes_arg), 0);
+	assert_false(takes_arg);
+	assert_int_equal(cli_option_lookup("config", &takes_arg), 0);
+	assert_true(takes_arg);
+	assert_int_equal(cli_option_lookup("me", &takes_arg), -ENOENT);
+	assert_int_equal(cli_option_lookup("--mem", &takes_arg), -ENOENT);
+	assert_int_equal(cli_option_lookup("", &takes_arg), -ENOENT);
+}
+
 static void test_help_and_version(void **state UNUSED)
 {
 	static const char *const documented[] = {
 	    "--kernel", "--initrd",    "--cmdline", "--mem",	 "--cpus", "--console",
 	    "--reboot", "--hugepages", "--stats",   "--verbose", "--help", "--version",
-	    "--vf BDF[,slot=N]", "slot=N", "0000:00:SS.0", "command-line order", "vfio-pci",
+	    "--vf BDF[,key=val]", "slot=N", "mac=", "vlan=", "managed=on", "--vf-from-env",
+	    "/run/tinyvmm", "vf restore", "vf list", "vf create", "tinyvmm check", "0000:00:SS.0", "command-line order", "vfio-pci",
 	    "Ctrl-A x", "64",	       "65",	    "66",	 "128+N",  "example",
 	};
 	struct config c;
@@ -504,8 +679,10 @@ int main(void)
 	    cmocka_unit_test(test_kernel_required),  cmocka_unit_test(test_kernel_not_regular),
 	    cmocka_unit_test(test_initrd_checks),    cmocka_unit_test(test_bad_options),
 	    cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_vf),
-	    cmocka_unit_test(test_vf_bad), cmocka_unit_test(test_ci_options),
+	    cmocka_unit_test(test_vf_bad),
+	    cmocka_unit_test(test_vf_from_env), cmocka_unit_test(test_ci_options),
 	    cmocka_unit_test(test_ci_options_bad),
+	    cmocka_unit_test(test_config_file), cmocka_unit_test(test_option_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -240,6 +240,72 @@ static void test_vm_stop_spinning(void **state UNUSED)
 	vm_destroy(&vm);
 }
 
+static u64 counter(struct vm *vm)
+{
+	return __atomic_load_n((u64 *)mem_gpa_to_hva(&vm->mem, 0x200000, 8), __ATOMIC_RELAXED);
+}
+
+/*
+ * vm_pause(): the BSP counts in guest memory, the APs wait for SIPI in the
+ * kernel; every one parks, the count stands still until vm_resume(), and a
+ * stop while paused wakes them for vm_join().
+ */
+static void test_vm_pause(void **state UNUSED)
+{
+	static const u8 code_count[] = {
+	    0x48, 0xff, 0x04, 0x25, 0x00, 0x00, 0x20, 0x00, /* 1: inc qword [0x200000] */
+	    0xeb, 0xf6,					    /* jmp 1b */
+	};
+	static struct config cfg;
+	struct pollfd p;
+	struct vm vm;
+	u64 c;
+
+	REQUIRE_KVM();
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.mem = 32 * MiB;
+	cfg.mem_mib = 32;
+	cfg.cpus = 3;
+	cfg.kernel.fd = cfg.initrd.fd = -1;
+	assert_int_equal(vm_create(&vm, &cfg), 0);
+	put_guest(&vm.mem, code_count, sizeof(code_count), NULL, 0);
+	assert_int_equal(vcpu_set_boot_state(&vm.vcpus[0]), 0);
+	/* paused before it starts: the vCPUs park at once */
+	assert_int_equal(vm_pause(&vm), 0);
+	assert_int_equal(vm_start(&vm), 0);
+	usleep(100 * 1000);
+	assert_int_equal(counter(&vm), 0);
+	vm_resume(&vm);
+	for (int i = 0; i < 200 && counter(&vm) == 0; i++)
+		usleep(10 * 1000);
+	assert_true(counter(&vm) > 0);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(vm_pause(&vm), 0);
+		assert_true(vm_paused(&vm));
+		assert_int_equal(vm.parked, 3);
+		assert_int_equal(vm_pause(&vm), 0); /* idempotent */
+		c = counter(&vm);
+		usleep(150 * 1000);
+		assert_int_equal(counter(&vm), c);
+		vm_resume(&vm);
+		vm_resume(&vm);
+		assert_false(vm_paused(&vm));
+		for (int i = 0; i < 200 && counter(&vm) == c; i++)
+			usleep(10 * 1000);
+		assert_true(counter(&vm) > c);
+	}
+	/* stop while paused */
+	assert_int_equal(vm_pause(&vm), 0);
+	vm_stop(&vm, VM_STOP_SIGNAL, EXIT_SIGNAL_BASE + SIGTERM);
+	p = (struct pollfd){.fd = vm.stop_efd, .events = POLLIN};
+	assert_int_equal(poll(&p, 1, 1000), 1);
+	vm_join(&vm);
+	assert_int_equal(vm.parked, 0);
+	assert_int_equal(vm_pause(&vm), -ESRCH);
+	assert_int_equal(vm_stop_reason(&vm), VM_STOP_SIGNAL);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +313,7 @@ int main(void)
 	    cmocka_unit_test(test_vm_poweroff),
 	    cmocka_unit_test(test_vm_triple_fault),
 	    cmocka_unit_test(test_vm_stop_spinning),
+	    cmocka_unit_test(test_vm_pause),
 	};
 
 	return cmocka_run_group_tests(tests, probe_kvm, NULL);

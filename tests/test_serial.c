@@ -565,6 +565,65 @@ static void test_linux_autoconfig(void **state)
 	assert_int_equal(f->r.level, 1); /* a fresh edge for the next load */
 }
 
+/* A BREAK: a 0 byte flagged BI at the FIFO head, as Linux's 8250 driver reads it. */
+static void test_break(void **state)
+{
+	struct fixture *f = *state;
+
+	wr(f, FCR, 0x01);
+	wr(f, IER, 0x05); /* RDI | RLSI, as Linux enables them */
+	assert_int_equal(serial_rx_push(f->s, (const u8 *)"x", 1), 1);
+	assert_int_equal(serial_send_break(f->s), 0);
+	assert_int_equal(serial_rx_push(f->s, (const u8 *)"s", 1), 1);
+	assert_int_equal(serial_rx_room(f->s), 13); /* the break took a byte */
+	assert_int_equal(f->r.level, 1);
+	/* 'x' first: no BI for it */
+	assert_int_equal(rd(f, IIR), 0xc4);
+	assert_int_equal(rd(f, LSR) & 0x11, 0x01);
+	assert_int_equal(rd(f, RBR), 'x');
+	/* now the break is at the head: BI with DR (not cleared by reading LSR
+	 * alone), and the line status interrupt outranks data */
+	assert_int_equal(rd(f, IIR), 0xc6);
+	assert_int_equal(rd(f, LSR) & 0x11, 0x11);
+	assert_int_equal(rd(f, LSR) & 0x11, 0x11);
+	assert_int_equal(rd(f, RBR), 0);
+	/* read: BI gone, the next byte is ordinary */
+	assert_int_equal(rd(f, LSR) & 0x11, 0x01);
+	assert_int_equal(rd(f, IIR), 0xc4);
+	assert_int_equal(rd(f, RBR), 's');
+	assert_int_equal(rd(f, LSR) & 0x11, 0);
+	assert_int_equal(f->r.level, 0);
+	/* With RLSI off the break still raises the receive data interrupt. */
+	wr(f, IER, 0x01);
+	assert_int_equal(serial_send_break(f->s), 0);
+	assert_int_equal(f->r.level, 1);
+	assert_int_equal(rd(f, IIR), 0xc4);
+	assert_int_equal(rd(f, RBR), 0);
+	assert_int_equal(f->r.level, 0);
+	/* Wrapping round the FIFO keeps the flag on the right byte. */
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(serial_send_break(f->s), 0);
+		assert_int_equal(serial_rx_push(f->s, (const u8 *)"ab", 2), 2);
+		assert_int_equal(rd(f, LSR) & 0x10, 0x10);
+		assert_int_equal(rd(f, RBR), 0);
+		assert_int_equal(rd(f, LSR) & 0x10, 0);
+		assert_int_equal(rd(f, RBR), 'a');
+		assert_int_equal(rd(f, RBR), 'b');
+	}
+	/* A full FIFO has no room for a break; an FCR clear drops a pending one. */
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(serial_send_break(f->s), 0);
+	assert_int_equal(serial_send_break(f->s), -EAGAIN);
+	wr(f, FCR, 0x03);
+	assert_int_equal(rd(f, LSR) & 0x11, 0);
+	assert_int_equal(serial_rx_push(f->s, (const u8 *)"q", 1), 1);
+	assert_int_equal(rd(f, LSR) & 0x11, 0x01);
+	assert_int_equal(rd(f, RBR), 'q');
+	/* Loopback: the line is not connected, no break gets in. */
+	wr(f, MCR, 0x10);
+	assert_int_equal(serial_send_break(f->s), -EAGAIN);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -573,7 +632,7 @@ int main(void)
 	    T(test_rx_interrupt),     T(test_rx_fifo_full),   T(test_overrun_loopback),
 	    T(test_divisor_latch),    T(test_loopback_modem), T(test_scratch_and_readonly),
 	    T(test_fifo_clear),	      T(test_tx_ring_full),   T(test_multibyte_access),
-	    T(test_linux_autoconfig),
+	    T(test_linux_autoconfig), T(test_break),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,7 @@
 
 static char skip_why[160];
 static char dir[64], kernel[128], outf[128], errf[128], consf[128], evf[128];
+static char sockf[128], ctlin[128], ctlout[128];
 static char out[8192], err[8192];
 
 #define REQUIRE_KVM()                                                                              \
@@ -66,6 +67,9 @@ static int setup(void **state UNUSED)
 	snprintf(errf, sizeof(errf), "%s/err", dir);
 	snprintf(consf, sizeof(consf), "%s/console", dir);
 	snprintf(evf, sizeof(evf), "%s/events", dir);
+	snprintf(sockf, sizeof(sockf), "%s/api.sock", dir);
+	snprintf(ctlin, sizeof(ctlin), "%s/ctl.in", dir);
+	snprintf(ctlout, sizeof(ctlout), "%s/ctl.out", dir);
 	return 0;
 }
 
@@ -76,6 +80,9 @@ static int teardown(void **state UNUSED)
 	unlink(errf);
 	unlink(consf);
 	unlink(evf);
+	unlink(sockf);
+	unlink(ctlin);
+	unlink(ctlout);
 	rmdir(dir);
 	return 0;
 }
@@ -568,6 +575,251 @@ static void test_bad_input(void **state UNUSED)
 	assert_contains(out, "exit status:");
 }
 
+/* ---- the control API (--api-socket, tinyvmm ctl) ---- */
+
+/* Start tinyvmm with --api-socket sockf (stdout outf, stderr errf). */
+static pid_t spawn_api_vm(const char *extra)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+		execl(TINYVMM, TINYVMM, "--kernel", kernel, "--mem", "32", "--api-socket", sockf,
+		      extra, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait for pid (10 s at most); its exit code, stderr in err. */
+static int reap(pid_t pid)
+{
+	int status = 0;
+
+	for (int i = 0; waitpid(pid, &status, WNOHANG) == 0; i++) {
+		if (i == 1000) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("tinyvmm did not exit within 10 s");
+		}
+		usleep(10 * 1000);
+	}
+	slurp(errf, err, sizeof(err));
+	if (!WIFEXITED(status))
+		fail_msg("tinyvmm died of signal %d; stderr: %s", WTERMSIG(status), err);
+	return WEXITSTATUS(status);
+}
+
+/* tinyvmm ctl SOCK ARGS... with stdin from ctlin (if in); its output in out. */
+static int ctl(bool in, const char *op, const char *args)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int i = open(in ? ctlin : "/dev/null", O_RDONLY);
+		int o = open(ctlout, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (i < 0 || o < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0)
+			_exit(127);
+		execl(TINYVMM, TINYVMM, "ctl", sockf, op, args, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	slurp(ctlout, out, sizeof(out));
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* The guest prints 'x' every 65536 loop iterations (about 0.1 s here), forever. */
+static const u8 code_ticker[] = {
+    0x66, 0xba, 0xf8, 0x03,	  /* 0: mov dx, 0x3f8 */
+    0xb0, 'x',			  /* mov al, 'x' */
+    0xee,			  /* out dx, al */
+    0xb9, 0x00, 0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
+    0xff, 0xc9,			  /* 1: dec ecx */
+    0x75, 0xfc,			  /* jnz 1b */
+    0xeb, 0xee,			  /* jmp 0b */
+};
+
+/* Wait until status says running (the socket is up before the vCPUs). */
+static void wait_running(void)
+{
+	for (int i = 0; i < 500; i++) {
+		if (access(sockf, F_OK) == 0 && ctl(false, "status", NULL) == 0 &&
+		    strstr(out, "\"state\": \"running\""))
+			return;
+		usleep(10 * 1000);
+	}
+	fail_msg("tinyvmm's API never said running: %s", out);
+}
+
+static void wait_output_beyond(long size)
+{
+	for (int i = 0; i < 500 && file_size(outf) <= size; i++)
+		usleep(10 * 1000);
+	if (file_size(outf) <= size)
+		fail_msg("the guest printed nothing more after %ld bytes", size);
+}
+
+static void test_api_ctl(void **state UNUSED)
+{
+	FILE *f;
+	long s1;
+	pid_t pid, pid2;
+	char *p;
+	int n;
+
+	REQUIRE_KVM();
+	write_kernel(code_ticker, sizeof(code_ticker));
+	unlink(sockf);
+	assert_int_equal(ctl(false, "status", NULL), EXIT_HOST); /* nobody there */
+	pid = spawn_api_vm("--cpus=2");
+	wait_running();
+	assert_contains(out, "{\"version\": 1, \"ok\": true, \"result\": {\"state\": \"running\"");
+	assert_int_equal(ctl(false, "info", NULL), 0);
+	assert_contains(out, "\"mem_mib\": 32, \"cpus\": 2, \"kernel\": ");
+	assert_contains(out, "\"devices\": []");
+	/* a second tinyvmm on the same socket: refused, the first unharmed */
+	pid2 = spawn_api_vm(NULL);
+	n = reap(pid2);
+	assert_int_equal(n, EXIT_USAGE);
+	assert_contains(err, "in use by another process");
+
+	/* pause: the console stops; resume: it goes on */
+	wait_output_beyond(0);
+	assert_int_equal(ctl(false, "pause", NULL), 0);
+	assert_contains(out, "\"state\": \"paused\"");
+	usleep(200 * 1000); /* what was sent before the pause drains */
+	s1 = file_size(outf);
+	usleep(500 * 1000);
+	assert_int_equal(file_size(outf), s1);
+	assert_int_equal(ctl(false, "status", NULL), 0);
+	assert_contains(out, "\"state\": \"paused\"");
+	assert_int_equal(ctl(false, "pause", NULL), 0); /* idempotent */
+	assert_int_equal(ctl(false, "resume", NULL), 0);
+	assert_contains(out, "\"state\": \"running\"");
+	wait_output_beyond(s1);
+	assert_int_equal(ctl(false, "stats", NULL), 0);
+	assert_contains(out, "\"exits\": {\"io\": ");
+	assert_contains(out, "\"vcpus\": [{");
+
+	/* bad requests get errors, and the VM runs on */
+	f = fopen(ctlin, "w");
+	assert_non_null(f);
+	fprintf(f, "{bad\n{\"op\": \"frob\", \"id\": 1}\n{\"op\": \"status\", \"version\": 2}\n");
+	for (int i = 0; i < 10000; i++)
+		fputc('{', f);
+	fprintf(f, "\n{\"op\": \"status\"}\n");
+	fclose(f);
+	assert_int_equal(ctl(true, "--raw", NULL), 0);
+	p = out;
+	assert_contains(p, "\"code\": \"bad-json\"");
+	assert_contains(p, "\"code\": \"unknown-op\"");
+	assert_contains(p, "\"code\": \"bad-version\"");
+	assert_contains(p, "\"code\": \"too-long\"");
+	assert_contains(p, "\"ok\": true, \"result\": {\"state\": \"running\"");
+	assert_int_equal(ctl(false, "frob", NULL), 1);
+	assert_contains(out, "unknown-op");
+	assert_int_equal(ctl(false, "shutdown", "[1]"), EXIT_USAGE);
+	assert_int_equal(ctl(false, "shutdown", "{\"timeout\": -1}"), 1);
+	assert_contains(out, "bad-request");
+
+	/* 4 clients x 250 status requests in parallel: every one answered */
+	f = fopen(ctlin, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 250; i++)
+		fprintf(f, "{\"op\": \"status\", \"id\": %d}\n", i);
+	fclose(f);
+	{
+		pid_t c[4];
+		char path[160];
+
+		for (int k = 0; k < 4; k++) {
+			c[k] = fork();
+			assert_true(c[k] >= 0);
+			if (c[k] == 0) {
+				int i = open(ctlin, O_RDONLY);
+				int o;
+
+				snprintf(path, sizeof(path), "%s.%d", ctlout, k);
+				o = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+				if (i < 0 || o < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0)
+					_exit(127);
+				execl(TINYVMM, TINYVMM, "ctl", sockf, "--raw", (char *)NULL);
+				_exit(127);
+			}
+		}
+		for (int k = 0; k < 4; k++) {
+			static char buf[32768];
+			int status, lines = 0;
+
+			assert_int_equal(waitpid(c[k], &status, 0), c[k]);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			snprintf(path, sizeof(path), "%s.%d", ctlout, k);
+			slurp(path, buf, sizeof(buf));
+			unlink(path);
+			for (char *q = buf; (q = strstr(q, "\"ok\": true")); q++)
+				lines++;
+			assert_int_equal(lines, 250);
+		}
+	}
+	assert_int_equal(ctl(false, "status", NULL), 0);
+	assert_contains(out, "running");
+
+	/* stop: exit 0, reason api-stop, the socket gone */
+	assert_int_equal(ctl(false, "stop", NULL), 0);
+	assert_contains(out, "\"reason\": \"api-stop\"");
+	assert_int_equal(reap(pid), EXIT_POWEROFF);
+	assert_contains(err, "api: stop requested");
+	assert_int_equal(access(sockf, F_OK), -1);
+}
+
+/* shutdown on a guest that ignores SysRq: the hard stop after the timeout;
+ * and stop while paused. */
+static void test_api_shutdown_timeout(void **state UNUSED)
+{
+	struct timespec t0;
+	pid_t pid;
+	long ms;
+
+	REQUIRE_KVM();
+	write_kernel(code_ticker, sizeof(code_ticker));
+	pid = spawn_api_vm(NULL);
+	wait_running();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ctl(false, "shutdown", "{\"timeout\": 1.5}"), 0);
+	assert_contains(out, "\"state\": \"shutting-down\", \"timeout\": 1.5");
+	assert_int_equal(reap(pid), EXIT_POWEROFF);
+	ms = run_ms(&t0);
+	if (ms < 1400 || ms > 8000)
+		fail_msg("shutdown with a 1.5 s timeout took %ld ms", ms);
+	assert_contains(err, "did not power off within 1.5 s");
+
+	pid = spawn_api_vm(NULL);
+	wait_running();
+	assert_int_equal(ctl(false, "pause", NULL), 0);
+	assert_int_equal(ctl(false, "stop", NULL), 0);
+	assert_int_equal(reap(pid), EXIT_POWEROFF);
+	/* a path that cannot be a socket: 64 */
+	assert_int_equal(run(0, 0, "--api-socket", dir, NULL), EXIT_USAGE);
+	assert_contains(err, "is not a socket");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +831,7 @@ int main(void)
 	    cmocka_unit_test(test_debug_exit),	cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_expect),	cmocka_unit_test(test_console_log),
 	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_api_ctl),	cmocka_unit_test(test_api_shutdown_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

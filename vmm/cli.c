@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_file.h"
 #include "exitcode.h"
 #include "layout.h"
 #include "log.h"
@@ -32,11 +33,14 @@ enum opt_id {
 	OPT_HUGEPAGES,
 	OPT_STATS,
 	OPT_VF,
+	OPT_VF_FROM_ENV,
 	OPT_TIMEOUT,
 	OPT_EXPECT,
 	OPT_CONSOLE_LOG,
 	OPT_CONSOLE_LOG_TS,
 	OPT_EVENTS,
+	OPT_API_SOCKET,
+	OPT_CONFIG,
 };
 
 struct cli_opt {
@@ -63,8 +67,11 @@ static const struct cli_opt cli_opts[] = {
      "append guest serial output to FILE instead of stdout; no input"},
     {"reboot", required_argument, OPT_REBOOT, false, "exit|restart",
      "on a guest reboot: exit with status 0 (default) or boot again"},
-    {"vf", required_argument, OPT_VF, false, "BDF[,slot=N]",
-     "pass host PCI function BDF (on vfio-pci) to the guest; up to 16 times"},
+    {"vf", required_argument, OPT_VF, false, "BDF[,key=val]",
+     "pass host PCI function BDF to the guest; up to 16 times (keys below)"},
+    {"vf-from-env", required_argument, OPT_VF_FROM_ENV, false, "VAR",
+     "add --vf for each BDF in $VAR (comma-separated; the SR-IOV device plugin's "
+     "PCIDEVICE_*)"},
     {"hugepages", no_argument, OPT_HUGEPAGES, false, NULL,
      "back guest RAM with 2 MiB huge pages (see /proc/sys/vm/nr_hugepages)"},
     {"stats", no_argument, OPT_STATS, false, NULL,
@@ -79,6 +86,10 @@ static const struct cli_opt cli_opts[] = {
      "prefix each --console-log line with \"[seconds since start] \""},
     {"events", required_argument, OPT_EVENTS, false, "FILE|fd:N",
      "write JSON lines events (start, guest entry, exit, stats) to FILE or fd N"},
+    {"api-socket", required_argument, OPT_API_SOCKET, false, "PATH",
+     "serve the control API on Unix socket PATH (0600); see tinyvmm ctl"},
+    {"config", required_argument, OPT_CONFIG, false, "FILE",
+     "options from JSON FILE, keyed by long option name; flags override; paths relative to cwd"},
     {"verbose", no_argument, OPT_VERBOSE, true, NULL, "log boot milestones (debug level)"},
     {"help", no_argument, OPT_HELP, true, NULL, "print this help and exit"},
     {"version", no_argument, OPT_VERSION, true, NULL, "print the version and exit"},
@@ -102,11 +113,23 @@ void cli_usage(FILE *f)
 			 o->arg ? (o->id == OPT_REBOOT ? "=" : " ") : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-26s %s\n", left, o->help);
 	}
-	fprintf(f, "\nVF passthrough: each --vf appears in the guest at 0000:00:SS.0. Slots are\n"
-		   "stable: slot=N pins SS to N (1-31); the others take the lowest free slots\n"
-		   "from 1 in command-line order, whatever their host addresses. The host must\n"
-		   "have its IOMMU on and the function bound to vfio-pci, with every other\n"
-		   "device of its IOMMU group on vfio-pci too.\n");
+	fprintf(f, "\nVF passthrough: --vf BDF[,slot=N][,mac=MAC][,vlan=N[,qos=N]][,spoofchk=on|off]\n"
+		   "[,trust=on|off][,managed=on|off]. Each VF appears in the guest at 0000:00:SS.0.\n"
+		   "Slots are stable: slot=N pins SS to N (1-31); the others take the lowest\n"
+		   "free slots from 1 in command-line order, whatever their host addresses.\n"
+		   "managed=on (default) binds the VF to vfio-pci at start and gives it back to\n"
+		   "its driver on every exit (a crash record in /run/tinyvmm lets `tinyvmm vf\n"
+		   "restore` finish after a SIGKILL); managed=off needs it on vfio-pci already.\n"
+		   "mac=, vlan= (0-4094), qos=, spoofchk=, trust= are set through the PF over\n"
+		   "rtnetlink before the guest starts and put back when the VM ends. A VF is\n"
+		   "used by one tinyvmm at a time. The host needs its IOMMU on, and every other\n"
+		   "device of the VF's IOMMU group on vfio-pci.\n"
+		   "\nsubcommands (tinyvmm vf --help, tinyvmm check --help):\n"
+		   "  tinyvmm vf list [--json]     SR-IOV PFs and VFs: names, drivers, groups, MAC/VLAN\n"
+		   "  tinyvmm vf create PF N       create N VFs on PF (a BDF or a netdev name)\n"
+		   "  tinyvmm vf destroy PF        remove PF's VFs\n"
+		   "  tinyvmm vf restore [BDF]     give back VFs a killed tinyvmm left behind\n"
+		   "  tinyvmm check [--vf BDF]... [--mem SIZE]   preflight: OK/FAIL per item\n");
 	fprintf(f, "\nconsole: when stdin is a terminal it is put in raw mode; Ctrl-A x quits\n"
 		   "(status 130, like SIGINT), Ctrl-A Ctrl-A sends a literal Ctrl-A.\n\n"
 		   "exit status:\n");
@@ -127,7 +150,9 @@ void cli_usage(FILE *f)
 	fprintf(f, "\nexample:\n"
 		   "  tinyvmm --mem 512 --cpus 2 --kernel bzImage --initrd initramfs.cpio.gz \\\n"
 		   "          --cmdline \"console=ttyS0 panic=-1 quiet\"\n"
-		   "  tinyvmm --mem 512 --vf 0000:01:10.0 --vf 0000:01:10.2,slot=5 --kernel bzImage\n");
+		   "  tinyvmm vf create eth0 2 && tinyvmm check --vf 0000:01:10.0 --mem 512\n"
+		   "  tinyvmm --mem 512 --vf 0000:01:10.0,mac=52:54:00:6d:90:02,vlan=42 \\\n"
+		   "          --vf 0000:01:10.2,slot=5 --kernel bzImage\n");
 }
 
 int cli_parse_size(const char *s, u64 *bytes)
@@ -154,8 +179,7 @@ int cli_parse_size(const char *s, u64 *bytes)
 	return 0;
 }
 
-/* Strict decimal unsigned int: no sign, no space, no junk. */
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
 
@@ -250,7 +274,7 @@ static int opt_cpus(struct config *cfg, const char *arg)
 {
 	unsigned long n;
 
-	if (parse_uint(arg, CLI_MAX_CPUS, &n) < 0 || n == 0) {
+	if (cli_parse_uint(arg, CLI_MAX_CPUS, &n) < 0 || n == 0) {
 		log_err("--cpus %s: give a number of vCPUs from 1 to %d", arg, CLI_MAX_CPUS);
 		return -EINVAL;
 	}
@@ -268,115 +292,6 @@ static int opt_reboot(struct config *cfg, const char *arg)
 		log_err("--reboot=%s: unknown mode; use --reboot=exit or --reboot=restart", arg);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-/* ---- --vf BDF[,key=value]... ---- */
-
-#define VF_ARG_MAX 256
-
-static int vf_slot(struct vf_opts *o, const char *val)
-{
-	unsigned long n;
-
-	if (parse_uint(val, PCI_MAX_SLOTS - 1, &n) < 0) {
-		log_err("--vf %s: slot=%s: give a guest slot from %d to %d", o->arg, val,
-			PCI_FIRST_DEVICE_SLOT, PCI_MAX_SLOTS - 1);
-		return -EINVAL;
-	}
-	if (n == PCI_HOST_BRIDGE_SLOT) {
-		log_err("--vf %s: slot=0 is the PCI host bridge; use slot=%d..%d", o->arg,
-			PCI_FIRST_DEVICE_SLOT, PCI_MAX_SLOTS - 1);
-		return -EINVAL;
-	}
-	o->slot = (int)n;
-	return 0;
-}
-
-static const struct {
-	const char *name;
-	int (*set)(struct vf_opts *o, const char *val);
-} vf_keys[] = {
-    {"slot", vf_slot},
-};
-
-int cli_parse_vf(const char *arg, struct vf_opts *out)
-{
-	char buf[VF_ARG_MAX], *p, *next;
-	unsigned int seen = 0;
-
-	_Static_assert(ARRAY_SIZE(vf_keys) <= 32, "seen is a 32-bit mask");
-	memset(out, 0, sizeof(*out));
-	out->arg = arg;
-	out->slot = -1;
-	if (strlen(arg) >= sizeof(buf)) {
-		log_err("--vf: argument too long (%zu bytes); give BDF[,slot=N]", strlen(arg));
-		return -EINVAL;
-	}
-	strcpy(buf, arg);
-	next = strchr(buf, ',');
-	if (next)
-		*next++ = '\0';
-	if (vfio_parse_bdf(buf, out->bdf) < 0) {
-		log_err("--vf %s: \"%s\" is not a PCI address; give DDDD:BB:DD.F or BB:DD.F as lspci "
-			"-D shows it, e.g. --vf 0000:01:10.0",
-			arg, buf);
-		return -EINVAL;
-	}
-	while ((p = next)) {
-		char *val;
-		size_t k;
-
-		next = strchr(p, ',');
-		if (next)
-			*next++ = '\0';
-		val = strchr(p, '=');
-		if (!*p || p == val) {
-			log_err("--vf %s: empty option; give BDF[,slot=N]", arg);
-			return -EINVAL;
-		}
-		if (!val || !val[1]) {
-			log_err("--vf %s: %s needs a value, e.g. slot=3", arg, p);
-			return -EINVAL;
-		}
-		*val++ = '\0';
-		for (k = 0; k < ARRAY_SIZE(vf_keys); k++)
-			if (strcmp(p, vf_keys[k].name) == 0)
-				break;
-		if (k == ARRAY_SIZE(vf_keys)) {
-			log_err("--vf %s: unknown key \"%s\"; the keys are: slot", arg, p);
-			return -EINVAL;
-		}
-		if (seen & 1u << k) {
-			log_err("--vf %s: %s given twice", arg, p);
-			return -EINVAL;
-		}
-		seen |= 1u << k;
-		if (vf_keys[k].set(out, val) < 0)
-			return -EINVAL;
-	}
-	return 0;
-}
-
-static int opt_vf(struct config *cfg, const char *arg)
-{
-	struct vf_opts o;
-
-	if (cfg->nr_vfs == CLI_MAX_VFS) {
-		log_err("--vf %s: too many; at most %d functions can be passed through", arg,
-			CLI_MAX_VFS);
-		return -EINVAL;
-	}
-	if (cli_parse_vf(arg, &o) < 0)
-		return -EINVAL;
-	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
-		if (strcmp(cfg->vfs[i].bdf, o.bdf) == 0) {
-			log_err("--vf %s: %s is already passed by --vf %s; give each function once",
-				arg, o.bdf, cfg->vfs[i].arg);
-			return -EINVAL;
-		}
-	}
-	cfg->vfs[cfg->nr_vfs++] = o;
 	return 0;
 }
 
@@ -427,7 +342,7 @@ static int opt_events(struct config *cfg, const char *arg)
 	if (strncmp(arg, "fd:", 3) == 0) {
 		unsigned long n;
 
-		if (parse_uint(arg + 3, INT32_MAX, &n) < 0) {
+		if (cli_parse_uint(arg + 3, INT32_MAX, &n) < 0) {
 			log_err("--events %s: not a descriptor number; give fd:N, e.g. fd:3", arg);
 			return -EINVAL;
 		}
@@ -470,7 +385,9 @@ static int apply_opt(struct config *cfg, int id, const char *arg)
 		cfg->stats = true;
 		return 0;
 	case OPT_VF:
-		return opt_vf(cfg, arg);
+		return cli_add_vf(cfg, arg);
+	case OPT_VF_FROM_ENV:
+		return cli_vf_from_env(cfg, arg);
 	case OPT_VERBOSE:
 		cfg->verbose = true;
 		return 0;
@@ -490,6 +407,15 @@ static int apply_opt(struct config *cfg, int id, const char *arg)
 		return 0;
 	case OPT_EVENTS:
 		return opt_events(cfg, arg);
+	case OPT_CONFIG:
+		return 0; /* read before the parse: config_prescan() */
+	case OPT_API_SOCKET:
+		if (!*arg) {
+			log_err("--api-socket: empty path; give a path for the control socket");
+			return -EINVAL;
+		}
+		cfg->api_socket = arg;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -522,6 +448,54 @@ static void bad_option(int c, int argc, char **argv)
 			what);
 }
 
+int cli_option_lookup(const char *name, bool *takes_arg)
+{
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		if (strcmp(cli_opts[i].name, name) == 0) {
+			*takes_arg = cli_opts[i].has_arg == required_argument;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * --config FILE: a getopt pass that applies nothing finds it, then the parse
+ * runs over [argv[0], the file's words..., argv[1]...] so flags override the
+ * file. A --vf or --vf-from-env on the command line replaces the file's VF
+ * list rather than adding to it. --help and --version skip the file.
+ */
+static int config_prescan(int *argc, char ***argv, const char *shortopts,
+			  const struct option *longopts, struct config *cfg)
+{
+	static const char *const vf_keys[] = {"vf", "vf-from-env", NULL};
+	const char *path = NULL;
+	bool has_vf = false;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(*argc, *argv, shortopts, longopts, NULL)) != -1) {
+		if (c == OPT_HELP || c == OPT_VERSION)
+			return 0;
+		if (c == OPT_CONFIG && path) {
+			log_err("--config %s: given twice (also --config %s); give one file", optarg,
+				path);
+			return -EINVAL;
+		}
+		if (c == OPT_CONFIG)
+			path = optarg;
+		has_vf |= c == OPT_VF || c == OPT_VF_FROM_ENV;
+	}
+	if (!path)
+		return 0;
+	if (config_file_load(path, cli_option_lookup, has_vf ? vf_keys : NULL, *argc, *argv,
+			     &cfg->config_argv, argc) < 0)
+		return -EINVAL;
+	*argv = cfg->config_argv;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct config *cfg)
 {
 	struct option longopts[NR_OPTS + 1];
@@ -543,6 +517,9 @@ int cli_parse(int argc, char **argv, struct config *cfg)
 	shortopts[ns] = '\0';
 	memset(&longopts[NR_OPTS], 0, sizeof(longopts[NR_OPTS]));
 
+	r = config_prescan(&argc, &argv, shortopts, longopts, cfg);
+	if (r < 0)
+		goto out;
 	optind = 0; /* glibc: full re-initialisation, so tests can parse again */
 	opterr = 0;
 	for (;;) {
@@ -608,4 +585,8 @@ void cli_release(struct config *cfg)
 	if (cfg->expect)
 		regfree(&cfg->expect_re);
 	cfg->expect = NULL;
+	free(cfg->vf_env);
+	cfg->vf_env = NULL;
+	free(cfg->config_argv);
+	cfg->config_argv = NULL;
 }

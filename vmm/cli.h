@@ -26,6 +26,10 @@
 
 #include "util.h"
 
+#ifndef TINYVMM_VERSION
+#define TINYVMM_VERSION "0.1" /* --version and the control API's info */
+#endif
+
 #define CLI_DEFAULT_CMDLINE "console=ttyS0 panic=-1"
 #define CLI_DEFAULT_MEM_MIB 256
 #define CLI_MIN_MEM	    (16 * MiB)
@@ -55,6 +59,12 @@ struct vf_opts {
 	char bdf[13];	 /* canonical "DDDD:BB:DD.F" */
 	const char *arg; /* the --vf argument as given, for messages */
 	int slot;	 /* guest slot 1..31, or -1: the lowest free one */
+	bool managed;	 /* managed=on (default): bind to vfio-pci, give back at exit */
+	bool has_mac;	 /* mac=: set through the PF before the guest starts */
+	u8 mac[6];
+	int vlan;	    /* vlan=0..4094 (0: untagged), -1: leave as is */
+	int qos;	    /* qos=0..7 with vlan=, -1: 0 */
+	int spoofchk, trust; /* 1 on, 0 off, -1 leave as is */
 };
 
 struct config {
@@ -71,6 +81,8 @@ struct config {
 	bool verbose;
 	struct vf_opts vfs[CLI_MAX_VFS]; /* in command-line order */
 	unsigned int nr_vfs;
+	char *vf_env; /* --vf-from-env: a copy of the variable; vfs[].arg point into it */
+	char **config_argv; /* --config: argv with the file's words; cfg strings point into it */
 
 	/* CI boot-test mode */
 	double timeout;		 /* --timeout seconds (> 0), or 0: none */
@@ -79,6 +91,7 @@ struct config {
 	const char *console_log; /* --console-log FILE, or NULL */
 	bool console_log_timestamps;
 	const char *events; /* --events FILE or fd:N (N checked open), or NULL */
+	const char *api_socket; /* --api-socket PATH (vmm/api.h), or NULL */
 };
 
 /*
@@ -92,6 +105,12 @@ int cli_parse(int argc, char **argv, struct config *cfg);
 /* Close the descriptors cli_parse() opened, free the --expect regex. Safe to call twice. */
 void cli_release(struct config *cfg);
 
+/*
+ * Whether name is a long option (exactly, no abbreviation): 0 and
+ * *takes_arg, or -ENOENT. For --config files (config_file.h).
+ */
+int cli_option_lookup(const char *name, bool *takes_arg);
+
 /* Print --help to f. */
 void cli_usage(FILE *f);
 
@@ -101,6 +120,19 @@ void cli_usage(FILE *f);
  * an unknown or repeated key, a key without a value, a bad slot).
  */
 int cli_parse_vf(const char *arg, struct vf_opts *out);
+
+/* Add one --vf argument to cfg (parsed, duplicates refused). 0 or -EINVAL. */
+int cli_add_vf(struct config *cfg, const char *arg);
+
+/*
+ * --vf-from-env VAR: add a --vf for each comma-separated BDF in the
+ * environment variable VAR (as the Kubernetes SR-IOV network device plugin
+ * sets PCIDEVICE_<RESOURCE>). Unset or empty VAR is an error.
+ */
+int cli_vf_from_env(struct config *cfg, const char *var);
+
+/* Strict decimal unsigned: no sign, space or junk; -EINVAL, -ERANGE over max. */
+int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 
 /*
  * Parse a size: a decimal number with an optional K, M, G, T, P or E suffix

@@ -3,7 +3,8 @@
  * exitcode.h - tinyvmm's process exit status.
  *
  *     0        the guest powered off (ACPI S5), or rebooted with --reboot=exit,
- *              or --expect matched a console line
+ *              or --expect matched a console line, or the control API stopped
+ *              it (stop, or a shutdown whose timeout passed: reason api-stop)
  *     0..255   with the debug exit port (DEBUG_EXIT_PORT): exactly the byte the
  *              guest wrote; guests should use 0..63, as 64 and up overlap
  *              tinyvmm's own codes below
@@ -59,7 +60,8 @@ struct exit_code_name {
 
 static const struct exit_code_name exit_code_names[] = {
     [EXIT_KIND_POWEROFF] = {EXIT_POWEROFF, "poweroff",
-			    "the guest powered off (or rebooted with --reboot=exit), or --expect matched"},
+			    "the guest powered off (or rebooted with --reboot=exit), --expect matched, "
+			    "or the control API stopped it"},
     [EXIT_KIND_USAGE] = {EXIT_USAGE, "usage",
 			 "bad arguments, a rejected kernel/initrd, or an unusable --vf device"},
     [EXIT_KIND_HOST] = {EXIT_HOST, "host",

@@ -13,15 +13,20 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "boot.h"
+#include "check.h"
 #include "bzimage.h"
 #include "cli.h"
 #include "console.h"
+#include "ctl.h"
 #include "events.h"
 #include "exitcode.h"
 #include "log.h"
 #include "passthrough.h"
 #include "vcpu.h"
+#include "vf_cmd.h"
+#include "vf_manage.h"
 #include "vm.h"
 
 /* The CI boot-test mode's state across VM runs (--timeout, --expect, --events). */
@@ -33,7 +38,9 @@ struct ci {
 	struct vm *vm;	       /* the running VM, for the console callbacks */
 	bool matched;	       /* atomic: --expect matched */
 	bool first_byte;       /* atomic: first-console-byte reported */
+	double marker_ts;      /* seconds from start to the --expect match, or < 0 */
 	const char *reason;    /* the last VM's stop reason name, for vmm-exit */
+	struct api_vm *api;    /* --api-socket, or NULL */
 };
 
 /* Signals that stop the VM; blocked everywhere and read from a signalfd. */
@@ -78,6 +85,7 @@ static void ci_matched(void *opaque, const char *line)
 	struct ci *ci = opaque;
 	char esc[2 * CONSOLE_LINE_MAX];
 
+	ci->marker_ts = events_since(&ci->t0); /* before matched: read after it */
 	__atomic_store_n(&ci->matched, true, __ATOMIC_RELEASE);
 	events_json_escape(esc, sizeof(esc), line, strlen(line));
 	events_emit(ci->events, "expect-matched", "\"line\": \"%s\"", esc);
@@ -229,7 +237,12 @@ static void emit_stats(const struct ci *ci, const struct vm *vm)
 		if (o >= sizeof(buf))
 			return;
 	}
-	events_emit(ci->events, "stats", "\"exits\": {%s}", buf);
+	/* boot_to_marker: start of tinyvmm to the console line --expect matched. */
+	if (__atomic_load_n(&ci->matched, __ATOMIC_ACQUIRE))
+		events_emit(ci->events, "stats", "\"exits\": {%s}, \"boot_to_marker\": %.6f", buf,
+			    ci->marker_ts);
+	else
+		events_emit(ci->events, "stats", "\"exits\": {%s}, \"boot_to_marker\": null", buf);
 }
 
 /*
@@ -290,6 +303,7 @@ static int run_vm(const struct config *cfg, u8 **kernel, const struct bzimage *b
 	}
 	vm.events = ci->events;
 	ci->vm = &vm;
+	api_vm_attach(ci->api, &vm, &pt);
 	events_emit(ci->events, "kvm-ready", NULL);
 	r = boot_load(&vm.mem, &in, &info);
 	free(*kernel);
@@ -350,6 +364,7 @@ out_console:
 		passthrough_print_stats(&pt, stderr);
 	}
 out_vm:
+	api_vm_detach(ci->api); /* before the VM goes away */
 	/* Every exit path: reset the VFs, free irqfds/routes/maps, unmap DMA. */
 	passthrough_detach(&pt);
 	ci->vm = NULL;
@@ -382,11 +397,19 @@ int main(int argc, char **argv)
 	struct bzimage bz;
 	u8 *kernel = NULL;
 	size_t kernel_len;
-	struct ci ci = {.cfg = &cfg, .log_fd = -1};
+	struct ci ci = {.cfg = &cfg, .log_fd = -1, .marker_ts = -1};
+	struct vf_manage vfm[CLI_MAX_VFS];
+	unsigned int nr_vfm = 0;
 	int code, r, sfd = -1;
-	bool again;
+	bool again, usage;
 
 	clock_gettime(CLOCK_MONOTONIC, &ci.t0);
+	if (argc > 1 && !strcmp(argv[1], "ctl"))
+		return ctl_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "vf") == 0)
+		return vf_cmd_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return check_main(argc - 1, argv + 1);
 	r = cli_parse(argc, argv, &cfg);
 	if (r)
 		return r > 0 ? EXIT_POWEROFF : EXIT_USAGE;
@@ -403,6 +426,17 @@ int main(int argc, char **argv)
 		code = EXIT_HOST;
 		goto out_signals;
 	}
+	/* After the signals are blocked: the API threads inherit the mask. */
+	if (api_vm_open(&ci.api, &cfg, &usage) < 0) {
+		code = usage ? EXIT_USAGE : EXIT_HOST;
+		goto out_signals;
+	}
+	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_signals. */
+	r = vf_manage_take_all(&cfg, vfm, &nr_vfm, &usage);
+	if (r < 0) {
+		code = usage ? EXIT_USAGE : EXIT_HOST;
+		goto out_signals;
+	}
 	for (;;) {
 		code = run_vm(&cfg, &kernel, &bz, sfd, &again, &ci);
 		if (!again)
@@ -413,6 +447,8 @@ int main(int argc, char **argv)
 			break;
 	}
 out_signals:
+	api_vm_close(ci.api);
+	vf_manage_give_back_all(vfm, nr_vfm);
 	if (sfd >= 0)
 		close(sfd);
 	free(kernel);

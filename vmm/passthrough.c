@@ -7,6 +7,7 @@
 #include "../devices/pci_host.h"
 #include "../devices/vfio_pci.h"
 #include "../firmware/acpi.h"
+#include "events.h"
 #include "layout.h"
 #include "log.h"
 #include "passthrough.h"
@@ -149,6 +150,11 @@ int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage)
 bars:
 	if (r == 0)
 		r = pci_host_assign_bars(pt->host, &w);
+	/* Each VF is in the guest's PCI tree, its RAM mapped for DMA. */
+	for (unsigned int i = 0; r == 0 && i < pt->nr_vfs; i++)
+		events_emit(vm->events, "vf-attached",
+			    "\"bdf\": \"%s\", \"slot\": %u, \"guest_bdf\": \"0000:00:%02x.0\"",
+			    pt->vfs[i].opts->bdf, pt->vfs[i].slot, pt->vfs[i].slot);
 	return r;
 }
 

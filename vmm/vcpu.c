@@ -344,7 +344,10 @@ static void *vcpu_thread(void *arg)
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
 	while (vm_stop_reason(vm) == VM_RUNNING) {
-		int r = ioctl_val(v->fd, KVM_RUN, 0);
+		int r;
+
+		vm_pause_point(v); /* parks while the VM is paused */
+		r = ioctl_val(v->fd, KVM_RUN, 0);
 
 		if (r == -EINTR || r == -EAGAIN) {
 			v->exits[VCPU_EXIT_INTR]++;

@@ -41,6 +41,7 @@ struct vcpu {
 	pthread_t thread;
 	bool started;		    /* thread created (written by main only) */
 	u64 exits[VCPU_EXIT_KINDS]; /* written by the vCPU thread only */
+	unsigned int pause_seen;    /* vm->pause_seq last handled (vm_pause_point) */
 };
 
 /* Install the no-op SIGUSR1 handler (no SA_RESTART). Once per process. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pcidev.h"
 #include "vfio_priv.h"
 
 #define SYSFS_ROOT   "/sys"
@@ -75,115 +76,11 @@ bool vfio_error_is_usage(int err)
 
 /* ---- sysfs ---- */
 
-static void appendf(char *buf, size_t len, const char *fmt, ...) PRINTF(3, 4);
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-	if (strlen(buf) == len - 1 && len > 4)
-		memcpy(buf + len - 4, "...", 4); /* show that the list was cut */
-}
-
-/* The last component of the symlink at path ("igbvf", "5"). */
-static int link_base(const char *path, char *out, size_t len)
-{
-	char buf[PATH_MAX];
-	const char *b;
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	b = strrchr(buf, '/');
-	b = b ? b + 1 : buf;
-	if (!*b || strlen(b) >= len)
-		return -ENAMETOOLONG;
-	strcpy(out, b);
-	return 0;
-}
-
-/* The driver of the device directory dir into drv; false if it has none. */
-static bool driver_of(const char *dir, char *drv, size_t len)
-{
-	char path[PATH_MAX];
-
-	drv[0] = '\0';
-	if ((size_t)snprintf(path, sizeof(path), "%s/driver", dir) >= sizeof(path))
-		return false;
-	return link_base(path, drv, len) == 0;
-}
-
-/* vfio-pci, or a vendor's vfio-pci variant driver (mlx5_vfio_pci, ...). */
-static bool driver_is_vfio(const char *drv)
-{
-	size_t n = strlen(drv);
-
-	return strcmp(drv, "vfio-pci") == 0 || (n > 8 && strcmp(drv + n - 8, "vfio_pci") == 0);
-}
-
-/* Drivers the kernel lets share a group with a VFIO user (no DMA of their own). */
-static bool driver_dma_safe(const char *drv)
-{
-	return driver_is_vfio(drv) || strcmp(drv, "pci-stub") == 0 || strcmp(drv, "pcieport") == 0;
-}
-
-static int skip_dots(const struct dirent *e)
-{
-	return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
-/*
- * Describe the devices of IOMMU group other than self: those bound to a
- * host driver go to bad ("X is bound to D, ..."), the others to ok
- * ("X (vfio-pci), Y (no driver)"). Returns how many are bad, or -errno.
- */
-static int group_others(const char *root, int group, const char *self, char *bad, size_t badlen,
-			char *ok, size_t oklen)
-{
-	char dir[PATH_MAX], path[PATH_MAX], drv[NAME_MAX + 1];
-	struct dirent **ents;
-	int n, nbad = 0;
-
-	bad[0] = ok[0] = '\0';
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/kernel/iommu_groups/%d/devices", root, group) >=
-	    sizeof(dir))
-		return -ENAMETOOLONG;
-	n = scandir(dir, &ents, skip_dots, alphasort);
-	if (n < 0)
-		return -errno;
-	for (int i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-
-		if (strcmp(name, self) != 0 &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path)) {
-			bool has = driver_of(path, drv, sizeof(drv));
-
-			if (has && !driver_dma_safe(drv)) {
-				appendf(bad, badlen, "%s%s is bound to %s", nbad ? ", " : "", name,
-					drv);
-				nbad++;
-			} else {
-				appendf(ok, oklen, "%s%s (%s)", ok[0] ? ", " : "", name,
-					has ? drv : "no driver");
-			}
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return nbad;
-}
-
 /* Log why group is not viable; kernel: VFIO_GROUP_GET_STATUS said so. */
 static int report_group(const char *root, const char *bdf, int group, bool kernel)
 {
 	char bad[MSG_LIST_MAX], ok[MSG_LIST_MAX / 2];
-	int nbad = group_others(root, group, bdf, bad, sizeof(bad), ok, sizeof(ok));
+	int nbad = pcidev_group_others(root, group, bdf, bad, sizeof(bad), ok, sizeof(ok));
 
 	if (nbad < 0 && !kernel)
 		return 0; /* cannot tell from sysfs; VFIO_GROUP_GET_STATUS decides */
@@ -204,11 +101,9 @@ static int report_group(const char *root, const char *bdf, int group, bool kerne
 
 int vfio_device_check(const char *root, const char *bdf, char out[13], int *group)
 {
-	char dev[PATH_MAX], path[PATH_MAX], name[NAME_MAX + 1], drv[NAME_MAX + 1];
+	char dev[PATH_MAX], drv[NAME_MAX + 1];
 	struct stat st;
-	char *end;
-	long g;
-	int r;
+	int g;
 
 	if (vfio_parse_bdf(bdf, out) < 0) {
 		log_err("vfio %s: not a PCI address; give it as DDDD:BB:DD.F or BB:DD.F, e.g. "
@@ -227,11 +122,8 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 		log_err("vfio %s: no such PCI device (check the address with lspci -D)", bdf);
 		return VFIO_ERR_NO_DEVICE;
 	}
-	r = (size_t)snprintf(path, sizeof(path), "%s/iommu_group", dev) < sizeof(path)
-		? link_base(path, name, sizeof(name))
-		: -ENAMETOOLONG;
-	g = r == 0 ? strtol(name, &end, 10) : -1;
-	if (r < 0 || *end || g < 0 || g > INT_MAX) {
+	g = pcidev_iommu_group(root, bdf);
+	if (g < 0) {
 		log_err(
 		    "vfio %s: the device has no IOMMU group, so the IOMMU is off; boot the host "
 		    "with intel_iommu=on (Intel) or amd_iommu=on (AMD), and enable VT-d/AMD-Vi "
@@ -239,16 +131,18 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 		    bdf);
 		return VFIO_ERR_NO_IOMMU;
 	}
-	*group = (int)g;
-	if (!driver_of(dev, drv, sizeof(drv))) {
-		log_err("vfio %s: not bound to any driver; bind it to vfio-pci: modprobe vfio-pci; "
+	*group = g;
+	if (pcidev_driver(root, bdf, drv, sizeof(drv)) < 0 || !drv[0]) {
+		log_err("vfio %s: not bound to any driver; drop managed=off, or bind it to vfio-pci: "
+			"modprobe vfio-pci; "
 			"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
 			"echo %s > /sys/bus/pci/drivers_probe",
 			bdf, bdf, bdf);
 		return VFIO_ERR_NOT_VFIO;
 	}
-	if (!driver_is_vfio(drv)) {
-		log_err("vfio %s: bound to %s, not vfio-pci; rebind it: modprobe vfio-pci; "
+	if (!pcidev_driver_is_vfio(drv)) {
+		log_err("vfio %s: bound to %s, not vfio-pci; drop managed=off, or rebind it: "
+			"modprobe vfio-pci; "
 			"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
 			"echo %s > /sys/bus/pci/devices/%s/driver/unbind; "
 			"echo %s > /sys/bus/pci/drivers_probe",

@@ -21,13 +21,14 @@
 #define KVM_API_VERSION_NEEDED 12
 #define CPUID_MAX_ENTRIES      4096
 #define JOIN_KICK_NS	       100000000L /* re-kick a vCPU that has not left KVM_RUN */
+#define PAUSE_TRIES	       20	  /* vm_pause() waits 20 x JOIN_KICK_NS at most */
 
 static const char *const stop_reason_names[VM_STOP_REASONS] = {
     [VM_RUNNING] = "running",  [VM_STOP_POWEROFF] = "poweroff", [VM_STOP_RESET] = "reset",
     [VM_STOP_PANIC] = "panic", [VM_STOP_CRASH] = "crash",	[VM_STOP_HALT] = "halt",
     [VM_STOP_ERROR] = "error", [VM_STOP_SIGNAL] = "signal",	[VM_STOP_QUIT] = "quit",
     [VM_STOP_GUEST_EXIT] = "guest-exit", [VM_STOP_TIMEOUT] = "timeout",
-    [VM_STOP_EXPECT] = "expect-matched",
+    [VM_STOP_EXPECT] = "expect-matched", [VM_STOP_API] = "api-stop",
 };
 _Static_assert(ARRAY_SIZE(stop_reason_names) == VM_STOP_REASONS, "name every stop reason");
 
@@ -50,6 +51,10 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code)
 	log_debug("vm: stopping (%s, exit code %d)", vm_stop_reason_name(why), exit_code & 0xff);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
+	/* Parked vCPUs (and a vm_pause() waiting for them) see the stop. */
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 	if (vm->stop_efd >= 0 && eventfd_write(vm->stop_efd, 1) < 0)
 		LOG_ONCE(LOG_ERR, "vm: cannot signal the stop eventfd: %s", strerror(errno));
 }
@@ -62,6 +67,99 @@ enum vm_stop_reason vm_stop_reason(const struct vm *vm)
 int vm_exit_code(const struct vm *vm)
 {
 	return __atomic_load_n(&vm->stop_state, __ATOMIC_ACQUIRE) & 0xff;
+}
+
+/* ---- pausing ---- */
+
+/* Now + ns on CLOCK_REALTIME (the condition variable's clock). */
+static struct timespec deadline_in(long ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += ns;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static unsigned int started_vcpus(const struct vm *vm)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		n += __atomic_load_n(&vm->vcpus[i].started, __ATOMIC_ACQUIRE);
+	return n;
+}
+
+int vm_pause(struct vm *vm)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&vm->pause_lock);
+	if (!vm->paused) {
+		__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&vm->pause_seq, 1, __ATOMIC_ACQ_REL);
+	}
+	for (int tries = 0;; tries++) {
+		struct timespec ts;
+
+		if (vm_stop_reason(vm) != VM_RUNNING) {
+			r = -ESRCH;
+			break;
+		}
+		if (vm->parked >= started_vcpus(vm))
+			break;
+		if (tries == PAUSE_TRIES) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		/* Kicking a parked vCPU is harmless: it clears immediate_exit on resume. */
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			vcpu_kick(&vm->vcpus[i]);
+		ts = deadline_in(JOIN_KICK_NS);
+		pthread_cond_timedwait(&vm->pause_cond, &vm->pause_lock, &ts);
+	}
+	pthread_mutex_unlock(&vm->pause_lock);
+	return r;
+}
+
+void vm_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+bool vm_paused(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE);
+}
+
+void vm_pause_point(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	/* The fast path, every exit: no pause asked since this vCPU last looked. */
+	if (__atomic_load_n(&vm->pause_seq, __ATOMIC_ACQUIRE) == v->pause_seen)
+		return;
+	pthread_mutex_lock(&vm->pause_lock);
+	v->pause_seen = vm->pause_seq;
+	if (vm->paused && vm_stop_reason(vm) == VM_RUNNING) {
+		vm->parked++;
+		pthread_cond_broadcast(&vm->pause_cond);
+		while (vm->paused && vm_stop_reason(vm) == VM_RUNNING)
+			pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+		vm->parked--;
+	}
+	/* The pause kicked this vCPU (immediate_exit): let KVM_RUN run again,
+	 * unless the VM is stopping (vm_join() re-kicks anyway). */
+	if (v->run && vm_stop_reason(vm) == VM_RUNNING)
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&vm->pause_lock);
 }
 
 /* ---- callbacks from devices ---- */
@@ -346,6 +444,8 @@ int vm_create(struct vm *vm, const struct config *cfg)
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->kvm_fd = vm->vm_fd = -1;
+	vm->pause_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	vm->pause_cond = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
 	vm->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_efd < 0) {
 		r = -errno;
@@ -374,6 +474,8 @@ int vm_create(struct vm *vm, const struct config *cfg)
 
 int vm_start(struct vm *vm)
 {
+	/* Published to other threads by each vCPU's started flag (release). */
+	clock_gettime(CLOCK_MONOTONIC, &vm->started_at);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		int r = vcpu_start(&vm->vcpus[i]);
 
@@ -449,6 +551,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->stop_efd >= 0)
 		close(vm->stop_efd);
 	vm->stop_efd = -1;
+	pthread_cond_destroy(&vm->pause_cond);
+	pthread_mutex_destroy(&vm->pause_lock);
 }
 
 /* ---- --stats ---- */

@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../devices/serial.h"
 #include "bus.h"
@@ -46,6 +47,7 @@ enum vm_stop_reason {
 	VM_STOP_GUEST_EXIT, /* the guest wrote its status to the debug exit port */
 	VM_STOP_TIMEOUT,    /* --timeout expired */
 	VM_STOP_EXPECT,	    /* --expect matched a console line */
+	VM_STOP_API,	    /* stop (or a shutdown that timed out) through the control API */
 	VM_STOP_REASONS
 };
 
@@ -77,6 +79,14 @@ struct vm {
 	int stop_efd;	/* eventfd: readable once the VM has stopped */
 	int stop_state; /* reason << 8 | exit code; atomic, first writer wins */
 
+	/* Pausing (vm_pause): vCPU threads park on pause_cond while paused. */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	bool paused;		/* written under pause_lock, read atomically */
+	unsigned int pause_seq; /* bumped by each vm_pause(); atomic */
+	unsigned int parked;	/* vCPU threads parked now, under pause_lock */
+	struct timespec started_at; /* CLOCK_MONOTONIC at vm_start(): guest entry */
+
 	/* PCI platform (vmm/pci_platform.h): GSI routing table, BAR memory
 	 * slots. Made by pci_platform_create(), NULL before. */
 	struct vm_pci *pci;
@@ -91,7 +101,8 @@ struct vm {
  */
 int vm_create(struct vm *vm, const struct config *cfg);
 
-/* Start one thread per vCPU. -errno (stops the VM) if one cannot start. */
+/* Start one thread per vCPU (after setting started_at). -errno (stops the
+ * VM) if one cannot start. */
 int vm_start(struct vm *vm);
 
 /* Kick all vCPUs until their threads have exited, then reap them. */
@@ -107,6 +118,21 @@ enum vm_stop_reason vm_stop_reason(const struct vm *vm);
 /* The exit code given with the winning vm_stop() (0 while running). */
 int vm_exit_code(const struct vm *vm);
 const char *vm_stop_reason_name(enum vm_stop_reason why);
+
+/*
+ * Pause: every vCPU is kicked out of KVM_RUN and parks (vm_pause_point)
+ * until vm_resume() or vm_stop(); returns once every started vCPU is parked
+ * (0), or -ESRCH when the VM has stopped, or -ETIMEDOUT when a vCPU did not
+ * park within 2 s (it parks when it gets there; the VM stays paused).
+ * Idempotent. vm_resume() lets them run again (idempotent). Both are
+ * thread-safe; vm_stop() and vm_join() wake parked vCPUs. KVM's clocks
+ * (kvm-clock, the TSC) keep running while paused.
+ */
+int vm_pause(struct vm *vm);
+void vm_resume(struct vm *vm);
+bool vm_paused(const struct vm *vm);
+/* On a vCPU thread, before each KVM_RUN: park while the VM is paused. */
+void vm_pause_point(struct vcpu *v);
 
 /* Drive an IOAPIC/PIC input line (KVM_IRQ_LINE). */
 int vm_irq_line(struct vm *vm, u32 gsi, int level);

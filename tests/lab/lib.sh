@@ -162,3 +162,38 @@ lab_find_shared() {
 	done
 	[ -n "$SHARED1" ]
 }
+
+# vm_start_wait LOG [tinyvmm args...]: start a guest that prints
+# "guest-wait: up" and sleeps, in the background; sets VM_PID once it is up
+# (returns 1 if it is not up within 150 s).
+vm_start_wait() {
+	local log=$1 i=0
+	shift
+	printf 'echo guest-wait: up\nsleep 600\n' >/tmp/wait-up.sh
+	tinyvmm --mem 256 --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD" \
+		--cmdline "$(guest_cmdline /tmp/wait-up.sh)" "$@" >"$log" 2>&1 &
+	VM_PID=$!
+	while ! grep -q "guest-wait: up" "$log"; do
+		kill -0 $VM_PID 2>/dev/null || return 1
+		[ $i -ge 1500 ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# vm_wait_exit PID [TENTHS]: wait for a background tinyvmm (a child of this
+# shell: not from a $(...) subshell); sets VM_RC to its status (137 if it had
+# to be killed after TENTHS, default 30 s).
+vm_wait_exit() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt "${2:-300}" ]; do sleep 0.1; i=$((i + 1)); done
+	kill -0 "$1" 2>/dev/null && kill -KILL "$1"
+	wait "$1"
+	VM_RC=$?
+}
+
+# drv BDF: the device's driver, or "none".
+drv() {
+	local d
+	d=$(readlink "/sys/bus/pci/devices/$1/driver") && basename "$d" || echo none
+}
