@@ -94,6 +94,11 @@ TESTS += vfio
 test_vfio_SRCS := vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/log.c
 TESTS += pcidev
 test_pcidev_SRCS := vmm/pcidev.c tests/fake_sysfs.c
+TESTS += vf_record
+test_vf_record_SRCS := vmm/vf_record.c vmm/rtnl.c vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/log.c
+TESTS += vf_list
+test_vf_list_SRCS := vmm/vf_list.c vmm/pcidev.c vmm/rtnl.c vmm/rtnl_sock.c vmm/events.c vmm/json.c \
+	vmm/log.c tests/fake_sysfs.c
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci_platform.c vmm/bus.c vmm/log.c
 TESTS += boot

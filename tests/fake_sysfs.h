@@ -18,6 +18,10 @@
  *   kernel/iommu_groups/<n>/devices/<bdf> -> ../../../../devices/pci0000:00/<bdf>
  *   class/net/<ifname>                   -> ../../devices/pci0000:00/<bdf>/net/<ifname>
  *
+ * libpci 3.9's sysfs scan (vf_list) needs only vendor and device per
+ * function (PCI_FILL_IDENT; without them it fails the whole scan); class,
+ * irq, resource and config are there for what else may read them.
+ *
  * Plain files keep only what was written (open without O_TRUNC overwrites
  * from offset 0), so a test empties a file before the write it checks.
  *

@@ -9,9 +9,9 @@
  *   {"op": "status"}
  *   {"op": "shutdown", "timeout": 5, "id": 7, "version": 1}
  *
- * "op" is required. "id" (a string of at most API_ID_MAX bytes, or a number)
- * is optional and echoed in the reply. "version" is optional; when given it
- * must be API_VERSION. Any other member must be an argument of the op
+ * "op" is required. "id" (a number, or a string whose JSON text is under
+ * API_ID_MAX bytes) is optional and echoed in the reply. "version" is
+ * optional; when given it must be API_VERSION. Any other member must be an argument of the op
  * (only shutdown has one: "timeout", seconds, 0 < t <= 3600, default
  * API_SHUTDOWN_TIMEOUT). Every request line gets exactly one reply line:
  *
@@ -41,7 +41,10 @@
  *              (only when stopped)}
  *   pause     {"state": "paused"}   every vCPU parked (idempotent)
  *   resume    {"state": "running"}  (idempotent)
- *   stop      {"state": "stopped", "reason": R}  hard stop, now
+ *   stop      {"state": "stopped", "reason": R}  hard stop, now; with no VM
+ *             running (before the first boot, or between two with
+ *             --reboot=restart) {"state": "stopping"}: the next boot is
+ *             stopped before its vCPUs run
  *   shutdown  {"state": "shutting-down", "timeout": T}  asks the guest to
  *             power off (magic SysRq s, u, o on its serial console), replies
  *             at once, stops the VM hard after T seconds
@@ -186,11 +189,17 @@ struct passthrough;
  * (exit 64: a bad or busy path) rather than a host failure (exit 65).
  */
 int api_vm_open(struct api_vm **out, const struct config *cfg, bool *usage);
-/* The VM that requests act on from now on (just before vm_start()); pt's
- * devices are copied for info. a NULL is a no-op. */
+/*
+ * The VM that requests act on from now on: right after vm_create() (pause
+ * and stop work before the vCPUs start; status says "starting" until
+ * vm_start()). pt's slots (from passthrough_prepare) are copied for info.
+ * A stop asked while no VM was attached stops this one at once. a NULL is
+ * a no-op.
+ */
 void api_vm_attach(struct api_vm *a, struct vm *vm, const struct passthrough *pt);
-/* Forget the VM (after vm_join(), before vm_destroy(); safe when nothing is
- * attached): waits for a shutdown in progress to end. NULL is a no-op. */
+/* Forget the VM (on every path before vm_destroy(), after vm_join() once it
+ * ran; safe when nothing is attached): cancels and joins a shutdown in
+ * progress. NULL is a no-op. */
 void api_vm_detach(struct api_vm *a);
 /* Close the server and free a; NULL is a no-op. */
 void api_vm_close(struct api_vm *a);

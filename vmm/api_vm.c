@@ -48,6 +48,7 @@ struct api_vm {
 	bool ever;		      /* a VM was attached once */
 	double last_uptime;	      /* the last VM's, at detach */
 	enum vm_stop_reason last_why; /* ditto */
+	bool stop_pending;	      /* stop asked between boots: stop the next one at once */
 	unsigned int nr_devs;
 	struct api_vm_dev devs[CLI_MAX_VFS];
 
@@ -106,6 +107,12 @@ static int put_state(const struct api_vm *a, char *out, size_t cap)
 	return b.overflow ? -ENOSPC : 0;
 }
 
+/* Between two boots of --reboot=restart (as far as the API can tell). */
+static bool restarting(const struct api_vm *a)
+{
+	return a->cfg->reboot == REBOOT_RESTART && stop_why(a) == VM_STOP_RESET;
+}
+
 /* The VM requests act on, or -errno with a message in out. */
 static int need_running(const struct api_vm *a, char *out, size_t cap)
 {
@@ -113,13 +120,9 @@ static int need_running(const struct api_vm *a, char *out, size_t cap)
 		snprintf(out, cap, "the VM is not created yet; try again");
 		return -ESRCH;
 	}
-	if (!a->vm) {
-		snprintf(out, cap, "the VM has stopped (%s)", vm_stop_reason_name(a->last_why));
-		return -ESRCH;
-	}
-	if (vm_stop_reason(a->vm) != VM_RUNNING) {
-		snprintf(out, cap, "the VM has stopped (%s)",
-			 vm_stop_reason_name(vm_stop_reason(a->vm)));
+	if (!a->vm || vm_stop_reason(a->vm) != VM_RUNNING) {
+		snprintf(out, cap, "the VM has stopped (%s)%s", vm_stop_reason_name(stop_why(a)),
+			 restarting(a) ? "; it boots again (--reboot=restart): try again" : "");
 		return -ESRCH;
 	}
 	return 0;
@@ -200,12 +203,17 @@ static int op_stop(struct api_vm *a, const struct api_request *req UNUSED, char 
 	if (a->vm && vm_stop_reason(a->vm) == VM_RUNNING) {
 		log_info("api: stop requested, stopping the guest");
 		vm_stop(a->vm, VM_STOP_API, EXIT_POWEROFF);
+		return put_state(a, out, cap);
 	}
-	if (!a->vm && !a->ever) {
-		snprintf(out, cap, "the VM is not created yet; try again");
-		return -ESRCH;
-	}
-	return put_state(a, out, cap);
+	/* No VM running: before the first boot or between two; the next one
+	 * (if there is one) is stopped as soon as it exists. */
+	if (!a->stop_pending)
+		log_info("api: stop requested; no VM is running now, the next boot will not run");
+	a->stop_pending = true;
+	if (a->vm && !restarting(a))
+		return put_state(a, out, cap); /* stopped for good */
+	snprintf(out, cap, "{\"state\": \"stopping\"}");
+	return 0;
 }
 
 /* ---- shutdown ---- */
@@ -416,6 +424,8 @@ void api_vm_attach(struct api_vm *a, struct vm *vm, const struct passthrough *pt
 	pthread_mutex_lock(&a->lock);
 	a->vm = vm;
 	a->ever = true;
+	if (a->stop_pending)
+		vm_stop(vm, VM_STOP_API, EXIT_POWEROFF); /* before its vCPUs start */
 	a->nr_devs = pt ? MIN(pt->nr_vfs, CLI_MAX_VFS) : 0;
 	for (unsigned int i = 0; i < a->nr_devs; i++) {
 		memcpy(a->devs[i].bdf, pt->vfs[i].opts->bdf, sizeof(a->devs[i].bdf));

@@ -216,6 +216,11 @@ static int expect_verdict(const struct ci *ci, enum vm_stop_reason why, int code
 		log_err("expect: guest ended (%s) before --expect matched", vm_stop_reason_name(why));
 		return EXIT_EXPECT_FAILED;
 	}
+	if (why == VM_STOP_API && !matched) {
+		/* Not a pass: CI must not read an operator's stop as success. */
+		log_err("expect: stopped through the API before --expect matched");
+		return EXIT_EXPECT_FAILED;
+	}
 	return code;
 }
 

@@ -177,7 +177,7 @@ static int restore_record(const char *name, const struct vf_record *rec, const c
 	if (rec->net_saved && rec->pf_netdev[0]) {
 		e = rtnl_vf_restore(rec->pf_netdev, &rec->saved);
 		if (e < 0) {
-			log_err("%s: could not restore its settings on PF %s vf %d: %s", name,
+			log_debug("%s: could not restore its settings on PF %s vf %d: %s", name,
 				rec->pf_netdev, rec->vf_index, strerror(-e));
 			r = e;
 		}
@@ -220,8 +220,8 @@ static int provision(struct vf_manage *m, const struct vf_opts *o, const char *r
 	}
 	r = rtnl_vf_get(rec->pf_netdev, idx, &rec->saved);
 	if (r < 0) {
-		log_err("%s: cannot read vf %u of PF %s: %s", m->name, idx, rec->pf_netdev,
-			strerror(-r));
+		log_debug("%s: cannot read vf %u of PF %s: %s", m->name, idx, rec->pf_netdev,
+			  strerror(-r)); /* rtnl said why */
 		return r;
 	}
 	rec->net_saved = true;
@@ -239,8 +239,8 @@ static int provision(struct vf_manage *m, const struct vf_opts *o, const char *r
 	set.trust = o->trust == 1;
 	r = rtnl_vf_apply(rec->pf_netdev, idx, &set);
 	if (r < 0) {
-		log_err("%s: PF %s refused the settings for vf %u: %s", m->name, rec->pf_netdev,
-			idx, strerror(-r));
+		log_debug("%s: PF %s refused the settings for vf %u: %s", m->name,
+			  rec->pf_netdev, idx, strerror(-r)); /* rtnl said why */
 		rtnl_vf_restore(rec->pf_netdev, &rec->saved);
 		return r;
 	}

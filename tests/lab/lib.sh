@@ -170,6 +170,7 @@ vm_start_wait() {
 	local log=$1 i=0
 	shift
 	printf 'echo guest-wait: up\nsleep 600\n' >/tmp/wait-up.sh
+	: >"$log"
 	tinyvmm --mem 256 --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD" \
 		--cmdline "$(guest_cmdline /tmp/wait-up.sh)" "$@" >"$log" 2>&1 &
 	VM_PID=$!
