@@ -99,6 +99,13 @@ test_vf_record_SRCS := vmm/vf_record.c vmm/rtnl.c vmm/vfio.c vmm/pcidev.c vmm/vf
 TESTS += vf_list
 test_vf_list_SRCS := vmm/vf_list.c vmm/pcidev.c vmm/rtnl.c vmm/rtnl_sock.c vmm/events.c vmm/json.c \
 	vmm/log.c tests/fake_sysfs.c
+TESTS += check
+# check.c calls cli_parse_size(): cli.c and what it links
+test_check_SRCS := vmm/check.c vmm/pcidev.c vmm/vfio.c vmm/vfio_ops.c vmm/cli.c vmm/cli_vf.c vmm/rtnl.c \
+	vmm/config_file.c vmm/json.c vmm/log.c tests/fake_sysfs.c
+TESTS += vf_manage
+test_vf_manage_SRCS := vmm/vf_manage.c vmm/vf_record.c vmm/pcidev.c vmm/vfio.c vmm/vfio_ops.c vmm/rtnl.c \
+	vmm/rtnl_sock.c vmm/log.c tests/fake_sysfs.c
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci_platform.c vmm/bus.c vmm/log.c
 TESTS += boot

@@ -135,8 +135,8 @@ void fake_sysfs_remove(const char *root, const char *fmt, ...)
 	char path[PATH_MAX];
 
 	PATH_OF(path, root, fmt);
-	if (unlink(path) < 0 && errno != ENOENT)
-		fail_msg("fake sysfs: unlink %s: %s", path, strerror(errno));
+	if (remove(path) < 0 && errno != ENOENT)
+		fail_msg("fake sysfs: remove %s: %s", path, strerror(errno));
 }
 
 bool fake_sysfs_exists(const char *root, const char *fmt, ...)

@@ -60,7 +60,7 @@ void fake_sysfs_mkdir(const char *root, const char *fmt, ...) PRINTF(2, 3);
 void fake_sysfs_write(const char *root, const char *text, const char *fmt, ...) PRINTF(3, 4);
 /* A symlink to target, replacing what was there. */
 void fake_sysfs_symlink(const char *root, const char *target, const char *fmt, ...) PRINTF(3, 4);
-/* Remove a file or link (absent is fine). */
+/* Remove a file, a link or an empty directory (absent is fine). */
 void fake_sysfs_remove(const char *root, const char *fmt, ...) PRINTF(2, 3);
 bool fake_sysfs_exists(const char *root, const char *fmt, ...) PRINTF(2, 3);
 /* The whole file into buf (NUL-terminated); fails the test if unreadable. */

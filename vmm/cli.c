@@ -14,9 +14,6 @@
 #include "log.h"
 #include "vfio.h"
 
-#ifndef TINYVMM_VERSION
-#define TINYVMM_VERSION "0.1"
-#endif
 
 enum opt_id {
 	OPT_KERNEL = 'k',
@@ -129,7 +126,8 @@ void cli_usage(FILE *f)
 		   "  tinyvmm vf create PF N       create N VFs on PF (a BDF or a netdev name)\n"
 		   "  tinyvmm vf destroy PF        remove PF's VFs\n"
 		   "  tinyvmm vf restore [BDF]     give back VFs a killed tinyvmm left behind\n"
-		   "  tinyvmm check [--vf BDF]... [--mem SIZE]   preflight: OK/FAIL per item\n");
+		   "  tinyvmm check [--vf BDF]... [--mem SIZE]   preflight: OK/FAIL per item\n"
+		   "  tinyvmm ctl PATH OP [JSON] | --raw   talk to a VM's --api-socket\n");
 	fprintf(f, "\nconsole: when stdin is a terminal it is put in raw mode; Ctrl-A x quits\n"
 		   "(status 130, like SIGINT), Ctrl-A Ctrl-A sends a literal Ctrl-A.\n\n"
 		   "exit status:\n");

@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_vf_manage.c - managed VFs on a fake sysfs tree (tests/fake_sysfs.h)
+ * with TINYVMM_RUN_DIR in the same temp dir: the lock, the crash record,
+ * the bind to vfio-pci and its rollback, and `vf restore`.
+ *
+ * Binding needs a PCI core that reacts to unbind and drivers_probe:
+ * fake_kernel_start() provides one. Two paths wait out VF_MANAGE_WAIT_MS
+ * (5 s) on purpose: /dev/vfio/<group> never appears for a fake device, and
+ * a device whose driver link never changes (plain files, no fake kernel).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../vmm/vf_manage.h"
+#include "fake_sysfs.h"
+
+#define PF  "0000:01:00.0"
+#define VF0 "0000:01:10.0"
+#define VF1 "0000:01:10.1"
+#define BIND_GROUP 4242 /* /dev/vfio/4242 must not exist for the rollback test */
+
+static char root[FAKE_ROOT_SZ], run_dir[FAKE_ROOT_SZ + 8];
+static struct fake_kernel *kernel;
+static char out[8192], err[8192];
+
+static int setup(void **state UNUSED)
+{
+	fake_sysfs_create(root, "test_vf_manage");
+	snprintf(run_dir, sizeof(run_dir), "%s/run", root);
+	setenv("TINYVMM_RUN_DIR", run_dir, 1);
+	kernel = NULL;
+	return 0;
+}
+
+static int teardown(void **state UNUSED)
+{
+	fake_kernel_stop(kernel);
+	kernel = NULL;
+	fake_sysfs_destroy(root);
+	unsetenv("TINYVMM_RUN_DIR");
+	return 0;
+}
+
+/* ---- stdout and stderr of the code under test ---- */
+
+static FILE *cap[2];
+static int saved_fd[2];
+
+static void capture_begin(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 0; i < 2; i++) {
+		cap[i] = tmpfile();
+		assert_non_null(cap[i]);
+		saved_fd[i] = dup(1 + i);
+		dup2(fileno(cap[i]), 1 + i);
+	}
+}
+
+static void capture_end(void)
+{
+	char *bufs[2] = {out, err};
+
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 0; i < 2; i++) {
+		size_t n;
+
+		dup2(saved_fd[i], 1 + i);
+		close(saved_fd[i]);
+		rewind(cap[i]);
+		n = fread(bufs[i], 1, sizeof(out) - 1, cap[i]);
+		bufs[i][n] = '\0';
+		fclose(cap[i]);
+	}
+}
+
+static void expect_in(const char *what, const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("%s \"%s\" does not contain \"%s\"", what, text, needle);
+}
+
+#define expect_err(needle) expect_in("stderr", err, needle)
+#define expect_out(needle) expect_in("stdout", out, needle)
+
+/* ---- helpers ---- */
+
+static struct vf_opts opts(const char *bdf, bool managed)
+{
+	struct vf_opts o = {.slot = -1, .managed = managed, .vlan = -1, .qos = -1,
+			    .spoofchk = -1, .trust = -1};
+
+	strcpy(o.bdf, bdf);
+	o.arg = bdf;
+	return o;
+}
+
+static int take(struct vf_manage *m, const struct vf_opts *o, bool *usage)
+{
+	int r;
+
+	capture_begin();
+	r = vf_manage_take(m, o, root, usage);
+	capture_end();
+	return r;
+}
+
+static int restore(const char *bdf)
+{
+	int r;
+
+	capture_begin();
+	r = vf_manage_restore(root, bdf);
+	capture_end();
+	return r;
+}
+
+static const char *driver_of(const char *bdf)
+{
+	static char drv[PCIDEV_NAME_SZ];
+
+	assert_int_equal(pcidev_driver(root, bdf, drv, sizeof(drv)), 0);
+	return drv;
+}
+
+static const char *attr(const char *bdf, const char *name)
+{
+	static char buf[256];
+
+	return fake_sysfs_read(root, buf, sizeof(buf), FAKE_DEVDIR "/%s/%s", bdf, name);
+}
+
+static bool has_record(const char *bdf)
+{
+	return fake_sysfs_exists(root, "run/%s.record", bdf);
+}
+
+/* A record as a tinyvmm that died would have left it. */
+static void write_record(const char *bdf, long pid, const char *driver, bool rebound)
+{
+	struct vf_record rec;
+	char text[2048];
+
+	memset(&rec, 0, sizeof(rec));
+	strcpy(rec.bdf, bdf);
+	rec.pid = pid;
+	strcpy(rec.driver, driver);
+	rec.rebound = rebound;
+	rec.vf_index = -1;
+	rec.saved.spoofchk = rec.saved.trust = rec.saved.link_state = -1;
+	assert_true(vf_record_format(&rec, text, sizeof(text)) > 0);
+	fake_sysfs_write(root, text, "run/%s.record", bdf);
+}
+
+static const char *kernel_log(void)
+{
+	static char buf[4096];
+
+	fake_kernel_log(kernel, buf, sizeof(buf));
+	return buf;
+}
+
+/* ---- take and give back without a bind ---- */
+
+static void test_take_on_vfio(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	struct vf_manage m, m2;
+	char pidmsg[64];
+	bool usage = true;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	assert_int_equal(vf_manage_holder(VF0), 0);
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_false(usage);
+	assert_true(m.lock_fd >= 0);
+	assert_false(has_record(VF0)); /* nothing to undo */
+	assert_string_equal(attr(VF0, "driver_override"), "");
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+	assert_int_equal(vf_manage_holder(VF0), (long)getpid());
+
+	/* A second take of the same VF: in use, the user's problem. */
+	assert_int_equal(take(&m2, &o, &usage), -EBUSY);
+	assert_true(usage);
+	assert_int_equal(m2.lock_fd, -1);
+	snprintf(pidmsg, sizeof(pidmsg), "in use by another tinyvmm (pid %ld)", (long)getpid());
+	expect_err("vf " VF0 ": ");
+	expect_err(pidmsg);
+	vf_manage_give_back(&m2, root); /* a failed take: harmless */
+	assert_int_equal(vf_manage_holder(VF0), (long)getpid());
+
+	/* Giving back releases the lock; twice is fine. */
+	vf_manage_give_back(&m, root);
+	assert_int_equal(m.lock_fd, -1);
+	assert_int_equal(vf_manage_holder(VF0), 0);
+	vf_manage_give_back(&m, root);
+	assert_int_equal(take(&m2, &o, &usage), 0);
+	vf_manage_give_back(&m2, root);
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+}
+
+static void test_take_no_device(void **state UNUSED)
+{
+	struct vf_opts o = opts("0000:07:00.0", true);
+	struct vf_manage m;
+	bool usage = true;
+
+	/* Left to vfio_device_check(): no lock, no run directory even. */
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_false(usage);
+	assert_int_equal(m.lock_fd, -1);
+	assert_false(fake_sysfs_exists(root, "run"));
+	vf_manage_give_back(&m, root);
+}
+
+static void test_take_unmanaged(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, false);
+	struct vf_manage m;
+	bool usage;
+
+	fake_sysfs_dev(root, VF0, 12, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_string_equal(driver_of(VF0), "igbvf");
+	assert_string_equal(attr(VF0, "driver_override"), "");
+	assert_string_equal(fake_sysfs_read(root, out, sizeof(out), "bus/pci/drivers_probe"), "");
+	assert_false(has_record(VF0));
+	assert_int_equal(vf_manage_holder(VF0), (long)getpid()); /* locked all the same */
+	vf_manage_give_back(&m, root);
+	assert_string_equal(driver_of(VF0), "igbvf");
+}
+
+static void test_take_no_vfio_driver(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	struct vf_manage m;
+	bool usage = true;
+
+	fake_sysfs_dev(root, VF0, 12, "igbvf");
+	assert_int_equal(take(&m, &o, &usage), -ENOENT);
+	assert_false(usage); /* a host problem */
+	expect_err("vf " VF0 ": the vfio-pci driver is not loaded; run: modprobe vfio-pci");
+	assert_string_equal(driver_of(VF0), "igbvf");
+	assert_string_equal(attr(VF0, "driver_override"), "");
+	assert_false(has_record(VF0));
+	assert_int_equal(m.lock_fd, -1);
+	assert_int_equal(vf_manage_holder(VF0), 0);
+}
+
+static void test_take_no_iommu(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	struct vf_manage m;
+	bool usage;
+
+	/* No IOMMU group: not bound, left to vfio_device_check() to explain. */
+	fake_sysfs_dev(root, VF0, -1, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_string_equal(driver_of(VF0), "igbvf");
+	assert_string_equal(attr(VF0, "driver_override"), "");
+	assert_string_equal(fake_sysfs_read(root, out, sizeof(out), "bus/pci/drivers_probe"), "");
+	assert_false(has_record(VF0));
+	vf_manage_give_back(&m, root);
+	assert_int_equal(vf_manage_holder(VF0), 0);
+}
+
+static void test_run_dir(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	char bad[FAKE_ROOT_SZ + 16];
+	struct vf_manage m;
+	bool usage;
+
+	assert_string_equal(vf_manage_run_dir(), run_dir);
+	unsetenv("TINYVMM_RUN_DIR");
+	assert_string_equal(vf_manage_run_dir(), VF_MANAGE_RUN_DIR);
+	setenv("TINYVMM_RUN_DIR", "", 1);
+	assert_string_equal(vf_manage_run_dir(), VF_MANAGE_RUN_DIR);
+
+	/* A run directory that cannot be made (under a plain file). */
+	fake_sysfs_write(root, "", "file");
+	snprintf(bad, sizeof(bad), "%s/file/run", root);
+	setenv("TINYVMM_RUN_DIR", bad, 1);
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_dev(root, VF1, 13, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	/* Nothing to undo: goes on without a lock. */
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_int_equal(m.lock_fd, -1);
+	vf_manage_give_back(&m, root);
+	/* A bind to undo needs the record: refused before touching the VF. */
+	o = opts(VF1, true);
+	assert_int_equal(take(&m, &o, &usage), -ENOTDIR);
+	assert_false(usage);
+	expect_err("vf " VF1 ": cannot lock it in ");
+	expect_err("set TINYVMM_RUN_DIR to a writable directory");
+	assert_string_equal(driver_of(VF1), "igbvf");
+	assert_string_equal(attr(VF1, "driver_override"), "");
+	assert_int_equal(vf_manage_holder(VF1), 0);
+}
+
+/* ---- PF-side settings (mac= ...) up to the rtnetlink call ---- */
+
+static void sriov_tree(const char *pf_netdev)
+{
+	static const char *const vfs[] = {VF0, VF1};
+
+	fake_sysfs_dev(root, PF, 1, "igb");
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_dev(root, VF1, 13, "vfio-pci");
+	fake_sysfs_sriov(root, PF, 7, vfs, 2);
+	if (pf_netdev)
+		fake_sysfs_netdev(root, PF, pf_netdev);
+}
+
+static void test_take_mac_not_vf(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	struct vf_manage m;
+	bool usage = false;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	o.has_mac = true;
+	o.mac[0] = 0x52;
+	assert_int_equal(take(&m, &o, &usage), -EINVAL);
+	assert_true(usage);
+	expect_err("vf " VF0 ": not an SR-IOV VF (no physfn)");
+	assert_false(has_record(VF0));
+	assert_int_equal(vf_manage_holder(VF0), 0);
+	/* vlan= alone takes the same path. */
+	o = opts(VF0, true);
+	o.vlan = 5;
+	usage = false;
+	assert_int_equal(take(&m, &o, &usage), -EINVAL);
+	assert_true(usage);
+}
+
+static void test_take_pf_without_netdev(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF1, true);
+	struct vf_manage m;
+	bool usage = true;
+
+	sriov_tree(NULL);
+	o.trust = 1;
+	assert_int_equal(take(&m, &o, &usage), -ENODEV);
+	assert_false(usage);
+	expect_err("vf " VF1 ": its PF " PF " has no network interface");
+	assert_false(has_record(VF1));
+	assert_int_equal(vf_manage_holder(VF1), 0);
+}
+
+static void test_take_pf_query_fails(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF1, true);
+	struct vf_manage m;
+	bool usage = true;
+	int r;
+
+	/* "lo" stands in for the PF: rtnetlink answers, but it lists no VF 1. */
+	sriov_tree("lo");
+	o.spoofchk = 0;
+	r = take(&m, &o, &usage);
+	assert_int_equal(r, -ENOENT);
+	assert_false(usage);
+	expect_err("vf " VF1 ": cannot read vf 1 of PF lo");
+	/* Nothing was saved, so nothing is recorded or restored. */
+	assert_false(has_record(VF1));
+	assert_int_equal(vf_manage_holder(VF1), 0);
+}
+
+/* ---- the bind, with a fake PCI core ---- */
+
+struct watch {
+	pthread_t thread;
+	volatile bool stop;
+	char record[2048]; /* the record file as last seen */
+	char driver[PCIDEV_NAME_SZ]; /* the driver while it was there */
+};
+
+static void *watch_thread(void *arg)
+{
+	struct watch *w = arg;
+	struct timespec ms = {0, 1000000};
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/" VF0 ".record", run_dir);
+	while (!w->stop) {
+		FILE *f = fopen(path, "r");
+
+		if (f) {
+			char buf[2048];
+			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+			fclose(f);
+			buf[n] = '\0';
+			if (n) {
+				memcpy(w->record, buf, n + 1);
+				pcidev_driver(root, VF0, w->driver, sizeof(w->driver));
+			}
+		}
+		nanosleep(&ms, NULL);
+	}
+	return NULL;
+}
+
+static void test_take_bind_rollback(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	struct watch w = {0};
+	struct vf_record rec;
+	struct vf_manage m;
+	char path[64];
+	bool usage = true;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", BIND_GROUP);
+	if (access(path, F_OK) == 0) {
+		print_message("[ SKIPPED ] %s exists on this machine\n", path);
+		skip();
+	}
+	fake_sysfs_dev(root, VF0, BIND_GROUP, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	kernel = fake_kernel_start(root);
+	assert_int_equal(pthread_create(&w.thread, NULL, watch_thread, &w), 0);
+	/* Bound to vfio-pci, then /dev/vfio/N never shows: given back to igbvf. */
+	assert_int_equal(take(&m, &o, &usage), -ETIMEDOUT);
+	w.stop = true;
+	pthread_join(w.thread, NULL);
+	assert_false(usage);
+	expect_err("vf " VF0 ": moving it from igbvf to vfio-pci");
+	expect_err("/dev/vfio/4242 did not appear after the bind");
+	expect_err("vf " VF0 ": back on igbvf");
+	assert_string_equal(kernel_log(), "unbind igbvf " VF0 "; probe " VF0 " vfio-pci; "
+					  "unbind vfio-pci " VF0 "; probe " VF0 " igbvf; ");
+	assert_string_equal(driver_of(VF0), "igbvf");
+	assert_string_equal(attr(VF0, "driver_override"), "\n"); /* the operator had none */
+	assert_false(has_record(VF0));
+	assert_int_equal(m.lock_fd, -1);
+	assert_int_equal(vf_manage_holder(VF0), 0);
+
+	/* While on vfio-pci, the record said how to undo it. */
+	assert_string_equal(w.driver, "vfio-pci");
+	assert_int_equal(vf_record_parse(w.record, strlen(w.record), &rec), 0);
+	assert_string_equal(rec.bdf, VF0);
+	assert_int_equal(rec.pid, (long)getpid());
+	assert_string_equal(rec.driver, "igbvf");
+	assert_string_equal(rec.driver_override, "");
+	assert_true(rec.rebound);
+	assert_false(rec.net_saved);
+}
+
+static void test_take_after_crash(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, false);
+	struct vf_manage m;
+	bool usage;
+
+	/* A tinyvmm that died left VF0 on vfio-pci; it was on igbvf. */
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_driver_dir(root, "igbvf");
+	fake_sysfs_mkdir(root, "run");
+	write_record(VF0, 999999, "igbvf", true);
+	kernel = fake_kernel_start(root);
+	assert_int_equal(take(&m, &o, &usage), 0);
+	expect_err("vf " VF0 ": giving it back for tinyvmm pid 999999, which did not exit cleanly");
+	assert_string_equal(kernel_log(), "unbind vfio-pci " VF0 "; probe " VF0 " igbvf; ");
+	assert_string_equal(driver_of(VF0), "igbvf");
+	assert_false(has_record(VF0));
+	assert_int_equal(vf_manage_holder(VF0), (long)getpid());
+	vf_manage_give_back(&m, root);
+	assert_string_equal(driver_of(VF0), "igbvf"); /* managed=off: left there */
+}
+
+/* ---- vf restore ---- */
+
+static void test_restore_nothing(void **state UNUSED)
+{
+	/* No run directory at all. */
+	assert_int_equal(restore(NULL), 0);
+	assert_string_equal(out, "vf restore: nothing to restore\n");
+	fake_sysfs_mkdir(root, "run");
+	fake_sysfs_write(root, "", "run/" VF0 ".lock");
+	fake_sysfs_write(root, "junk", "run/" VF0 ".record.tmp");
+	assert_int_equal(restore(NULL), 0);
+	assert_string_equal(out, "vf restore: nothing to restore\n");
+	/* A record of another VF does not count for this one. */
+	write_record(VF1, 999999, "igbvf", true);
+	assert_int_equal(restore(VF0), 0);
+	assert_string_equal(out, "vf restore: nothing to restore for " VF0 "\n");
+	assert_true(has_record(VF1));
+	assert_int_equal(vf_manage_holder(VF0), 0);
+	assert_int_equal(vf_manage_holder(VF1), 0);
+}
+
+static void test_restore_unbind(void **state UNUSED)
+{
+	/* Taken while unbound: giving it back means unbinding it from vfio-pci. */
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_dev(root, VF1, 13, "vfio-pci");
+	fake_sysfs_driver_dir(root, "igbvf");
+	fake_sysfs_netdev(root, VF1, "eth7"); /* what igbvf will have made */
+	fake_sysfs_mkdir(root, "run");
+	write_record(VF0, 999999, "", true);
+	write_record(VF1, 999998, "igbvf", true);
+	kernel = fake_kernel_start(root);
+	assert_int_equal(restore(NULL), 0);
+	assert_string_equal(out, "vf " VF0 ": restored (driver none)\n"
+				 "vf " VF1 ": restored (driver igbvf, netdev eth7)\n");
+	assert_string_equal(kernel_log(), "unbind vfio-pci " VF0 "; unbind vfio-pci " VF1 "; "
+					  "probe " VF1 " igbvf; ");
+	assert_string_equal(driver_of(VF0), "");
+	assert_string_equal(driver_of(VF1), "igbvf");
+	assert_string_equal(attr(VF0, "driver_override"), "\n");
+	assert_false(has_record(VF0));
+	assert_false(has_record(VF1));
+	assert_int_equal(vf_manage_holder(VF0), 0);
+}
+
+static void test_restore_no_change(void **state UNUSED)
+{
+	/* Plain files: the unbind is written, but the driver link never goes. */
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_mkdir(root, "run");
+	write_record(VF0, 999999, "", true);
+	assert_int_equal(restore(VF0), -EAGAIN);
+	assert_string_equal(out, "");
+	expect_err("vf " VF0 ": could not unbind it from vfio-pci");
+	assert_string_equal(attr(VF0, "driver_override"), "\n");
+	assert_string_equal(fake_sysfs_read(root, out, sizeof(out),
+					    "bus/pci/drivers/vfio-pci/unbind"),
+			    VF0);
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+	/* The record stays for the next try, the lock does not. */
+	assert_true(has_record(VF0));
+	assert_int_equal(vf_manage_holder(VF0), 0);
+}
+
+static void test_restore_in_use(void **state UNUSED)
+{
+	struct vf_opts o = opts(VF0, true);
+	struct vf_manage m;
+	char line[128];
+	bool usage;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_dev(root, VF1, 13, "vfio-pci");
+	assert_int_equal(take(&m, &o, &usage), 0);
+	write_record(VF0, (long)getpid(), "igbvf", true);
+	write_record(VF1, 999999, "", false); /* nothing to undo, but a record */
+	assert_int_equal(restore(NULL), -EBUSY);
+	snprintf(line, sizeof(line), "vf " VF0 ": in use by tinyvmm pid %ld; left alone\n",
+		 (long)getpid());
+	assert_memory_equal(out, line, strlen(line));
+	assert_string_equal(out + strlen(line), "vf " VF1 ": restored (driver vfio-pci)\n");
+	assert_true(has_record(VF0));
+	assert_false(has_record(VF1));
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+	vf_manage_give_back(&m, root);
+	assert_true(has_record(VF0)); /* the take recorded nothing, so it removes nothing */
+}
+
+static void test_restore_bad_record(void **state UNUSED)
+{
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_mkdir(root, "run");
+	fake_sysfs_write(root, "bdf=" VF0 "\nthis is not a record\n", "run/" VF0 ".record");
+	assert_int_equal(restore(NULL), -EINVAL);
+	expect_err("vf " VF0 ": cannot read its record in ");
+	assert_string_equal(out, "");
+	assert_true(has_record(VF0));
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+	assert_int_equal(vf_manage_holder(VF0), 0);
+}
+
+static void test_restore_pf_settings_fail(void **state UNUSED)
+{
+	struct vf_record rec;
+	char text[2048];
+	int r;
+
+	/* The PF is gone: its settings cannot be put back, so the record stays. */
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_mkdir(root, "run");
+	memset(&rec, 0, sizeof(rec));
+	strcpy(rec.bdf, VF0);
+	rec.pid = 999999;
+	strcpy(rec.pf, PF);
+	strcpy(rec.pf_netdev, "tvnope0");
+	rec.vf_index = 1;
+	rec.net_saved = true;
+	rec.saved.index = 1;
+	rec.saved.spoofchk = rec.saved.trust = rec.saved.link_state = -1;
+	assert_true(vf_record_format(&rec, text, sizeof(text)) > 0);
+	fake_sysfs_write(root, text, "run/" VF0 ".record");
+	r = restore(NULL);
+	assert_true(r < 0);
+	expect_err("vf " VF0 ": could not restore its settings on PF tvnope0 vf 1");
+	assert_string_equal(out, "");
+	assert_true(has_record(VF0));
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+}
+
+static void test_take_all_none(void **state UNUSED)
+{
+	struct vf_manage m[CLI_MAX_VFS];
+	struct config cfg;
+	unsigned int nr = 99;
+	bool usage = true;
+
+	/* take_all works on /sys: only what cannot touch a host is tested here. */
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(vf_manage_take_all(&cfg, m, &nr, &usage), 0);
+	assert_int_equal(nr, 0);
+	assert_false(usage);
+	cfg.nr_vfs = 2;
+	cfg.vfs[0] = opts("ffff:fe:1f.6", true); /* no such device on any host */
+	cfg.vfs[1] = opts("ffff:fe:1f.7", true);
+	assert_int_equal(vf_manage_take_all(&cfg, m, &nr, &usage), 0);
+	assert_int_equal(nr, 2);
+	assert_int_equal(m[0].lock_fd, -1);
+	vf_manage_give_back_all(m, nr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_take_on_vfio, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_no_device, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_unmanaged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_no_vfio_driver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_no_iommu, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_run_dir, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_mac_not_vf, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_pf_without_netdev, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_pf_query_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_bind_rollback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_after_crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_unbind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_no_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_in_use, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_bad_record, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restore_pf_settings_fail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_all_none, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
