@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -119,6 +120,17 @@ static void slurp(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* In a forked child: stdin from /dev/null, stdout to outf, stderr to errf. */
+static void child_stdio(void)
+{
+	int in = open("/dev/null", O_RDONLY);
+	int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+		_exit(127);
+}
+
 /*
  * Run tinyvmm with the given extra arguments (NULL-terminated), sending
  * signal sig after delay_ms if sig != 0; 60 s at most. Returns the exit code.
@@ -145,12 +157,7 @@ static int run(int sig, int delay_ms, ...)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(127);
+		child_stdio();
 		execv(TINYVMM, (char *const *)argv);
 		_exit(127);
 	}
@@ -575,6 +582,84 @@ static void test_bad_input(void **state UNUSED)
 	assert_contains(out, "exit status:");
 }
 
+/* ---- subcommands: check, vf ---- */
+
+/* Run build/tinyvmm with exactly argv (NULL-terminated); 30 s at most. */
+static int run_cmd(const char *const *argv)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		child_stdio();
+		alarm(30);
+		execv(TINYVMM, (char *const *)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	slurp(outf, out, sizeof(out));
+	slurp(errf, err, sizeof(err));
+	if (!WIFEXITED(status))
+		fail_msg("tinyvmm died of signal %d; stderr: %s", WTERMSIG(status), err);
+	return WEXITSTATUS(status);
+}
+
+/* Outside the lab this machine has no IOMMU: check must say so, with the fix. */
+static void test_check_no_iommu(void **state UNUSED)
+{
+	const char *const argv[] = {TINYVMM, "check", "--vf", "0000:7f:1f.7", "--mem", "64", NULL};
+	DIR *d = opendir("/sys/kernel/iommu_groups");
+	struct dirent *e;
+	int groups = 0;
+
+	while (d && (e = readdir(d)))
+		groups += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	if (groups > 0) {
+		/* The lab's check scenario covers the host with an IOMMU. */
+		print_message("skipped: this machine has %d IOMMU groups\n", groups);
+		skip();
+	}
+	assert_int_equal(run_cmd(argv), 1);
+	assert_contains(out, "FAIL  iommu      no IOMMU groups: the IOMMU is off; fix: boot the host with");
+	assert_contains(out, "_iommu=on");
+	assert_contains(out, "FAIL  vf 0000:7f:1f.7 no such PCI device; fix:");
+	assert_contains(out, "OK    memlock");
+	assert_contains(out, " failed\n");
+	assert_string_equal(err, "");
+}
+
+static void test_vf_subcommands(void **state UNUSED)
+{
+	const char *const list[] = {TINYVMM, "vf", "list", "--json", NULL};
+	const char *const create[] = {TINYVMM, "vf", "create", "0000:7f:1f.7", "2", NULL};
+	const char *const create_if[] = {TINYVMM, "vf", "create", "no-such-if0", "2", NULL};
+	const char *const restore[] = {TINYVMM, "vf", "restore", NULL};
+	const char *const bad[] = {TINYVMM, "vf", "frobnicate", NULL};
+	const char *const help[] = {TINYVMM, "vf", "--help", NULL};
+	char rundir[160];
+
+	assert_int_equal(run_cmd(list), 0);
+	assert_contains(out, "{\"version\": 1, \"pfs\": [");
+	assert_int_equal(run_cmd(create), EXIT_USAGE);
+	assert_contains(err, "pf 0000:7f:1f.7: no such PCI device");
+	assert_int_equal(run_cmd(create_if), EXIT_USAGE);
+	assert_contains(err, "pf no-such-if0: neither a PCI address nor a PCI network interface");
+	assert_int_equal(run_cmd(bad), EXIT_USAGE);
+	assert_contains(err, "vf frobnicate: unknown command");
+	assert_int_equal(run_cmd(help), 0);
+	assert_contains(out, "tinyvmm vf restore [BDF]");
+	snprintf(rundir, sizeof(rundir), "%s/run", dir);
+	assert_int_equal(mkdir(rundir, 0700), 0);
+	setenv("TINYVMM_RUN_DIR", rundir, 1);
+	assert_int_equal(run_cmd(restore), 0);
+	unsetenv("TINYVMM_RUN_DIR");
+	rmdir(rundir);
+	assert_contains(out, "vf restore: nothing to restore");
+}
+
 /* ---- the control API (--api-socket, tinyvmm ctl) ---- */
 
 /* Start tinyvmm with --api-socket sockf (stdout outf, stderr errf). */
@@ -584,12 +669,7 @@ static pid_t spawn_api_vm(const char *extra)
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(127);
+		child_stdio();
 		execl(TINYVMM, TINYVMM, "--kernel", kernel, "--mem", "32", "--api-socket", sockf,
 		      extra, (char *)NULL);
 		_exit(127);
@@ -831,6 +911,7 @@ int main(void)
 	    cmocka_unit_test(test_debug_exit),	cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_expect),	cmocka_unit_test(test_console_log),
 	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_check_no_iommu), cmocka_unit_test(test_vf_subcommands),
 	    cmocka_unit_test(test_api_ctl),	cmocka_unit_test(test_api_shutdown_timeout),
 	};
 

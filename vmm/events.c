@@ -20,6 +20,8 @@ struct events {
 	struct timespec t0;
 	pthread_mutex_t lock;
 	char *name; /* spec, for messages */
+	events_hook_fn hook; /* events_set_hook(), or NULL */
+	void *hook_opaque;
 };
 
 double events_since(const struct timespec *t0)
@@ -105,7 +107,9 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 
 	if (!ev)
 		return -ENOMEM;
-	if (strncmp(spec, "fd:", 3) == 0) {
+	if (!spec) {
+		ev->fd = -1; /* no log: only the hook sees the events */
+	} else if (strncmp(spec, "fd:", 3) == 0) {
 		char *end;
 		long n;
 
@@ -131,7 +135,7 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		ev->owns_fd = true;
 	}
 	ev->t0 = *t0;
-	ev->name = strdup(spec);
+	ev->name = spec ? strdup(spec) : NULL;
 	pthread_mutex_init(&ev->lock, NULL);
 	*out = ev;
 	return 0;
@@ -170,9 +174,22 @@ void events_emit(struct events *ev, const char *name, const char *fmt, ...)
 	if (n < 0) {
 		LOG_ONCE(LOG_WARN, "events %s: event %s too long, dropped (logged once)",
 			 ev->name ? ev->name : "log", name);
-	} else if (write(ev->fd, line, (size_t)n) != n) {
-		LOG_ONCE(LOG_WARN, "events %s: write failed: %s; events dropped (logged once)",
-			 ev->name ? ev->name : "log", strerror(errno));
+	} else {
+		if (ev->fd >= 0 && write(ev->fd, line, (size_t)n) != n)
+			LOG_ONCE(LOG_WARN, "events %s: write failed: %s; events dropped (logged once)",
+				 ev->name ? ev->name : "log", strerror(errno));
+		if (ev->hook) {
+			line[n - 1] = '\0'; /* the hook gets the line without its newline */
+			ev->hook(ev->hook_opaque, name, line);
+		}
 	}
+	pthread_mutex_unlock(&ev->lock);
+}
+
+void events_set_hook(struct events *ev, events_hook_fn fn, void *opaque)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->hook = fn;
+	ev->hook_opaque = opaque;
 	pthread_mutex_unlock(&ev->lock);
 }

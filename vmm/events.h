@@ -24,10 +24,21 @@ struct events;
 
 /*
  * spec: a file (created or truncated, 0644) or "fd:N" (an open writable
- * descriptor, not closed by events_close()). t0 is the start of the clock.
+ * descriptor, not closed by events_close()), or NULL: no log, the events go
+ * only to the hook (events_set_hook). t0 is the start of the clock.
  * Returns 0 or -errno after logging one line naming spec.
  */
 int events_open(struct events **out, const char *spec, const struct timespec *t0);
+
+/*
+ * Called with every emitted event: its name and its line exactly as written
+ * to the log, without the '\n'. Runs on the emitting thread (vCPU, console,
+ * main) with the events lock held, so calls never overlap and come in ts
+ * order; it must not emit an event itself.
+ */
+typedef void (*events_hook_fn)(void *opaque, const char *name, const char *line);
+/* Set (or with fn NULL clear) the hook. Thread-safe. */
+void events_set_hook(struct events *ev, events_hook_fn fn, void *opaque);
 /* Close the file (not an fd:N descriptor) and free ev; NULL is a no-op. */
 void events_close(struct events *ev);
 

@@ -183,9 +183,22 @@ static int conn_request(struct rtnl_conn *c, const void *req, size_t len, u32 se
 	return -ETIMEDOUT;
 }
 
-int rtnl_vf_query(const char *pf, struct rtnl_vf *vfs, unsigned int max, unsigned int *nr)
+/* One request on a fresh socket to the PF's namespace: conn_open + conn_request. */
+static int transact(const char *pf, const void *req, size_t len, u32 seq, u8 **buf,
+		    const u8 **msg, size_t *mlen)
 {
 	struct rtnl_conn c;
+	int r = conn_open(&c, pf);
+
+	if (r)
+		return r;
+	r = conn_request(&c, req, len, seq, buf, msg, mlen);
+	close(c.fd);
+	return r;
+}
+
+int rtnl_vf_query(const char *pf, struct rtnl_vf *vfs, unsigned int max, unsigned int *nr)
+{
 	u8 req[64], *buf = NULL;
 	const u8 *msg;
 	size_t mlen;
@@ -201,11 +214,7 @@ int rtnl_vf_query(const char *pf, struct rtnl_vf *vfs, unsigned int max, unsigne
 	len = rtnl_build_getlink(req, sizeof(req), idx, seq);
 	if (len < 0)
 		return len;
-	r = conn_open(&c, pf);
-	if (r)
-		return r;
-	r = conn_request(&c, req, (size_t)len, seq, &buf, &msg, &mlen);
-	close(c.fd);
+	r = transact(pf, req, (size_t)len, seq, &buf, &msg, &mlen);
 	if (r)
 		return r;
 	r = rtnl_parse_link(msg, mlen, vfs, max, nr);
@@ -287,7 +296,6 @@ static const char *apply_hint(int r)
 
 int rtnl_vf_apply(const char *pf, unsigned int vf, const struct rtnl_vf_set *set)
 {
-	struct rtnl_conn c;
 	u8 req[256], *buf = NULL;
 	char what[128], why[160];
 	const u8 *msg;
@@ -308,11 +316,7 @@ int rtnl_vf_apply(const char *pf, unsigned int vf, const struct rtnl_vf_set *set
 			pf, vf, what, RTNL_VLAN_MAX, RTNL_QOS_MAX);
 		return len;
 	}
-	r = conn_open(&c, pf);
-	if (r)
-		return r;
-	r = conn_request(&c, req, (size_t)len, seq, &buf, &msg, &mlen);
-	close(c.fd);
+	r = transact(pf, req, (size_t)len, seq, &buf, &msg, &mlen);
 	if (r)
 		return r;
 	r = rtnl_parse_ack_ext(msg, mlen, why, sizeof(why));
