@@ -1,6 +1,6 @@
 # tinyvmm - one Makefile. Sources are listed one per line.
 #
-#   make            build/tinyvmm
+#   make            build/tinyvmm, build/libtinyvmm.a (include/tinyvmm.h), build/examples/
 #   make check      cmocka unit tests, rebuilt with ASan/UBSan
 #   make images     guest image and lab host image (build/images/)
 #   make lab-test   every scenario in tests/lab/scenarios/, in the lab
@@ -57,6 +57,8 @@ CORE_SRCS += vmm/api_proto.c
 CORE_SRCS += vmm/api.c
 CORE_SRCS += vmm/api_vm.c
 CORE_SRCS += vmm/ctl.c
+CORE_SRCS += vmm/tinyvmm.c
+CORE_SRCS += vmm/tinyvmm_run.c
 
 # --- devices ---
 DEV_SRCS :=
@@ -139,6 +141,9 @@ test_api_SRCS := vmm/api.c vmm/api_proto.c vmm/json.c vmm/events.c vmm/log.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm
+TESTS += lib
+# the library end to end (include/tinyvmm.h): all of it
+test_lib_SRCS := $(VMM_SRCS)
 
 # --- device tests ---
 TESTS += bus
@@ -184,7 +189,15 @@ BENCH_TOOLS := $(BUILD)/bench/markertime
 # Checkers the lab scenarios run inside the lab host (libc only: no python or jq there).
 TOOLS := $(BUILD)/tools/jsonl-check
 
-all: $(BUILD)/tinyvmm $(BENCH_TOOLS) $(TOOLS)
+# The embeddable library: every VMM object (not main.o), one public header.
+LIB := $(BUILD)/libtinyvmm.a
+# Programs built on the library alone (include/tinyvmm.h); also in the lab host image.
+EXAMPLES := $(BUILD)/examples/boot_vf
+# The public header compiles as strict C99 (and as C++ when there is a C++ compiler).
+HEADER_CHECK := $(BUILD)/tests/tinyvmm_h.stamp
+HEADER_FLAGS := -Wall -Wextra -pedantic -Werror -fsyntax-only
+
+all: $(BUILD)/tinyvmm $(LIB) $(EXAMPLES) $(HEADER_CHECK) $(BENCH_TOOLS) $(TOOLS)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
@@ -194,8 +207,25 @@ $(BUILD)/tools/jsonl-check: tools/jsonl-check.c vmm/json.c vmm/json.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
 
-$(BUILD)/tinyvmm: $(MAIN_OBJ) $(VMM_OBJS)
+$(LIB): $(VMM_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tinyvmm: $(MAIN_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Examples are plain C99 programs that see only the public header.
+$(BUILD)/examples/%: examples/%.c include/tinyvmm.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -O2 -g $(WARN) -pedantic -Iinclude -o $@ $< $(LIB) $(LDLIBS)
+
+$(HEADER_CHECK): include/tinyvmm.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 $(HEADER_FLAGS) -x c $<
+	@if command -v $(CXX) >/dev/null; then \
+		echo "$(CXX) -std=c++11 $(HEADER_FLAGS) -x c++ $<"; \
+		$(CXX) -std=c++11 $(HEADER_FLAGS) -x c++ $<; fi
+	@touch $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -213,10 +243,10 @@ $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 
 TEST_BINS := $(TESTS:%=$(ASAN)/tests/test_%)
 
-check: $(TEST_BINS)
+check: $(TEST_BINS) $(HEADER_CHECK)
 	@tests/run-unit $(TEST_BINS)
 
-images: $(BUILD)/tinyvmm $(BENCH_TOOLS) $(TOOLS)
+images: $(BUILD)/tinyvmm $(EXAMPLES) $(BENCH_TOOLS) $(TOOLS)
 	guest-images/build-all
 
 lab-test: images
@@ -232,7 +262,7 @@ demo:
 
 clean:
 	rm -rf $(BUILD)/*.o $(BUILD)/vmm $(BUILD)/devices $(BUILD)/firmware \
-	       $(BUILD)/tests $(ASAN) $(BUILD)/tinyvmm
+	       $(BUILD)/tests $(ASAN) $(BUILD)/tinyvmm $(LIB) $(BUILD)/examples
 
 distclean:
 	rm -rf $(BUILD)

@@ -167,8 +167,8 @@ const char *fake_sysfs_read(const char *root, char *buf, size_t len, const char 
 
 /* ---- PCI functions ---- */
 
-static void dev_files(const char *root, const char *bdf, unsigned int vendor, unsigned int device,
-		      unsigned int class)
+void fake_sysfs_ids(const char *root, const char *bdf, unsigned int vendor, unsigned int device,
+		    unsigned int class)
 {
 	char path[PATH_MAX], val[32];
 	u8 cfg[256] = {0};
@@ -196,7 +196,7 @@ void fake_sysfs_dev(const char *root, const char *bdf, int group, const char *dr
 	char res[7 * sizeof(res_line)] = "";
 
 	fake_sysfs_mkdir(root, FAKE_DEVDIR "/%s", bdf);
-	dev_files(root, bdf, 0x8086, 0x10ca, 0x020000);
+	fake_sysfs_ids(root, bdf, 0x8086, 0x10ca, 0x020000);
 	fake_sysfs_write(root, "0\n", FAKE_DEVDIR "/%s/irq", bdf);
 	for (int i = 0; i < 7; i++)
 		strcat(res, res_line);
@@ -211,12 +211,6 @@ void fake_sysfs_dev(const char *root, const char *bdf, int group, const char *dr
 		fake_sysfs_symlink(root, target, "kernel/iommu_groups/%d/devices/%s", group, bdf);
 	}
 	fake_sysfs_bind(root, bdf, drv);
-}
-
-void fake_sysfs_ids(const char *root, const char *bdf, unsigned int vendor, unsigned int device,
-		    unsigned int class)
-{
-	dev_files(root, bdf, vendor, device, class);
 }
 
 void fake_sysfs_driver_dir(const char *root, const char *drv)

@@ -22,8 +22,9 @@
  * function (PCI_FILL_IDENT; without them it fails the whole scan); class,
  * irq, resource and config are there for what else may read them.
  *
- * Plain files keep only what was written (open without O_TRUNC overwrites
- * from offset 0), so a test empties a file before the write it checks.
+ * A write to a plain file (pcidev opens attributes without O_TRUNC)
+ * overwrites from offset 0 and leaves any longer old content after it, so
+ * a test empties a file before the write it checks.
  *
  * fake_kernel_start() turns every bus/pci/drivers/<name>/unbind and
  * bus/pci/drivers_probe into a FIFO served by a thread that acts like the

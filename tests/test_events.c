@@ -104,6 +104,66 @@ static void test_writer(void **state)
 	assert_int_equal(events_open(&ev, "/nonexistent/dir/events", &t0), -ENOENT);
 }
 
+/* The hook: every line, without its newline, with a file or without one. */
+struct hooked {
+	int n;
+	char names[4][32];
+	char lines[4][128];
+};
+
+static void hook(void *opaque, const char *name, const char *line)
+{
+	struct hooked *h = opaque;
+
+	if (h->n < 4) {
+		snprintf(h->names[h->n], sizeof(h->names[0]), "%s", name);
+		snprintf(h->lines[h->n], sizeof(h->lines[0]), "%s", line);
+	}
+	h->n++;
+}
+
+static void test_hook(void **state)
+{
+	char path[] = "/tmp/test_events.XXXXXX", buf[512];
+	struct hooked h = {0};
+	struct timespec t0;
+	struct events *ev;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* No file: the hook alone. */
+	assert_int_equal(events_open(&ev, NULL, &t0), 0);
+	events_emit(ev, "before-hook", NULL);
+	events_set_hook(ev, hook, &h);
+	events_emit(ev, "guest-exit", "\"code\": %d", 3);
+	events_set_hook(ev, NULL, NULL);
+	events_emit(ev, "after-hook", NULL);
+	events_close(ev);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.names[0], "guest-exit");
+	assert_int_equal(strncmp(h.lines[0], "{\"ts\": 0.0", 10), 0);
+	assert_non_null(strstr(h.lines[0], "\"event\": \"guest-exit\", \"code\": 3}"));
+	assert_null(strchr(h.lines[0], '\n'));
+	/* With a file: the same line in both. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(events_open(&ev, path, &t0), 0);
+	events_set_hook(ev, hook, &h);
+	events_emit(ev, "vmm-start", NULL);
+	events_close(ev);
+	assert_int_equal(h.n, 2);
+	n = read(fd, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_int_equal(buf[n - 1], '\n');
+	buf[n - 1] = '\0';
+	assert_string_equal(buf, h.lines[1]);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +171,7 @@ int main(void)
 	    cmocka_unit_test(test_escape_truncates_whole_escapes),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_writer),
+	    cmocka_unit_test(test_hook),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

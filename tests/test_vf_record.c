@@ -30,6 +30,7 @@ static const char full_text[] =
     "mac=52:54:00:12:34:56\n"
     "vlan=0\n"
     "qos=0\n"
+    "vlan_proto=33024\n"
     "spoofchk=1\n"
     "trust=0\n"
     "link_state=-1\n";
@@ -50,6 +51,7 @@ static void full_record(struct vf_record *r)
 	r->net_saved = true;
 	r->saved.index = 0;
 	memcpy(r->saved.mac, mac, 6);
+	r->saved.vlan_proto = 0x8100;
 	r->saved.spoofchk = 1;
 	r->saved.trust = 0;
 	r->saved.link_state = -1;
@@ -110,6 +112,7 @@ static void test_round_trip(void **state UNUSED)
 	r.saved.mac[0] = 0xfe;
 	r.saved.vlan = 4094;
 	r.saved.qos = 7;
+	r.saved.vlan_proto = 0x88a8; /* 802.1ad survives a crash record too */
 	r.saved.spoofchk = 0;
 	r.saved.trust = 1;
 	r.saved.link_state = 2;
@@ -204,6 +207,9 @@ static void test_parse_refusals(void **state UNUSED)
 	    "bdf=0000:01:10.0\npid=5\nvf_index=65536\n",
 	    "bdf=0000:01:10.0\npid=5\nspoofchk=-2\n",
 	    "bdf=0000:01:10.0\npid=5\ntrust=3\n",
+	    "bdf=0000:01:10.0\npid=5\nspoofchk=2\n", /* on, off or -1 only */
+	    "bdf=0000:01:10.0\npid=5\ntrust=2\n",
+	    "bdf=0000:01:10.0\npid=5\nvlan_proto=65536\n",
 	    "bdf=0000:01:10.0\npid=5\nlink_state=x\n",
 	    "bdf=0000:01:10.0\npid=5\ndriver=../../evil\n", /* '/' in a name */
 	    "bdf=0000:01:10.0\npid=5\ndriver_override=a/b\n",

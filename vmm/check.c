@@ -97,6 +97,12 @@ static int check_kvm(struct report *rep, const struct check_paths *p)
 	}
 	api = ioctl(fd, KVM_GET_API_VERSION, 0);
 	close(fd);
+	if (api < 0) {
+		item(rep, false, "kvm", "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: "
+					"load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)",
+		     path, strerror(errno));
+		return 0;
+	}
 	if (api != KVM_API_VERSION) {
 		item(rep, false, "kvm", "%s: KVM API %d, tinyvmm needs %d; fix: a newer kernel",
 		     path, api, KVM_API_VERSION);

@@ -189,7 +189,12 @@ int pcidev_of_netdev(const char *root, const char *ifname, char bdf[PCIDEV_BDF_S
 	    (size_t)snprintf(path, sizeof(path), "%s/class/net/%s/device", root, ifname) >=
 		sizeof(path))
 		return -EINVAL;
-	return link_base(path, bdf, PCIDEV_BDF_SZ) < 0 ? -ENODEV : 0;
+	/* A netdev on something other than a PCI function (virtio0, ...) is no PF. */
+	if (link_base(path, bdf, PCIDEV_BDF_SZ) < 0 || !pcidev_exists(root, bdf)) {
+		bdf[0] = '\0';
+		return -ENODEV;
+	}
+	return 0;
 }
 
 int pcidev_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len)

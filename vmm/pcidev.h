@@ -67,7 +67,7 @@ int pcidev_virtfns(const char *root, const char *pf, char (*vfs)[PCIDEV_BDF_SZ],
 /*
  * Bind bdf to driver drv the way the kernel intends: driver_override = drv,
  * unbind from the current driver (if another), then bus/pci/drivers_probe.
- * drv "" leaves the device unbound (override cleared after the unbind).
+ * drv "" leaves the device unbound (driver_override cleared, then unbind).
  * The caller checks the outcome with pcidev_driver().
  */
 int pcidev_bind(const char *root, const char *bdf, const char *drv);

@@ -135,6 +135,11 @@ static int add_pf(struct vf_list *l, struct pci_access *acc, const char *root, s
 	return pf->vfs ? 0 : -ENOMEM;
 }
 
+static int pf_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct vf_pf *)a)->fn.bdf, ((const struct vf_pf *)b)->fn.bdf);
+}
+
 int vf_list_collect(struct vf_list *l, const char *root, bool net)
 {
 	struct pci_access *acc;
@@ -155,6 +160,7 @@ int vf_list_collect(struct vf_list *l, const char *root, bool net)
 		return -EIO; /* acc leaks: libpci's state is unknown after its error */
 	}
 	pci_set_param(acc, (char *)"sysfs.path", path);
+	pci_set_param(acc, (char *)"hwdb.disable", (char *)"1"); /* names from pci.ids only */
 	pci_init(acc);
 	pci_scan_bus(acc);
 	for (struct pci_dev *d = acc->devices; d && !r; d = d->next) {
@@ -168,6 +174,7 @@ int vf_list_collect(struct vf_list *l, const char *root, bool net)
 	pci_cleanup(acc);
 	if (r < 0)
 		log_err("vf list: %s", strerror(-r));
+	qsort(l->pfs, l->nr_pfs, sizeof(l->pfs[0]), pf_cmp); /* by BDF, not scan order */
 	return r;
 }
 
@@ -188,6 +195,20 @@ static const char *onoff(int v)
 	return v < 0 ? "-" : v ? "on" : "off";
 }
 
+/* Widths of the VF index, DRIVER and NETDEV columns: the widest value or header. */
+static void col_widths(const struct vf_pf *pf, int *wi, int *wd, int *wn)
+{
+	*wi = 3;
+	*wd = *wn = 10;
+	for (unsigned int k = 0; k < pf->nr_vfs; k++) {
+		char idx[16];
+
+		*wi = MAX(*wi, snprintf(idx, sizeof(idx), "%d", pf->vfs[k].index));
+		*wd = MAX(*wd, (int)strlen(pf->vfs[k].driver));
+		*wn = MAX(*wn, (int)strlen(pf->vfs[k].netdev));
+	}
+}
+
 void vf_list_print_text(FILE *f, const struct vf_list *l)
 {
 	if (!l->nr_pfs) {
@@ -197,18 +218,20 @@ void vf_list_print_text(FILE *f, const struct vf_list *l)
 	for (unsigned int i = 0; i < l->nr_pfs; i++) {
 		const struct vf_pf *pf = &l->pfs[i];
 		char group[16];
+		int wi, wd, wn;
 
 		snprintf(group, sizeof(group), "%d", pf->fn.group);
 		fprintf(f, "%sPF %s  %04x:%04x  %s %s\n", i ? "\n" : "", pf->fn.bdf,
 			pf->fn.vendor_id, pf->fn.device_id, or_dash(pf->fn.vendor),
-			pf->fn.device);
+			or_dash(pf->fn.device));
 		fprintf(f, "   driver %s, netdev %s, IOMMU group %s, %lu of %lu VFs\n",
 			or_dash(pf->fn.driver), or_dash(pf->fn.netdev),
 			pf->fn.group >= 0 ? group : "none (IOMMU off)", pf->numvfs, pf->totalvfs);
 		if (!pf->nr_vfs)
 			continue;
-		fprintf(f, "   %-3s %-12s  %-10s %-10s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n",
-			"VF", "BDF", "DRIVER", "NETDEV", "GROUP", "VIABLE", "MAC", "VLAN", "QOS",
+		col_widths(pf, &wi, &wd, &wn);
+		fprintf(f, "   %-*s %-12s  %-*s %-*s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n", wi,
+			"VF", "BDF", wd, "DRIVER", wn, "NETDEV", "GROUP", "VIABLE", "MAC", "VLAN", "QOS",
 			"SPOOFCHK", "TRUST", "DEVICE");
 		for (unsigned int k = 0; k < pf->nr_vfs; k++) {
 			const struct vf_fn *vf = &pf->vfs[k];
@@ -220,10 +243,11 @@ void vf_list_print_text(FILE *f, const struct vf_list *l)
 				snprintf(vlan, sizeof(vlan), "%u", vf->net.vlan);
 				snprintf(qos, sizeof(qos), "%u", vf->net.qos);
 			}
-			fprintf(f, "   %-3d %-12s  %-10s %-10s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n",
-				vf->index, vf->bdf, or_dash(vf->driver), or_dash(vf->netdev),
-				vf->group >= 0 ? group : "-", vf->viable ? "yes" : "no", mac, vlan,
-				qos, vf->has_net ? onoff(vf->net.spoofchk) : "-",
+			fprintf(f, "   %-*d %-12s  %-*s %-*s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n",
+				wi, vf->index, vf->bdf, wd, or_dash(vf->driver), wn,
+				or_dash(vf->netdev), vf->group >= 0 ? group : "-",
+				vf->viable ? "yes" : "no", mac, vlan, qos,
+				vf->has_net ? onoff(vf->net.spoofchk) : "-",
 				vf->has_net ? onoff(vf->net.trust) : "-", or_dash(vf->device));
 		}
 	}

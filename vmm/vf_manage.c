@@ -149,8 +149,11 @@ static bool wait_driver(const char *root, const char *bdf, const char *want, cha
 /* Put the driver and driver_override back as rec says. */
 static int restore_driver(const char *name, const struct vf_record *rec, const char *root)
 {
-	char now[PCIDEV_NAME_SZ];
+	char now[PCIDEV_NAME_SZ] = "";
 	int r = pcidev_bind(root, rec->bdf, rec->driver);
+
+	if (r < 0)
+		pcidev_driver(root, rec->bdf, now, sizeof(now));
 
 	if (r == 0 && !wait_driver(root, rec->bdf, rec->driver, now, sizeof(now)))
 		r = -EAGAIN;
@@ -335,7 +338,15 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 	if (record_read(o->bdf, &m->rec) == 0) {
 		log_info("%s: giving it back for tinyvmm pid %ld, which did not exit cleanly",
 			 m->name, m->rec.pid);
-		restore_record(m->name, &m->rec, root);
+		if (restore_record(m->name, &m->rec, root) < 0) {
+			/* Keep the record: it holds the driver to go back to. */
+			log_err("%s: tinyvmm pid %ld left it taken and it cannot be given back; "
+				"fix the above, then run tinyvmm vf restore %s",
+				m->name, m->rec.pid, o->bdf);
+			close(m->lock_fd);
+			m->lock_fd = -1;
+			return -EIO;
+		}
 		m->recorded = true;
 		record_remove(m);
 		pcidev_driver(root, o->bdf, drv, sizeof(drv));

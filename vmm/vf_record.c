@@ -20,10 +20,11 @@ int vf_record_format(const struct vf_record *r, char *buf, size_t cap)
 		     "# tinyvmm: VF taken by pid %ld; `tinyvmm vf restore` gives it back\n"
 		     "bdf=%s\npid=%ld\ndriver=%s\ndriver_override=%s\nrebound=%d\n"
 		     "pf=%s\npf_netdev=%s\nvf_index=%d\nnet_saved=%d\n"
-		     "mac=%s\nvlan=%u\nqos=%u\nspoofchk=%d\ntrust=%d\nlink_state=%d\n",
+		     "mac=%s\nvlan=%u\nqos=%u\nvlan_proto=%u\nspoofchk=%d\ntrust=%d\n"
+		     "link_state=%d\n",
 		     r->pid, r->bdf, r->pid, r->driver, r->driver_override, r->rebound, r->pf,
 		     r->pf_netdev, r->vf_index, r->net_saved, mac, r->saved.vlan, r->saved.qos,
-		     r->saved.spoofchk, r->saved.trust, r->saved.link_state);
+		     r->saved.vlan_proto, r->saved.spoofchk, r->saved.trust, r->saved.link_state);
 	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
 }
 
@@ -83,8 +84,13 @@ static int parse_line(struct vf_record *r, const char *key, const char *v)
 		*(key[0] == 'v' ? &r->saved.vlan : &r->saved.qos) = (unsigned int)n;
 		return e;
 	}
+	if (!strcmp(key, "vlan_proto")) {
+		e = parse_long(v, 0, 0xffff, &n);
+		r->saved.vlan_proto = (unsigned int)n;
+		return e;
+	}
 	if (!strcmp(key, "spoofchk") || !strcmp(key, "trust") || !strcmp(key, "link_state")) {
-		e = parse_long(v, -1, 2, &n);
+		e = parse_long(v, -1, key[0] == 'l' ? 2 : 1, &n);
 		*(key[0] == 's' ? &r->saved.spoofchk
 		  : key[0] == 't' ? &r->saved.trust
 				  : &r->saved.link_state) = (int)n;

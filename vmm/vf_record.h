@@ -20,6 +20,7 @@
  *   mac=52:54:00:12:34:56
  *   vlan=0
  *   qos=0
+ *   vlan_proto=33024
  *   spoofchk=1
  *   trust=0
  *   link_state=-1
