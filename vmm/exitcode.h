@@ -17,7 +17,8 @@
  *              (pvpanic)
  *     67       --timeout expired
  *     68       --expect: the guest ended (powered off, rebooted, crashed or
- *              used the debug exit port) before a console line matched
+ *              used the debug exit port), or the control API stopped it,
+ *              before a console line matched
  *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
  *              teardown; Ctrl-A x on the console counts as SIGINT (130)
  *
@@ -71,7 +72,7 @@ static const struct exit_code_name exit_code_names[] = {
 			 "the guest crashed: triple fault or kernel panic (pvpanic)"},
     [EXIT_KIND_TIMEOUT] = {EXIT_TIMEOUT, "timeout", "--timeout expired: the guest was stopped"},
     [EXIT_KIND_EXPECT_FAILED] = {EXIT_EXPECT_FAILED, "expect-failed",
-				 "guest ended before --expect matched"},
+				 "guest ended (or an API stop) before --expect matched"},
     [EXIT_KIND_SIGNAL] = {EXIT_SIGNAL_BASE, "signal",
 			  "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
 };
