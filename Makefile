@@ -207,9 +207,20 @@ $(BUILD)/tools/jsonl-check: tools/jsonl-check.c vmm/json.c vmm/json.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
 
-$(LIB): $(VMM_OBJS)
+# One relocatable object whose only global symbols are those listed in
+# vmm/libtinyvmm.syms: the public API (include/tinyvmm.h) and the few entries
+# the command's main.o uses. Every other name (vm_create, bus_register, ...)
+# is local, so it cannot clash with a name in the embedding program.
+LD      ?= ld
+OBJCOPY ?= objcopy
+$(LIB): $(VMM_OBJS) vmm/libtinyvmm.syms
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(LD) -r -o $(BUILD)/libtinyvmm.o $(VMM_OBJS)
+	$(OBJCOPY) --keep-global-symbols=vmm/libtinyvmm.syms $(BUILD)/libtinyvmm.o
+	@nm -g --defined-only $(BUILD)/libtinyvmm.o | awk '{ print $$3 }' | sort >$(BUILD)/libtinyvmm.got
+	@sort vmm/libtinyvmm.syms | diff -u - $(BUILD)/libtinyvmm.got || \
+		{ echo "libtinyvmm: exported symbols differ from vmm/libtinyvmm.syms"; exit 1; }
+	$(AR) rcs $@ $(BUILD)/libtinyvmm.o
 
 $(BUILD)/tinyvmm: $(MAIN_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

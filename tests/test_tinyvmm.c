@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fake_bzimage.h"
+#include "e2e_util.h"
 
 #include <asm/bootparam.h>
 #include <fcntl.h>
@@ -33,8 +34,6 @@
 #include "../vmm/util.h"
 
 #define TINYVMM	    "build/tinyvmm"
-#define SETUP_LEN   (5 * 512)
-#define PAYLOAD_LEN 4096
 
 static char skip_why[160];
 static char dir[64], kernel[128], outf[128], errf[128], consf[128], evf[128];
@@ -88,36 +87,14 @@ static int teardown(void **state UNUSED)
 	return 0;
 }
 
-/* A 2.15 bzImage whose 64-bit entry (payload + 0x200) is code[]. */
 static void write_kernel(const u8 *code, size_t len)
 {
-	static u8 img[SETUP_LEN + PAYLOAD_LEN];
-	FILE *f;
-
-	assert_true(0x200 + len <= PAYLOAD_LEN);
-	memset(img, 0, sizeof(img));
-	fake_bzimage_header(img, &(struct fake_bz){.setup_sects = 4,
-						   .payload_len = PAYLOAD_LEN,
-						   .cmdline_size = 255,
-						   .init_size = 0x100000,
-						   .xloadflags = XLF_KERNEL_64});
-	memcpy(img + SETUP_LEN + 0x200, code, len);
-	f = fopen(kernel, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(img, 1, sizeof(img), f), sizeof(img));
-	assert_int_equal(fclose(f), 0);
+	e2e_write_kernel(kernel, code, len);
 }
 
 static void slurp(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
+	e2e_slurp(path, buf, len);
 }
 
 /* In a forked child: stdin from /dev/null, stdout to outf, stderr to errf. */
