@@ -24,11 +24,36 @@ static u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
-int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage)
+/* Stable guest slots for cfg's VFs into slots[]; -EINVAL after one line. */
+static int assign_slots(const struct config *cfg, char (*names)[32], u8 *slots)
 {
 	struct pci_slot_req req[CLI_MAX_VFS];
-	u8 slots[CLI_MAX_VFS];
+	unsigned int n = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
 	char err[256];
+
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(names[i], 32, "vfio %s", cfg->vfs[i].bdf);
+		req[i] = (struct pci_slot_req){.name = names[i], .slot = cfg->vfs[i].slot};
+	}
+	if (pci_slots_assign(req, n, slots, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int passthrough_check_slots(const struct config *cfg)
+{
+	char names[CLI_MAX_VFS][32];
+	u8 slots[CLI_MAX_VFS];
+
+	return assign_slots(cfg, names, slots);
+}
+
+int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage)
+{
+	char names[CLI_MAX_VFS][32];
+	u8 slots[CLI_MAX_VFS];
 	int r;
 
 	memset(pt, 0, sizeof(*pt));
@@ -36,17 +61,13 @@ int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *
 	pt->cfg = cfg;
 	*usage = false;
 	pt->nr_vfs = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
-	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
-		struct passthrough_vf *vf = &pt->vfs[i];
-
-		vf->opts = &cfg->vfs[i];
-		snprintf(vf->name, sizeof(vf->name), "vfio %s", vf->opts->bdf);
-		req[i] = (struct pci_slot_req){.name = vf->name, .slot = vf->opts->slot};
-	}
-	if (pci_slots_assign(req, pt->nr_vfs, slots, err, sizeof(err)) < 0) {
-		log_err("%s", err);
+	if (assign_slots(cfg, names, slots) < 0) {
 		*usage = true;
 		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
+		pt->vfs[i].opts = &cfg->vfs[i];
+		memcpy(pt->vfs[i].name, names[i], sizeof(pt->vfs[i].name));
 	}
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
 		char bdf[13];

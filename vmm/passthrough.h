@@ -58,6 +58,12 @@ struct passthrough {
 	u64 dma_bytes, dma_ns; /* the DMA map of guest RAM */
 };
 
+/*
+ * Only the slot assignment of passthrough_prepare(), for a check before the
+ * VFs are taken (an input error never rebinds anything). 0 or -EINVAL after
+ * one line.
+ */
+int passthrough_check_slots(const struct config *cfg);
 int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage);
 int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage);
 void passthrough_detach(struct passthrough *pt);

@@ -455,6 +455,11 @@ int tinyvmm_run_main(struct tinyvmm *t)
 		code = usage ? EXIT_USAGE : EXIT_HOST;
 		goto out_api;
 	}
+	/* Input errors first: a slot clash must not rebind anything. */
+	if (passthrough_check_slots(cfg) < 0) {
+		code = EXIT_USAGE;
+		goto out_api;
+	}
 	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api. */
 	r = vf_manage_take_all(cfg, vfm, &nr_vfm, &usage);
 	if (r < 0) {
