@@ -199,7 +199,7 @@ static void test_all_ok(void **state UNUSED)
 	expect("OK", "vfio-pci", "/dev/vfio/vfio present");
 	assert_string_equal(line_of("OK", "vf " VF),
 			    "OK    vf " VF " IOMMU group 12, viable, an SR-IOV VF, on igbvf (tinyvmm "
-			    "moves it to vfio-pci; managed=no needs it there)");
+			    "moves it to vfio-pci; managed=off needs it there)");
 	expect("OK", "memlock", "512 MiB");
 	assert_string_equal(line_of("OK", "hugepages"),
 			    "OK    hugepages  transparent huge pages: madvise (tinyvmm asks for them); "
@@ -334,7 +334,7 @@ static void test_vf_ok_variants(void **state UNUSED)
 			    "OK    vf " VF " IOMMU group 12, viable, an SR-IOV VF, on vfio-pci");
 	assert_string_equal(line_of("OK", "vf " VF2),
 			    "OK    vf " VF2 " IOMMU group 13, viable, on no driver (tinyvmm moves it "
-			    "to vfio-pci; managed=no needs it there)");
+			    "to vfio-pci; managed=off needs it there)");
 	expect("OK", "vf 0000:01:10.2", "IOMMU group 14, viable, on pci-stub (tinyvmm moves it");
 }
 

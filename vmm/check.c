@@ -210,7 +210,7 @@ static void check_vf(struct report *rep, const struct check_paths *p, const char
 	item(rep, true, name, "IOMMU group %d, viable, %s%s%s%s", g,
 	     pcidev_physfn(p->sys, bdf, pf, &idx) == 0 ? "an SR-IOV VF, " : "",
 	     drv[0] ? "on " : "on no driver", drv,
-	     pcidev_driver_is_vfio(drv) ? "" : " (tinyvmm moves it to vfio-pci; managed=no "
+	     pcidev_driver_is_vfio(drv) ? "" : " (tinyvmm moves it to vfio-pci; managed=off "
 					       "needs it there)");
 }
 
