@@ -47,30 +47,11 @@ static char buf[16384];
 		}                                                                                  \
 	} while (0)
 
-#define assert_contains(hay, needle)                                                               \
-	do {                                                                                       \
-		if (!strstr((hay), (needle)))                                                      \
-			fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));               \
-	} while (0)
 
-/* Guest code fragments (64-bit), as in test_tinyvmm.c. */
-#define OUT_COM1(c)	  0x66, 0xba, 0xf8, 0x03, 0xb0, (c), 0xee /* mov dx,0x3f8; mov al,c; out */
-#define OUT_PORT(port, v) 0x66, 0xba, (port)&0xff, (port) >> 8, 0xb0, (v), 0xee
-#define SPIN		  0xeb, 0xfe /* jmp $ */
 
 static const u8 code_ok_off[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
 				 OUT_PORT(0x600, 0x34), SPIN};
 static const u8 code_spin[] = {SPIN};
-/* 'x' every 65536 loop iterations (about 0.1 s here), forever. */
-static const u8 code_ticker[] = {
-    0x66, 0xba, 0xf8, 0x03,	  /* 0: mov dx, 0x3f8 */
-    0xb0, 'x',			  /* mov al, 'x' */
-    0xee,			  /* out dx, al */
-    0xb9, 0x00, 0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
-    0xff, 0xc9,			  /* 1: dec ecx */
-    0x75, 0xfc,			  /* jnz 1b */
-    0xeb, 0xee,			  /* jmp 0b */
-};
 
 static int setup(void **state UNUSED)
 {
@@ -119,12 +100,6 @@ static void slurp(const char *path, char *dst, size_t len)
 	e2e_slurp(path, dst, len);
 }
 
-static long file_size(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
 
 static void sleep_ms(long ms)
 {
@@ -186,14 +161,6 @@ static void wait_state(struct tinyvmm *t, enum tinyvmm_state state)
 		sleep_ms(10);
 	}
 	fail_msg("state %d, never %d", st.state, state);
-}
-
-static void wait_output_beyond(const char *path, long size)
-{
-	for (int i = 0; i < 500 && file_size(path) <= size; i++)
-		sleep_ms(10);
-	if (file_size(path) <= size)
-		fail_msg("the guest printed nothing more after %ld bytes", size);
 }
 
 /* ---- configuration ---- */
@@ -339,11 +306,11 @@ static void test_background_pause_stop(void **state UNUSED)
 	long s1;
 
 	REQUIRE_KVM();
-	write_kernel(code_ticker, sizeof(code_ticker));
+	write_kernel(e2e_code_ticker, sizeof(e2e_code_ticker));
 	t = make_vm(&cfg);
 	assert_int_equal(tinyvmm_start(t), 0);
 	assert_int_equal(tinyvmm_start(t), -EBUSY);
-	wait_output_beyond(consf, 0);
+	e2e_wait_output_beyond(consf, 0);
 	assert_int_equal(tinyvmm_status(t, &st), 0);
 	assert_int_equal(st.state, TINYVMM_RUNNING);
 	assert_string_equal(st.reason, "running");
@@ -354,12 +321,12 @@ static void test_background_pause_stop(void **state UNUSED)
 	assert_int_equal(tinyvmm_pause(t), 0); /* idempotent */
 	wait_state(t, TINYVMM_PAUSED);
 	sleep_ms(200); /* what was sent before the pause drains */
-	s1 = file_size(consf);
+	s1 = e2e_file_size(consf);
 	sleep_ms(600); /* several ticks if it ran */
-	assert_int_equal(file_size(consf), s1);
+	assert_int_equal(e2e_file_size(consf), s1);
 	assert_int_equal(tinyvmm_resume(t), 0);
 	wait_state(t, TINYVMM_RUNNING);
-	wait_output_beyond(consf, s1);
+	e2e_wait_output_beyond(consf, s1);
 
 	assert_int_equal(tinyvmm_stop(t), 0);
 	assert_int_equal(tinyvmm_wait(t), TINYVMM_EXIT_POWEROFF);
@@ -485,7 +452,7 @@ static void test_expect_timeout(void **state UNUSED)
 	cfg.timeout = 0;
 	t = make_vm(&cfg);
 	assert_int_equal(tinyvmm_start(t), 0);
-	wait_output_beyond(consf, 0);
+	e2e_wait_output_beyond(consf, 0);
 	capture_stderr();
 	assert_int_equal(tinyvmm_stop(t), 0);
 	assert_int_equal(tinyvmm_wait(t), TINYVMM_EXIT_EXPECT_FAILED);
@@ -593,10 +560,10 @@ static void test_destroy_running_and_bad_vf(void **state UNUSED)
 	struct tinyvmm *t;
 
 	REQUIRE_KVM();
-	write_kernel(code_ticker, sizeof(code_ticker));
+	write_kernel(e2e_code_ticker, sizeof(e2e_code_ticker));
 	t = make_vm(&cfg);
 	assert_int_equal(tinyvmm_start(t), 0);
-	wait_output_beyond(consf, 0);
+	e2e_wait_output_beyond(consf, 0);
 	tinyvmm_destroy(t);
 
 	t = make_vm(&cfg);

@@ -166,16 +166,7 @@ static int run(int sig, int delay_ms, ...)
 	return WEXITSTATUS(status);
 }
 
-#define assert_contains(hay, needle)                                                               \
-	do {                                                                                       \
-		if (!strstr((hay), (needle)))                                                      \
-			fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));               \
-	} while (0)
 
-/* Guest code fragments (64-bit). */
-#define OUT_COM1(c)	  0x66, 0xba, 0xf8, 0x03, 0xb0, (c), 0xee /* mov dx,0x3f8; mov al,c; out */
-#define OUT_PORT(port, v) 0x66, 0xba, (port)&0xff, (port) >> 8, 0xb0, (v), 0xee
-#define SPIN		  0xeb, 0xfe /* jmp $ */
 
 static void test_poweroff(void **state UNUSED)
 {
@@ -695,23 +686,7 @@ static int ctl(bool in, const char *op, const char *args)
 	return WEXITSTATUS(status);
 }
 
-static long file_size(const char *path)
-{
-	struct stat st;
 
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-/* The guest prints 'x' every 65536 loop iterations (about 0.1 s here), forever. */
-static const u8 code_ticker[] = {
-    0x66, 0xba, 0xf8, 0x03,	  /* 0: mov dx, 0x3f8 */
-    0xb0, 'x',			  /* mov al, 'x' */
-    0xee,			  /* out dx, al */
-    0xb9, 0x00, 0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
-    0xff, 0xc9,			  /* 1: dec ecx */
-    0x75, 0xfc,			  /* jnz 1b */
-    0xeb, 0xee,			  /* jmp 0b */
-};
 
 /* Wait until status says running (the socket is up before the vCPUs). */
 static void wait_running(void)
@@ -725,14 +700,6 @@ static void wait_running(void)
 	fail_msg("tinyvmm's API never said running: %s", out);
 }
 
-static void wait_output_beyond(long size)
-{
-	for (int i = 0; i < 500 && file_size(outf) <= size; i++)
-		usleep(10 * 1000);
-	if (file_size(outf) <= size)
-		fail_msg("the guest printed nothing more after %ld bytes", size);
-}
-
 static void test_api_ctl(void **state UNUSED)
 {
 	FILE *f;
@@ -742,7 +709,7 @@ static void test_api_ctl(void **state UNUSED)
 	int n;
 
 	REQUIRE_KVM();
-	write_kernel(code_ticker, sizeof(code_ticker));
+	write_kernel(e2e_code_ticker, sizeof(e2e_code_ticker));
 	unlink(sockf);
 	assert_int_equal(ctl(false, "status", NULL), EXIT_HOST); /* nobody there */
 	pid = spawn_api_vm("--cpus=2");
@@ -758,19 +725,19 @@ static void test_api_ctl(void **state UNUSED)
 	assert_contains(err, "in use by another process");
 
 	/* pause: the console stops; resume: it goes on */
-	wait_output_beyond(0);
+	e2e_wait_output_beyond(outf, 0);
 	assert_int_equal(ctl(false, "pause", NULL), 0);
 	assert_contains(out, "\"state\": \"paused\"");
 	usleep(200 * 1000); /* what was sent before the pause drains */
-	s1 = file_size(outf);
+	s1 = e2e_file_size(outf);
 	usleep(1000 * 1000); /* a few bytes if it were running */
-	assert_int_equal(file_size(outf), s1);
+	assert_int_equal(e2e_file_size(outf), s1);
 	assert_int_equal(ctl(false, "status", NULL), 0);
 	assert_contains(out, "\"state\": \"paused\"");
 	assert_int_equal(ctl(false, "pause", NULL), 0); /* idempotent */
 	assert_int_equal(ctl(false, "resume", NULL), 0);
 	assert_contains(out, "\"state\": \"running\"");
-	wait_output_beyond(s1);
+	e2e_wait_output_beyond(outf, s1);
 	assert_int_equal(ctl(false, "stats", NULL), 0);
 	assert_contains(out, "\"exits\": {\"io\": ");
 	assert_contains(out, "\"vcpus\": [{");
@@ -855,7 +822,7 @@ static void test_api_shutdown_timeout(void **state UNUSED)
 	long ms;
 
 	REQUIRE_KVM();
-	write_kernel(code_ticker, sizeof(code_ticker));
+	write_kernel(e2e_code_ticker, sizeof(e2e_code_ticker));
 	pid = spawn_api_vm(NULL);
 	wait_running();
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -42,22 +42,6 @@ static void PRINTF(4, 5) item(struct report *rep, bool ok, const char *name, con
 		rep->failed++;
 }
 
-/* Read a small file into buf (NUL-terminated); -errno. */
-static int read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The flags line of the first CPU in cpuinfo contains word. */
 static bool cpu_flag(const char *cpuinfo, const char *word)
 {
@@ -221,7 +205,7 @@ static bool has_ipc_lock(const struct check_paths *p)
 	const char *cap;
 
 	snprintf(path, sizeof(path), "%s/self/status", p->proc);
-	if (read_file(path, buf, sizeof(buf)) < 0 || !(cap = strstr(buf, "\nCapEff:")))
+	if (pcidev_read_file(path, buf, sizeof(buf)) < 0 || !(cap = strstr(buf, "\nCapEff:")))
 		return false;
 	return strtoull(cap + 8, NULL, 16) >> CAP_IPC_LOCK_BIT & 1;
 }
@@ -260,11 +244,11 @@ static void check_hugepages(struct report *rep, const struct check_paths *p, u64
 	unsigned long long free_pages = 0;
 
 	snprintf(path, sizeof(path), "%s/meminfo", p->proc);
-	if (read_file(path, meminfo, sizeof(meminfo)) == 0 &&
+	if (pcidev_read_file(path, meminfo, sizeof(meminfo)) >= 0 &&
 	    (fr = strstr(meminfo, "HugePages_Free:")))
 		free_pages = strtoull(fr + 15, NULL, 10);
 	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/enabled", p->sys);
-	sel = read_file(path, thp, sizeof(thp)) == 0 ? strchr(thp, '[') : NULL;
+	sel = pcidev_read_file(path, thp, sizeof(thp)) >= 0 ? strchr(thp, '[') : NULL;
 	if (sel && (strncmp(sel, "[always]", 8) == 0 || strncmp(sel, "[madvise]", 9) == 0)) {
 		item(rep, true, "hugepages",
 		     "transparent huge pages: %.*s (tinyvmm asks for them); %llu free 2 MiB pages "
@@ -293,7 +277,7 @@ int check_run(FILE *f, const struct check_paths *p, const struct check_req *req)
 	bool kvm_ok;
 
 	snprintf(path, sizeof(path), "%s/cpuinfo", p->proc);
-	if (read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
+	if (pcidev_read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
 		cpuinfo[0] = '\0';
 	kvm_ok = check_kvm(&rep, p);
 	check_cpu(&rep, cpuinfo, kvm_ok);

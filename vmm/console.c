@@ -163,11 +163,12 @@ static int stdin_fd(bool *tty)
 	return fd;
 }
 
-static int console_open_stdio(struct console **out, struct serial *s, console_quit_fn quit,
-			      void *opaque)
+/* stdout (and stdin when input is set) as the console; see console_open(). */
+static int console_open_stdio(struct console **out, struct serial *s, bool input,
+			      console_quit_fn quit, void *opaque)
 {
 	int in_fd, out_fd, restore_fl = -1, ret;
-	bool tty;
+	bool tty = false;
 
 	out_fd = reopen_nonblock(STDOUT_FILENO, O_WRONLY);
 	if (out_fd < 0 && fcntl(STDOUT_FILENO, F_GETFL) >= 0) {
@@ -185,7 +186,7 @@ static int console_open_stdio(struct console **out, struct serial *s, console_qu
 			restore_fl = -1;
 	}
 	/* out_fd < 0: stdout is closed; guest output is discarded. */
-	in_fd = stdin_fd(&tty);
+	in_fd = input ? stdin_fd(&tty) : -1;
 	ret = console_open_fds(out, s, in_fd, out_fd, false, quit, opaque);
 	if (ret < 0)
 		goto err_close;
@@ -213,13 +214,19 @@ err_close:
 	return ret;
 }
 
+int console_open_stdout(struct console **out, struct serial *s, console_quit_fn quit,
+			void *opaque)
+{
+	return console_open_stdio(out, s, false, quit, opaque);
+}
+
 int console_open(struct console **out, struct serial *s, const char *path, console_quit_fn quit,
 		 void *opaque)
 {
 	int fd, ret;
 
 	if (!path)
-		return console_open_stdio(out, s, quit, opaque);
+		return console_open_stdio(out, s, true, quit, opaque);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		ret = -errno;

@@ -39,6 +39,12 @@ typedef void (*console_quit_fn)(void *opaque);
 int console_open(struct console **out, struct serial *s, const char *path,
 		 console_quit_fn quit, void *opaque);
 /*
+ * console_open(path NULL) without input: stdout only, stdin left alone (the
+ * library's console when the embedding program owns stdin).
+ */
+int console_open_stdout(struct console **out, struct serial *s, console_quit_fn quit,
+			void *opaque);
+/*
  * The same with explicit descriptors, for tests and other callers: in_fd (or
  * -1 for no input) and out_fd (or -1 to discard output) are owned by the
  * console from success on and closed by console_close(); out_fd should be

@@ -197,23 +197,33 @@ int pcidev_of_netdev(const char *root, const char *ifname, char bdf[PCIDEV_BDF_S
 	return 0;
 }
 
+ssize_t pcidev_read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int e, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = '\0';
+	return n;
+}
+
 int pcidev_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;
-	int fd, r = devpath(path, sizeof(path), root, bdf, attr);
+	int r = devpath(path, sizeof(path), root, bdf, attr);
 
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	buf[n] = '\0';
+	n = pcidev_read_file(path, buf, len);
+	if (n < 0)
+		return (int)n;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;

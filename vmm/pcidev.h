@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define PCIDEV_SYSFS  "/sys"
 #define PCIDEV_BDF_SZ 13 /* "DDDD:BB:DD.F" + NUL */
@@ -50,6 +51,11 @@ int pcidev_of_netdev(const char *root, const char *ifname, char bdf[PCIDEV_BDF_S
 
 /* An unsigned decimal attribute (sriov_numvfs, sriov_totalvfs, ...). */
 int pcidev_read_uint(const char *root, const char *bdf, const char *attr, unsigned long *out);
+/*
+ * Up to len - 1 bytes of the file at path (any file: sysfs, procfs, a
+ * record) into buf, NUL-terminated. Returns the bytes read or -errno.
+ */
+ssize_t pcidev_read_file(const char *path, char *buf, size_t len);
 /* A short text attribute, trailing newline removed ("(null)" kept as is). */
 int pcidev_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len);
 /* Write val to the attribute; the kernel's error from write() is returned. */

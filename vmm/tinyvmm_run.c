@@ -115,41 +115,7 @@ static bool report_stop(const struct vm *vm, const struct config *cfg)
 	return false;
 }
 
-/*
- * The library's console with no file: stdout only, never stdin (that is the
- * command's). A pipe or terminal is reopened as a non-blocking description of
- * its own; what cannot be reopened (a socket) is shared and made non-blocking,
- * its flags put back at close (*restore_fl). A closed stdout discards.
- */
-static int open_stdout_console(struct vm *vm, struct console **con, int *restore_fl)
-{
-	int fl = fcntl(STDOUT_FILENO, F_GETFL), fd = -1, r;
-	struct stat st;
-
-	*restore_fl = -1;
-	if (fl >= 0 && fstat(STDOUT_FILENO, &st) == 0) {
-		if (S_ISREG(st.st_mode)) /* a new description would lose the offset */
-			fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-		else
-			fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0) {
-			fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-			if (fd >= 0 && !(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0)
-				*restore_fl = fl;
-		}
-	}
-	r = console_open_fds(con, vm->serial, -1, fd, false, console_quit, vm);
-	if (r < 0 && fd >= 0) {
-		if (*restore_fl >= 0)
-			fcntl(fd, F_SETFL, *restore_fl);
-		*restore_fl = -1;
-		close(fd);
-	}
-	return r;
-}
-
-static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con,
-			int *restore_fl)
+static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 {
 	const struct config *cfg = t->cfg;
 	struct console_watch w = {
@@ -163,11 +129,11 @@ static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con,
 	};
 	int r;
 
-	*restore_fl = -1;
+	/* Only the command's console reads stdin; the library's writes stdout. */
 	if (cfg->console || t->stdin_console)
 		r = console_open(con, vm->serial, cfg->console, console_quit, vm);
 	else
-		r = open_stdout_console(vm, con, restore_fl);
+		r = console_open_stdout(con, vm->serial, console_quit, vm);
 	if (r < 0)
 		return r == -ENOMEM || !cfg->console ? EXIT_HOST : EXIT_USAGE;
 	console_set_watch(*con, &w);
@@ -306,7 +272,7 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct bzimage *bz, bool
 	struct boot_info info;
 	struct vm vm;
 	bool usage;
-	int code, r, restore_fl = -1;
+	int code, r;
 
 	*again = false;
 	/* Slot clashes and unusable --vf devices are reported before KVM and /dev/vfio. */
@@ -343,7 +309,7 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct bzimage *bz, bool
 		code = usage ? EXIT_USAGE : EXIT_HOST;
 		goto out_vm;
 	}
-	code = open_console(t, &vm, &con, &restore_fl);
+	code = open_console(t, &vm, &con);
 	if (code)
 		goto out_console;
 	log_debug("vm: starting %u vCPU(s)", vm.nr_vcpus);
@@ -366,8 +332,6 @@ out_console:
 	__atomic_store_n(&vm.console, NULL, __ATOMIC_RELEASE);
 	if (con)
 		console_close(con); /* flushes: --expect sees all the guest sent */
-	if (restore_fl >= 0)
-		fcntl(STDOUT_FILENO, F_SETFL, restore_fl);
 	code = finish_vm(t, &vm, &pt, code, again);
 out_vm:
 	api_vm_detach(t->api); /* before the VM goes away */

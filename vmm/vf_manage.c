@@ -80,18 +80,11 @@ static int record_read(const char *bdf, struct vf_record *rec)
 {
 	char path[PATH_MAX], buf[RECORD_MAX];
 	ssize_t n;
-	int fd;
 
 	if (run_path(path, sizeof(path), bdf, "record") < 0)
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return vf_record_parse(buf, (size_t)n, rec);
+	n = pcidev_read_file(path, buf, sizeof(buf));
+	return n < 0 ? (int)n : vf_record_parse(buf, (size_t)n, rec);
 }
 
 static void record_remove(struct vf_manage *m)
@@ -307,9 +300,6 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 	m->lock_fd = -1;
 	*usage = false;
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
-	strcpy(rec->bdf, o->bdf);
-	rec->pid = (long)getpid();
-	rec->vf_index = -1;
 	if (pcidev_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
 	rebind = o->managed && !pcidev_driver_is_vfio(drv);
