@@ -6,8 +6,11 @@
  *
  * Starts CMD with stdout and stderr on a pipe, copies what it prints to LOG
  * (or discards it), and prints one line of key=value figures:
- *   marker_ms   from just before fork() to the first line holding MARKER
- *               (default "TINYVMM-GUEST-READY"); -1 if never seen
+ *   marker_ms   from just before fork() to the end (the newline) of the first
+ *               line holding MARKER (default "TINYVMM-GUEST-READY"), the
+ *               moment tinyvmm's --expect can match it too; -1 if never seen
+ *   t0_mono_ms  the CLOCK_MONOTONIC reading that marker_ms counts from (to
+ *               line the figures up with tinyvmm's --events clock_monotonic)
  *   exit_ms     from fork() to the process's exit
  *   rc          its exit status (128+N if killed by signal N)
  *   rss_kib     its resident set when the marker appeared (/proc/PID/smaps)
@@ -154,25 +157,28 @@ int main(int argc, char **argv)
 		if (logfd >= 0 && write(logfd, buf, (size_t)n) != n)
 			logfd = -1;
 		for (ssize_t i = 0; i < n && t_marker < 0; i++) {
-			if (buf[i] == '\n' || linelen == sizeof(linebuf) - 1) {
-				linebuf[linelen] = '\0';
-				linelen = 0;
+			if (buf[i] != '\n' && linelen < sizeof(linebuf) - 1) {
+				linebuf[linelen++] = buf[i];
 				continue;
 			}
-			linebuf[linelen++] = buf[i];
+			/* a whole line (or a full buffer of one) */
 			linebuf[linelen] = '\0';
+			linelen = 0;
 			if (strstr(linebuf, marker)) {
 				t_marker = now_ms() - t0;
 				read_smaps(pid, guest_mib, &mem);
 			}
+			if (buf[i] != '\n')
+				linebuf[linelen++] = buf[i];
 		}
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	t_exit = now_ms() - t0;
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	printf("marker_ms=%.1f exit_ms=%.1f rc=%d rss_kib=%ld guest_kib=%ld vmm_kib=%ld maxrss_kib=%ld\n",
+	printf("marker_ms=%.1f exit_ms=%.1f rc=%d rss_kib=%ld guest_kib=%ld vmm_kib=%ld "
+	       "maxrss_kib=%ld t0_mono_ms=%.3f\n",
 	       t_marker, t_exit, rc, mem.rss_kib, mem.guest_kib,
-	       mem.rss_kib >= 0 ? mem.rss_kib - mem.guest_kib : -1, ru.ru_maxrss);
+	       mem.rss_kib >= 0 ? mem.rss_kib - mem.guest_kib : -1, ru.ru_maxrss, t0);
 	return 0;
 }

@@ -225,13 +225,25 @@ static void test_stuck_output_stays_bounded(void **state)
 	for (size_t i = 0; i < total; i++)
 		wr(f, 0, (u8)i);
 	assert_true(now_ms() - t0 < 5000);
-	/* The console thread fills the pipe; give it time on a loaded machine. */
+	/*
+	 * The console thread fills the pipe as far as poll() lets it: a pipe
+	 * of one page is not writable again while its one buffer holds
+	 * anything, so a first write of part of a page leaves the rest unused.
+	 * Wait until the level holds for 300 ms (give a loaded machine 5 s).
+	 */
+	int last = -1;
+	long stable = now_ms();
+
 	for (t0 = now_ms(); now_ms() - t0 < 5000; sleep_ms(10)) {
 		assert_int_equal(ioctl(f->out[0], FIONREAD, &in_pipe), 0);
-		if (in_pipe == pipe_sz)
+		if (in_pipe != last) {
+			last = in_pipe;
+			stable = now_ms();
+		} else if (in_pipe > 0 && now_ms() - stable >= 300) {
 			break;
+		}
 	}
-	assert_int_equal(in_pipe, pipe_sz);
+	assert_true(in_pipe > 0 && in_pipe <= pipe_sz);
 	/* Nothing beyond the ring was buffered: the excess was dropped. */
 	assert_true(serial_tx_dropped(f->s) > 0);
 	assert_true(total - (size_t)in_pipe - serial_tx_dropped(f->s) <= SERIAL_TX_RING);
@@ -245,7 +257,7 @@ static void test_stuck_output_stays_bounded(void **state)
 	assert_true(extra <= (size_t)pipe_sz);
 	sleep_ms(50);
 	assert_int_equal(ioctl(f->out[0], FIONREAD, &in_pipe), 0);
-	assert_int_equal(in_pipe, pipe_sz);
+	assert_true(in_pipe >= last && in_pipe <= pipe_sz);
 	assert_int_equal(rd(f, LSR) & 0x60, 0);
 	/* Close gives up flushing after about a second. */
 	t0 = now_ms();

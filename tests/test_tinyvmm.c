@@ -509,10 +509,23 @@ static void test_events(void **state UNUSED)
 	double last = 0;
 	int n, w = 0, first_byte = -1;
 
+	struct timespec before, after;
+	const char *mono;
+	double t_start;
+
 	REQUIRE_KVM();
 	write_kernel(code, sizeof(code));
+	clock_gettime(CLOCK_MONOTONIC, &before);
 	assert_int_equal(run(0, 0, "--events", evf, NULL), 5);
+	clock_gettime(CLOCK_MONOTONIC, &after);
 	n = event_lines(lines, 16);
+	/* vmm-start says where ts 0 is on the host's monotonic clock */
+	mono = strstr(lines[0], "\"clock_monotonic\": ");
+	assert_non_null(mono);
+	t_start = strtod(mono + strlen("\"clock_monotonic\": "), NULL);
+	assert_true(t_start >= before.tv_sec + before.tv_nsec / 1e9);
+	assert_true(t_start <= after.tv_sec + after.tv_nsec / 1e9);
+	assert_contains(lines[0], "\"pid\": ");
 	assert_int_equal(n, (int)ARRAY_SIZE(want) + 1);
 	for (int i = 0; i < n; i++) {
 		double ts = strtod(lines[i] + 7, NULL);

@@ -366,19 +366,21 @@ static void log_output(struct console *c, const u8 *buf, size_t n)
 	}
 }
 
-static void match_line(struct console *c)
+static void match_line(struct console *c, const struct timespec *taken)
 {
 	c->line[c->line_len] = '\0';
 	c->line_len = 0;
 	if (regexec(c->w.expect, c->line, 0, NULL, 0) == 0) {
 		c->matched = true;
 		if (c->w.matched)
-			c->w.matched(c->w.opaque, c->line);
+			c->w.matched(c->w.opaque, c->line, taken);
 	}
 }
 
-/* Everything the guest sent that the console moved on (or discarded). */
-static void console_watch_output(struct console *c, const u8 *buf, size_t n)
+/* Everything the guest sent that the console moved on (or discarded) at
+ * time taken (CLOCK_MONOTONIC, read just before it was handed on). */
+static void console_watch_output(struct console *c, const u8 *buf, size_t n,
+				 const struct timespec *taken)
 {
 	if (!n)
 		return;
@@ -391,14 +393,14 @@ static void console_watch_output(struct console *c, const u8 *buf, size_t n)
 		log_output(c, buf, n);
 	for (size_t i = 0; i < n && c->w.expect && !c->matched; i++) {
 		if (buf[i] == '\n') {
-			match_line(c);
+			match_line(c, taken);
 			continue;
 		}
 		if (buf[i] == '\r' || buf[i] == '\0')
 			continue;
 		c->line[c->line_len++] = (char)buf[i];
 		if (c->line_len == sizeof(c->line) - 1)
-			match_line(c); /* a chunk of an over-long line */
+			match_line(c, taken); /* a chunk of an over-long line */
 	}
 }
 
@@ -408,13 +410,17 @@ static void console_flush(struct console *c)
 	for (int round = 0; round < WRITES_PER_ROUND; round++) {
 		const u8 *buf;
 		size_t n = serial_tx_peek(c->s, &buf);
+		struct timespec taken;
 		ssize_t w;
 
 		if (!n)
 			return;
+		/* a reader may run before this thread does again: the time a
+		 * line was handed on is the time it was written, not matched */
+		clock_gettime(CLOCK_MONOTONIC, &taken);
 		w = write(c->out_fd, buf, n);
 		if (w > 0) {
-			console_watch_output(c, buf, (size_t)w);
+			console_watch_output(c, buf, (size_t)w, &taken);
 			serial_tx_consume(c->s, (size_t)w);
 			continue;
 		}
@@ -433,9 +439,11 @@ static void console_discard(struct console *c)
 {
 	const u8 *buf;
 	size_t n;
+	struct timespec taken;
 
 	while ((n = serial_tx_peek(c->s, &buf)) > 0) {
-		console_watch_output(c, buf, n);
+		clock_gettime(CLOCK_MONOTONIC, &taken);
+		console_watch_output(c, buf, n, &taken);
 		serial_tx_consume(c->s, n);
 	}
 }

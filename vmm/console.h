@@ -66,8 +66,11 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
  *    CONSOLE_LINE_MAX bytes: a longer line is matched in chunks of
  *    CONSOLE_LINE_MAX - 1 bytes, so a match across a chunk boundary is
  *    missed. A final line without '\n' is never matched. After the first
- *    match, matched(opaque, line) is called once on the console thread
- *    (it must not block or close the console) and matching stops.
+ *    match, matched(opaque, line, taken) is called once on the console
+ *    thread (it must not block or close the console) and matching stops;
+ *    taken is when the line's last bytes were handed to the output
+ *    (CLOCK_MONOTONIC, read just before the write), the moment a reader of
+ *    the output could first see the whole line.
  * first_output(opaque), if set, is called on the console thread when the
  * first guest byte is moved.
  */
@@ -78,7 +81,7 @@ struct console_watch {
 	bool log_timestamps;
 	struct timespec t0;
 	const regex_t *expect;
-	void (*matched)(void *opaque, const char *line);
+	void (*matched)(void *opaque, const char *line, const struct timespec *taken);
 	void (*first_output)(void *opaque);
 	void *opaque;
 };

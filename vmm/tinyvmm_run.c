@@ -32,12 +32,15 @@ static void console_quit(void *opaque)
 }
 
 /* On the console thread: a line matched --expect. */
-static void run_matched(void *opaque, const char *line)
+static void run_matched(void *opaque, const char *line, const struct timespec *taken)
 {
 	struct tinyvmm *t = opaque;
 	char esc[2 * CONSOLE_LINE_MAX];
 
-	t->marker_ts = events_since(&t->t0); /* before matched: read after it */
+	/* the line was complete when written out: that is the marker time */
+	t->marker_ts = (double)(taken->tv_sec - t->t0.tv_sec) +
+		       (double)(taken->tv_nsec - t->t0.tv_nsec) / 1e9;
+	/* marker_ts before matched: read after it */
 	__atomic_store_n(&t->matched, true, __ATOMIC_RELEASE);
 	events_json_escape(esc, sizeof(esc), line, strlen(line));
 	events_emit(t->events, "expect-matched", "\"line\": \"%s\"", esc);
@@ -352,7 +355,10 @@ static int run_open(struct tinyvmm *t)
 			return EXIT_USAGE;
 		if (t->event_fn)
 			events_set_hook(t->events, t->event_fn, t->event_opaque);
-		events_emit(t->events, "vmm-start", NULL);
+		/* ts 0 on the host's CLOCK_MONOTONIC, so others can line up their
+		 * own timings (bench/markertime) with the events' */
+		events_emit(t->events, "vmm-start", "\"clock_monotonic\": %.6f, \"pid\": %d",
+			    (double)t->t0.tv_sec + (double)t->t0.tv_nsec / 1e9, (int)getpid());
 	}
 	if (cfg->console_log) {
 		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
