@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "log.h"
+#include "thread.h"
 
 #define API_BACKLOG 16
 
@@ -375,7 +376,7 @@ int api_open(struct api **out, const char *path, const struct api_ops *ops, void
 		log_err("api %s: eventfd: %s", path, strerror(-r));
 		goto err;
 	}
-	r = -pthread_create(&a->thread, NULL, api_thread, a);
+	r = thread_create(&a->thread, api_thread, a);
 	if (r < 0) {
 		log_err("api %s: cannot start the server thread: %s", path, strerror(-r));
 		goto err;

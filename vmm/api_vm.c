@@ -27,6 +27,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "passthrough.h"
+#include "thread.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -286,7 +287,7 @@ static int op_shutdown(struct api_vm *a, const struct api_request *req, char *ou
 		vm_resume(a->vm);
 		a->sd_timeout = req->timeout;
 		clock_gettime(CLOCK_MONOTONIC, &a->sd_t0);
-		r = -pthread_create(&a->sd_thread, NULL, shutdown_thread, a);
+		r = thread_create(&a->sd_thread, shutdown_thread, a);
 		if (r < 0) {
 			snprintf(out, cap, "cannot start the shutdown thread: %s", strerror(-r));
 			return r;

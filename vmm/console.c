@@ -24,6 +24,7 @@
 
 #include "console.h"
 #include "log.h"
+#include "thread.h"
 
 #define CTRL_A		 0x01
 #define FLUSH_MS	 1000 /* console_close() waits this long for output */
@@ -532,7 +533,7 @@ int console_start(struct console *c)
 	/* Signals go to the other threads; EPIPE comes back as an error. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&c->thread, NULL, console_thread, c);
+	ret = -thread_create(&c->thread, console_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret) {
 		log_err("console: cannot start its thread: %s", strerror(ret));

@@ -11,6 +11,7 @@
 #include "exitcode.h"
 #include "log.h"
 #include "pio.h"
+#include "thread.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -368,7 +369,7 @@ static void *vcpu_thread(void *arg)
 int vcpu_start(struct vcpu *v)
 {
 	pthread_t t;
-	int r = pthread_create(&t, NULL, vcpu_thread, v);
+	int r = -thread_create(&t, vcpu_thread, v);
 
 	if (r) {
 		log_err("vcpu %u: cannot create its thread: %s", v->id, strerror(r));
