@@ -31,6 +31,8 @@ CORE_SRCS += vmm/cli.c
 CORE_SRCS += vmm/cli_vf.c
 CORE_SRCS += vmm/mem.c
 CORE_SRCS += vmm/bzimage.c
+CORE_SRCS += vmm/vmlinux.c
+CORE_SRCS += vmm/kernel.c
 CORE_SRCS += vmm/boot.c
 CORE_SRCS += vmm/cpu.c
 CORE_SRCS += vmm/vm.c
@@ -88,6 +90,8 @@ TESTS :=
 # --- core tests ---
 TESTS += bzimage
 test_bzimage_SRCS := vmm/bzimage.c
+TESTS += vmlinux
+test_vmlinux_SRCS := vmm/vmlinux.c vmm/kernel.c vmm/bzimage.c
 TESTS += mem
 test_mem_SRCS := vmm/mem.c vmm/log.c
 TESTS += cli
@@ -111,11 +115,11 @@ test_vf_manage_SRCS := vmm/vf_manage.c vmm/vf_record.c vmm/pcidev.c vmm/vfio.c v
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci_platform.c vmm/bus.c vmm/log.c
 TESTS += boot
-test_boot_SRCS := vmm/boot.c vmm/bzimage.c vmm/mem.c vmm/log.c firmware/acpi.c firmware/aml.c firmware/bootparams.c
+test_boot_SRCS := vmm/boot.c vmm/kernel.c vmm/vmlinux.c vmm/bzimage.c vmm/mem.c vmm/log.c firmware/acpi.c firmware/aml.c firmware/bootparams.c
 TESTS += cpu
 test_cpu_SRCS := vmm/cpu.c
 TESTS += kvm
-test_kvm_SRCS := vmm/vm.c vmm/vcpu.c vmm/cpu.c vmm/boot.c vmm/bzimage.c vmm/mem.c vmm/bus.c \
+test_kvm_SRCS := vmm/vm.c vmm/vcpu.c vmm/cpu.c vmm/boot.c vmm/kernel.c vmm/vmlinux.c vmm/bzimage.c vmm/mem.c vmm/bus.c \
 	vmm/pio.c vmm/console.c vmm/events.c vmm/log.c devices/serial.c devices/power.c devices/i8042.c \
 	devices/cmos.c \
 	firmware/acpi.c firmware/aml.c firmware/bootparams.c

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tinyvmm.h - the embeddable tinyvmm: boot a Linux bzImage in a KVM virtual
+ * tinyvmm.h - the embeddable tinyvmm: boot a Linux kernel in a KVM virtual
  * machine, with SR-IOV VFs passed through by VFIO, from your own program.
  * Link with build/libtinyvmm.a -lpci -pthread. This is the library's only
  * public header; it needs nothing but the standard C headers (C99 or later).
@@ -73,7 +73,7 @@ struct tinyvmm;
  * (an error names the matching --option).
  */
 struct tinyvmm_config {
-	const char *kernel;  /* required: a Linux x86_64 bzImage (opened by create) */
+	const char *kernel;  /* required: an x86_64 bzImage or vmlinux (opened by create) */
 	const char *initrd;  /* optional initial ramdisk (opened by create) */
 	const char *cmdline; /* default "console=ttyS0 panic=-1" */
 	unsigned int mem_mib; /* guest RAM in MiB, 16 and up; default 256 */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* test_boot.c - boot page tables, GDT, entry state, initrd placement, and
- * loading a synthetic bzImage into guest RAM made by mem_create(). */
+ * loading a synthetic bzImage and vmlinux into guest RAM made by mem_create(). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "fake_bzimage.h"
+#include "fake_vmlinux.h"
 
 #include <asm/bootparam.h>
 #include <fcntl.h>
@@ -149,8 +150,8 @@ static void test_entry_state(void **state UNUSED)
 	assert_int_equal(s.efer & (EFER_LME | EFER_LMA), EFER_LME | EFER_LMA);
 
 	memset(&r, 0xff, sizeof(r));
-	boot_regs(&r);
-	assert_int_equal(r.rip, KERNEL_LOAD_GPA + 0x200);
+	boot_regs(&r, 0x1000000);
+	assert_int_equal(r.rip, 0x1000000);
 	assert_int_equal(r.rsi, BOOT_ZEROPAGE_GPA);
 	assert_int_equal(r.rflags, 2); /* interrupts off */
 	assert_int_equal(r.rax, 0);
@@ -231,12 +232,24 @@ static int make_file(struct input_file *f, const char *path, size_t size)
 	return fd;
 }
 
+/* A temporary file holding img[0..len), open in f; unlink it with f->path. */
+static void image_file(struct input_file *f, char *path, const u8 *img, size_t len)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, img, len), (ssize_t)len);
+	f->path = path;
+	f->fd = fd;
+	f->size = len;
+}
+
 static void test_load(void **state UNUSED)
 {
-	char path[] = "/tmp/test_boot_initrd.XXXXXX";
-	struct input_file initrd;
+	char path[] = "/tmp/test_boot_initrd.XXXXXX", kpath[] = "/tmp/test_boot_kernel.XXXXXX";
+	struct input_file initrd, kf;
 	struct boot_info info;
-	struct bzimage bz;
+	struct kernel_image k;
 	struct boot_params *zp;
 	struct mem m;
 	const char *why;
@@ -247,12 +260,14 @@ static void test_load(void **state UNUSED)
 	assert_true(tmp >= 0);
 	close(tmp);
 	make_file(&initrd, path, 10000);
+	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
-	assert_int_equal(bzimage_parse(img, len, m.size, &bz, &why), 0);
+	/* only the headers in the buffer: the payload comes from the file */
+	assert_int_equal(kernel_parse(img, SETUP_LEN, len, m.size, &k, &why), 0);
 
 	struct boot_input in = {
-	    .kernel_path = "bzImage",
-	    .bz = &bz,
+	    .kernel_file = &kf,
+	    .kernel = &k,
 	    .cmdline = "console=ttyS0",
 	    .initrd = &initrd,
 	    .ncpus = 2,
@@ -292,28 +307,118 @@ static void test_load(void **state UNUSED)
 	/* An initrd that does not fit above the kernel in 32 MiB. */
 	assert_int_equal(ftruncate(initrd.fd, 20 * MiB), 0);
 	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
-	assert_int_equal(bzimage_parse(img, len, m.size, &bz, &why), 0);
+	assert_int_equal(kernel_parse(img, len, len, m.size, &k, &why), 0);
+	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	mem_destroy(&m);
+
+	/* A kernel file that shrank after its headers were read. */
+	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
+	in.initrd = NULL;
+	assert_int_equal(ftruncate(kf.fd, len - 1), 0);
 	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
 	mem_destroy(&m);
 
 	close(initrd.fd);
 	unlink(path);
+	close(kf.fd);
+	unlink(kpath);
 	free(img);
+}
+
+/* A vmlinux: segments at their physical addresses, .bss zeroed, entry from
+ * the ELF header, a zero page whose header tinyvmm wrote itself. */
+static void test_load_vmlinux(void **state UNUSED)
+{
+	const struct fake_seg segs[] = {
+	    {.flags = PF_R | PF_X, .paddr = 0x1000000, .vaddr = 0xffffffff81000000ULL,
+	     .filesz = 0x3000, .memsz = 0x3000},
+	    {.flags = PF_R | PF_W, .paddr = 0x1200000, .filesz = 0x100, .memsz = 0x2000},
+	};
+	char path[] = "/tmp/test_boot_initrd.XXXXXX", kpath[] = "/tmp/test_boot_kernel.XXXXXX";
+	static u8 img[0x8000];
+	char cmd[KERNEL_ELF_CMDLINE_SIZE + 2];
+	struct input_file initrd, kf;
+	struct boot_info info;
+	struct kernel_image k;
+	struct boot_params *zp;
+	struct mem m;
+	const char *why;
+	size_t len = fake_vmlinux(img, sizeof(img), 0xffffffff81000010ULL, segs, 2);
+	int tmp = mkstemp(path);
+	u8 *p;
+
+	assert_true(len > 0);
+	assert_true(tmp >= 0);
+	close(tmp);
+	make_file(&initrd, path, 5000);
+	image_file(&kf, kpath, img, len);
+	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
+	assert_int_equal(kernel_parse(img, len, len, m.size, &k, &why), 0);
+	/* whatever was in RAM where .bss goes is cleared */
+	memset(mem_gpa_to_hva(&m, 0x1200000, 0x2000), 0xcc, 0x2000);
+	struct boot_input in = {
+	    .kernel_file = &kf,
+	    .kernel = &k,
+	    .cmdline = "console=ttyS0",
+	    .initrd = &initrd,
+	    .ncpus = 1,
+	};
+	assert_int_equal(boot_load(&m, &in, &info), 0);
+	assert_int_equal(info.entry, 0x1000010);
+	assert_memory_equal(mem_gpa_to_hva(&m, 0x1000000, 0x3000), img + FAKE_ELF_DATA, 0x3000);
+	p = mem_gpa_to_hva(&m, 0x1200000, 0x2000);
+	assert_memory_equal(p, img + FAKE_ELF_DATA + 0x3000, 0x100);
+	for (size_t i = 0x100; i < 0x2000; i++)
+		if (p[i] != 0)
+			fail_msg(".bss byte 0x%zx is 0x%x, not 0", i, p[i]);
+	/* nothing at the bzImage's load address */
+	assert_int_equal(*(u8 *)mem_gpa_to_hva(&m, KERNEL_LOAD_GPA, 1), 0);
+	/* the initrd at the top of RAM, above the kernel */
+	assert_int_equal(info.initrd_gpa, ALIGN_DOWN(64 * MiB - 5000, 4096));
+	zp = mem_gpa_to_hva(&m, BOOT_ZEROPAGE_GPA, sizeof(*zp));
+	assert_int_equal(zp->hdr.boot_flag, 0xaa55);
+	assert_int_equal(zp->hdr.header, 0x53726448);
+	assert_int_equal(zp->hdr.version, 0x020f);
+	assert_int_equal(zp->hdr.type_of_loader, 0xff);
+	assert_int_equal(zp->hdr.cmd_line_ptr, BOOT_CMDLINE_GPA);
+	assert_int_equal(zp->hdr.cmdline_size, KERNEL_ELF_CMDLINE_SIZE);
+	assert_int_equal(zp->hdr.ramdisk_image, info.initrd_gpa);
+	assert_int_equal(zp->hdr.ramdisk_size, 5000);
+	assert_int_equal(zp->acpi_rsdp_addr, ACPI_TABLES_GPA);
+	assert_int_equal(zp->sentinel, 0);
+	assert_true(zp->e820_entries > 0);
+	/* x86's COMMAND_LINE_SIZE: 2047 bytes and the NUL */
+	memset(cmd, 'a', sizeof(cmd) - 1);
+	cmd[sizeof(cmd) - 2] = '\0';
+	in.cmdline = cmd;
+	in.initrd = NULL;
+	assert_int_equal(boot_load(&m, &in, &info), 0);
+	assert_int_equal(info.cmdline_len, KERNEL_ELF_CMDLINE_SIZE);
+	cmd[sizeof(cmd) - 2] = 'a';
+	cmd[sizeof(cmd) - 1] = '\0';
+	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	mem_destroy(&m);
+	close(initrd.fd);
+	unlink(path);
+	close(kf.fd);
+	unlink(kpath);
 }
 
 static void test_load_cmdline_limit(void **state UNUSED)
 {
-	char cmd[66];
+	char cmd[66], kpath[] = "/tmp/test_boot_kernel.XXXXXX";
+	struct input_file kf;
 	struct boot_info info;
-	struct bzimage bz;
+	struct kernel_image k;
 	struct mem m;
 	const char *why;
 	size_t len;
 	u8 *img = make_bzimage(&len);
 
+	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
-	assert_int_equal(bzimage_parse(img, len, m.size, &bz, &why), 0);
-	struct boot_input in = {.kernel_path = "bzImage", .bz = &bz, .cmdline = cmd, .ncpus = 1};
+	assert_int_equal(kernel_parse(img, len, len, m.size, &k, &why), 0);
+	struct boot_input in = {.kernel_file = &kf, .kernel = &k, .cmdline = cmd, .ncpus = 1};
 
 	memset(cmd, 'a', 64);
 	cmd[64] = '\0'; /* exactly cmdline_size */
@@ -324,52 +429,67 @@ static void test_load_cmdline_limit(void **state UNUSED)
 	cmd[65] = '\0'; /* one byte over */
 	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
 	mem_destroy(&m);
+	close(kf.fd);
+	unlink(kpath);
 	free(img);
 }
 
 static void test_load_past_ram(void **state UNUSED)
 {
+	char kpath[] = "/tmp/test_boot_kernel.XXXXXX";
+	struct input_file kf;
 	struct boot_info info;
-	struct bzimage bz;
+	struct kernel_image k;
 	struct mem m;
 	const char *why;
 	size_t len;
 	u8 *img = make_bzimage(&len);
 
+	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 16 * MiB, false), 0);
-	assert_int_equal(bzimage_parse(img, len, 32 * MiB, &bz, &why), 0);
+	assert_int_equal(kernel_parse(img, len, len, 32 * MiB, &k, &why), 0);
 	/* A payload that runs past the end of a 16 MiB guest is refused. */
-	bz.payload_len = 15 * MiB + 1;
-	struct boot_input in = {.kernel_path = "bzImage", .bz = &bz, .cmdline = "", .ncpus = 1};
+	k.seg[0].memsz = 15 * MiB + 1;
+	struct boot_input in = {.kernel_file = &kf, .kernel = &k, .cmdline = "", .ncpus = 1};
 	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
 	/* boot_copy checks the whole length, not only the start. */
 	assert_int_equal(boot_copy(&m, 16 * MiB - 4, "abcd", 4), 0);
 	assert_int_equal(boot_copy(&m, 16 * MiB - 4, "abcde", 5), -EFAULT);
 	assert_int_equal(boot_copy(&m, ~0ULL - 1, "abcd", 4), -EFAULT);
 	mem_destroy(&m);
+	close(kf.fd);
+	unlink(kpath);
 	free(img);
 }
 
-static void test_read_file(void **state UNUSED)
+static void test_read_kernel_header(void **state UNUSED)
 {
 	char path[] = "/tmp/test_boot_read.XXXXXX";
 	struct input_file f;
 	u8 *buf = NULL;
 	size_t len = 0;
+	u64 file_len = 0;
 	int tmp = mkstemp(path);
 
 	assert_true(tmp >= 0);
 	close(tmp);
 	make_file(&f, path, 5000);
-	assert_int_equal(boot_read_file(&f, "kernel", MiB, &buf, &len), 0);
+	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len), 0);
 	assert_int_equal(len, 5000);
+	assert_int_equal(file_len, 5000);
 	assert_int_equal(buf[4999], (u8)(4999 ^ 0x5a));
 	free(buf);
-	/* Larger than the limit: rejected before reading. */
-	assert_int_equal(boot_read_file(&f, "kernel", 4999, &buf, &len), -EINVAL);
+	/* A large file: only its first KERNEL_HEADER_MAX bytes are read. */
+	assert_int_equal(ftruncate(f.fd, 300 * MiB), 0);
+	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len), 0);
+	assert_int_equal(len, KERNEL_HEADER_MAX);
+	assert_int_equal(file_len, 300 * MiB);
+	assert_int_equal(buf[4999], (u8)(4999 ^ 0x5a));
+	assert_int_equal(buf[KERNEL_HEADER_MAX - 1], 0);
+	free(buf);
 	/* Empty. */
 	assert_int_equal(ftruncate(f.fd, 0), 0);
-	assert_int_equal(boot_read_file(&f, "kernel", MiB, &buf, &len), -EINVAL);
+	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len), -EINVAL);
 	close(f.fd);
 	unlink(path);
 }
@@ -381,7 +501,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_state),	       cmocka_unit_test(test_cmdline_check),
 	    cmocka_unit_test(test_initrd_placement),   cmocka_unit_test(test_load),
 	    cmocka_unit_test(test_load_cmdline_limit), cmocka_unit_test(test_load_past_ram),
-	    cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_read_kernel_header),	       cmocka_unit_test(test_load_vmlinux),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

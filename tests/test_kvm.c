@@ -23,6 +23,7 @@
 
 #include "../devices/serial.h"
 #include "../vmm/boot.h"
+#include "../vmm/bzimage.h"
 #include "../vmm/exitcode.h"
 #include "../vmm/layout.h"
 #include "../vmm/vcpu.h"
@@ -128,7 +129,7 @@ static void test_bare_long_mode(void **state UNUSED)
 	assert_int_equal(ioctl_ptr(cpu, KVM_GET_SREGS, &s), 0);
 	boot_sregs(&s);
 	assert_int_equal(ioctl_ptr(cpu, KVM_SET_SREGS, &s), 0);
-	boot_regs(&r);
+	boot_regs(&r, KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET);
 	assert_int_equal(ioctl_ptr(cpu, KVM_SET_REGS, &r), 0);
 
 	assert_int_equal(ioctl_val(cpu, KVM_RUN, 0), 0);
@@ -175,7 +176,7 @@ static void run_vm(struct vm *vm, unsigned int cpus, const u8 *a, size_t alen, c
 	assert_int_equal(vm_create(vm, &cfg), 0);
 	assert_int_equal(vm->nr_vcpus, cpus);
 	put_guest(&vm->mem, a, alen, b, blen);
-	assert_int_equal(vcpu_set_boot_state(&vm->vcpus[0]), 0);
+	assert_int_equal(vcpu_set_boot_state(&vm->vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
 	assert_int_equal(vm_start(vm), 0);
 	if (stop_it) {
 		usleep(200 * 1000);
@@ -269,7 +270,7 @@ static void test_vm_pause(void **state UNUSED)
 	cfg.kernel.fd = cfg.initrd.fd = -1;
 	assert_int_equal(vm_create(&vm, &cfg), 0);
 	put_guest(&vm.mem, code_count, sizeof(code_count), NULL, 0);
-	assert_int_equal(vcpu_set_boot_state(&vm.vcpus[0]), 0);
+	assert_int_equal(vcpu_set_boot_state(&vm.vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
 	/* paused before it starts: the vCPUs park at once */
 	assert_int_equal(vm_pause(&vm), 0);
 	assert_int_equal(vm_start(&vm), 0);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_tinyvmm.c - the built build/tinyvmm end to end on this machine's
- * /dev/kvm, with synthetic bzImages whose 64-bit entry point runs a few
- * instructions: power off, reboot (ACPI and i8042), panic (pvpanic), triple
+ * /dev/kvm, with synthetic bzImages (and a synthetic ELF vmlinux) whose
+ * 64-bit entry point runs a few instructions: power off, reboot (ACPI and i8042), panic (pvpanic), triple
  * fault, and a signal while the guest spins. Checks exit codes (exitcode.h),
  * the console output and the one-line messages.
  *
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fake_bzimage.h"
+#include "fake_vmlinux.h"
 #include "e2e_util.h"
 
 #include <asm/bootparam.h>
@@ -555,6 +556,53 @@ static void test_events(void **state UNUSED)
 	assert_int_equal(run(0, 0, "--events", "fd:bad", NULL), EXIT_USAGE);
 }
 
+/*
+ * A vmlinux: text at 16 MiB (linked high, entered at its physical e_entry
+ * + 0x40) prints the first byte of a data segment at 18 MiB and the first
+ * byte of its .bss (zero, printed as '0' + 0), then powers off.
+ */
+static void test_vmlinux(void **state UNUSED)
+{
+	static const u8 code[] = {
+	    0x8a, 0x04, 0x25, 0x00, 0x00, 0x20, 0x01, /* mov al, [0x1200000] */
+	    0x66, 0xba, 0xf8, 0x03, 0xee,	      /* mov dx, 0x3f8; out dx, al */
+	    0x8a, 0x04, 0x25, 0x10, 0x00, 0x20, 0x01, /* mov al, [0x1200010] (.bss) */
+	    0x04, '0', 0xee,			      /* add al, '0'; out dx, al */
+	    OUT_COM1('\n'), OUT_PORT(0x600, 0x34), SPIN};
+	static u8 text[0x40 + sizeof(code)], img[0x4000];
+	const u8 data[16] = {'V'};
+	const struct fake_seg segs[] = {
+	    {.flags = PF_R | PF_X, .paddr = 0x1000000, .vaddr = 0xffffffff81000000ULL,
+	     .filesz = sizeof(text), .memsz = sizeof(text), .data = text},
+	    {.flags = PF_R | PF_W, .paddr = 0x1200000, .filesz = sizeof(data), .memsz = 0x1000,
+	     .data = data},
+	};
+	size_t len;
+	FILE *f;
+
+	REQUIRE_KVM();
+	memset(text, 0xf4, sizeof(text)); /* hlt: entering anywhere else shows */
+	memcpy(text + 0x40, code, sizeof(code));
+	len = fake_vmlinux(img, sizeof(img), 0x1000040, segs, ARRAY_SIZE(segs));
+	assert_true(len > 0);
+	f = fopen(kernel, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(run(0, 0, NULL), EXIT_POWEROFF);
+	assert_string_equal(out, "V0\n");
+	assert_string_equal(err, "");
+	/* an ELF file that is no kernel: exit 64, one line naming the file */
+	put_le16(img + offsetof(Elf64_Ehdr, e_machine), EM_AARCH64);
+	f = fopen(kernel, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(run(0, 0, NULL), EXIT_USAGE);
+	assert_contains(err, "an ELF file for machine 183, not x86_64");
+	assert_contains(err, kernel);
+}
+
 static void test_bad_input(void **state UNUSED)
 {
 	static const u8 code[] = {SPIN};
@@ -872,7 +920,7 @@ int main(void)
 	    cmocka_unit_test(test_reboot_exit), cmocka_unit_test(test_reboot_restart),
 	    cmocka_unit_test(test_panic),	cmocka_unit_test(test_triple_fault),
 	    cmocka_unit_test(test_signals),	cmocka_unit_test(test_bad_input),
-	    cmocka_unit_test(test_console_flood),
+	    cmocka_unit_test(test_console_flood), cmocka_unit_test(test_vmlinux),
 	    cmocka_unit_test(test_debug_exit),	cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_expect),	cmocka_unit_test(test_console_log),
 	    cmocka_unit_test(test_events),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* boot.c - load a bzImage for the Linux 64-bit boot protocol; see boot.h. */
+/* boot.c - load a kernel for the Linux 64-bit boot protocol; see boot.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,10 +101,10 @@ void boot_sregs(struct kvm_sregs *s)
 	s->efer = EFER_LME | EFER_LMA;
 }
 
-void boot_regs(struct kvm_regs *r)
+void boot_regs(struct kvm_regs *r, gpa_t entry)
 {
 	memset(r, 0, sizeof(*r));
-	r->rip = KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET;
+	r->rip = entry;
 	r->rsi = BOOT_ZEROPAGE_GPA;
 	r->rsp = BOOT_STACK_GPA;
 	r->rflags = RFLAGS_RESERVED;
@@ -143,14 +143,14 @@ int boot_copy(struct mem *m, gpa_t gpa, const void *src, u64 len)
 	return 0;
 }
 
-/* Read exactly len bytes from f at offset 0 into dst; -EIO if it shrank. */
-static int read_exact(const struct input_file *f, const char *what, void *dst, u64 len)
+/* Read exactly len bytes from f at offset off into dst; -EIO if it shrank. */
+static int read_at(const struct input_file *f, const char *what, u64 off, void *dst, u64 len)
 {
 	u64 done = 0;
 
 	while (done < len) {
 		size_t chunk = (size_t)MIN(len - done, 1ULL << 30);
-		ssize_t n = pread(f->fd, (u8 *)dst + done, chunk, (off_t)done);
+		ssize_t n = pread(f->fd, (u8 *)dst + done, chunk, (off_t)(off + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -161,8 +161,10 @@ static int read_exact(const struct input_file *f, const char *what, void *dst, u
 			return r;
 		}
 		if (n == 0) {
-			log_err("%s %s: the file shrank while it was read (%llu of %llu bytes)",
-				what, f->path, (unsigned long long)done, (unsigned long long)len);
+			log_err("%s %s: the file shrank while it was read (%llu of %llu bytes at "
+				"offset %llu)",
+				what, f->path, (unsigned long long)done, (unsigned long long)len,
+				(unsigned long long)off);
 			return -EIO;
 		}
 		done += (u64)n;
@@ -185,51 +187,48 @@ static int file_size(const struct input_file *f, const char *what, u64 *size)
 	return 0;
 }
 
-int boot_read_file(const struct input_file *f, const char *what, u64 max, u8 **buf, size_t *len)
+int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u64 *file_len)
 {
-	u64 size = 0;
+	u64 size = 0, n;
 	u8 *b;
 	int r;
 
-	r = file_size(f, what, &size);
+	r = file_size(f, "kernel", &size);
 	if (r < 0)
 		return r;
 	if (size == 0) {
-		log_err("%s %s: empty file", what, f->path);
+		log_err("kernel %s: empty file", f->path);
 		return -EINVAL;
 	}
-	if (size > max) {
-		log_err("%s %s: %llu MiB is larger than the guest's %llu MiB of RAM; use a bigger "
-			"--mem or check the file",
-			what, f->path, (unsigned long long)((size + MiB - 1) / MiB),
-			(unsigned long long)(max / MiB));
-		return -EINVAL;
-	}
-	b = malloc(size);
+	n = MIN(size, (u64)KERNEL_HEADER_MAX);
+	b = malloc(n);
 	if (!b) {
-		log_err("%s %s: cannot allocate %llu bytes", what, f->path,
-			(unsigned long long)size);
+		log_err("kernel %s: cannot allocate %llu bytes", f->path, (unsigned long long)n);
 		return -ENOMEM;
 	}
-	r = read_exact(f, what, b, size);
+	r = read_at(f, "kernel", 0, b, n);
 	if (r < 0) {
 		free(b);
-		return r;
+		return r == -EIO ? -EINVAL : r;
 	}
 	*buf = b;
-	*len = size;
+	*len = (size_t)n;
+	*file_len = size;
 	return 0;
 }
 
 static int load_cmdline(struct mem *m, const struct boot_input *in, struct boot_info *info)
 {
 	size_t len = strlen(in->cmdline);
+	u32 max = in->kernel->cmdline_size;
 
-	if (boot_cmdline_check(len, in->bz->cmdline_size) < 0) {
-		if (len > in->bz->cmdline_size)
+	if (boot_cmdline_check(len, max) < 0) {
+		if (len > max)
 			log_err("kernel %s: command line is %zu bytes, the kernel accepts at most "
-				"%u (cmdline_size)",
-				in->kernel_path, len, in->bz->cmdline_size);
+				"%u (%s)",
+				in->kernel_file->path, len, max,
+				in->kernel->format == KERNEL_VMLINUX ? "x86's COMMAND_LINE_SIZE"
+								     : "cmdline_size");
 		else
 			log_err("--cmdline: %zu bytes is more than tinyvmm's %llu-byte limit", len,
 				(unsigned long long)BOOT_CMDLINE_MAX - 1);
@@ -245,6 +244,7 @@ static int load_cmdline(struct mem *m, const struct boot_input *in, struct boot_
 static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_info *info)
 {
 	const struct input_file *f = in->initrd;
+	const struct kernel_image *k = in->kernel;
 	u64 low_end = mem_low_end(m), size = 0, limit;
 	gpa_t gpa;
 	void *dst;
@@ -257,13 +257,13 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 		log_err("initrd %s: empty file", f->path);
 		return -EINVAL;
 	}
-	r = boot_place_initrd(size, low_end, in->bz->initrd_addr_max, in->bz->kernel_end, &gpa);
+	r = boot_place_initrd(size, low_end, k->initrd_addr_max, k->kernel_end, &gpa);
 	if (r < 0) {
-		limit = MIN(low_end, (u64)in->bz->initrd_addr_max + 1);
+		limit = MIN(low_end, (u64)k->initrd_addr_max + 1);
 		log_err("initrd %s: %llu MiB does not fit between the kernel (up to %llu MiB) and "
 			"%llu MiB (%s); use a bigger --mem",
 			f->path, (unsigned long long)((size + MiB - 1) / MiB),
-			(unsigned long long)((in->bz->kernel_end + MiB - 1) / MiB),
+			(unsigned long long)((k->kernel_end + MiB - 1) / MiB),
 			(unsigned long long)(limit / MiB),
 			limit == low_end ? "end of low RAM" : "the kernel's initrd_addr_max");
 		return -EINVAL;
@@ -271,7 +271,7 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 	dst = mem_gpa_to_hva(m, gpa, size);
 	if (!dst)
 		return -EFAULT;
-	r = read_exact(f, "initrd", dst, size);
+	r = read_at(f, "initrd", 0, dst, size);
 	if (r < 0)
 		return r;
 	info->initrd_gpa = gpa;
@@ -284,7 +284,9 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 static int load_tables(struct mem *m, const struct boot_input *in, struct boot_info *info)
 {
 	struct acpi_config acfg = {.ncpus = in->ncpus};
+	const struct kernel_image *k = in->kernel;
 	struct bootparams_cfg bcfg;
+	u8 synth[BOOTPARAMS_HDR_OFFSET + sizeof(struct setup_header)];
 	void *acpi = mem_gpa_to_hva(m, ACPI_TABLES_GPA, ACPI_TABLES_MAX);
 	void *zp = mem_gpa_to_hva(m, BOOT_ZEROPAGE_GPA, sizeof(struct boot_params));
 	void *gdt = mem_gpa_to_hva(m, BOOT_GDT_GPA, BOOT_GDT_SIZE);
@@ -303,8 +305,8 @@ static int load_tables(struct mem *m, const struct boot_input *in, struct boot_i
 	info->acpi_len = (size_t)n;
 
 	bcfg = (struct bootparams_cfg){
-	    .setup = in->bz->setup,
-	    .setup_len = in->bz->setup_len,
+	    .setup = k->setup,
+	    .setup_len = k->setup_len,
 	    .cmdline_gpa = BOOT_CMDLINE_GPA,
 	    .cmdline_len = (u32)info->cmdline_len,
 	    .initrd_gpa = info->initrd_gpa,
@@ -313,9 +315,17 @@ static int load_tables(struct mem *m, const struct boot_input *in, struct boot_i
 	    .ram = m->ranges,
 	    .nr_ram = m->nr,
 	};
+	if (!k->setup) {
+		/* a vmlinux has no setup header: the zero page gets the one a loader assumes */
+		n = kernel_synth_setup(k, synth, sizeof(synth));
+		if (n < 0)
+			return (int)n;
+		bcfg.setup = synth;
+		bcfg.setup_len = (size_t)n;
+	}
 	r = bootparams_build(zp, sizeof(struct boot_params), &bcfg);
 	if (r < 0) {
-		log_err("kernel %s: cannot build the zero page: %s", in->kernel_path, strerror(-r));
+		log_err("kernel %s: cannot build the zero page: %s", in->kernel_file->path, strerror(-r));
 		return -EIO;
 	}
 	r = boot_build_gdt(gdt, BOOT_GDT_SIZE);
@@ -324,21 +334,43 @@ static int load_tables(struct mem *m, const struct boot_input *in, struct boot_i
 	return r;
 }
 
+/* Read each segment from the file to its address and zero its tail (.bss). */
+static int load_kernel(struct mem *m, const struct boot_input *in)
+{
+	const struct kernel_image *k = in->kernel;
+	int r;
+
+	for (unsigned int i = 0; i < k->nr_seg; i++) {
+		const struct kernel_segment *s = &k->seg[i];
+		u8 *dst = mem_gpa_to_hva(m, s->gpa, s->memsz);
+
+		if (!dst) {
+			log_err("kernel %s: %llu bytes at 0x%llx run past the end of RAM; use a "
+				"bigger --mem",
+				in->kernel_file->path, (unsigned long long)s->memsz,
+				(unsigned long long)s->gpa);
+			return -EINVAL;
+		}
+		r = read_at(in->kernel_file, "kernel", s->offset, dst, s->filesz);
+		if (r < 0)
+			return r == -EIO ? -EINVAL : r;
+		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	}
+	return 0;
+}
+
 int boot_load(struct mem *m, const struct boot_input *in, struct boot_info *info)
 {
-	const struct bzimage *bz = in->bz;
+	const struct kernel_image *k = in->kernel;
 	int r;
 
 	memset(info, 0, sizeof(*info));
 	r = load_cmdline(m, in, info);
 	if (r < 0)
 		return r == -EFAULT ? -EINVAL : r;
-	if (boot_copy(m, KERNEL_LOAD_GPA, bz->payload, bz->payload_len) < 0) {
-		log_err(
-		    "kernel %s: %zu bytes at 0x%llx run past the end of RAM; use a bigger --mem",
-		    in->kernel_path, bz->payload_len, (unsigned long long)KERNEL_LOAD_GPA);
-		return -EINVAL;
-	}
+	r = load_kernel(m, in);
+	if (r < 0)
+		return r;
 	if (in->initrd && in->initrd->path) {
 		r = load_initrd(m, in, info);
 		if (r < 0)
@@ -347,12 +379,12 @@ int boot_load(struct mem *m, const struct boot_input *in, struct boot_info *info
 	r = load_tables(m, in, info);
 	if (r < 0)
 		return r;
-	info->entry = KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET;
+	info->entry = k->entry;
 	info->zero_page = BOOT_ZEROPAGE_GPA;
-	log_debug("kernel %s: protocol %u.%02u, %zu bytes at 0x%llx, runtime 0x%llx-0x%llx, "
-		  "cmdline %zu bytes, ACPI %zu bytes",
-		  in->kernel_path, bz->protocol >> 8, bz->protocol & 0xff, bz->payload_len,
-		  (unsigned long long)KERNEL_LOAD_GPA, (unsigned long long)bz->runtime_start,
-		  (unsigned long long)bz->kernel_end, info->cmdline_len, info->acpi_len);
+	log_debug("kernel %s: %s, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx, cmdline %zu "
+		  "bytes, ACPI %zu bytes",
+		  in->kernel_file->path, kernel_format_name(k->format), k->nr_seg,
+		  (unsigned long long)k->seg[0].gpa, (unsigned long long)k->kernel_end,
+		  (unsigned long long)k->entry, info->cmdline_len, info->acpi_len);
 	return 0;
 }

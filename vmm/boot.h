@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * boot.h - put a bzImage, its command line and initrd, the ACPI tables, the
- * zero page, a GDT and identity page tables into guest memory, and describe
- * the BSP's state for the Linux 64-bit boot protocol:
+ * boot.h - put a kernel (a bzImage or a vmlinux, kernel.h), its command line
+ * and initrd, the ACPI tables, the zero page, a GDT and identity page tables
+ * into guest memory, and describe the BSP's state for the Linux 64-bit boot
+ * protocol:
  *
  *   64-bit mode, paging on, 0-4 GiB identity-mapped with 2 MiB pages;
  *   GDT with __BOOT_CS (0x10, flat 64-bit code) and __BOOT_DS (0x18, flat
  *   data); CS = 0x10, DS = ES = SS = FS = GS = 0x18; interrupts off;
- *   RIP = KERNEL_LOAD_GPA + 0x200, RSI = BOOT_ZEROPAGE_GPA.
+ *   RIP = the kernel's entry (a bzImage: KERNEL_LOAD_GPA + 0x200; a vmlinux:
+ *   startup_64), RSI = BOOT_ZEROPAGE_GPA.
  *
  * The builders and checks take plain buffers and values so they can be
  * tested without KVM; boot_load() ties them together on a struct mem.
@@ -17,8 +19,8 @@
 
 #include <linux/kvm.h>
 
-#include "bzimage.h"
 #include "cli.h"
+#include "kernel.h"
 #include "mem.h"
 #include "util.h"
 
@@ -66,8 +68,8 @@ void boot_segment_from_desc(u64 desc, u16 sel, struct kvm_segment *seg);
 /* Set the long-mode state of the 64-bit entry in s (other fields kept). */
 void boot_sregs(struct kvm_sregs *s);
 
-/* The BSP's general registers for the 64-bit entry. */
-void boot_regs(struct kvm_regs *r);
+/* The BSP's general registers for the 64-bit entry at entry (RIP). */
+void boot_regs(struct kvm_regs *r, gpa_t entry);
 
 /* 0 if a command line of len bytes (no NUL) fits cmdline_size and our
  * BOOT_CMDLINE_MAX buffer, -E2BIG otherwise. */
@@ -86,15 +88,17 @@ int boot_place_initrd(u64 size, u64 low_ram_end, u32 initrd_addr_max, u64 kernel
 int boot_copy(struct mem *m, gpa_t gpa, const void *src, u64 len);
 
 /*
- * Read all of f (a checked regular file) into a new heap buffer, with a
- * bounded read loop. A file larger than max bytes is rejected before it is
- * read ("<what> FILE: N MiB is larger than ..."). Logs and returns -errno.
+ * Read the first min(size, KERNEL_HEADER_MAX) bytes of the kernel file f
+ * into a new heap buffer for kernel_parse(), with a bounded read loop;
+ * *file_len is the file's size. The rest is read by boot_load(), straight
+ * into guest RAM, so a large unstripped vmlinux costs only what it loads.
+ * Logs and returns -errno (-EINVAL for an empty file or one that shrank).
  */
-int boot_read_file(const struct input_file *f, const char *what, u64 max, u8 **buf, size_t *len);
+int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u64 *file_len);
 
 struct boot_input {
-	const char *kernel_path;  /* for messages */
-	const struct bzimage *bz; /* parsed by bzimage_parse() for this RAM size */
+	const struct input_file *kernel_file; /* the segments are read from here */
+	const struct kernel_image *kernel;    /* its headers, by kernel_parse() for this RAM size */
 	const char *cmdline;
 	const struct input_file *initrd; /* NULL or path NULL: none */
 	unsigned int ncpus;

@@ -57,7 +57,15 @@ static u64 runtime_start(const struct bzimage *bz)
 
 int bzimage_parse(const void *buf, size_t len, u64 ram_bytes, struct bzimage *out, const char **why)
 {
+	return bzimage_parse_prefix(buf, len, len, ram_bytes, out, why);
+}
+
+int bzimage_parse_prefix(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
+			 struct bzimage *out, const char **why)
+{
 	const u8 *b = buf;
+
+	len = (size_t)MIN((u64)len, file_len);
 	unsigned int sects;
 	u64 syssize_bytes, low_ram;
 	const char *other;
@@ -94,14 +102,17 @@ int bzimage_parse(const void *buf, size_t len, u64 ram_bytes, struct bzimage *ou
 	if (sects == 0)
 		sects = BZ_DEFAULT_SETUP_SECTS;
 	out->setup_len = (size_t)(sects + 1) * BZ_SECTOR;
-	if (out->setup_len >= len)
-		return WHY("truncated: the setup code is %zu bytes but the file has only %zu",
-			   out->setup_len, len);
+	if (out->setup_len >= file_len)
+		return WHY("truncated: the setup code is %zu bytes but the file has only %llu",
+			   out->setup_len, (unsigned long long)file_len);
+	if (out->setup_len > len)
+		return WHY("setup code of %zu bytes is more than the %zu bytes read", out->setup_len,
+			   len);
 	if (out->setup_len < HDR_END)
 		return WHY("setup code of %zu bytes cannot hold the boot header", out->setup_len);
 	out->setup = b;
-	out->payload = b + out->setup_len;
-	out->payload_len = len - out->setup_len;
+	out->payload = out->setup_len < len ? b + out->setup_len : NULL;
+	out->payload_len = file_len - out->setup_len;
 
 	out->loadflags = b[HDR(loadflags)];
 	if (!(out->loadflags & LOADED_HIGH))
@@ -116,8 +127,8 @@ int bzimage_parse(const void *buf, size_t len, u64 ram_bytes, struct bzimage *ou
 		return WHY("syssize is 0 (no protected-mode kernel)");
 	if (syssize_bytes > out->payload_len)
 		return WHY("truncated: the header says %llu bytes of kernel after the setup code "
-			   "but the file has only %zu",
-			   (unsigned long long)syssize_bytes, out->payload_len);
+			   "but the file has only %llu",
+			   (unsigned long long)syssize_bytes, (unsigned long long)out->payload_len);
 
 	out->kernel_alignment = get_le32(b + HDR(kernel_alignment));
 	out->relocatable = b[HDR(relocatable_kernel)] != 0;

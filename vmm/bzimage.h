@@ -22,13 +22,14 @@
 #define BZ_SECTOR	       512
 #define BZ_DEFAULT_SETUP_SECTS 4     /* setup_sects 0 means 4 */
 #define BZ_ENTRY64_OFFSET      0x200 /* 64-bit entry: load address + 0x200 */
+#define BZ_MAX_SETUP_LEN       ((255 + 1) * BZ_SECTOR) /* setup_sects is one byte */
 
 struct bzimage {
 	u16 protocol;	      /* e.g. 0x20f for 2.15 */
 	const u8 *setup;      /* boot sector + real-mode setup: copy of the header source */
 	size_t setup_len;     /* (setup_sects + 1) * 512 */
-	const u8 *payload;    /* protected-mode kernel: the rest of the file */
-	size_t payload_len;   /* >= syssize * 16 (signatures and padding may follow) */
+	const u8 *payload;    /* protected-mode kernel: the rest of the file (NULL if not in buf) */
+	u64 payload_len;      /* >= syssize * 16 (signatures and padding may follow) */
 	u32 cmdline_size;     /* longest command line, without the NUL */
 	u32 initrd_addr_max;  /* highest address the initrd may occupy (inclusive) */
 	u32 init_size;	      /* bytes needed from the runtime address to decompress */
@@ -51,5 +52,13 @@ struct bzimage {
  */
 int bzimage_parse(const void *buf, size_t len, u64 ram_bytes, struct bzimage *out,
 		  const char **why);
+
+/*
+ * The same for a file of file_len bytes of which buf holds the first len
+ * (at least the setup code: BZ_MAX_SETUP_LEN bytes, or the whole file if it
+ * is shorter). out->payload is NULL when the payload starts past buf.
+ */
+int bzimage_parse_prefix(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
+			 struct bzimage *out, const char **why);
 
 #endif

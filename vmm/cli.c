@@ -51,7 +51,7 @@ struct cli_opt {
 
 /* The single source of truth: getopt's tables and --help come from here. */
 static const struct cli_opt cli_opts[] = {
-    {"kernel", required_argument, OPT_KERNEL, false, "FILE", "Linux bzImage to boot (required)"},
+    {"kernel", required_argument, OPT_KERNEL, false, "FILE", "Linux bzImage, or uncompressed vmlinux (ELF), to boot (required)"},
     {"initrd", required_argument, OPT_INITRD, false, "FILE",
      "initial ramdisk, placed at the top of low RAM"},
     {"cmdline", required_argument, OPT_CMDLINE, false, "STR",
@@ -97,7 +97,7 @@ _Static_assert(GUEST_MAX_RAM == 511 * GiB, "update the --mem help text");
 
 void cli_usage(FILE *f)
 {
-	fprintf(f, "usage: tinyvmm --kernel bzImage [options]\n\n"
+	fprintf(f, "usage: tinyvmm --kernel bzImage|vmlinux [options]\n\n"
 		   "Boot an unmodified x86_64 Linux kernel in a KVM virtual machine.\n"
 		   "The guest's first serial port (ttyS0) is the console on stdin/stdout.\n\n"
 		   "options:\n");

@@ -16,7 +16,6 @@
 
 #include "api.h"
 #include "boot.h"
-#include "bzimage.h"
 #include "console.h"
 #include "events.h"
 #include "exitcode.h"
@@ -207,26 +206,34 @@ static void emit_stats(const struct tinyvmm *t, const struct vm *vm)
 }
 
 /*
- * Read and check the kernel image. Returns 0, or the exit code for the
- * failure (already logged).
+ * Read and check the kernel's headers (*kernel holds them; k->setup points
+ * in). Returns 0, or the exit code for the failure (already logged).
  */
-static int read_kernel(const struct config *cfg, u8 **kernel, size_t *len, struct bzimage *bz)
+static int read_kernel(const struct config *cfg, u8 **kernel, struct kernel_image *k)
 {
 	const char *why;
+	size_t len;
+	u64 file_len;
 	int r;
 
-	r = boot_read_file(&cfg->kernel, "kernel", cfg->mem, kernel, len);
+	r = boot_read_kernel_header(&cfg->kernel, kernel, &len, &file_len);
 	if (r < 0)
 		return r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
-	if (bzimage_parse(*kernel, *len, cfg->mem, bz, &why) < 0) {
+	if (kernel_parse(*kernel, len, file_len, cfg->mem, k, &why) < 0) {
 		log_err("kernel %s: %s", cfg->kernel.path, why);
 		free(*kernel);
 		*kernel = NULL;
 		return EXIT_USAGE;
 	}
-	log_debug("kernel %s: bzImage protocol %u.%02u, %zu-byte payload, init_size %u",
-		  cfg->kernel.path, bz->protocol >> 8, bz->protocol & 0xff, bz->payload_len,
-		  bz->init_size);
+	if (k->format == KERNEL_BZIMAGE)
+		log_debug("kernel %s: bzImage protocol %u.%02u, %llu-byte payload, needs RAM up to "
+			  "0x%llx",
+			  cfg->kernel.path, k->protocol >> 8, k->protocol & 0xff,
+			  (unsigned long long)k->seg[0].filesz, (unsigned long long)k->kernel_end);
+	else
+		log_debug("kernel %s: vmlinux, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx",
+			  cfg->kernel.path, k->nr_seg, (unsigned long long)k->seg[0].gpa,
+			  (unsigned long long)k->kernel_end, (unsigned long long)k->entry);
 	return 0;
 }
 
@@ -257,15 +264,16 @@ static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, i
 
 /*
  * Boot one VM from scratch and run it until it stops; returns the exit code.
- * *kernel (the image bz points into) is freed once it is in guest memory:
- * the VMM does not keep a second copy of the kernel for the guest's lifetime.
+ * The kernel's segments are read from its file straight into guest RAM, and
+ * *kernel (its headers, which k points into) is freed once the zero page is
+ * built: the VMM keeps no copy of the kernel for the guest's lifetime.
  */
-static int run_vm(struct tinyvmm *t, u8 **kernel, const struct bzimage *bz, bool *again)
+static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, bool *again)
 {
 	const struct config *cfg = t->cfg;
 	struct boot_input in = {
-	    .kernel_path = cfg->kernel.path,
-	    .bz = bz,
+	    .kernel_file = &cfg->kernel,
+	    .kernel = k,
 	    .cmdline = cfg->cmdline,
 	    .initrd = &cfg->initrd,
 	    .ncpus = cfg->cpus,
@@ -294,7 +302,7 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct bzimage *bz, bool
 	r = boot_load(&vm.mem, &in, &info);
 	free(*kernel);
 	*kernel = NULL;
-	in.bz = bz = NULL; /* pointed into the image */
+	in.kernel = k = NULL; /* pointed into the image */
 	if (r < 0) {
 		code = r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
 		goto out_vm;
@@ -302,7 +310,7 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct bzimage *bz, bool
 	log_debug("boot: entry 0x%llx, zero page 0x%llx, initrd %llu bytes at 0x%llx",
 		  (unsigned long long)info.entry, (unsigned long long)info.zero_page,
 		  (unsigned long long)info.initrd_size, (unsigned long long)info.initrd_gpa);
-	if (vcpu_set_boot_state(&vm.vcpus[0]) < 0) {
+	if (vcpu_set_boot_state(&vm.vcpus[0], info.entry) < 0) {
 		code = EXIT_HOST;
 		goto out_vm;
 	}
@@ -372,10 +380,9 @@ static int run_open(struct tinyvmm *t)
 }
 
 /* The boots: one, or one after each reboot with --reboot=restart. */
-static int run_boots(struct tinyvmm *t, u8 **kernel, struct bzimage *bz)
+static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
 {
 	enum vm_stop_reason why;
-	size_t kernel_len;
 	int code, stop_code;
 	bool again;
 
@@ -385,11 +392,11 @@ static int run_boots(struct tinyvmm *t, u8 **kernel, struct bzimage *bz)
 			t->run_reason = vm_stop_reason_name(why);
 			return t->cfg->expect ? expect_verdict(t, why, stop_code) : stop_code;
 		}
-		code = run_vm(t, kernel, bz, &again);
+		code = run_vm(t, kernel, k, &again);
 		if (!again)
 			return code;
 		/* --reboot=restart: boot again from the file, as a machine would */
-		code = read_kernel(t->cfg, kernel, &kernel_len, bz);
+		code = read_kernel(t->cfg, kernel, k);
 		if (code)
 			return code;
 	}
@@ -401,8 +408,7 @@ int tinyvmm_run_main(struct tinyvmm *t)
 	struct vf_manage vfm[CLI_MAX_VFS];
 	unsigned int nr_vfm = 0;
 	u8 *kernel = NULL;
-	struct bzimage bz;
-	size_t kernel_len;
+	struct kernel_image kimg;
 	bool usage;
 	int code, r;
 
@@ -411,7 +417,7 @@ int tinyvmm_run_main(struct tinyvmm *t)
 	code = run_open(t);
 	if (code)
 		goto out_events;
-	code = read_kernel(cfg, &kernel, &kernel_len, &bz);
+	code = read_kernel(cfg, &kernel, &kimg);
 	if (code)
 		goto out_events;
 	r = vcpu_signals_init();
@@ -436,7 +442,7 @@ int tinyvmm_run_main(struct tinyvmm *t)
 		code = usage ? EXIT_USAGE : EXIT_HOST;
 		goto out_api;
 	}
-	code = run_boots(t, &kernel, &bz);
+	code = run_boots(t, &kernel, &kimg);
 out_api:
 	api_vm_close(t->api);
 	t->api = NULL;

@@ -182,7 +182,7 @@ void vcpu_destroy(struct vcpu *v)
 	v->fd = -1;
 }
 
-int vcpu_set_boot_state(struct vcpu *v)
+int vcpu_set_boot_state(struct vcpu *v, gpa_t entry)
 {
 	struct kvm_sregs s;
 	struct kvm_regs regs;
@@ -194,7 +194,7 @@ int vcpu_set_boot_state(struct vcpu *v)
 		r = ioctl_ptr(v->fd, KVM_SET_SREGS, &s);
 	}
 	if (r == 0) {
-		boot_regs(&regs);
+		boot_regs(&regs, entry);
 		r = ioctl_ptr(v->fd, KVM_SET_REGS, &regs);
 	}
 	if (r < 0)

@@ -50,8 +50,8 @@ int vcpu_signals_init(void);
 int vcpu_create(struct vm *vm, unsigned int id, struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
 
-/* The Linux 64-bit entry state (boot.h) on this vCPU: sregs and regs. */
-int vcpu_set_boot_state(struct vcpu *v);
+/* The Linux 64-bit entry state (boot.h) on this vCPU, entering at entry. */
+int vcpu_set_boot_state(struct vcpu *v, gpa_t entry);
 
 int vcpu_start(struct vcpu *v);
 /* Make KVM_RUN return: immediate_exit, then SIGUSR1 if the thread runs. */
