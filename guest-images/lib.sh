@@ -69,6 +69,40 @@ fetch_kernel() {
 kernel_root() { echo "$CACHE/kernel/$1/root"; }
 kernel_image() { echo "$CACHE/kernel/$1/root/boot/vmlinuz-$1"; }
 
+# le32 FILE OFFSET: the little-endian 32-bit number at OFFSET in FILE.
+le32() {
+	od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '
+}
+
+# extract_vmlinux BZIMAGE OUT: the uncompressed ELF kernel inside a bzImage
+# (what the kernel's scripts/extract-vmlinux does, from the setup header's
+# payload_offset/payload_length instead of a magic-number search). The last
+# 4 bytes of the payload are the uncompressed size: checked, so a truncated
+# decompression is never taken for a kernel.
+extract_vmlinux() {
+	local img=$1 out=$2 sects start len want magic
+	sects=$(od -An -tu1 -j $((0x1f1)) -N1 "$img" | tr -d ' ')
+	[ "$sects" != 0 ] || sects=4
+	start=$(( (sects + 1) * 512 + $(le32 "$img" $((0x248))) ))
+	len=$(le32 "$img" $((0x24c)))
+	[ "$len" -gt 4 ] || die "$img: no payload in the setup header"
+	magic=$(od -An -tx1 -j "$start" -N4 "$img" | tr -d ' ')
+	dd if="$img" of="$out.z" bs=64K iflag=skip_bytes,count_bytes skip="$start" count="$len" status=none
+	want=$(le32 "$out.z" $((len - 4)))
+	case "$magic" in
+	fd377a58) xz -dc <"$out.z" >"$out.tmp" 2>/dev/null || true ;;
+	1f8b*) gzip -dc <"$out.z" >"$out.tmp" 2>/dev/null || true ;;
+	28b52ffd) zstd -dc <"$out.z" >"$out.tmp" 2>/dev/null || true ;;
+	*) rm -f "$out.z"; die "$img: payload compressed in an unknown format (magic $magic)" ;;
+	esac
+	rm -f "$out.z"
+	[ "$(head -c4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
+		die "$img: the unpacked payload is not an ELF file"
+	[ "$(stat -c %s "$out.tmp")" = "$want" ] ||
+		die "$img: unpacked $(stat -c %s "$out.tmp") bytes, the payload says $want"
+	mv "$out.tmp" "$out"
+}
+
 # Resolve module names (dash or underscore) to their .ko paths relative to
 # /lib/modules/<ver>, dependencies first, each once.
 resolve_modules() {

@@ -117,7 +117,7 @@ ref_qemu() {
 	# shellcheck disable=SC2086
 	qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults \
 		-serial stdio -no-reboot -L /usr/share/qemu \
-		-kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
+		-kernel "$GUEST_BZIMAGE" -initrd "$GUEST_INITRD" \
 		-append "$(guest_cmdline "$script")" $dev >"$log.raw" 2>&1
 	local rc=$?
 	tr -d '\r' <"$log.raw" >"$log"
