@@ -1,14 +1,17 @@
 #!/bin/sh
 # Lab side of bench/boot: boot the guest image to its marker RUNS times each
 # with tinyvmm, QEMU's default machine (pc, SeaBIOS) and QEMU microvm (qboot),
-# all with direct kernel boot, 1 vCPU, 256 MiB and the same command line.
+# all with direct kernel boot of the bzImage, 1 vCPU, 256 MiB and the same
+# command line; then the same kernel as an uncompressed vmlinux with tinyvmm
+# and with QEMU pc (which boots an ELF vmlinux through its PVH entry).
 # Prints medians and ratios. Runs in the lab host (see tests/lab/README.md).
 # lab-timeout: 1500
 . "$LAB_LIB"
 RUNS=${RUNS:-5}
 MEM=256
 CMDLINE="console=ttyS0 panic=-1 quiet"
-K=$GUEST_KERNEL
+K=$GUEST_BZIMAGE
+V=$GUEST_VMLINUX
 I=$GUEST_INITRD
 QEMU="qemu-system-x86_64 -accel kvm -cpu host -m $MEM -nographic -nodefaults -serial stdio -no-reboot -L /usr/share/qemu"
 
@@ -54,6 +57,8 @@ while [ $i -le "$RUNS" ]; do
 done
 run_set qemu-pc $QEMU -M pc -kernel "$K" -initrd "$I" -append "$CMDLINE"
 run_set qemu-microvm $QEMU -M microvm -kernel "$K" -initrd "$I" -append "$CMDLINE"
+run_set tinyvmm-vmlinux tinyvmm --mem $MEM --cpus 1 --kernel "$V" --initrd "$I" --cmdline "$CMDLINE"
+run_set qemu-pc-vmlinux $QEMU -M pc -kernel "$V" -initrd "$I" -append "$CMDLINE"
 
 tv=$(median tinyvmm marker_ms)
 pc=$(median qemu-pc marker_ms)
@@ -61,7 +66,7 @@ mv=$(median qemu-microvm marker_ms)
 echo
 echo "bench boot: start to TINYVMM-GUEST-READY, median of $RUNS runs, $MEM MiB, 1 vCPU (nested KVM in the TCG lab)"
 printf '%-14s %12s %14s %12s %12s\n' vmm marker_ms tinyvmm/this vmm_kib maxrss_kib
-for n in tinyvmm tinyvmm-events qemu-pc qemu-microvm; do
+for n in tinyvmm tinyvmm-events qemu-pc qemu-microvm tinyvmm-vmlinux qemu-pc-vmlinux; do
 	m=$(median $n marker_ms)
 	printf '%-14s %12s %14s %12s %12s\n' "$n" "$m" \
 		"$(awk -v a="$tv" -v b="$m" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')" \
@@ -74,7 +79,11 @@ echo "bench boot: boot_to_marker reported by tinyvmm --events vs measured outsid
 echo "bench boot: tinyvmm/qemu-pc $(awk -v a="$tv" -v b="$pc" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }') (target <= 0.5)," \
 	"tinyvmm/qemu-microvm $(awk -v a="$tv" -v b="$mv" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }') (target <= 1.0)," \
 	"tinyvmm own memory $(median tinyvmm vmm_kib) KiB (target < 4096)"
+tvv=$(median tinyvmm-vmlinux marker_ms)
+echo "bench boot: vmlinux: tinyvmm/qemu-pc-vmlinux $(awk -v a="$tvv" -v b="$(median qemu-pc-vmlinux marker_ms)" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')," \
+	"tinyvmm-vmlinux/qemu-pc (bzImage) $(awk -v a="$tvv" -v b="$pc" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')," \
+	"tinyvmm vmlinux/bzImage $(awk -v a="$tvv" -v b="$tv" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')"
 # the benchmark fails only if a VMM never reached the marker
-for n in tinyvmm qemu-pc qemu-microvm; do
+for n in tinyvmm qemu-pc qemu-microvm tinyvmm-vmlinux qemu-pc-vmlinux; do
 	[ "$(median $n marker_ms)" != -1 ] || fail "$n never printed the marker"
 done

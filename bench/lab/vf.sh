@@ -2,7 +2,7 @@
 # Lab side of bench/vf: tinyvmm and the reference QEMU (pc) passing the same
 # VF, in one lab run: start to the guest's VF link up, median ping RTT over
 # 200 pings, tinyvmm's time to DMA-map guest RAM, tinyvmm's VM exits per 1000
-# packets. Runs in the lab host (see tests/lab/README.md).
+# packets. Both boot the bzImage. Runs in the lab host (see tests/lab/README.md).
 # lab-timeout: 1500
 . "$LAB_LIB"
 RUNS=${RUNS:-3}
@@ -26,7 +26,7 @@ sed 's/@N@/3/' /tmp/g-link.sh >/tmp/g3.sh
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print -1 }'; }
 field() { sed -n "s/.*$1=\([-0-9.]*\).*/\1/p"; }
 tvcmd() { # MEM SCRIPT
-	echo tinyvmm --mem "$1" --vf "$VF0" --stats --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD"
+	echo tinyvmm --mem "$1" --vf "$VF0" --stats --kernel "$GUEST_BZIMAGE" --initrd "$GUEST_INITRD"
 }
 rtt() { tr -d '\r' <"$1" | sed -n 's/.*guest-vf: rtts [0-9]* \([0-9.]*\).*/\1/p'; }
 exits() { tr -d '\r' <"$1" | awk '/VM exits/ { t = 1 } t && $1 == "total" { s = 0; for (i = 2; i <= NF; i++) s += $i; print s; exit }'; }
@@ -36,11 +36,11 @@ dma_ms() { tr -d '\r' <"$1" | sed -n 's/.*mapped \([0-9]*\) MiB of guest RAM for
 i=1
 while [ $i -le "$RUNS" ]; do
 	markertime -m "guest-vf: link up" -t 300 -o /tmp/tv$i.log -- \
-		tinyvmm --mem 256 --vf "$VF0" --stats --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD" \
+		tinyvmm --mem 256 --vf "$VF0" --stats --kernel "$GUEST_BZIMAGE" --initrd "$GUEST_INITRD" \
 		--cmdline "$CMD $(guest_script_arg /tmp/g200.sh)" >>/tmp/tv.res
 	markertime -m "guest-vf: link up" -t 300 -o /tmp/qm$i.log -- \
 		qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults -serial stdio \
-		-no-reboot -L /usr/share/qemu -kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
+		-no-reboot -L /usr/share/qemu -kernel "$GUEST_BZIMAGE" -initrd "$GUEST_INITRD" \
 		-append "$CMD $(guest_script_arg /tmp/g200.sh)" -device vfio-pci,host="$VF0" >>/tmp/qm.res
 	echo "run $i: tinyvmm $(tail -n1 /tmp/tv.res | cut -d' ' -f1-3) rtt=$(rtt /tmp/tv$i.log); qemu $(tail -n1 /tmp/qm.res | cut -d' ' -f1-3) rtt=$(rtt /tmp/qm$i.log)"
 	rtt /tmp/tv$i.log >>/tmp/tv.rtt
@@ -49,12 +49,12 @@ while [ $i -le "$RUNS" ]; do
 	i=$((i + 1))
 done
 # exits per 1000 packets: 200 pings versus 3 (400 vs 6 packets on the VF)
-tinyvmm --mem 256 --vf "$VF0" --stats --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD" \
+tinyvmm --mem 256 --vf "$VF0" --stats --kernel "$GUEST_BZIMAGE" --initrd "$GUEST_INITRD" \
 	--cmdline "$CMD $(guest_script_arg /tmp/g3.sh)" >/tmp/tv3.log 2>&1
 e3=$(exits /tmp/tv3.log)
 e200=$(exits /tmp/tv1.log)
 # DMA map of a 1 GiB guest (the lab host has 2 GiB: 2 GiB guests do not fit)
-tinyvmm --mem 1024 --vf "$VF0" --stats --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD" \
+tinyvmm --mem 1024 --vf "$VF0" --stats --kernel "$GUEST_BZIMAGE" --initrd "$GUEST_INITRD" \
 	--cmdline "$CMD $(guest_script_arg /tmp/g3.sh)" >/tmp/tv1g.log 2>&1
 
 tl=$(field marker_ms </tmp/tv.res | median)
