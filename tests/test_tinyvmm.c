@@ -556,6 +556,15 @@ static void test_events(void **state UNUSED)
 	assert_int_equal(run(0, 0, "--events", "fd:bad", NULL), EXIT_USAGE);
 }
 
+static void write_file(const char *path, const u8 *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
 /*
  * A vmlinux: text at 16 MiB (linked high, entered at its physical e_entry
  * + 0x40) prints the first byte of a data segment at 18 MiB and the first
@@ -578,26 +587,19 @@ static void test_vmlinux(void **state UNUSED)
 	     .data = data},
 	};
 	size_t len;
-	FILE *f;
 
 	REQUIRE_KVM();
 	memset(text, 0xf4, sizeof(text)); /* hlt: entering anywhere else shows */
 	memcpy(text + 0x40, code, sizeof(code));
 	len = fake_vmlinux(img, sizeof(img), 0x1000040, segs, ARRAY_SIZE(segs));
 	assert_true(len > 0);
-	f = fopen(kernel, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(img, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	write_file(kernel, img, len);
 	assert_int_equal(run(0, 0, NULL), EXIT_POWEROFF);
 	assert_string_equal(out, "V0\n");
 	assert_string_equal(err, "");
 	/* an ELF file that is no kernel: exit 64, one line naming the file */
 	put_le16(img + offsetof(Elf64_Ehdr, e_machine), EM_AARCH64);
-	f = fopen(kernel, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(img, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	write_file(kernel, img, len);
 	assert_int_equal(run(0, 0, NULL), EXIT_USAGE);
 	assert_contains(err, "an ELF file for machine 183, not x86_64");
 	assert_contains(err, kernel);

@@ -294,10 +294,9 @@ static void test_mutations(void **state UNUSED)
 	assert_true(accepted > 0); /* padding and flag bytes do not matter */
 }
 
-static void test_kernel_parse_dispatch(void **state UNUSED)
+/* A minimal 2.15 bzImage: 5 setup sectors, a 4 KiB payload (free it). */
+static u8 *make_bz(void)
 {
-	struct kernel_image k;
-	const char *why;
 	u8 *bz = calloc(1, 5 * 512 + 4096);
 
 	assert_non_null(bz);
@@ -306,6 +305,15 @@ static void test_kernel_parse_dispatch(void **state UNUSED)
 						  .cmdline_size = 255,
 						  .init_size = 0x100000,
 						  .xloadflags = XLF_KERNEL_64});
+	return bz;
+}
+
+static void test_kernel_parse_dispatch(void **state UNUSED)
+{
+	struct kernel_image k;
+	const char *why;
+	u8 *bz = make_bz();
+
 	assert_int_equal(kernel_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why), 0);
 	assert_int_equal(k.format, KERNEL_BZIMAGE);
 	assert_string_equal(kernel_format_name(k.format), "bzImage");
@@ -348,13 +356,7 @@ static void test_prefix(void **state UNUSED)
 	assert_non_null(strstr(why, "truncated ELF file (40 bytes"));
 
 	/* a bzImage: the setup code must be in the buffer */
-	u8 *bz = calloc(1, 5 * 512 + 4096);
-	assert_non_null(bz);
-	fake_bzimage_header(bz, &(struct fake_bz){.setup_sects = 4,
-						  .payload_len = 4096,
-						  .cmdline_size = 255,
-						  .init_size = 0x100000,
-						  .xloadflags = XLF_KERNEL_64});
+	u8 *bz = make_bz();
 	assert_int_equal(kernel_parse(bz, 5 * 512, 5 * 512 + 4096, RAM, &k, &why), 0);
 	assert_int_equal(k.seg[0].offset, 5 * 512);
 	assert_int_equal(k.seg[0].filesz, 4096);

@@ -105,7 +105,8 @@ static int load_phdr(u64 file_len, const u8 *ph, u64 low_ram, struct kernel_imag
 }
 
 /* e_entry as a physical address inside an executable segment, or 0 (the
- * program headers were checked to lie inside the file). */
+ * program headers were checked to lie inside buf, and every PT_LOAD with
+ * file bytes to be one of the loaded segments). */
 static gpa_t find_entry(const u8 *b, u64 entry)
 {
 	const u8 *phdrs = b + get_le64(b + EH(e_phoff));
