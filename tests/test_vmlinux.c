@@ -164,6 +164,7 @@ static void test_bad_segments(void **state UNUSED)
 	/* past the guest's RAM, past the MMIO hole, wrapping around */
 	s[1].paddr = RAM - 0x800;
 	build(0x1000000, s, 2);
+	expect_reject(-ENOMEM, "needs RAM up to 257 MiB (its segments end at 0x10000800)");
 	expect_reject(-ENOMEM, "use a bigger --mem");
 	struct kernel_image k;
 	const char *why;
@@ -174,7 +175,7 @@ static void test_bad_segments(void **state UNUSED)
 	assert_non_null(strstr(why, "below the MMIO hole"));
 	s[1].paddr = ~0ULL - 0x10;
 	build(0x1000000, s, 2);
-	expect_reject(-ENOMEM, "use a bigger --mem");
+	expect_reject(-EINVAL, "wraps around the address space");
 	s[1].paddr = 0x2000000;
 	/* file bytes past the end of the file */
 	build(0x1000000, s, 2);

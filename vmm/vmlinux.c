@@ -68,7 +68,7 @@ static int add_segment(struct kernel_image *out, const struct kernel_segment *s,
 }
 
 /* One PT_LOAD program header at ph: checked, then added to out. */
-static int load_phdr(u64 file_len, const u8 *ph, u64 low_ram, struct kernel_image *out,
+static int load_phdr(u64 file_len, const u8 *ph, struct kernel_image *out,
 		     const char **why)
 {
 	u64 off = get_le64(ph + PH(p_offset)), paddr = get_le64(ph + PH(p_paddr));
@@ -90,17 +90,9 @@ static int load_phdr(u64 file_len, const u8 *ph, u64 low_ram, struct kernel_imag
 	if (paddr < KERNEL_LOAD_GPA)
 		return WHY("segment at physical 0x%llx is below 1 MiB, where the boot tables go",
 			   (unsigned long long)paddr);
-	if (!range_ok(paddr, memsz, low_ram)) {
-		snprintf(why_buf, sizeof(why_buf),
-			 "needs RAM up to %llu MiB (a segment at 0x%llx, %llu bytes) but the guest "
-			 "has %llu MiB below the MMIO hole; use a bigger --mem",
-			 paddr > UINT64_MAX - memsz ? (unsigned long long)(UINT64_MAX / MiB)
-						    : (unsigned long long)((paddr + memsz + MiB - 1) / MiB),
-			 (unsigned long long)paddr, (unsigned long long)memsz,
-			 (unsigned long long)(low_ram / MiB));
-		*why = why_buf;
-		return -ENOMEM;
-	}
+	if (paddr > UINT64_MAX - memsz)
+		return WHY("segment at 0x%llx (%llu bytes) wraps around the address space",
+			   (unsigned long long)paddr, (unsigned long long)memsz);
 	return add_segment(out, &s, why);
 }
 
@@ -161,12 +153,23 @@ int vmlinux_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
 			return WHY("a dynamically linked ELF program, not a kernel");
 		if (type != PT_LOAD)
 			continue;
-		r = load_phdr(file_len, ph, low_ram, out, why);
+		r = load_phdr(file_len, ph, out, why);
 		if (r < 0)
 			return r;
 	}
 	if (out->nr_seg == 0)
 		return WHY("an ELF file with no loadable segment");
+	/* segments are sorted and disjoint: the last one ends highest */
+	out->kernel_end = out->seg[out->nr_seg - 1].gpa + out->seg[out->nr_seg - 1].memsz;
+	if (out->kernel_end > low_ram) {
+		snprintf(why_buf, sizeof(why_buf),
+			 "needs RAM up to %llu MiB (its segments end at 0x%llx) but the guest has "
+			 "%llu MiB below the MMIO hole; use a bigger --mem",
+			 (unsigned long long)((out->kernel_end + MiB - 1) / MiB),
+			 (unsigned long long)out->kernel_end, (unsigned long long)(low_ram / MiB));
+		*why = why_buf;
+		return -ENOMEM;
+	}
 
 	entry = get_le64(b + EH(e_entry));
 	out->entry = find_entry(b, entry);
@@ -174,7 +177,6 @@ int vmlinux_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
 		return WHY("entry point 0x%llx is not inside an executable segment",
 			   (unsigned long long)entry);
 	out->format = KERNEL_VMLINUX;
-	out->kernel_end = out->seg[out->nr_seg - 1].gpa + out->seg[out->nr_seg - 1].memsz;
 	out->cmdline_size = KERNEL_ELF_CMDLINE_SIZE;
 	out->initrd_addr_max = KERNEL_ELF_INITRD_ADDR_MAX;
 	*why = NULL;
