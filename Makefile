@@ -19,55 +19,55 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 CFLAGS  := -std=gnu11 -O2 -g $(WARN) -fstack-protector-strong -D_GNU_SOURCE \
-	   -pthread -MMD -MP $(EXTRA_CFLAGS)
+	   -I. -Ivmm/arch/x86/include -pthread -MMD -MP $(EXTRA_CFLAGS)
 LDLIBS  := -pthread -lpci
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The VMM proper (everything but main.c). One source per line, grouped by area.
 # --- core: CLI, KVM VM and vCPUs, memory, boot ---
 CORE_SRCS :=
-CORE_SRCS += vmm/log.c
-CORE_SRCS += vmm/cli.c
-CORE_SRCS += vmm/cli_vf.c
-CORE_SRCS += vmm/mem.c
-CORE_SRCS += vmm/bzimage.c
-CORE_SRCS += vmm/vmlinux.c
-CORE_SRCS += vmm/kernel.c
-CORE_SRCS += vmm/boot.c
-CORE_SRCS += vmm/cpu.c
-CORE_SRCS += vmm/vm.c
-CORE_SRCS += vmm/vcpu.c
-CORE_SRCS += vmm/bus.c
-CORE_SRCS += vmm/pio.c
-CORE_SRCS += vmm/console.c
-CORE_SRCS += vmm/events.c
-CORE_SRCS += vmm/json.c
-CORE_SRCS += vmm/config_file.c
-CORE_SRCS += vmm/pcidev.c
-CORE_SRCS += vmm/vfio.c
-CORE_SRCS += vmm/vf_record.c
-CORE_SRCS += vmm/vf_manage.c
-CORE_SRCS += vmm/vf_list.c
-CORE_SRCS += vmm/vf_cmd.c
-CORE_SRCS += vmm/check.c
-CORE_SRCS += vmm/vfio_ops.c
-CORE_SRCS += vmm/pci_platform.c
-CORE_SRCS += vmm/passthrough.c
-CORE_SRCS += vmm/rtnl.c
-CORE_SRCS += vmm/rtnl_sock.c
-CORE_SRCS += vmm/api_proto.c
-CORE_SRCS += vmm/api.c
-CORE_SRCS += vmm/api_vm.c
-CORE_SRCS += vmm/ctl.c
-CORE_SRCS += vmm/tinyvmm.c
-CORE_SRCS += vmm/tinyvmm_run.c
+CORE_SRCS += vmm/base/log.c
+CORE_SRCS += vmm/cmd/cli.c
+CORE_SRCS += vmm/cmd/cli_vf.c
+CORE_SRCS += vmm/core/mem.c
+CORE_SRCS += vmm/arch/x86/bzimage.c
+CORE_SRCS += vmm/arch/x86/vmlinux.c
+CORE_SRCS += vmm/arch/x86/kernel_image.c
+CORE_SRCS += vmm/arch/x86/boot.c
+CORE_SRCS += vmm/arch/x86/cpu.c
+CORE_SRCS += vmm/core/vm.c
+CORE_SRCS += vmm/core/vcpu.c
+CORE_SRCS += vmm/core/bus.c
+CORE_SRCS += vmm/arch/x86/pio.c
+CORE_SRCS += vmm/core/console.c
+CORE_SRCS += vmm/core/events.c
+CORE_SRCS += vmm/base/json.c
+CORE_SRCS += vmm/cmd/config_file.c
+CORE_SRCS += vmm/host/pci_sysfs.c
+CORE_SRCS += vmm/pci/vfio.c
+CORE_SRCS += vmm/host/vf_record.c
+CORE_SRCS += vmm/host/vf_manage.c
+CORE_SRCS += vmm/host/vf_list.c
+CORE_SRCS += vmm/cmd/vf_cmd.c
+CORE_SRCS += vmm/host/preflight.c
+CORE_SRCS += vmm/pci/vfio_ops.c
+CORE_SRCS += vmm/pci/pci_platform.c
+CORE_SRCS += vmm/pci/passthrough.c
+CORE_SRCS += vmm/host/rtnl.c
+CORE_SRCS += vmm/host/rtnl_sock.c
+CORE_SRCS += vmm/api/api_proto.c
+CORE_SRCS += vmm/api/api_server.c
+CORE_SRCS += vmm/api/api_vm.c
+CORE_SRCS += vmm/cmd/ctl.c
+CORE_SRCS += vmm/api/library.c
+CORE_SRCS += vmm/api/library_run.c
 
 # --- devices ---
 DEV_SRCS :=
 DEV_SRCS += devices/serial.c
 DEV_SRCS += devices/power.c
-DEV_SRCS += devices/i8042.c
-DEV_SRCS += devices/cmos.c
+DEV_SRCS += devices/x86/i8042.c
+DEV_SRCS += devices/x86/cmos.c
 DEV_SRCS += devices/pci_host.c
 DEV_SRCS += devices/vfio_pci.c
 DEV_SRCS += devices/vfio_pci_cfg.c
@@ -77,95 +77,95 @@ DEV_SRCS += devices/vfio_pci_irq.c
 
 # --- firmware: tables the guest reads ---
 FW_SRCS :=
-FW_SRCS += firmware/aml.c
-FW_SRCS += firmware/acpi.c
-FW_SRCS += firmware/bootparams.c
+FW_SRCS += firmware/x86/aml.c
+FW_SRCS += firmware/x86/acpi.c
+FW_SRCS += firmware/x86/bootparams.c
 
 VMM_SRCS := $(CORE_SRCS) $(DEV_SRCS) $(FW_SRCS)
 
-MAIN_SRC := vmm/main.c
+MAIN_SRC := vmm/cmd/main.c
 
 # Unit tests: tests/test_<name>.c links only the sources in test_<name>_SRCS.
 TESTS :=
 # --- core tests ---
 TESTS += bzimage
-test_bzimage_SRCS := vmm/bzimage.c
+test_bzimage_SRCS := vmm/arch/x86/bzimage.c
 TESTS += vmlinux
-test_vmlinux_SRCS := vmm/vmlinux.c vmm/kernel.c vmm/bzimage.c
+test_vmlinux_SRCS := vmm/arch/x86/vmlinux.c vmm/arch/x86/kernel_image.c vmm/arch/x86/bzimage.c
 TESTS += mem
-test_mem_SRCS := vmm/mem.c vmm/log.c
+test_mem_SRCS := vmm/core/mem.c vmm/base/log.c
 TESTS += cli
-test_cli_SRCS := vmm/cli.c vmm/cli_vf.c vmm/rtnl.c vmm/log.c vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/config_file.c vmm/json.c
+test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c vmm/base/log.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/cmd/config_file.c vmm/base/json.c
 TESTS += vfio
-test_vfio_SRCS := vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/log.c
-TESTS += pcidev
-test_pcidev_SRCS := vmm/pcidev.c tests/fake_sysfs.c
+test_vfio_SRCS := vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c
+TESTS += pci_sysfs
+test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
 TESTS += vf_record
-test_vf_record_SRCS := vmm/vf_record.c vmm/rtnl.c vmm/vfio.c vmm/pcidev.c vmm/vfio_ops.c vmm/log.c
+test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c
 TESTS += vf_list
-test_vf_list_SRCS := vmm/vf_list.c vmm/pcidev.c vmm/rtnl.c vmm/rtnl_sock.c vmm/events.c vmm/json.c \
-	vmm/log.c tests/fake_sysfs.c
-TESTS += check
+test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/core/events.c vmm/base/json.c \
+	vmm/base/log.c tests/fake_sysfs.c
+TESTS += preflight
 # check.c calls cli_parse_size(): cli.c and what it links
-test_check_SRCS := vmm/check.c vmm/pcidev.c vmm/vfio.c vmm/vfio_ops.c vmm/cli.c vmm/cli_vf.c vmm/rtnl.c \
-	vmm/config_file.c vmm/json.c vmm/log.c tests/fake_sysfs.c
+test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c \
+	vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c tests/fake_sysfs.c
 TESTS += vf_manage
-test_vf_manage_SRCS := vmm/vf_manage.c vmm/vf_record.c vmm/pcidev.c vmm/vfio.c vmm/vfio_ops.c vmm/rtnl.c \
-	vmm/rtnl_sock.c vmm/log.c tests/fake_sysfs.c
+test_vf_manage_SRCS := vmm/host/vf_manage.c vmm/host/vf_record.c vmm/host/pci_sysfs.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/rtnl.c \
+	vmm/host/rtnl_sock.c vmm/base/log.c tests/fake_sysfs.c
 TESTS += pci_platform
-test_pci_platform_SRCS := vmm/pci_platform.c vmm/bus.c vmm/log.c
+test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/core/bus.c vmm/base/log.c
 TESTS += boot
-test_boot_SRCS := vmm/boot.c vmm/kernel.c vmm/vmlinux.c vmm/bzimage.c vmm/mem.c vmm/log.c firmware/acpi.c firmware/aml.c firmware/bootparams.c
+test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/base/log.c firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
 TESTS += cpu
-test_cpu_SRCS := vmm/cpu.c
+test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += kvm
-test_kvm_SRCS := vmm/vm.c vmm/vcpu.c vmm/cpu.c vmm/boot.c vmm/kernel.c vmm/vmlinux.c vmm/bzimage.c vmm/mem.c vmm/bus.c \
-	vmm/pio.c vmm/console.c vmm/events.c vmm/log.c devices/serial.c devices/power.c devices/i8042.c \
-	devices/cmos.c \
-	firmware/acpi.c firmware/aml.c firmware/bootparams.c
+test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/arch/x86/cpu.c vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/core/bus.c \
+	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/log.c devices/serial.c devices/power.c devices/x86/i8042.c \
+	devices/x86/cmos.c \
+	firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
 TESTS += pio
-test_pio_SRCS := vmm/pio.c vmm/bus.c vmm/log.c devices/pci_host.c
+test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c devices/pci_host.c
 TESTS += events
-test_events_SRCS := vmm/events.c vmm/log.c
+test_events_SRCS := vmm/core/events.c vmm/base/log.c
 TESTS += rtnl
-test_rtnl_SRCS := vmm/rtnl.c
+test_rtnl_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_msg
-test_rtnl_msg_SRCS := vmm/rtnl.c
+test_rtnl_msg_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_sock
-test_rtnl_sock_SRCS := vmm/rtnl.c vmm/rtnl_sock.c vmm/log.c
+test_rtnl_sock_SRCS := vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/log.c
 TESTS += json
-test_json_SRCS := vmm/json.c
+test_json_SRCS := vmm/base/json.c
 TESTS += config_file
-test_config_file_SRCS := vmm/config_file.c vmm/json.c vmm/log.c
+test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c
 TESTS += jsonl_check
 # runs the built tool (order-only prerequisite, not linked)
 test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
 TESTS += api
-test_api_SRCS := vmm/api.c vmm/api_proto.c vmm/json.c vmm/events.c vmm/log.c
+test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/core/events.c vmm/base/log.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm
-TESTS += lib
+TESTS += library
 # the library end to end (include/tinyvmm.h): all of it
-test_lib_SRCS := $(VMM_SRCS)
+test_library_SRCS := $(VMM_SRCS)
 
 # --- device tests ---
 TESTS += bus
-test_bus_SRCS := vmm/bus.c vmm/log.c
+test_bus_SRCS := vmm/core/bus.c vmm/base/log.c
 TESTS += serial
-test_serial_SRCS := devices/serial.c vmm/log.c
+test_serial_SRCS := devices/serial.c vmm/base/log.c
 TESTS += cmos
-test_cmos_SRCS := devices/cmos.c
+test_cmos_SRCS := devices/x86/cmos.c
 TESTS += power
-test_power_SRCS := devices/power.c devices/i8042.c vmm/log.c
+test_power_SRCS := devices/power.c devices/x86/i8042.c vmm/base/log.c
 TESTS += console
-test_console_SRCS := vmm/console.c devices/serial.c vmm/log.c
+test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c
 TESTS += pci_host
-test_pci_host_SRCS := devices/pci_host.c vmm/log.c
+test_pci_host_SRCS := devices/pci_host.c vmm/base/log.c
 TESTS += pci_slots
-test_pci_slots_SRCS := devices/pci_host.c vmm/log.c
+test_pci_slots_SRCS := devices/pci_host.c vmm/base/log.c
 VFIO_PCI_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \
-	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c vmm/log.c
+	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c vmm/base/log.c
 TESTS += vfio_pci
 test_vfio_pci_SRCS := $(VFIO_PCI_SRCS)
 TESTS += vfio_pci_bar
@@ -177,11 +177,11 @@ test_vfio_pci_irq_SRCS := $(VFIO_PCI_SRCS)
 
 # --- firmware tests ---
 TESTS += aml
-test_aml_SRCS := firmware/aml.c
+test_aml_SRCS := firmware/x86/aml.c
 TESTS += acpi
-test_acpi_SRCS := firmware/acpi.c firmware/aml.c vmm/log.c
+test_acpi_SRCS := firmware/x86/acpi.c firmware/x86/aml.c vmm/base/log.c
 TESTS += bootparams
-test_bootparams_SRCS := firmware/bootparams.c vmm/log.c
+test_bootparams_SRCS := firmware/x86/bootparams.c vmm/base/log.c
 
 # ---------------------------------------------------------------------------
 
@@ -207,23 +207,23 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(BUILD)/tools/jsonl-check: tools/jsonl-check.c vmm/json.c vmm/json.h
+$(BUILD)/tools/jsonl-check: tools/jsonl-check.c vmm/base/json.c vmm/base/json.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
 
 # One relocatable object whose only global symbols are those listed in
-# vmm/libtinyvmm.syms: the public API (include/tinyvmm.h) and the few entries
+# vmm/api/libtinyvmm.syms: the public API (include/tinyvmm.h) and the few entries
 # the command's main.o uses. Every other name (vm_create, bus_register, ...)
 # is local, so it cannot clash with a name in the embedding program.
 LD      ?= ld
 OBJCOPY ?= objcopy
-$(LIB): $(VMM_OBJS) vmm/libtinyvmm.syms
+$(LIB): $(VMM_OBJS) vmm/api/libtinyvmm.syms
 	@rm -f $@
 	$(LD) -r -o $(BUILD)/libtinyvmm.o $(VMM_OBJS)
-	$(OBJCOPY) --keep-global-symbols=vmm/libtinyvmm.syms $(BUILD)/libtinyvmm.o
+	$(OBJCOPY) --keep-global-symbols=vmm/api/libtinyvmm.syms $(BUILD)/libtinyvmm.o
 	@nm -g --defined-only $(BUILD)/libtinyvmm.o | awk '{ print $$3 }' | sort >$(BUILD)/libtinyvmm.got
-	@sort vmm/libtinyvmm.syms | diff -u - $(BUILD)/libtinyvmm.got || \
-		{ echo "libtinyvmm: exported symbols differ from vmm/libtinyvmm.syms"; exit 1; }
+	@sort vmm/api/libtinyvmm.syms | diff -u - $(BUILD)/libtinyvmm.got || \
+		{ echo "libtinyvmm: exported symbols differ from vmm/api/libtinyvmm.syms"; exit 1; }
 	$(AR) rcs $@ $(BUILD)/libtinyvmm.o
 
 $(BUILD)/tinyvmm: $(MAIN_OBJ) $(LIB)

@@ -9,7 +9,7 @@
 #ifndef TINYVMM_DEVICE_H
 #define TINYVMM_DEVICE_H
 
-#include "../vmm/util.h"
+#include "vmm/base/util.h"
 
 struct device;
 

@@ -13,8 +13,8 @@
 #ifndef TINYVMM_PCI_H
 #define TINYVMM_PCI_H
 
-#include "../vmm/util.h"
-#include "device.h"
+#include "vmm/base/util.h"
+#include "devices/device.h"
 
 /* PCI configuration space: standard header offsets used across the tree. */
 #define PCI_CFG_SPACE_SIZE 256

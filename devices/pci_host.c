@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/log.h"
-#include "pci_host.h"
+#include "vmm/base/log.h"
+#include "devices/pci_host.h"
 
 #define CFG_ENABLE     (1u << 31)
 #define CFG_EXT_REG(a) (((a) >> 24) & 0xf) /* AMD extended register bits 11:8 */

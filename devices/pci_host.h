@@ -34,9 +34,9 @@
 #ifndef TINYVMM_PCI_HOST_H
 #define TINYVMM_PCI_HOST_H
 
-#include "../vmm/layout.h"
-#include "../vmm/util.h"
-#include "device.h"
+#include "arch/layout.h"
+#include "vmm/base/util.h"
+#include "devices/device.h"
 
 /* 8086:0d57, the ID Cloud Hypervisor's virtual host bridge uses: no Linux
  * driver or quirk claims it (8086:29c0, the Q35 MCH, would wake intel-agp). */

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/layout.h"
-#include "../vmm/log.h"
-#include "power.h"
+#include "arch/layout.h"
+#include "vmm/base/log.h"
+#include "devices/power.h"
 
 #define ACPI_SLEEP_CTL (ACPI_SLEEP_CTL_PORT - ACPI_PM_PORT)
 #define ACPI_RESET     (ACPI_RESET_PORT - ACPI_PM_PORT)

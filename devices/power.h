@@ -39,7 +39,7 @@
 #ifndef TINYVMM_POWER_H
 #define TINYVMM_POWER_H
 
-#include "device.h"
+#include "devices/device.h"
 
 enum power_event {
 	POWER_OFF,   /* ACPI S5 */

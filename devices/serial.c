@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/log.h"
-#include "serial.h"
+#include "vmm/base/log.h"
+#include "devices/serial.h"
 
 #define UART_RBR   0
 #define UART_IER   1

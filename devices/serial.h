@@ -40,8 +40,8 @@
 #ifndef TINYVMM_SERIAL_H
 #define TINYVMM_SERIAL_H
 
-#include "../vmm/util.h"
-#include "device.h"
+#include "vmm/base/util.h"
+#include "devices/device.h"
 
 #define SERIAL_TX_RING (64 * 1024)
 #define SERIAL_RX_FIFO 16

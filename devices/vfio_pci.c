@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vfio_pci_priv.h"
+#include "devices/vfio_pci_priv.h"
 
 void vp_log_once(struct vfio_pci *v, enum vp_log kind, enum log_level level, const char *fmt, ...)
 {

@@ -51,10 +51,10 @@
 #ifndef TINYVMM_VFIO_PCI_H
 #define TINYVMM_VFIO_PCI_H
 
-#include "../vmm/util.h"
-#include "../vmm/vfio.h"
-#include "device.h"
-#include "pci.h"
+#include "vmm/base/util.h"
+#include "vmm/pci/vfio.h"
+#include "devices/device.h"
+#include "devices/pci.h"
 
 struct vfio_pci;
 

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vfio_pci_priv.h"
+#include "devices/vfio_pci_priv.h"
 
 static int seg_access(struct device *d, u64 off, void *data, u32 len, bool write)
 {

@@ -25,7 +25,7 @@
  */
 #include <string.h>
 
-#include "vfio_pci_priv.h"
+#include "devices/vfio_pci_priv.h"
 
 /* Command bits the guest may change on the device itself. */
 #define CMD_FWD                                                                                    \

@@ -37,7 +37,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "vfio_pci_priv.h"
+#include "devices/vfio_pci_priv.h"
 
 #define MSI_ADDR_MASK 0xfff00000u
 #define MSI_ADDR_BASE 0xfee00000u

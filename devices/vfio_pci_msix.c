@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vfio_pci_priv.h"
+#include "devices/vfio_pci_priv.h"
 
 int vp_msix_init(struct vfio_pci *v, u8 cap, const u8 *dcfg)
 {

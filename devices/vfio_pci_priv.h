@@ -25,9 +25,9 @@
 #include <linux/vfio.h>
 #include <pthread.h>
 
-#include "../vmm/layout.h"
-#include "../vmm/log.h"
-#include "vfio_pci.h"
+#include "arch/layout.h"
+#include "vmm/base/log.h"
+#include "devices/vfio_pci.h"
 
 #define VP_NR_BARS	6
 #define VP_CFG_SIZE	PCI_CFG_SPACE_SIZE

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "../vmm/util.h"
+#include "vmm/base/util.h"
 
 #define FAKE_BZ_OFF(field) (0x1f1 + offsetof(struct setup_header, field))
 

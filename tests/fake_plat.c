@@ -2,8 +2,8 @@
 /* fake_plat.c - a recording PCI platform; see fake_plat.h. */
 #include <string.h>
 
-#include "../vmm/layout.h"
-#include "fake_plat.h"
+#include "arch/layout.h"
+#include "tests/fake_plat.h"
 
 #define FP(p) ((struct fake_plat *)(p)->opaque)
 

@@ -15,7 +15,7 @@
 #ifndef TINYVMM_FAKE_PLAT_H
 #define TINYVMM_FAKE_PLAT_H
 
-#include "../devices/pci.h"
+#include "devices/pci.h"
 
 #define FAKE_PLAT_MAPS	 128
 #define FAKE_PLAT_TRAPS	 128

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fake_sysfs.h"
+#include "tests/fake_sysfs.h"
 
 static void vpath(char *out, size_t len, const char *root, const char *fmt, va_list ap)
 {

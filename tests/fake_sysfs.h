@@ -45,7 +45,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../vmm/util.h"
+#include "vmm/base/util.h"
 
 #define FAKE_ROOT_SZ 96
 #define FAKE_DEVDIR  "devices/pci0000:00"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fake_vfio.h"
+#include "tests/fake_vfio.h"
 
 #define FAKE_PAGE 4096
 

@@ -21,8 +21,8 @@
 
 #include <linux/vfio.h>
 
-#include "../devices/pci.h"
-#include "../vmm/vfio.h"
+#include "devices/pci.h"
+#include "vmm/pci/vfio.h"
 
 #define FAKE_NR_REGIONS	 (VFIO_PCI_CONFIG_REGION_INDEX + 1)
 #define FAKE_BACKING_MAX (1024 * 1024) /* larger regions have no backing */

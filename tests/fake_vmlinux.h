@@ -9,7 +9,7 @@
 #include <elf.h>
 #include <string.h>
 
-#include "../vmm/util.h"
+#include "vmm/base/util.h"
 
 #define FAKE_ELF_DATA 0x1000 /* segment file bytes start here, each 16-aligned */
 

@@ -15,7 +15,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "../vmm/rtnl.h"
+#include "vmm/host/rtnl.h"
 
 /* ---- a tiny message writer for hand-made replies ---- */
 

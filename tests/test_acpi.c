@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../firmware/acpi.h"
+#include "firmware/x86/acpi.h"
 
 #define BUF_LEN	   0x8000
 #define GUARD	   64

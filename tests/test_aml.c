@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../firmware/aml.h"
+#include "firmware/x86/aml.h"
 
 #define GUARD	   32
 #define GUARD_BYTE 0xa5

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../vmm/api.h"
-#include "../vmm/json.h"
+#include "vmm/api/api.h"
+#include "vmm/base/json.h"
 
 /* ---- pure: requests ---- */
 

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fake_bzimage.h"
-#include "fake_vmlinux.h"
+#include "tests/fake_bzimage.h"
+#include "tests/fake_vmlinux.h"
 
 #include <asm/bootparam.h>
 #include <fcntl.h>
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../vmm/boot.h"
-#include "../vmm/layout.h"
+#include "vmm/arch/x86/boot.h"
+#include "arch/layout.h"
 
 /* ---- page tables ---- */
 

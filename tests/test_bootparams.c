@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "../firmware/bootparams.h"
-#include "../vmm/layout.h"
+#include "firmware/x86/bootparams.h"
+#include "arch/layout.h"
 
 #define RAM E820_TYPE_RAM
 #define RES E820_TYPE_RESERVED

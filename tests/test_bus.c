@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../vmm/bus.h"
+#include "vmm/core/bus.h"
 
 /* A fake device that records its last access and answers with a pattern. */
 struct rec {

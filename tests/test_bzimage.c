@@ -6,14 +6,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fake_bzimage.h"
+#include "tests/fake_bzimage.h"
 
 #include <asm/bootparam.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/bzimage.h"
-#include "../vmm/layout.h"
+#include "vmm/arch/x86/bzimage.h"
+#include "arch/layout.h"
 
 #define SETUP_SECTS 4
 #define SETUP_LEN   ((SETUP_SECTS + 1) * 512)

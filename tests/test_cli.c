@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../vmm/cli.h"
-#include "../vmm/layout.h"
+#include "vmm/cmd/cli.h"
+#include "arch/layout.h"
 
 static char dir[64];
 static char kernel[128], initrd[128], fifo[128], missing[128];

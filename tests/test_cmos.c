@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../devices/cmos.h"
+#include "devices/x86/cmos.h"
 
 static u8 rd(struct device *d, u64 off)
 {

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../vmm/config_file.h"
-#include "../vmm/util.h"
+#include "vmm/cmd/config_file.h"
+#include "vmm/base/util.h"
 
 static char dir[64], file[128];
 static char err[4096]; /* what the last call printed on stderr */

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../vmm/console.h"
+#include "vmm/core/console.h"
 
 #define LSR	   5
 #define TIMEOUT_MS 5000

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/cpu.h"
+#include "vmm/arch/x86/cpu.h"
 
 static struct kvm_cpuid2 *make_cpuid(void)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../vmm/events.h"
+#include "vmm/core/events.h"
 
 static void test_escape(void **state)
 {

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../vmm/json.h"
-#include "../vmm/util.h"
+#include "vmm/base/json.h"
+#include "vmm/base/util.h"
 
 static char err[256];
 

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../vmm/util.h"
+#include "vmm/base/util.h"
 
 #define TOOL "build/tools/jsonl-check"
 

@@ -21,13 +21,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../devices/serial.h"
-#include "../vmm/boot.h"
-#include "../vmm/bzimage.h"
-#include "../vmm/exitcode.h"
-#include "../vmm/layout.h"
-#include "../vmm/vcpu.h"
-#include "../vmm/vm.h"
+#include "devices/serial.h"
+#include "vmm/arch/x86/boot.h"
+#include "vmm/arch/x86/bzimage.h"
+#include "vmm/base/exitcode.h"
+#include "arch/layout.h"
+#include "vmm/core/vcpu.h"
+#include "vmm/core/vm.h"
 
 static char no_kvm[160]; /* why KVM cannot be used here, or "" */
 

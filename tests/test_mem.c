@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../vmm/layout.h"
-#include "../vmm/mem.h"
+#include "arch/layout.h"
+#include "vmm/core/mem.h"
 
 static void test_layout_small(void **state UNUSED)
 {

@@ -9,7 +9,7 @@
 #include <linux/pci_regs.h>
 #include <string.h>
 
-#include "../devices/pci_host.h"
+#include "devices/pci_host.h"
 
 #define CFG_DWORDS 64
 #define BAR0	   (PCI_BASE_ADDRESS_0 / 4)

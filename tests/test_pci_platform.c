@@ -11,9 +11,9 @@
 
 #include <string.h>
 
-#include "../vmm/layout.h"
-#include "../vmm/pci_platform.h"
-#include "../vmm/vm.h"
+#include "arch/layout.h"
+#include "vmm/pci/pci_platform.h"
+#include "vmm/core/vm.h"
 
 /* ---- routing table ---- */
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../devices/pci_host.h"
+#include "devices/pci_host.h"
 
 #define MAXN 40
 

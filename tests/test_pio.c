@@ -14,8 +14,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "../devices/pci_host.h"
-#include "../vmm/pio.h"
+#include "devices/pci_host.h"
+#include "vmm/arch/x86/pio.h"
 
 #define SLOT	 3
 #define IO_BASE	 0xc000

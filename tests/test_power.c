@@ -7,8 +7,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "../devices/power.h"
-#include "../vmm/layout.h"
+#include "devices/power.h"
+#include "arch/layout.h"
 
 struct rec {
 	int n;

@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "rtnl_fixture.h"
+#include "tests/rtnl_fixture.h"
 
 /* ---- parser: good replies ---- */
 

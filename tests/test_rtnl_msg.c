@@ -15,7 +15,7 @@
 #include <limits.h>
 #include <sys/socket.h>
 
-#include "rtnl_fixture.h"
+#include "tests/rtnl_fixture.h"
 
 /* ---- builders ---- */
 

@@ -19,7 +19,7 @@
 
 #include <linux/netlink.h>
 
-#include "../vmm/rtnl.h"
+#include "vmm/host/rtnl.h"
 
 /* ---- this machine's kernel ---- */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../devices/serial.h"
+#include "devices/serial.h"
 
 #define RBR 0
 #define IER 1

@@ -14,9 +14,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fake_bzimage.h"
-#include "fake_vmlinux.h"
-#include "e2e_util.h"
+#include "tests/fake_bzimage.h"
+#include "tests/fake_vmlinux.h"
+#include "tests/e2e_util.h"
 
 #include <asm/bootparam.h>
 #include <fcntl.h>
@@ -31,8 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../vmm/exitcode.h"
-#include "../vmm/util.h"
+#include "vmm/base/exitcode.h"
+#include "vmm/base/util.h"
 
 #define TINYVMM	    "build/tinyvmm"
 

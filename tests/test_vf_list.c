@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../vmm/json.h"
-#include "../vmm/vf_list.h"
-#include "fake_sysfs.h"
+#include "vmm/base/json.h"
+#include "vmm/host/vf_list.h"
+#include "tests/fake_sysfs.h"
 
 #define PF  "0000:01:00.0"
 #define PF2 "0000:02:00.0"

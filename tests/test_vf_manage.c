@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../vmm/vf_manage.h"
-#include "fake_sysfs.h"
+#include "vmm/host/vf_manage.h"
+#include "tests/fake_sysfs.h"
 
 #define PF  "0000:01:00.0"
 #define VF0 "0000:01:10.0"

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../vmm/vf_record.h"
+#include "vmm/host/vf_record.h"
 
 static const char full_text[] =
     "# tinyvmm: VF taken by pid 1234; `tinyvmm vf restore` gives it back\n"

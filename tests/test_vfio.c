@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../vmm/vfio.h"
-#include "../vmm/vfio_priv.h"
+#include "vmm/pci/vfio.h"
+#include "vmm/pci/vfio_priv.h"
 
 static char root[64];
 static char err[4096];

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vfio_pci_fixture.h"
+#include "tests/vfio_pci_fixture.h"
 
 /* ---- life cycle ---- */
 

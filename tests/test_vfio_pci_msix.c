@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vfio_pci_fixture.h"
+#include "tests/vfio_pci_fixture.h"
 
 static void test_msix_enable_unmask_binds_and_routes(void **state)
 {

@@ -7,15 +7,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fake_bzimage.h"
-#include "fake_vmlinux.h"
+#include "tests/fake_bzimage.h"
+#include "tests/fake_vmlinux.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/kernel.h"
-#include "../vmm/layout.h"
-#include "../vmm/vmlinux.h"
+#include "vmm/arch/x86/kernel_image.h"
+#include "arch/layout.h"
+#include "vmm/arch/x86/vmlinux.h"
 
 #define CAP (64 * 1024)
 #define RAM (256 * MiB)

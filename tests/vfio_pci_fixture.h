@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../devices/vfio_pci.h"
-#include "../vmm/layout.h"
-#include "fake_plat.h"
-#include "fake_vfio.h"
+#include "devices/vfio_pci.h"
+#include "arch/layout.h"
+#include "tests/fake_plat.h"
+#include "tests/fake_vfio.h"
 
 #define FX_NAME	    "vfio 0000:01:10.0"
 #define FX_SLOT	    1

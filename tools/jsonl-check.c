@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * jsonl-check - check a JSON-lines event log (tinyvmm --events) in the lab host,
- * which has no python or jq. Plain C, libc only, plus vmm/json.c.
+ * which has no python or jq. Plain C, libc only, plus vmm/base/json.c.
  *
  *   jsonl-check [--require-order EV1,EV2,...] [--field EVENT.KEY=VALUE]... FILE
  *
@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vmm/json.h"
+#include "vmm/base/json.h"
 
 #define MAX_ITEMS 64
 

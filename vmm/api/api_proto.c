@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: MIT
+/* api_proto.c - the control API's request parser and reply formatter; see api.h. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/api/api.h"
+#include "vmm/core/events.h"
+#include "vmm/base/json.h"
+
+static const char *const op_names[API_OPS] = {
+    [API_OP_INFO] = "info",	[API_OP_STATUS] = "status", [API_OP_PAUSE] = "pause",
+    [API_OP_RESUME] = "resume", [API_OP_STOP] = "stop",	    [API_OP_SHUTDOWN] = "shutdown",
+    [API_OP_STATS] = "stats",
+};
+_Static_assert(ARRAY_SIZE(op_names) == API_OPS, "name every API operation");
+
+static const char *const err_names[API_ERRS] = {
+    [API_OK] = "ok",
+    [API_ERR_BAD_JSON] = "bad-json",
+    [API_ERR_UNKNOWN_OP] = "unknown-op",
+    [API_ERR_TOO_LONG] = "too-long",
+    [API_ERR_BAD_VERSION] = "bad-version",
+    [API_ERR_BAD_REQUEST] = "bad-request",
+    [API_ERR_FAILED] = "failed",
+};
+_Static_assert(ARRAY_SIZE(err_names) == API_ERRS, "name every API error code");
+
+/* The arguments each operation takes, besides op, id and version. */
+static const char *const op_args[API_OPS][2] = {
+    [API_OP_SHUTDOWN] = {"timeout", NULL},
+};
+
+const char *api_op_name(enum api_op op)
+{
+	return (unsigned int)op < API_OPS ? op_names[op] : "?";
+}
+
+const char *api_err_name(enum api_err e)
+{
+	return (unsigned int)e < API_ERRS ? err_names[e] : "?";
+}
+
+/* ---- the JSON text builder ---- */
+
+void api_buf_init(struct api_buf *b, char *p, size_t cap)
+{
+	b->p = p;
+	b->cap = cap;
+	b->len = 0;
+	b->overflow = cap == 0;
+	if (cap)
+		p[0] = '\0';
+}
+
+void api_buf_printf(struct api_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= b->cap - b->len) {
+		b->overflow = true;
+		b->p[b->len] = '\0';
+		return;
+	}
+	b->len += (size_t)n;
+}
+
+/* The length of s escaped by events_json_escape(). */
+static size_t escaped_len(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
+		    c == '\t')
+			n += 2;
+		else if (c < 0x20 || c == 0x7f)
+			n += 6;
+		else
+			n++;
+	}
+	return n;
+}
+
+void api_buf_str(struct api_buf *b, const char *s)
+{
+	size_t len = strlen(s), need = escaped_len(s, len);
+
+	if (b->overflow)
+		return;
+	/* the quotes and the NUL */
+	if (need + 3 > b->cap - b->len) {
+		b->overflow = true;
+		return;
+	}
+	b->p[b->len++] = '"';
+	b->len += events_json_escape(b->p + b->len, b->cap - b->len, s, len);
+	b->p[b->len++] = '"';
+	b->p[b->len] = '\0';
+}
+
+/* ---- requests ---- */
+
+static enum api_err fail(char *msg, size_t cap, enum api_err e, const char *fmt, ...) PRINTF(4, 5);
+static enum api_err fail(char *msg, size_t cap, enum api_err e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cap) {
+		va_start(ap, fmt);
+		vsnprintf(msg, cap, fmt, ap);
+		va_end(ap);
+	}
+	return e;
+}
+
+/* A number as JSON text: integers without a fraction, others round-trip. */
+static void format_number(char *out, size_t cap, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(out, cap, "%.0f", v);
+	else
+		snprintf(out, cap, "%.17g", v);
+}
+
+static enum api_err parse_id(const struct json *id, struct api_request *req, char *msg, size_t cap)
+{
+	struct api_buf b;
+
+	if (!id)
+		return API_OK;
+	if (id->type == JSON_NUMBER) {
+		format_number(req->id, sizeof(req->id), id->number);
+		return API_OK;
+	}
+	if (id->type != JSON_STRING)
+		return fail(msg, cap, API_ERR_BAD_REQUEST,
+			    "id: must be a string or a number, not %s", json_type_name(id->type));
+	api_buf_init(&b, req->id, sizeof(req->id));
+	api_buf_str(&b, id->str);
+	if (b.overflow) {
+		req->id[0] = '\0';
+		return fail(msg, cap, API_ERR_BAD_REQUEST, "id: longer than %d bytes as JSON",
+			    API_ID_MAX - 1);
+	}
+	return API_OK;
+}
+
+static enum api_err parse_version(const struct json *v, char *msg, size_t cap)
+{
+	char num[32];
+
+	if (!v)
+		return API_OK;
+	if (v->type != JSON_NUMBER)
+		return fail(msg, cap, API_ERR_BAD_REQUEST, "version: must be a number, not %s",
+			    json_type_name(v->type));
+	if (v->number != API_VERSION) {
+		format_number(num, sizeof(num), v->number);
+		return fail(msg, cap, API_ERR_BAD_VERSION,
+			    "version %s: this server speaks version %d", num, API_VERSION);
+	}
+	return API_OK;
+}
+
+static enum api_err parse_op(const struct json *op, struct api_request *req, char *msg, size_t cap)
+{
+	char esc[64];
+
+	if (!op)
+		return fail(msg, cap, API_ERR_BAD_REQUEST,
+			    "op: missing; e.g. {\"op\": \"status\"}");
+	if (op->type != JSON_STRING)
+		return fail(msg, cap, API_ERR_BAD_REQUEST, "op: must be a string, not %s",
+			    json_type_name(op->type));
+	for (int i = 0; i < API_OPS; i++) {
+		if (strcmp(op->str, op_names[i]) == 0) {
+			req->op = (enum api_op)i;
+			return API_OK;
+		}
+	}
+	events_json_escape(esc, sizeof(esc), op->str, op->str_len);
+	return fail(msg, cap, API_ERR_UNKNOWN_OP,
+		    "op \"%s\": unknown; the operations are info, status, pause, resume, stop, "
+		    "shutdown, stats",
+		    esc);
+}
+
+static bool is_arg(enum api_op op, const char *key)
+{
+	if (!strcmp(key, "op") || !strcmp(key, "id") || !strcmp(key, "version"))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(op_args[op]) && op_args[op][i]; i++)
+		if (!strcmp(key, op_args[op][i]))
+			return true;
+	return false;
+}
+
+static enum api_err parse_args(const struct json *root, struct api_request *req, char *msg,
+			       size_t cap)
+{
+	const struct json *t;
+	char esc[64];
+
+	for (size_t i = 0; i < root->n; i++) {
+		if (!is_arg(req->op, root->keys[i])) {
+			events_json_escape(esc, sizeof(esc), root->keys[i], strlen(root->keys[i]));
+			return fail(msg, cap, API_ERR_BAD_REQUEST, "%s: unknown member \"%s\"",
+				    op_names[req->op], esc);
+		}
+	}
+	req->timeout = API_SHUTDOWN_TIMEOUT;
+	t = json_get(root, "timeout");
+	if (req->op == API_OP_SHUTDOWN && t) {
+		if (t->type != JSON_NUMBER || !(t->number > 0) || t->number > API_SHUTDOWN_MAX)
+			return fail(msg, cap, API_ERR_BAD_REQUEST,
+				    "shutdown: timeout must be a number of seconds, 0 < t <= %g",
+				    API_SHUTDOWN_MAX);
+		req->timeout = t->number;
+	}
+	return API_OK;
+}
+
+enum api_err api_parse_request(const char *line, size_t len, struct api_request *req, char *msg,
+			       size_t msgcap)
+{
+	struct json *root = NULL;
+	char err[128];
+	enum api_err e;
+
+	memset(req, 0, sizeof(*req));
+	if (msgcap)
+		msg[0] = '\0';
+	if (len > API_LINE_MAX)
+		return fail(msg, msgcap, API_ERR_TOO_LONG, "request: longer than %d bytes",
+			    API_LINE_MAX);
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (json_parse(line, len, &root, err, sizeof(err)) < 0)
+		return fail(msg, msgcap, API_ERR_BAD_JSON, "request: not JSON: %s", err);
+	if (root->type != JSON_OBJECT) {
+		e = fail(msg, msgcap, API_ERR_BAD_REQUEST, "request: must be an object, not %s",
+			 json_type_name(root->type));
+		goto out;
+	}
+	e = parse_id(json_get(root, "id"), req, msg, msgcap);
+	if (e == API_OK)
+		e = parse_version(json_get(root, "version"), msg, msgcap);
+	if (e == API_OK)
+		e = parse_op(json_get(root, "op"), req, msg, msgcap);
+	if (e == API_OK)
+		e = parse_args(root, req, msg, msgcap);
+out:
+	json_free(root);
+	return e;
+}
+
+/* ---- replies ---- */
+
+static int finish(struct api_buf *b)
+{
+	api_buf_printf(b, "}\n");
+	return b->overflow ? -ENOSPC : (int)b->len;
+}
+
+static void head(struct api_buf *b, const char *id, bool ok)
+{
+	api_buf_printf(b, "{\"version\": %d, \"ok\": %s", API_VERSION, ok ? "true" : "false");
+	if (id && *id)
+		api_buf_printf(b, ", \"id\": %s", id);
+}
+
+int api_format_ok(char *buf, size_t cap, const char *id, const char *result)
+{
+	struct api_buf b;
+
+	api_buf_init(&b, buf, cap);
+	head(&b, id, true);
+	api_buf_printf(&b, ", \"result\": %s", result && *result ? result : "{}");
+	return finish(&b);
+}
+
+int api_format_error(char *buf, size_t cap, const char *id, enum api_err code, const char *message)
+{
+	struct api_buf b;
+
+	api_buf_init(&b, buf, cap);
+	head(&b, id, false);
+	api_buf_printf(&b, ", \"error\": {\"code\": \"%s\", \"message\": ", api_err_name(code));
+	api_buf_str(&b, message ? message : "");
+	api_buf_printf(&b, "}");
+	return finish(&b);
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: MIT
+/*
+ * api_vm.c - the control API's operations on the running VM; see api.h.
+ *
+ * The server thread calls the handlers below with a->lock held, so a VM
+ * is never detached (and destroyed) under a request. tinyvmm_run.c attaches each
+ * VM right after vm_create() and detaches it before vm_destroy(); with
+ * --reboot=restart the same socket serves every boot.
+ *
+ * shutdown runs on a helper thread of its own, so the reply comes at once:
+ * it sends the guest the magic SysRq keys s (sync), u (remount read-only)
+ * and o (power off) on its serial console, each after a BREAK (Linux arms
+ * SysRq for one key per BREAK), then waits for the VM to stop and stops it
+ * hard when the timeout has passed.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "devices/serial.h"
+#include "vmm/api/api.h"
+#include "vmm/cmd/cli.h"
+#include "vmm/core/events.h"
+#include "vmm/base/exitcode.h"
+#include "vmm/base/log.h"
+#include "vmm/pci/passthrough.h"
+#include "vmm/base/thread.h"
+#include "vmm/core/vcpu.h"
+#include "vmm/core/vm.h"
+
+#define SYSRQ_KEYS    "suo"
+#define SYSRQ_GAP_MS  50  /* BREAK to its key */
+#define SYSRQ_NEXT_MS 300 /* one key to the next BREAK: let sync and remount run */
+#define PUSH_RETRY_MS 20  /* the guest's receive FIFO is full: try again */
+
+struct api_vm_dev {
+	char bdf[13];
+	int slot; /* -1: not known (before the first VM) */
+};
+
+struct api_vm {
+	const struct config *cfg;
+	struct api *api;
+	pthread_mutex_t lock;
+	struct vm *vm;		      /* attached, or NULL */
+	bool ever;		      /* a VM was attached once */
+	double last_uptime;	      /* the last VM's, at detach */
+	enum vm_stop_reason last_why; /* ditto */
+	bool stop_pending;	      /* stop asked between boots: stop the next one at once */
+	unsigned int nr_devs;
+	struct api_vm_dev devs[CLI_MAX_VFS];
+
+	/* The shutdown helper: at most one per attached VM. */
+	pthread_t sd_thread;
+	bool sd_running;
+	int sd_cancel; /* eventfd: detach tells the helper to give up */
+	double sd_timeout;
+	struct timespec sd_t0;
+};
+
+/* ---- state ---- */
+
+static bool vm_entered(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (__atomic_load_n(&vm->vcpus[i].started, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+static double uptime(const struct api_vm *a)
+{
+	if (!a->vm)
+		return a->last_uptime;
+	return vm_entered(a->vm) ? events_since(&a->vm->started_at) : 0;
+}
+
+static const char *state_name(const struct api_vm *a)
+{
+	if (!a->vm)
+		return a->ever ? "stopped" : "starting";
+	if (vm_stop_reason(a->vm) != VM_RUNNING)
+		return "stopped";
+	if (vm_paused(a->vm))
+		return "paused";
+	return vm_entered(a->vm) ? "running" : "starting";
+}
+
+static enum vm_stop_reason stop_why(const struct api_vm *a)
+{
+	return a->vm ? vm_stop_reason(a->vm) : a->last_why;
+}
+
+/* {"state": ..., "uptime": ..., "reason": ...} */
+static int put_state(const struct api_vm *a, char *out, size_t cap)
+{
+	const char *state = state_name(a);
+	struct api_buf b;
+
+	api_buf_init(&b, out, cap);
+	api_buf_printf(&b, "{\"state\": \"%s\", \"uptime\": %.6f", state, uptime(a));
+	if (!strcmp(state, "stopped"))
+		api_buf_printf(&b, ", \"reason\": \"%s\"", vm_stop_reason_name(stop_why(a)));
+	api_buf_printf(&b, "}");
+	return b.overflow ? -ENOSPC : 0;
+}
+
+/* Between two boots of --reboot=restart (as far as the API can tell). */
+static bool restarting(const struct api_vm *a)
+{
+	return a->cfg->reboot == REBOOT_RESTART && stop_why(a) == VM_STOP_RESET;
+}
+
+/* The VM requests act on, or -errno with a message in out. */
+static int need_running(const struct api_vm *a, char *out, size_t cap)
+{
+	if (!a->vm && !a->ever) {
+		snprintf(out, cap, "the VM is not created yet; try again");
+		return -ESRCH;
+	}
+	if (!a->vm || vm_stop_reason(a->vm) != VM_RUNNING) {
+		snprintf(out, cap, "the VM has stopped (%s)%s", vm_stop_reason_name(stop_why(a)),
+			 restarting(a) ? "; it boots again (--reboot=restart): try again" : "");
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/* ---- handlers (server thread, a->lock held) ---- */
+
+static int op_info(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
+{
+	const struct config *cfg = a->cfg;
+	struct api_buf b;
+
+	api_buf_init(&b, out, cap);
+	api_buf_printf(&b, "{\"version\": ");
+	api_buf_str(&b, TINYVMM_VERSION);
+	api_buf_printf(&b, ", \"api_version\": %d, \"mem_mib\": %llu, \"cpus\": %u, \"kernel\": ",
+		       API_VERSION, (unsigned long long)cfg->mem_mib, cfg->cpus);
+	api_buf_str(&b, cfg->kernel.path ? cfg->kernel.path : "");
+	api_buf_printf(&b, ", \"cmdline\": ");
+	api_buf_str(&b, cfg->cmdline ? cfg->cmdline : "");
+	api_buf_printf(&b, ", \"devices\": [");
+	for (unsigned int i = 0; i < a->nr_devs; i++) {
+		const struct api_vm_dev *d = &a->devs[i];
+
+		api_buf_printf(&b, "%s{\"bdf\": \"%s\", ", i ? ", " : "", d->bdf);
+		if (d->slot < 0)
+			api_buf_printf(&b, "\"slot\": null, \"guest_bdf\": null}");
+		else
+			api_buf_printf(&b, "\"slot\": %d, \"guest_bdf\": \"0000:00:%02x.0\"}",
+				       d->slot, d->slot);
+	}
+	api_buf_printf(&b, "]}");
+	if (b.overflow) {
+		snprintf(out, cap, "info: reply too large");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static int op_status(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
+{
+	return put_state(a, out, cap);
+}
+
+static int op_pause(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
+{
+	int r = need_running(a, out, cap);
+
+	if (r < 0)
+		return r;
+	if (!vm_paused(a->vm))
+		log_info("api: pausing the guest");
+	r = vm_pause(a->vm);
+	if (r == -ETIMEDOUT) {
+		snprintf(out, cap,
+			 "a vCPU did not stop within 2 s; it will when it leaves KVM_RUN");
+		return r;
+	}
+	if (r < 0)
+		return need_running(a, out, cap) < 0 ? -ESRCH : r;
+	return put_state(a, out, cap);
+}
+
+static int op_resume(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
+{
+	int r = need_running(a, out, cap);
+
+	if (r < 0)
+		return r;
+	if (vm_paused(a->vm))
+		log_info("api: resuming the guest");
+	vm_resume(a->vm);
+	return put_state(a, out, cap);
+}
+
+static int op_stop(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
+{
+	if (a->vm && vm_stop_reason(a->vm) == VM_RUNNING) {
+		log_info("api: stop requested, stopping the guest");
+		vm_stop(a->vm, VM_STOP_API, EXIT_POWEROFF);
+		return put_state(a, out, cap);
+	}
+	/* No VM running: before the first boot or between two; the next one
+	 * (if there is one) is stopped as soon as it exists. */
+	if (!a->stop_pending)
+		log_info("api: stop requested; no VM is running now, the next boot will not run");
+	a->stop_pending = true;
+	if (a->vm && !restarting(a))
+		return put_state(a, out, cap); /* stopped for good */
+	snprintf(out, cap, "{\"state\": \"stopping\"}");
+	return 0;
+}
+
+/* ---- shutdown ---- */
+
+/* Sleep up to ms; true when the VM has stopped or detach cancelled us. */
+static bool wait_stop(struct api_vm *a, struct vm *vm, long ms)
+{
+	struct pollfd p[2] = {{.fd = vm->stop_efd, .events = POLLIN},
+			      {.fd = a->sd_cancel, .events = POLLIN}};
+
+	if (ms < 0)
+		ms = 0;
+	if (poll(p, 2, (int)MIN(ms, 3600L * 1000)) < 0 && errno != EINTR)
+		LOG_ONCE(LOG_WARN, "api: shutdown: poll: %s", strerror(errno));
+	return vm_stop_reason(vm) != VM_RUNNING || (p[1].revents & POLLIN);
+}
+
+static long ms_left(const struct api_vm *a)
+{
+	return (long)((a->sd_timeout - events_since(&a->sd_t0)) * 1000);
+}
+
+/* Give the guest one byte (or a BREAK), waiting while its FIFO is full. */
+static bool push_input(struct api_vm *a, struct vm *vm, int key)
+{
+	u8 c = (u8)key;
+
+	for (;;) {
+		int r = key < 0 ? serial_send_break(vm->serial)
+				: (serial_rx_push(vm->serial, &c, 1) == 1 ? 0 : -EAGAIN);
+
+		if (r == 0)
+			return true;
+		if (ms_left(a) <= 0 || wait_stop(a, vm, PUSH_RETRY_MS))
+			return false;
+	}
+}
+
+static void *shutdown_thread(void *arg)
+{
+	struct api_vm *a = arg;
+	struct vm *vm = a->vm; /* stays attached until detach has joined us */
+
+	pthread_setname_np(pthread_self(), "api-shutdown");
+	for (const char *k = SYSRQ_KEYS; *k; k++) {
+		if (!push_input(a, vm, -1) || wait_stop(a, vm, MIN(SYSRQ_GAP_MS, ms_left(a))))
+			break;
+		if (!push_input(a, vm, *k) || wait_stop(a, vm, MIN(SYSRQ_NEXT_MS, ms_left(a))))
+			break;
+	}
+	while (ms_left(a) > 0 && !wait_stop(a, vm, ms_left(a)))
+		;
+	if (!wait_stop(a, vm, 0)) {
+		log_info("api: shutdown: the guest did not power off within %g s; stopping it",
+			 a->sd_timeout);
+		vm_stop(vm, VM_STOP_API, EXIT_POWEROFF);
+	}
+	return NULL;
+}
+
+static int op_shutdown(struct api_vm *a, const struct api_request *req, char *out, size_t cap)
+{
+	struct api_buf b;
+	int r = need_running(a, out, cap);
+
+	if (r < 0)
+		return r;
+	if (!a->sd_running) {
+		/* A paused guest could not act on the request. */
+		vm_resume(a->vm);
+		a->sd_timeout = req->timeout;
+		clock_gettime(CLOCK_MONOTONIC, &a->sd_t0);
+		r = thread_create(&a->sd_thread, shutdown_thread, a);
+		if (r < 0) {
+			snprintf(out, cap, "cannot start the shutdown thread: %s", strerror(-r));
+			return r;
+		}
+		a->sd_running = true;
+		log_info(
+		    "api: shutdown requested: SysRq s, u, o on the console, hard stop after %g s",
+		    req->timeout);
+	}
+	api_buf_init(&b, out, cap);
+	api_buf_printf(&b, "{\"state\": \"shutting-down\", \"timeout\": %g}", a->sd_timeout);
+	return b.overflow ? -ENOSPC : 0;
+}
+
+/* ---- stats ---- */
+
+static void put_exits(struct api_buf *b, const u64 *n)
+{
+	api_buf_printf(b, "{");
+	for (int k = 0; k < VCPU_EXIT_KINDS; k++)
+		api_buf_printf(b, "%s\"%s\": %llu", k ? ", " : "", vcpu_exit_kind_names[k],
+			       (unsigned long long)n[k]);
+	api_buf_printf(b, "}");
+}
+
+static int op_stats(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
+{
+	u64 total[VCPU_EXIT_KINDS] = {0};
+	struct vm *vm = a->vm;
+	struct api_buf b;
+
+	if (!vm) {
+		snprintf(out, cap, "%s",
+			 a->ever ? "the VM has stopped" : "the VM is not created yet; try again");
+		return -ESRCH;
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		for (int k = 0; k < VCPU_EXIT_KINDS; k++)
+			total[k] += __atomic_load_n(&vm->vcpus[i].exits[k], __ATOMIC_RELAXED);
+	api_buf_init(&b, out, cap);
+	api_buf_printf(&b, "{\"uptime\": %.6f, \"exits\": ", uptime(a));
+	put_exits(&b, total);
+	api_buf_printf(&b, ", \"vcpus\": [");
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		u64 n[VCPU_EXIT_KINDS];
+
+		for (int k = 0; k < VCPU_EXIT_KINDS; k++)
+			n[k] = __atomic_load_n(&vm->vcpus[i].exits[k], __ATOMIC_RELAXED);
+		api_buf_printf(&b, "%s", i ? ", " : "");
+		put_exits(&b, n);
+	}
+	api_buf_printf(&b, "]}");
+	if (b.overflow) {
+		snprintf(out, cap, "stats: reply too large");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* ---- the glue ---- */
+
+typedef int (*vm_handler_fn)(struct api_vm *a, const struct api_request *req, char *out,
+			     size_t cap);
+
+static const vm_handler_fn vm_handlers[API_OPS] = {
+    [API_OP_INFO] = op_info,	 [API_OP_STATUS] = op_status, [API_OP_PAUSE] = op_pause,
+    [API_OP_RESUME] = op_resume, [API_OP_STOP] = op_stop,     [API_OP_SHUTDOWN] = op_shutdown,
+    [API_OP_STATS] = op_stats,
+};
+_Static_assert(ARRAY_SIZE(vm_handlers) == API_OPS, "a handler for every API operation");
+
+/* Every operation goes through here: one request at a time, under the lock. */
+static int locked(void *opaque, const struct api_request *req, char *out, size_t cap)
+{
+	struct api_vm *a = opaque;
+	int r;
+
+	pthread_mutex_lock(&a->lock);
+	r = vm_handlers[req->op](a, req, out, cap);
+	pthread_mutex_unlock(&a->lock);
+	return r;
+}
+
+static const struct api_ops vm_ops = {.handlers = {
+					  [API_OP_INFO] = locked,
+					  [API_OP_STATUS] = locked,
+					  [API_OP_PAUSE] = locked,
+					  [API_OP_RESUME] = locked,
+					  [API_OP_STOP] = locked,
+					  [API_OP_SHUTDOWN] = locked,
+					  [API_OP_STATS] = locked,
+				      }};
+
+int api_vm_open(struct api_vm **out, const struct config *cfg, bool *usage)
+{
+	struct api_vm *a;
+	int r;
+
+	*out = NULL;
+	*usage = false;
+	if (!cfg->api_socket)
+		return 0;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->cfg = cfg;
+	a->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	a->nr_devs = cfg->nr_vfs;
+	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
+		memcpy(a->devs[i].bdf, cfg->vfs[i].bdf, sizeof(a->devs[i].bdf));
+		a->devs[i].slot = cfg->vfs[i].slot;
+	}
+	a->sd_cancel = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (a->sd_cancel < 0) {
+		r = -errno;
+		log_err("api %s: eventfd: %s", cfg->api_socket, strerror(-r));
+		free(a);
+		return r;
+	}
+	r = api_open(&a->api, cfg->api_socket, &vm_ops, a);
+	if (r < 0) {
+		*usage = r != -ENOMEM && r != -EMFILE && r != -ENFILE && r != -EAGAIN;
+		close(a->sd_cancel);
+		free(a);
+		return r;
+	}
+	*out = a;
+	return 0;
+}
+
+void api_vm_attach(struct api_vm *a, struct vm *vm, const struct passthrough *pt)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->vm = vm;
+	a->ever = true;
+	if (a->stop_pending)
+		vm_stop(vm, VM_STOP_API, EXIT_POWEROFF); /* before its vCPUs start */
+	a->nr_devs = pt ? MIN(pt->nr_vfs, CLI_MAX_VFS) : 0;
+	for (unsigned int i = 0; i < a->nr_devs; i++) {
+		memcpy(a->devs[i].bdf, pt->vfs[i].opts->bdf, sizeof(a->devs[i].bdf));
+		a->devs[i].slot = pt->vfs[i].slot;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+void api_vm_detach(struct api_vm *a)
+{
+	eventfd_t v;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	if (a->sd_running) {
+		/* The helper takes no lock: join it here, with the VM still attached. */
+		if (eventfd_write(a->sd_cancel, 1) < 0)
+			log_err("api: cannot cancel the shutdown thread: %s", strerror(errno));
+		pthread_join(a->sd_thread, NULL);
+		a->sd_running = false;
+		while (eventfd_read(a->sd_cancel, &v) == 0)
+			;
+	}
+	if (a->vm) {
+		a->last_uptime = uptime(a);
+		a->last_why = vm_stop_reason(a->vm);
+		a->vm = NULL;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+void api_vm_close(struct api_vm *a)
+{
+	if (!a)
+		return;
+	api_close(a->api);
+	api_vm_detach(a);
+	close(a->sd_cancel);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}

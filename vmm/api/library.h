@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tinyvmm_priv.h - struct tinyvmm, shared by the library's two halves:
+ * tinyvmm.c (the public API: configuration, the run's thread and state,
+ * stop, pause, status) and tinyvmm_run.c (the run itself: what main() did).
+ */
+#ifndef TINYVMM_PRIV_H
+#define TINYVMM_PRIV_H
+
+#include <pthread.h>
+#include <time.h>
+
+#include "include/tinyvmm.h"
+#include "vmm/cmd/cli.h"
+#include "vmm/core/vcpu.h"
+#include "vmm/core/vm.h"
+
+struct api_vm;
+struct events;
+
+enum tinyvmm_phase {
+	TINYVMM_PHASE_CREATED,
+	TINYVMM_PHASE_RUNNING,
+	TINYVMM_PHASE_STOPPED,
+};
+
+struct tinyvmm {
+	struct config *cfg;	 /* &own, or the command line's */
+	struct config own;	 /* tinyvmm_create(): parsed from argv */
+	bool owns_cfg;		 /* own is ours to cli_release() */
+	char **argv;		 /* tinyvmm_create()'s command line; own's strings point in */
+	int argc;
+	char *vf_args[CLI_MAX_VFS]; /* tinyvmm_add_vf() copies; own.vfs[].arg point in */
+	unsigned int nr_vf_args;
+	bool stdin_console; /* the command's: console NULL is stdin and stdout */
+	bool t0_given;	    /* t0 came from the command (its start), not the run's */
+	tinyvmm_event_fn event_fn;
+	void *event_opaque;
+
+	/* The run's state, under lock. vm changes under vm_lock and lock both:
+	 * pause and resume hold only vm_lock (a pause may wait 2 s), so status,
+	 * stats and stop (lock only) never wait for one. */
+	pthread_mutex_t vm_lock;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;   /* phase became STOPPED */
+	int done_efd;		    /* eventfd, readable once phase is STOPPED */
+	enum tinyvmm_phase phase;
+	struct timespec t0;	    /* the start: ts 0 of the events, the timeout's origin */
+	struct vm *vm;		    /* the boot under way (attached), or NULL */
+	bool stop_pending;	    /* a stop was asked: this boot stops, no other runs */
+	enum vm_stop_reason stop_why;
+	int stop_code;
+	unsigned int boots;	    /* atomic */
+	u64 last_exits[VCPU_EXIT_KINDS]; /* the last VM's, at detach */
+	unsigned int last_vcpus;
+	double end_uptime;	    /* STOPPED: the run's length */
+	int exit_code;		    /* STOPPED: its status */
+	const char *reason;	    /* STOPPED: its vmm-exit reason */
+	pthread_t thread;	    /* tinyvmm_start()'s */
+	bool has_thread, joined;
+
+	/* The run's own (tinyvmm_run.c; the run's thread, the console's, atomics). */
+	struct events *events; /* NULL without an events file or callback */
+	int log_fd;	       /* console_log, or -1 */
+	bool matched;	       /* atomic: expect matched */
+	bool first_byte;       /* atomic: first-console-byte reported */
+	double marker_ts;      /* seconds from t0 to the expect match; read after matched */
+	const char *run_reason; /* the last VM's stop reason name, for vmm-exit */
+	struct api_vm *api;    /* api_socket, or NULL */
+};
+
+/*
+ * The whole run, on the calling thread (tinyvmm_run.c): events, console
+ * log, kernel, control API, managed VFs, the boots, and back. Returns the
+ * exit status; t->phase is RUNNING throughout and is left to the caller.
+ */
+int tinyvmm_run_main(struct tinyvmm *t);
+
+/*
+ * Make vm the boot that stop and pause act on (NULL: none, before
+ * vm_destroy). A stop asked earlier stops vm at once. Thread-safe.
+ */
+void tinyvmm_attach_vm(struct tinyvmm *t, struct vm *vm);
+
+/* Whether a stop was asked; its reason and exit code. Thread-safe. */
+bool tinyvmm_stop_asked(struct tinyvmm *t, enum vm_stop_reason *why, int *code);
+
+#endif

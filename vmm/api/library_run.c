@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tinyvmm_run.c - one run of a struct tinyvmm: open the events and the
+ * console log, read the kernel, open the control API, take the managed VFs,
+ * boot the VM (again after each reboot with --reboot=restart) until it
+ * stops, give everything back and say vmm-exit. Returns the exit status
+ * (exitcode.h). The library's thread-facing half is tinyvmm.c.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm/api/api.h"
+#include "vmm/arch/x86/boot.h"
+#include "vmm/core/console.h"
+#include "vmm/core/events.h"
+#include "vmm/base/exitcode.h"
+#include "vmm/base/log.h"
+#include "vmm/pci/passthrough.h"
+#include "vmm/api/library.h"
+#include "vmm/host/vf_manage.h"
+
+static void console_quit(void *opaque)
+{
+	log_info("console: Ctrl-A x, stopping the guest");
+	vm_stop(opaque, VM_STOP_QUIT, EXIT_SIGNAL_BASE + SIGINT);
+}
+
+/* On the console thread: a line matched --expect. */
+static void run_matched(void *opaque, const char *line, const struct timespec *taken)
+{
+	struct tinyvmm *t = opaque;
+	char esc[2 * CONSOLE_LINE_MAX];
+
+	/* the line was complete when written out: that is the marker time */
+	t->marker_ts = (double)(taken->tv_sec - t->t0.tv_sec) +
+		       (double)(taken->tv_nsec - t->t0.tv_nsec) / 1e9;
+	/* marker_ts before matched: read after it */
+	__atomic_store_n(&t->matched, true, __ATOMIC_RELEASE);
+	events_json_escape(esc, sizeof(esc), line, strlen(line));
+	events_emit(t->events, "expect-matched", "\"line\": \"%s\"", esc);
+	log_debug("expect: matched \"%s\"", line);
+	vm_stop(t->vm, VM_STOP_EXPECT, EXIT_POWEROFF);
+}
+
+/* On the console thread: the guest's first console byte (of the whole run). */
+static void run_first_output(void *opaque)
+{
+	struct tinyvmm *t = opaque;
+
+	if (!__atomic_exchange_n(&t->first_byte, true, __ATOMIC_ACQ_REL))
+		events_emit(t->events, "first-console-byte", NULL);
+}
+
+/* Milliseconds left before --timeout (0 when expired), or -1 without one. */
+static int timeout_left_ms(const struct tinyvmm *t)
+{
+	double left;
+
+	if (!t->cfg->timeout)
+		return -1;
+	left = t->cfg->timeout - events_since(&t->t0);
+	if (left <= 0)
+		return 0;
+	return left > 3600 ? 3600 * 1000 : (int)(left * 1000) + 1;
+}
+
+/*
+ * Sleep until the VM stops; turn --timeout into vm_stop(). Stops asked from
+ * other threads (a signal, tinyvmm_stop(), the API) call vm_stop() there,
+ * which makes stop_efd readable.
+ */
+static void wait_for_stop(struct vm *vm, const struct tinyvmm *t)
+{
+	struct pollfd p = {.fd = vm->stop_efd, .events = POLLIN};
+
+	while (vm_stop_reason(vm) == VM_RUNNING) {
+		int ms = timeout_left_ms(t);
+
+		if (ms == 0) {
+			log_info("timeout: stopped the guest after %g s", t->cfg->timeout);
+			vm_stop(vm, VM_STOP_TIMEOUT, EXIT_TIMEOUT);
+			break;
+		}
+		if (poll(&p, 1, ms) < 0 && errno != EINTR) {
+			log_err("vm: poll: %s", strerror(errno));
+			vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
+			break;
+		}
+	}
+}
+
+/* Say why the VM stopped; true when it should boot again. */
+static bool report_stop(const struct vm *vm, const struct config *cfg)
+{
+	switch (vm_stop_reason(vm)) {
+	case VM_STOP_POWEROFF:
+		log_debug("guest powered off");
+		break;
+	case VM_STOP_RESET:
+		if (cfg->reboot == REBOOT_RESTART) {
+			log_info("guest rebooted, restarting it");
+			return true;
+		}
+		log_info("guest rebooted");
+		break;
+	case VM_STOP_PANIC:
+		log_err("guest kernel panicked (pvpanic)");
+		break;
+	default:
+		break; /* logged where it happened */
+	}
+	return false;
+}
+
+static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
+{
+	const struct config *cfg = t->cfg;
+	struct console_watch w = {
+	    .log_fd = t->log_fd,
+	    .log_timestamps = cfg->console_log_timestamps,
+	    .t0 = t->t0,
+	    .expect = cfg->expect ? &cfg->expect_re : NULL,
+	    .matched = run_matched,
+	    .first_output = run_first_output,
+	    .opaque = t,
+	};
+	int r;
+
+	/* Only the command's console reads stdin; the library's writes stdout. */
+	if (cfg->console || t->stdin_console)
+		r = console_open(con, vm->serial, cfg->console, console_quit, vm);
+	else
+		r = console_open_stdout(con, vm->serial, console_quit, vm);
+	if (r < 0)
+		return r == -ENOMEM || !cfg->console ? EXIT_HOST : EXIT_USAGE;
+	console_set_watch(*con, &w);
+	__atomic_store_n(&vm->console, *con, __ATOMIC_RELEASE);
+	r = console_start(*con);
+	return r < 0 ? EXIT_HOST : 0;
+}
+
+/* True when the guest itself ended the run (not tinyvmm, a signal or --timeout). */
+static bool guest_ended(enum vm_stop_reason why)
+{
+	switch (why) {
+	case VM_STOP_POWEROFF:
+	case VM_STOP_RESET:
+	case VM_STOP_PANIC:
+	case VM_STOP_CRASH:
+	case VM_STOP_HALT:
+	case VM_STOP_GUEST_EXIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* --expect's verdict once the console has flushed everything the guest sent. */
+static int expect_verdict(const struct tinyvmm *t, enum vm_stop_reason why, int code)
+{
+	bool matched = __atomic_load_n(&t->matched, __ATOMIC_ACQUIRE);
+
+	if (why == VM_STOP_EXPECT || (matched && guest_ended(why)))
+		return EXIT_POWEROFF;
+	if (guest_ended(why)) {
+		log_err("expect: guest ended (%s) before --expect matched", vm_stop_reason_name(why));
+		return EXIT_EXPECT_FAILED;
+	}
+	if (why == VM_STOP_API && !matched) {
+		/* Not a pass: CI must not read an operator's stop as success. */
+		log_err("expect: stopped through the API before --expect matched");
+		return EXIT_EXPECT_FAILED;
+	}
+	return code;
+}
+
+/* The stats event: VM exits by kind, summed over the vCPUs. */
+static void emit_stats(const struct tinyvmm *t, const struct vm *vm)
+{
+	char buf[512];
+	size_t o = 0;
+
+	if (!t->events)
+		return;
+	for (int k = 0; k < VCPU_EXIT_KINDS; k++) {
+		unsigned long long n = 0;
+
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			n += vm->vcpus[i].exits[k];
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s\"%s\": %llu", k ? ", " : "",
+				      vcpu_exit_kind_names[k], n);
+		if (o >= sizeof(buf))
+			return;
+	}
+	/* boot_to_marker: the start to the console line --expect matched. */
+	if (__atomic_load_n(&t->matched, __ATOMIC_ACQUIRE))
+		events_emit(t->events, "stats", "\"exits\": {%s}, \"boot_to_marker\": %.6f", buf,
+			    t->marker_ts);
+	else
+		events_emit(t->events, "stats", "\"exits\": {%s}, \"boot_to_marker\": null", buf);
+}
+
+/*
+ * Read and check the kernel's headers (*kernel holds them; k->setup points
+ * in). Returns 0, or the exit code for the failure (already logged).
+ */
+static int read_kernel(const struct config *cfg, u8 **kernel, struct kernel_image *k)
+{
+	const char *why;
+	size_t len;
+	u64 file_len;
+	int r;
+
+	r = boot_read_kernel_header(&cfg->kernel, kernel, &len, &file_len);
+	if (r < 0)
+		return r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
+	if (kernel_parse(*kernel, len, file_len, cfg->mem, k, &why) < 0) {
+		log_err("kernel %s: %s", cfg->kernel.path, why);
+		free(*kernel);
+		*kernel = NULL;
+		return EXIT_USAGE;
+	}
+	if (k->format == KERNEL_BZIMAGE)
+		log_debug("kernel %s: bzImage protocol %u.%02u, %llu-byte payload, needs RAM up to "
+			  "0x%llx",
+			  cfg->kernel.path, k->protocol >> 8, k->protocol & 0xff,
+			  (unsigned long long)k->seg[0].filesz, (unsigned long long)k->kernel_end);
+	else
+		log_debug("kernel %s: vmlinux, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx",
+			  cfg->kernel.path, k->nr_seg, (unsigned long long)k->seg[0].gpa,
+			  (unsigned long long)k->kernel_end, (unsigned long long)k->entry);
+	return 0;
+}
+
+/* After a boot has stopped: the verdicts, the stats event and table. */
+static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, int code,
+		     bool *again)
+{
+	const struct config *cfg = t->cfg;
+	enum vm_stop_reason why = vm_stop_reason(vm);
+
+	if (why == VM_RUNNING)
+		return code; /* never started */
+	t->run_reason = vm_stop_reason_name(why);
+	if (__atomic_load_n(&t->matched, __ATOMIC_ACQUIRE))
+		*again = false;
+	if (cfg->expect && !*again) {
+		code = expect_verdict(t, why, code);
+		if (code == EXIT_POWEROFF) /* the match decided, whoever stopped the VM */
+			t->run_reason = vm_stop_reason_name(VM_STOP_EXPECT);
+	}
+	emit_stats(t, vm);
+	if (cfg->stats) {
+		vm_print_stats(vm, stderr);
+		passthrough_print_stats(pt, stderr);
+	}
+	return code;
+}
+
+/*
+ * Boot one VM from scratch and run it until it stops; returns the exit code.
+ * The kernel's segments are read from its file straight into guest RAM, and
+ * *kernel (its headers, which k points into) is freed once the zero page is
+ * built: the VMM keeps no copy of the kernel for the guest's lifetime.
+ */
+static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, bool *again)
+{
+	const struct config *cfg = t->cfg;
+	struct boot_input in = {
+	    .kernel_file = &cfg->kernel,
+	    .kernel = k,
+	    .cmdline = cfg->cmdline,
+	    .initrd = &cfg->initrd,
+	    .ncpus = cfg->cpus,
+	};
+	struct console *con = NULL;
+	struct passthrough pt;
+	struct boot_info info;
+	struct vm vm;
+	bool usage;
+	int code, r;
+
+	*again = false;
+	/* Slot clashes and unusable --vf devices are reported before KVM and /dev/vfio. */
+	r = passthrough_prepare(&pt, cfg, &usage);
+	if (r < 0)
+		return usage ? EXIT_USAGE : EXIT_HOST;
+	r = vm_create(&vm, cfg);
+	if (r < 0) {
+		code = r == -ERANGE ? EXIT_USAGE : EXIT_HOST;
+		goto out_vm;
+	}
+	vm.events = t->events;
+	tinyvmm_attach_vm(t, &vm); /* a stop asked already stops it now */
+	api_vm_attach(t->api, &vm, &pt);
+	events_emit(t->events, "kvm-ready", NULL);
+	r = boot_load(&vm.mem, &in, &info);
+	free(*kernel);
+	*kernel = NULL;
+	in.kernel = k = NULL; /* pointed into the image */
+	if (r < 0) {
+		code = r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
+		goto out_vm;
+	}
+	log_debug("boot: entry 0x%llx, zero page 0x%llx, initrd %llu bytes at 0x%llx",
+		  (unsigned long long)info.entry, (unsigned long long)info.zero_page,
+		  (unsigned long long)info.initrd_size, (unsigned long long)info.initrd_gpa);
+	if (vcpu_set_boot_state(&vm.vcpus[0], info.entry) < 0) {
+		code = EXIT_HOST;
+		goto out_vm;
+	}
+	/* The PCI host bridge and the --vf devices, wired up before any vCPU runs. */
+	r = passthrough_attach(&pt, &vm, &usage);
+	if (r < 0) {
+		code = usage ? EXIT_USAGE : EXIT_HOST;
+		goto out_vm;
+	}
+	code = open_console(t, &vm, &con);
+	if (code)
+		goto out_console;
+	log_debug("vm: starting %u vCPU(s)", vm.nr_vcpus);
+	/* Before the vCPUs start: a guest can exit (port 0x501) at once, and
+	 * its guest-exit event must not come before guest-entry. */
+	events_emit(t->events, "guest-entry", "\"vcpus\": %u", vm.nr_vcpus);
+	__atomic_add_fetch(&t->boots, 1, __ATOMIC_RELAXED);
+	vm_start(&vm); /* on failure the VM is already stopped */
+	wait_for_stop(&vm, t);
+	vm_join(&vm);
+	code = vm_exit_code(&vm);
+	if (cfg->verbose && vm_stop_reason(&vm) >= VM_STOP_SIGNAL) {
+		/* Stopped from outside: show where each vCPU was. */
+		for (unsigned int i = 0; i < vm.nr_vcpus; i++)
+			vcpu_dump(&vm.vcpus[i]);
+	}
+	log_debug("vm: stopped (%s), exit code %d", vm_stop_reason_name(vm_stop_reason(&vm)), code);
+	*again = report_stop(&vm, cfg);
+out_console:
+	__atomic_store_n(&vm.console, NULL, __ATOMIC_RELEASE);
+	if (con)
+		console_close(con); /* flushes: --expect sees all the guest sent */
+	code = finish_vm(t, &vm, &pt, code, again);
+out_vm:
+	api_vm_detach(t->api); /* before the VM goes away */
+	/* Every exit path: reset the VFs, free irqfds/routes/maps, unmap DMA. */
+	passthrough_detach(&pt);
+	tinyvmm_attach_vm(t, NULL);
+	vm_destroy(&vm);
+	return code;
+}
+
+/* Open the events (and say vmm-start) and the --console-log file. */
+static int run_open(struct tinyvmm *t)
+{
+	const struct config *cfg = t->cfg;
+
+	if (cfg->events || t->event_fn) {
+		if (events_open(&t->events, cfg->events, &t->t0) < 0)
+			return EXIT_USAGE;
+		if (t->event_fn)
+			events_set_hook(t->events, t->event_fn, t->event_opaque);
+		/* ts 0 on the host's CLOCK_MONOTONIC, so others can line up their
+		 * own timings (bench/markertime) with the events' */
+		events_emit(t->events, "vmm-start", "\"clock_monotonic\": %.6f, \"pid\": %d",
+			    (double)t->t0.tv_sec + (double)t->t0.tv_nsec / 1e9, (int)getpid());
+	}
+	if (cfg->console_log) {
+		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (t->log_fd < 0) {
+			log_err("console-log %s: cannot open for writing: %s", cfg->console_log,
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* The boots: one, or one after each reboot with --reboot=restart. */
+static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
+{
+	enum vm_stop_reason why;
+	int code, stop_code;
+	bool again;
+
+	for (;;) {
+		if (tinyvmm_stop_asked(t, &why, &stop_code)) {
+			/* Stopped before this boot could start: it never does. */
+			t->run_reason = vm_stop_reason_name(why);
+			return t->cfg->expect ? expect_verdict(t, why, stop_code) : stop_code;
+		}
+		code = run_vm(t, kernel, k, &again);
+		if (!again)
+			return code;
+		/* --reboot=restart: boot again from the file, as a machine would */
+		code = read_kernel(t->cfg, kernel, k);
+		if (code)
+			return code;
+	}
+}
+
+int tinyvmm_run_main(struct tinyvmm *t)
+{
+	const struct config *cfg = t->cfg;
+	struct vf_manage vfm[CLI_MAX_VFS];
+	unsigned int nr_vfm = 0;
+	u8 *kernel = NULL;
+	struct kernel_image kimg;
+	bool usage;
+	int code, r;
+
+	t->log_fd = -1;
+	t->marker_ts = -1;
+	code = run_open(t);
+	if (code)
+		goto out_events;
+	code = read_kernel(cfg, &kernel, &kimg);
+	if (code)
+		goto out_events;
+	r = vcpu_signals_init();
+	if (r < 0) {
+		log_err("signals: cannot install the vCPU kick handler: %s", strerror(-r));
+		code = EXIT_HOST;
+		goto out_api;
+	}
+	/* The API thread inherits this thread's signal mask. */
+	if (api_vm_open(&t->api, cfg, &usage) < 0) {
+		code = usage ? EXIT_USAGE : EXIT_HOST;
+		goto out_api;
+	}
+	/* Input errors first: a slot clash must not rebind anything. */
+	if (passthrough_check_slots(cfg) < 0) {
+		code = EXIT_USAGE;
+		goto out_api;
+	}
+	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api. */
+	r = vf_manage_take_all(cfg, vfm, &nr_vfm, &usage);
+	if (r < 0) {
+		code = usage ? EXIT_USAGE : EXIT_HOST;
+		goto out_api;
+	}
+	code = run_boots(t, &kernel, &kimg);
+out_api:
+	api_vm_close(t->api);
+	t->api = NULL;
+	vf_manage_give_back_all(vfm, nr_vfm);
+	free(kernel);
+out_events:
+	events_emit(t->events, "vmm-exit", "\"code\": %d, \"reason\": \"%s\"", code,
+		    t->run_reason ? t->run_reason : exit_code_name(code));
+	events_close(t->events);
+	t->events = NULL;
+	if (t->log_fd >= 0)
+		close(t->log_fd);
+	t->log_fd = -1;
+	return code;
+}

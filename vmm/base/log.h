@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * log.h - one-line diagnostics on stderr.
+ *
+ * Every message names its object first, then says what happened and, where
+ * there is one, the fix:
+ *     log_err("vfio %s: IOMMU group %d is not viable: ...", bdf, group);
+ * Messages go to stderr prefixed with "tinyvmm: ". log_debug() prints only
+ * when the level is raised with log_set_level(LOG_DEBUG) (--verbose).
+ *
+ * LOG_ONCE() logs a guest-triggered event the first time a given call site
+ * sees it, so a misbehaving guest cannot flood the host log.
+ */
+#ifndef TINYVMM_LOG_H
+#define TINYVMM_LOG_H
+
+#include <stdbool.h>
+#include "vmm/base/util.h"
+
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+void log_msg(enum log_level level, const char *fmt, ...) PRINTF(2, 3);
+
+#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#define LOG_ONCE(level, ...)                                                   \
+	do {                                                                   \
+		static bool log_once_done_;                                    \
+		if (!__atomic_exchange_n(&log_once_done_, true,                \
+					 __ATOMIC_RELAXED))                    \
+			log_msg(level, __VA_ARGS__);                           \
+	} while (0)
+
+#endif

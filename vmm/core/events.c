@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/* events.c - the --events JSON lines log; see events.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmm/core/events.h"
+#include "vmm/base/log.h"
+
+struct events {
+	int fd;
+	bool owns_fd;
+	struct timespec t0;
+	pthread_mutex_t lock;
+	char *name; /* spec, for messages */
+	events_hook_fn hook; /* events_set_hook(), or NULL */
+	void *hook_opaque;
+};
+
+double events_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+size_t events_json_escape(char *dst, size_t cap, const char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+		char esc[7];
+		size_t n = 0;
+
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[n++] = '\\';
+			esc[n++] = (char)c;
+			break;
+		case '\b':
+			esc[n++] = '\\';
+			esc[n++] = 'b';
+			break;
+		case '\f':
+			esc[n++] = '\\';
+			esc[n++] = 'f';
+			break;
+		case '\n':
+			esc[n++] = '\\';
+			esc[n++] = 'n';
+			break;
+		case '\r':
+			esc[n++] = '\\';
+			esc[n++] = 'r';
+			break;
+		case '\t':
+			esc[n++] = '\\';
+			esc[n++] = 't';
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				memcpy(esc, "\\u00", 4);
+				n = 4;
+				esc[n++] = hex[c >> 4];
+				esc[n++] = hex[c & 15];
+			} else {
+				esc[n++] = (char)c;
+			}
+		}
+		if (o + n + 1 > cap)
+			break;
+		memcpy(dst + o, esc, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+int events_format(char *buf, size_t cap, double ts, const char *name, const char *extra)
+{
+	char ename[128];
+	int n;
+
+	events_json_escape(ename, sizeof(ename), name, strlen(name));
+	n = snprintf(buf, cap, "{\"ts\": %.6f, \"event\": \"%s\"%s%s}\n", ts, ename,
+		     extra && *extra ? ", " : "", extra ? extra : "");
+	if (n < 0 || (size_t)n >= cap)
+		return -ENOSPC;
+	return n;
+}
+
+int events_open(struct events **out, const char *spec, const struct timespec *t0)
+{
+	struct events *ev = calloc(1, sizeof(*ev));
+	int r;
+
+	if (!ev)
+		return -ENOMEM;
+	if (!spec) {
+		ev->fd = -1; /* no log: only the hook sees the events */
+	} else if (strncmp(spec, "fd:", 3) == 0) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(spec + 3, &end, 10);
+		if (spec[3] < '0' || spec[3] > '9' || *end || errno || n > INT32_MAX ||
+		    fcntl((int)n, F_GETFL) < 0) {
+			log_err("events %s: not an open descriptor; give fd:N with N open for "
+				"writing, or a file",
+				spec);
+			free(ev);
+			return -EINVAL;
+		}
+		ev->fd = (int)n;
+	} else {
+		ev->fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		if (ev->fd < 0) {
+			r = -errno;
+			log_err("events %s: cannot open for writing: %s", spec, strerror(-r));
+			free(ev);
+			return r;
+		}
+		ev->owns_fd = true;
+	}
+	ev->t0 = *t0;
+	ev->name = spec ? strdup(spec) : NULL;
+	pthread_mutex_init(&ev->lock, NULL);
+	*out = ev;
+	return 0;
+}
+
+void events_close(struct events *ev)
+{
+	if (!ev)
+		return;
+	if (ev->owns_fd)
+		close(ev->fd);
+	pthread_mutex_destroy(&ev->lock);
+	free(ev->name);
+	free(ev);
+}
+
+void events_emit(struct events *ev, const char *name, const char *fmt, ...)
+{
+	char extra[EVENTS_LINE_MAX - 128], line[EVENTS_LINE_MAX];
+	va_list ap;
+	int n = 0;
+
+	if (!ev)
+		return;
+	extra[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		n = vsnprintf(extra, sizeof(extra), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_lock(&ev->lock);
+	if (n >= 0 && (size_t)n < sizeof(extra))
+		n = events_format(line, sizeof(line), events_since(&ev->t0), name, extra);
+	else
+		n = -ENOSPC;
+	if (n < 0) {
+		LOG_ONCE(LOG_WARN, "events %s: event %s too long, dropped (logged once)",
+			 ev->name ? ev->name : "log", name);
+	} else {
+		if (ev->fd >= 0 && write(ev->fd, line, (size_t)n) != n)
+			LOG_ONCE(LOG_WARN, "events %s: write failed: %s; events dropped (logged once)",
+				 ev->name ? ev->name : "log", strerror(errno));
+		if (ev->hook) {
+			line[n - 1] = '\0'; /* the hook gets the line without its newline */
+			ev->hook(ev->hook_opaque, name, line);
+		}
+	}
+	pthread_mutex_unlock(&ev->lock);
+}
+
+void events_set_hook(struct events *ev, events_hook_fn fn, void *opaque)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->hook = fn;
+	ev->hook_opaque = opaque;
+	pthread_mutex_unlock(&ev->lock);
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/* check.c - the preflight report; see check.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/kvm.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm/host/preflight.h"
+#include "vmm/cmd/cli.h"
+#include "vmm/base/exitcode.h"
+#include "vmm/base/log.h"
+#include "vmm/host/pci_sysfs.h"
+#include "vmm/pci/vfio.h"
+
+#define CAP_IPC_LOCK_BIT 14
+
+struct report {
+	FILE *f;
+	int ok, failed;
+};
+
+static void PRINTF(4, 5) item(struct report *rep, bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(rep->f, "%-5s %-10s ", ok ? "OK" : "FAIL", name);
+	va_start(ap, fmt);
+	vfprintf(rep->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', rep->f);
+	if (ok)
+		rep->ok++;
+	else
+		rep->failed++;
+}
+
+/* The flags line of the first CPU in cpuinfo contains word. */
+static bool cpu_flag(const char *cpuinfo, const char *word)
+{
+	const char *line = strstr(cpuinfo, "\nflags");
+	size_t n = strlen(word);
+
+	if (!line)
+		return false;
+	for (const char *p = strchr(line + 1, ':'); p && *p && *p != '\n'; p++) {
+		if (p[-1] == ' ' && strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\n'))
+			return true;
+	}
+	return false;
+}
+
+static bool is_amd(const char *cpuinfo)
+{
+	return strstr(cpuinfo, "AuthenticAMD") != NULL;
+}
+
+static int check_kvm(struct report *rep, const struct check_paths *p)
+{
+	char path[PATH_MAX];
+	int fd, api;
+
+	snprintf(path, sizeof(path), "%s/kvm", p->dev);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		item(rep, false, "kvm", "%s: %s; fix: %s", path, strerror(e),
+		     e == ENOENT ? "load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)"
+		     : e == EACCES
+			 ? "add yourself to the kvm group: sudo usermod -aG kvm $USER, log in again"
+			 : "check dmesg");
+		return 0;
+	}
+	api = ioctl(fd, KVM_GET_API_VERSION, 0);
+	close(fd);
+	if (api < 0) {
+		item(rep, false, "kvm", "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: "
+					"load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)",
+		     path, strerror(errno));
+		return 0;
+	}
+	if (api != KVM_API_VERSION) {
+		item(rep, false, "kvm", "%s: KVM API %d, tinyvmm needs %d; fix: a newer kernel",
+		     path, api, KVM_API_VERSION);
+		return 0;
+	}
+	item(rep, true, "kvm", "%s: KVM API %d, read-write", path, api);
+	return 1;
+}
+
+static void check_cpu(struct report *rep, const char *cpuinfo, bool kvm_ok)
+{
+	if (cpu_flag(cpuinfo, "vmx"))
+		item(rep, true, "cpu", "Intel VT-x (vmx) in cpuinfo");
+	else if (cpu_flag(cpuinfo, "svm"))
+		item(rep, true, "cpu", "AMD-V (svm) in cpuinfo");
+	else if (kvm_ok)
+		item(rep, true, "cpu", "no vmx/svm flag, but /dev/kvm works (paravirtual KVM)");
+	else
+		item(rep, false, "cpu",
+		     "no vmx or svm flag in cpuinfo; fix: enable %s in the firmware setup%s",
+		     is_amd(cpuinfo) ? "AMD-V (SVM)" : "Intel VT-x",
+		     cpu_flag(cpuinfo, "hypervisor")
+			 ? ", or nested virtualization on the hypervisor this host runs on"
+			 : "");
+}
+
+static int count_entries(const char *dir)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void check_iommu(struct report *rep, const struct check_paths *p, const char *cpuinfo)
+{
+	char path[PATH_MAX];
+	int n;
+
+	snprintf(path, sizeof(path), "%s/kernel/iommu_groups", p->sys);
+	n = count_entries(path);
+	if (n > 0) {
+		item(rep, true, "iommu", "on: %d IOMMU groups", n);
+		return;
+	}
+	item(rep, false, "iommu",
+	     "no IOMMU groups: the IOMMU is off; fix: boot the host with %s (add it to "
+	     "GRUB_CMDLINE_LINUX, update-grub, reboot) and enable %s in the firmware setup",
+	     is_amd(cpuinfo) ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt",
+	     is_amd(cpuinfo) ? "AMD-Vi/IOMMU" : "VT-d");
+}
+
+static void check_vfio(struct report *rep, const struct check_paths *p)
+{
+	char drv[PATH_MAX], node[PATH_MAX];
+	struct stat st;
+
+	snprintf(drv, sizeof(drv), "%s/bus/pci/drivers/vfio-pci", p->sys);
+	snprintf(node, sizeof(node), "%s/vfio/vfio", p->dev);
+	if (stat(drv, &st) < 0)
+		item(rep, false, "vfio-pci", "the vfio-pci driver is not loaded; fix: modprobe "
+					     "vfio-pci (and add vfio-pci to /etc/modules)");
+	else if (stat(node, &st) < 0)
+		item(rep, false, "vfio-pci", "%s is missing; fix: modprobe vfio_iommu_type1", node);
+	else
+		item(rep, true, "vfio-pci", "driver loaded, %s present", node);
+}
+
+static void check_vf(struct report *rep, const struct check_paths *p, const char *arg)
+{
+	char bdf[PCIDEV_BDF_SZ], drv[PCIDEV_NAME_SZ], name[32], bad[256], ok[256], pf[PCIDEV_BDF_SZ];
+	unsigned int idx;
+	int g, nbad;
+
+	snprintf(name, sizeof(name), "vf %s", arg);
+	if (vfio_parse_bdf(arg, bdf) < 0) {
+		item(rep, false, name, "not a PCI address; fix: give DDDD:BB:DD.F as lspci -D shows");
+		return;
+	}
+	snprintf(name, sizeof(name), "vf %s", bdf);
+	if (pcidev_driver(p->sys, bdf, drv, sizeof(drv)) < 0) {
+		item(rep, false, name, "no such PCI device; fix: create VFs with tinyvmm vf create "
+				       "PF N, see tinyvmm vf list");
+		return;
+	}
+	g = pcidev_iommu_group(p->sys, bdf);
+	if (g < 0) {
+		item(rep, false, name, "no IOMMU group; fix: turn the IOMMU on (see iommu above)");
+		return;
+	}
+	nbad = pcidev_group_others(p->sys, g, bdf, bad, sizeof(bad), ok, sizeof(ok));
+	if (nbad != 0) {
+		item(rep, false, name, "IOMMU group %d is not viable: %s; fix: bind %s to vfio-pci "
+				       "or pass %s with --vf too",
+		     g, nbad > 0 ? bad : strerror(-nbad), nbad > 1 ? "them" : "it",
+		     nbad > 1 ? "them" : "it");
+		return;
+	}
+	item(rep, true, name, "IOMMU group %d, viable, %s%s%s%s", g,
+	     pcidev_physfn(p->sys, bdf, pf, &idx) == 0 ? "an SR-IOV VF, " : "",
+	     drv[0] ? "on " : "on no driver", drv,
+	     pcidev_driver_is_vfio(drv) ? "" : " (tinyvmm moves it to vfio-pci; managed=off "
+					       "needs it there)");
+}
+
+/* CAP_IPC_LOCK in CapEff of procfs self/status: pinning is not limited. */
+static bool has_ipc_lock(const struct check_paths *p)
+{
+	char path[PATH_MAX], buf[4096];
+	const char *cap;
+
+	snprintf(path, sizeof(path), "%s/self/status", p->proc);
+	if (pcidev_read_file(path, buf, sizeof(buf)) < 0 || !(cap = strstr(buf, "\nCapEff:")))
+		return false;
+	return strtoull(cap + 8, NULL, 16) >> CAP_IPC_LOCK_BIT & 1;
+}
+
+static void check_memlock(struct report *rep, const struct check_paths *p, u64 mem)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+		item(rep, false, "memlock", "getrlimit: %s", strerror(errno));
+	} else if (rl.rlim_cur == RLIM_INFINITY) {
+		item(rep, true, "memlock", "RLIMIT_MEMLOCK unlimited; %llu MiB of guest RAM can be "
+					   "pinned for DMA",
+		     (unsigned long long)(mem / MiB));
+	} else if (has_ipc_lock(p)) {
+		item(rep, true, "memlock", "CAP_IPC_LOCK: pinning %llu MiB is not limited by "
+					   "RLIMIT_MEMLOCK (%llu KiB)",
+		     (unsigned long long)(mem / MiB), (unsigned long long)(rl.rlim_cur / KiB));
+	} else if (rl.rlim_cur >= mem) {
+		item(rep, true, "memlock", "RLIMIT_MEMLOCK %llu KiB covers %llu MiB of guest RAM",
+		     (unsigned long long)(rl.rlim_cur / KiB), (unsigned long long)(mem / MiB));
+	} else {
+		item(rep, false, "memlock",
+		     "RLIMIT_MEMLOCK is %llu KiB, pinning %llu MiB of guest RAM for DMA needs "
+		     "%llu KiB; fix: ulimit -l %llu (or LimitMEMLOCK= in a systemd unit, "
+		     "memlock in /etc/security/limits.conf), or run as root",
+		     (unsigned long long)(rl.rlim_cur / KiB), (unsigned long long)(mem / MiB),
+		     (unsigned long long)(mem / KiB), (unsigned long long)(mem / KiB));
+	}
+}
+
+static void check_hugepages(struct report *rep, const struct check_paths *p, u64 mem)
+{
+	char path[PATH_MAX], thp[256], meminfo[8192];
+	const char *sel, *fr;
+	unsigned long long free_pages = 0;
+
+	snprintf(path, sizeof(path), "%s/meminfo", p->proc);
+	if (pcidev_read_file(path, meminfo, sizeof(meminfo)) >= 0 &&
+	    (fr = strstr(meminfo, "HugePages_Free:")))
+		free_pages = strtoull(fr + 15, NULL, 10);
+	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/enabled", p->sys);
+	sel = pcidev_read_file(path, thp, sizeof(thp)) >= 0 ? strchr(thp, '[') : NULL;
+	if (sel && (strncmp(sel, "[always]", 8) == 0 || strncmp(sel, "[madvise]", 9) == 0)) {
+		item(rep, true, "hugepages",
+		     "transparent huge pages: %.*s (tinyvmm asks for them); %llu free 2 MiB pages "
+		     "for --hugepages (%llu needed)",
+		     (int)strcspn(sel + 1, "]"), sel + 1, free_pages,
+		     (unsigned long long)(mem / (2 * MiB)));
+	} else if (free_pages * 2 * MiB >= mem) {
+		item(rep, true, "hugepages", "%llu free 2 MiB pages: run with --hugepages",
+		     free_pages);
+	} else {
+		item(rep, false, "hugepages",
+		     "no transparent huge pages and %llu free 2 MiB pages (%llu needed): guest RAM "
+		     "gets 4 KiB pages; fix: echo madvise > "
+		     "/sys/kernel/mm/transparent_hugepage/enabled, or echo %llu > "
+		     "/proc/sys/vm/nr_hugepages and use --hugepages",
+		     free_pages, (unsigned long long)(mem / (2 * MiB)),
+		     (unsigned long long)(mem / (2 * MiB)));
+	}
+}
+
+int check_run(FILE *f, const struct check_paths *p, const struct check_req *req)
+{
+	struct report rep = {.f = f};
+	char path[PATH_MAX];
+	static char cpuinfo[1 << 16];
+	bool kvm_ok;
+
+	snprintf(path, sizeof(path), "%s/cpuinfo", p->proc);
+	if (pcidev_read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
+		cpuinfo[0] = '\0';
+	kvm_ok = check_kvm(&rep, p);
+	check_cpu(&rep, cpuinfo, kvm_ok);
+	check_iommu(&rep, p, cpuinfo);
+	check_vfio(&rep, p);
+	for (unsigned int i = 0; i < req->nr_vfs; i++)
+		check_vf(&rep, p, req->vfs[i]);
+	check_memlock(&rep, p, req->mem);
+	check_hugepages(&rep, p, req->mem);
+	fprintf(f, "check: %d ok, %d failed\n", rep.ok, rep.failed);
+	return rep.failed;
+}
+
+int check_main(int argc, char **argv)
+{
+	static const struct check_paths sys = {.sys = "/sys", .proc = "/proc", .dev = "/dev"};
+	const char *vfs[CLI_MAX_VFS];
+	struct check_req req = {.mem = CLI_DEFAULT_MEM_MIB * MiB, .vfs = vfs};
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			printf("usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
+			       "Preflight: /dev/kvm, CPU virtualization, IOMMU, vfio-pci, each VF's\n"
+			       "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages.\n"
+			       "One OK/FAIL line per item, each FAIL with its fix. Exit 0 when all\n"
+			       "pass, 1 otherwise.\n",
+			       CLI_DEFAULT_MEM_MIB);
+			return 0;
+		}
+		if (!strcmp(a, "--vf") && v) {
+			if (req.nr_vfs == CLI_MAX_VFS) {
+				log_err("check: at most %d --vf", CLI_MAX_VFS);
+				return EXIT_USAGE;
+			}
+			vfs[req.nr_vfs++] = v;
+			i++;
+		} else if (!strcmp(a, "--mem") && v) {
+			if (cli_parse_size(v, &req.mem) < 0 || req.mem < CLI_MIN_MEM) {
+				log_err("check: --mem %s: give a size like 512 (MiB) or 2G", v);
+				return EXIT_USAGE;
+			}
+			i++;
+		} else {
+			log_err("check: %s: unknown argument or missing value; see tinyvmm check "
+				"--help",
+				a);
+			return EXIT_USAGE;
+		}
+	}
+	return check_run(stdout, &sys, &req) ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.h - `tinyvmm check [--vf BDF]... [--mem SIZE]`: a preflight report,
+ * one line per item, OK or FAIL, each FAIL with the fix:
+ *
+ *   OK    kvm        /dev/kvm: KVM API 12, read-write
+ *   OK    cpu        AMD-V (svm) in /proc/cpuinfo
+ *   FAIL  iommu      no IOMMU groups: the IOMMU is off; fix: boot with amd_iommu=on ...
+ *   OK    vfio-pci   driver loaded, /dev/vfio/vfio present
+ *   OK    vf 0000:01:10.0  IOMMU group 12, viable, on igbvf (tinyvmm moves it to vfio-pci)
+ *   OK    memlock    RLIMIT_MEMLOCK unlimited; 512 MiB of guest RAM can be pinned
+ *   OK    hugepages  transparent huge pages: madvise (tinyvmm asks for them)
+ *   check: 6 ok, 1 failed
+ *
+ * Exit status: 0 all OK, 1 something failed, 64 bad arguments.
+ * The files read are under paths (sysfs, procfs, /dev), so unit tests run
+ * the items against a fake tree.
+ */
+#ifndef TINYVMM_CHECK_H
+#define TINYVMM_CHECK_H
+
+#include <stdio.h>
+
+#include "vmm/base/util.h"
+
+struct check_paths {
+	const char *sys;  /* "/sys" */
+	const char *proc; /* "/proc" */
+	const char *dev;  /* "/dev" */
+};
+
+struct check_req {
+	u64 mem; /* guest RAM to pin, bytes */
+	const char *const *vfs;
+	unsigned int nr_vfs;
+};
+
+/* Run every item, print the report to f. Returns the number of FAIL lines. */
+int check_run(FILE *f, const struct check_paths *p, const struct check_req *req);
+
+/* The subcommand; argv[0] is "check". Returns the exit status. */
+int check_main(int argc, char **argv);
+
+#endif

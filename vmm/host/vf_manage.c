@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: MIT
+/* vf_manage.c - take a VF for a VM and always give it back; see vf_manage.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm/base/log.h"
+#include "vmm/host/vf_manage.h"
+
+#define VFIO_DRIVER  "vfio-pci"
+#define RECORD_MAX   2048
+#define POLL_STEP_MS 10
+
+const char *vf_manage_run_dir(void)
+{
+	const char *d = getenv("TINYVMM_RUN_DIR");
+
+	return d && *d ? d : VF_MANAGE_RUN_DIR;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static int run_path(char *out, size_t len, const char *bdf, const char *ext)
+{
+	int n = snprintf(out, len, "%s/%s.%s", vf_manage_run_dir(), bdf, ext);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int make_run_dir(void)
+{
+	const char *d = vf_manage_run_dir();
+
+	if (mkdir(d, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Write the record atomically (a temporary file renamed over it). */
+static int record_write(struct vf_manage *m)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], buf[RECORD_MAX];
+	int fd, n, r = 0;
+
+	n = vf_record_format(&m->rec, buf, sizeof(buf));
+	if (n < 0 || run_path(path, sizeof(path), m->rec.bdf, "record") < 0)
+		return -ENOSPC;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, (size_t)n) != n || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	close(fd);
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		log_err("%s: cannot write the crash record %s: %s", m->name, path, strerror(-r));
+		return r;
+	}
+	m->recorded = true;
+	return 0;
+}
+
+static int record_read(const char *bdf, struct vf_record *rec)
+{
+	char path[PATH_MAX], buf[RECORD_MAX];
+	ssize_t n;
+
+	if (run_path(path, sizeof(path), bdf, "record") < 0)
+		return -ENAMETOOLONG;
+	n = pcidev_read_file(path, buf, sizeof(buf));
+	return n < 0 ? (int)n : vf_record_parse(buf, (size_t)n, rec);
+}
+
+static void record_remove(struct vf_manage *m)
+{
+	char path[PATH_MAX];
+
+	if (m->recorded && run_path(path, sizeof(path), m->rec.bdf, "record") == 0)
+		unlink(path);
+	m->recorded = false;
+}
+
+/* flock the VF's lock file; -EBUSY (with *holder) when another process has it. */
+static int lock_take(const char *bdf, int *fd_out, long *holder)
+{
+	char path[PATH_MAX], buf[32];
+	ssize_t n;
+	int fd;
+
+	*holder = 0;
+	if (run_path(path, sizeof(path), bdf, "lock") < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			*holder = strtol(buf, NULL, 10);
+		}
+		close(fd);
+		return e;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_debug("vf %s: cannot write the pid into %s", bdf, path);
+	*fd_out = fd;
+	return 0;
+}
+
+/* Wait until the VF's driver is want ("" unbound). */
+static bool wait_driver(const char *root, const char *bdf, const char *want, char *now, size_t len)
+{
+	for (unsigned int t = 0;; t += POLL_STEP_MS) {
+		if (pcidev_driver(root, bdf, now, len) == 0 && strcmp(now, want) == 0)
+			return true;
+		if (t >= VF_MANAGE_WAIT_MS)
+			return false;
+		sleep_ms(POLL_STEP_MS);
+	}
+}
+
+/* Put the driver and driver_override back as rec says. */
+static int restore_driver(const char *name, const struct vf_record *rec, const char *root)
+{
+	char now[PCIDEV_NAME_SZ] = "";
+	int r = pcidev_bind(root, rec->bdf, rec->driver);
+
+	if (r < 0)
+		pcidev_driver(root, rec->bdf, now, sizeof(now));
+
+	if (r == 0 && !wait_driver(root, rec->bdf, rec->driver, now, sizeof(now)))
+		r = -EAGAIN;
+	/* The operator's own driver_override, or none. */
+	pcidev_write_attr(root, rec->bdf, "driver_override",
+			  rec->driver_override[0] ? rec->driver_override : "\n");
+	if (r < 0) {
+		if (rec->driver[0])
+			log_err("%s: could not give it back to %s (%s, now on %s); try: echo %s > "
+				"/sys/bus/pci/drivers/%s/bind",
+				name, rec->driver, r == -EAGAIN ? "it did not bind" : strerror(-r),
+				now[0] ? now : "no driver", rec->bdf, rec->driver);
+		else
+			log_err("%s: could not unbind it from vfio-pci: %s", name, strerror(-r));
+	}
+	return r;
+}
+
+/* Undo a record: PF settings first (the VF is idle on vfio-pci), then the driver. */
+static int restore_record(const char *name, const struct vf_record *rec, const char *root)
+{
+	int r = 0, e;
+
+	if (rec->net_saved && rec->pf_netdev[0]) {
+		e = rtnl_vf_restore(rec->pf_netdev, &rec->saved);
+		if (e < 0) {
+			log_debug("%s: could not restore its settings on PF %s vf %d: %s", name,
+				rec->pf_netdev, rec->vf_index, strerror(-e));
+			r = e;
+		}
+	}
+	if (rec->rebound) {
+		e = restore_driver(name, rec, root);
+		if (e < 0 && !r)
+			r = e;
+	}
+	return r;
+}
+
+static bool wants_net(const struct vf_opts *o)
+{
+	return o->has_mac || o->vlan >= 0 || o->spoofchk >= 0 || o->trust >= 0;
+}
+
+/* Save the PF's settings for the VF in the record, then apply the new ones. */
+static int provision(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage)
+{
+	struct vf_record *rec = &m->rec;
+	struct rtnl_vf_set set = {0};
+	unsigned int idx;
+	int r;
+
+	if (pcidev_physfn(root, rec->bdf, rec->pf, &idx) < 0) {
+		log_err("%s: not an SR-IOV VF (no physfn), so mac=/vlan=/spoofchk=/trust= cannot "
+			"be set through a PF; drop them or pass a VF",
+			m->name);
+		*usage = true;
+		return -EINVAL;
+	}
+	rec->vf_index = (int)idx;
+	r = pcidev_netdev(root, rec->pf, rec->pf_netdev, sizeof(rec->pf_netdev));
+	if (r < 0) {
+		log_err("%s: its PF %s has no network interface, so mac=/vlan= cannot be set; load "
+			"the PF's driver (e.g. modprobe igb)",
+			m->name, rec->pf);
+		return -ENODEV;
+	}
+	r = rtnl_vf_get(rec->pf_netdev, idx, &rec->saved);
+	if (r < 0) {
+		log_debug("%s: cannot read vf %u of PF %s: %s", m->name, idx, rec->pf_netdev,
+			  strerror(-r)); /* rtnl said why */
+		return r;
+	}
+	rec->net_saved = true;
+	r = record_write(m);
+	if (r < 0)
+		return r;
+	set.has_mac = o->has_mac;
+	memcpy(set.mac, o->mac, sizeof(set.mac));
+	set.has_vlan = o->vlan >= 0;
+	set.vlan = o->vlan >= 0 ? (unsigned int)o->vlan : 0;
+	set.qos = o->qos > 0 ? (unsigned int)o->qos : 0;
+	set.has_spoofchk = o->spoofchk >= 0;
+	set.spoofchk = o->spoofchk == 1;
+	set.has_trust = o->trust >= 0;
+	set.trust = o->trust == 1;
+	r = rtnl_vf_apply(rec->pf_netdev, idx, &set);
+	if (r < 0) {
+		log_debug("%s: PF %s refused the settings for vf %u: %s", m->name,
+			  rec->pf_netdev, idx, strerror(-r)); /* rtnl said why */
+		rtnl_vf_restore(rec->pf_netdev, &rec->saved);
+		return r;
+	}
+	m->provisioned = true;
+	log_debug("%s: set through PF %s vf %u", m->name, rec->pf_netdev, idx);
+	return 0;
+}
+
+/* Bind the VF to vfio-pci and wait for /dev/vfio/<group>. */
+static int bind_vfio(struct vf_manage *m, const char *root)
+{
+	char path[PATH_MAX], now[PCIDEV_NAME_SZ];
+	struct stat st;
+	int r, group;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/drivers/%s", root, VFIO_DRIVER);
+	if (stat(path, &st) < 0) {
+		log_err("%s: the vfio-pci driver is not loaded; run: modprobe vfio-pci", m->name);
+		return -ENOENT;
+	}
+	group = pcidev_iommu_group(root, m->rec.bdf);
+	if (group < 0)
+		return 0; /* no IOMMU: vfio_device_check() says so with the fix */
+	m->rec.rebound = true;
+	r = record_write(m);
+	if (r < 0)
+		return r;
+	log_info("%s: moving it from %s to vfio-pci", m->name,
+		 m->rec.driver[0] ? m->rec.driver : "no driver");
+	r = pcidev_bind(root, m->rec.bdf, VFIO_DRIVER);
+	if (r < 0) {
+		log_err("%s: cannot bind it to vfio-pci: %s", m->name, strerror(-r));
+		return r;
+	}
+	if (!wait_driver(root, m->rec.bdf, VFIO_DRIVER, now, sizeof(now))) {
+		log_err("%s: still on %s %d ms after asking for vfio-pci; check dmesg", m->name,
+			now[0] ? now : "no driver", VF_MANAGE_WAIT_MS);
+		return -ETIMEDOUT;
+	}
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	for (unsigned int t = 0; access(path, R_OK | W_OK) < 0; t += POLL_STEP_MS) {
+		if (t >= VF_MANAGE_WAIT_MS) {
+			log_err("%s: %s did not appear after the bind: %s", m->name, path,
+				strerror(errno));
+			return -ETIMEDOUT;
+		}
+		sleep_ms(POLL_STEP_MS);
+	}
+	return 0;
+}
+
+int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage)
+{
+	struct vf_record *rec = &m->rec;
+	char drv[PCIDEV_NAME_SZ];
+	bool rebind;
+	long holder;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	m->lock_fd = -1;
+	*usage = false;
+	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
+	if (pcidev_driver(root, o->bdf, drv, sizeof(drv)) < 0)
+		return 0; /* no such device: vfio_device_check() reports it */
+	rebind = o->managed && !pcidev_driver_is_vfio(drv);
+	r = make_run_dir();
+	if (r == 0)
+		r = lock_take(o->bdf, &m->lock_fd, &holder);
+	if (r == -EBUSY) {
+		log_err("%s: in use by another tinyvmm (pid %ld); stop that VM or pick another VF",
+			m->name, holder);
+		*usage = true;
+		return r;
+	}
+	if (r < 0) {
+		if (!rebind && !wants_net(o)) {
+			/* Nothing to undo; VFIO itself keeps a second user out. */
+			log_debug("%s: no lock in %s (%s)", m->name, vf_manage_run_dir(),
+				  strerror(-r));
+			return 0;
+		}
+		log_err("%s: cannot lock it in %s: %s; run as root or set TINYVMM_RUN_DIR to a "
+			"writable directory",
+			m->name, vf_manage_run_dir(), strerror(-r));
+		return r;
+	}
+	/* A tinyvmm that died holding this VF left a record: finish its job. */
+	if (record_read(o->bdf, &m->rec) == 0) {
+		log_info("%s: giving it back for tinyvmm pid %ld, which did not exit cleanly",
+			 m->name, m->rec.pid);
+		if (restore_record(m->name, &m->rec, root) < 0) {
+			/* Keep the record: it holds the driver to go back to. */
+			log_err("%s: tinyvmm pid %ld left it taken and it cannot be given back; "
+				"fix the above, then run tinyvmm vf restore %s",
+				m->name, m->rec.pid, o->bdf);
+			close(m->lock_fd);
+			m->lock_fd = -1;
+			return -EIO;
+		}
+		m->recorded = true;
+		record_remove(m);
+		pcidev_driver(root, o->bdf, drv, sizeof(drv));
+		rebind = o->managed && !pcidev_driver_is_vfio(drv);
+	}
+	memset(rec, 0, sizeof(*rec));
+	strcpy(rec->bdf, o->bdf);
+	rec->pid = (long)getpid();
+	rec->vf_index = -1;
+	rec->saved.spoofchk = rec->saved.trust = rec->saved.link_state = -1;
+	strcpy(rec->driver, drv);
+	if (pcidev_read_attr(root, o->bdf, "driver_override", rec->driver_override,
+			     sizeof(rec->driver_override)) < 0 ||
+	    !strcmp(rec->driver_override, "(null)"))
+		rec->driver_override[0] = '\0';
+	r = wants_net(o) ? provision(m, o, root, usage) : 0;
+	if (r == 0 && rebind)
+		r = bind_vfio(m, root);
+	if (r < 0) {
+		vf_manage_give_back(m, root);
+		return r;
+	}
+	if (!m->rec.rebound && !m->provisioned)
+		record_remove(m); /* nothing to undo */
+	return 0;
+}
+
+void vf_manage_give_back(struct vf_manage *m, const char *root)
+{
+	int r = 0;
+
+	if (m->recorded) {
+		r = restore_record(m->name, &m->rec, root);
+		if (r == 0) {
+			record_remove(m);
+			if (m->rec.rebound)
+				log_info("%s: back on %s", m->name,
+					 m->rec.driver[0] ? m->rec.driver : "no driver");
+		} else {
+			log_err("%s: the record stays in %s; retry with: tinyvmm vf restore %s",
+				m->name, vf_manage_run_dir(), m->rec.bdf);
+		}
+		m->recorded = false;
+	}
+	m->provisioned = false;
+	if (m->lock_fd >= 0)
+		close(m->lock_fd); /* releases the flock */
+	m->lock_fd = -1;
+}
+
+static int is_record(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return n > 7 && strcmp(e->d_name + n - 7, ".record") == 0;
+}
+
+int vf_manage_restore(const char *root, const char *bdf)
+{
+	struct dirent **ents = NULL;
+	int n, r = 0, found = 0;
+
+	n = scandir(vf_manage_run_dir(), &ents, is_record, alphasort);
+	if (n < 0)
+		n = 0; /* no run directory: nothing was ever taken */
+	for (int i = 0; i < n; i++) {
+		struct vf_manage m = {.lock_fd = -1};
+		char name[PCIDEV_BDF_SZ];
+		long holder;
+		int e;
+
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(ents[i]->d_name) - 7),
+			 ents[i]->d_name);
+		free(ents[i]);
+		if (bdf && strcmp(name, bdf) != 0)
+			continue;
+		found++;
+		snprintf(m.name, sizeof(m.name), "vf %s", name);
+		e = lock_take(name, &m.lock_fd, &holder);
+		if (e == -EBUSY) {
+			printf("vf %s: in use by tinyvmm pid %ld; left alone\n", name, holder);
+			r = r ? r : -EBUSY;
+			continue;
+		}
+		if (e == 0)
+			e = record_read(name, &m.rec);
+		if (e < 0) {
+			log_err("vf %s: cannot read its record in %s: %s", name,
+				vf_manage_run_dir(), strerror(-e));
+			vf_manage_give_back(&m, root);
+			r = e;
+			continue;
+		}
+		m.recorded = true;
+		e = restore_record(m.name, &m.rec, root);
+		if (e == 0) {
+			char drv[PCIDEV_NAME_SZ], net[PCIDEV_NAME_SZ];
+
+			record_remove(&m);
+			pcidev_driver(root, name, drv, sizeof(drv));
+			pcidev_netdev(root, name, net, sizeof(net));
+			printf("vf %s: restored (driver %s%s%s%s)\n", name, drv[0] ? drv : "none",
+			       net[0] ? ", netdev " : "", net,
+			       m.rec.net_saved ? ", PF settings put back" : "");
+		} else {
+			r = e;
+		}
+		m.recorded = false;
+		vf_manage_give_back(&m, root);
+	}
+	free(ents);
+	if (!found)
+		printf("vf restore: nothing to restore%s%s\n", bdf ? " for " : "", bdf ? bdf : "");
+	return r;
+}
+
+int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr,
+		       bool *usage)
+{
+	*nr = 0;
+	*usage = false;
+	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
+		int r = vf_manage_take(&m[i], &cfg->vfs[i], PCIDEV_SYSFS, usage);
+
+		if (r < 0) {
+			vf_manage_give_back_all(m, *nr);
+			*nr = 0;
+			return r;
+		}
+		*nr = i + 1;
+	}
+	return 0;
+}
+
+void vf_manage_give_back_all(struct vf_manage *m, unsigned int nr)
+{
+	for (unsigned int i = nr; i-- > 0;)
+		vf_manage_give_back(&m[i], PCIDEV_SYSFS);
+}
+
+long vf_manage_holder(const char *bdf)
+{
+	long holder = 0;
+	int fd = -1, r = lock_take(bdf, &fd, &holder);
+
+	if (r == 0)
+		close(fd);
+	return r == -EBUSY ? (holder > 0 ? holder : 1) : 0;
+}
+
+bool vf_manage_group_open(const char *bdf)
+{
+	char path[64];
+	int g = pcidev_iommu_group(PCIDEV_SYSFS, bdf), fd;
+
+	if (g < 0)
+		return false;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", g);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EBUSY;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vf_manage.h - managed VFs: what libvirt's managed='yes' does, plus the
+ * PF-side provisioning, and never a VF left stranded.
+ *
+ * vf_manage_take(), for one --vf, before anything else touches it:
+ *   1. takes an exclusive lock, <run dir>/<bdf>.lock (flock, holds our pid),
+ *      so a second tinyvmm gets "in use by tinyvmm pid N" (usage error);
+ *      a record left by a tinyvmm that died is restored first;
+ *   2. writes <run dir>/<bdf>.record (vf_record.h) before each change;
+ *   3. with mac=/vlan=/qos=/spoofchk=/trust=: saves the PF's settings for
+ *      the VF (rtnetlink) and applies the new ones;
+ *   4. managed (the default): remembers the driver, binds the VF to
+ *      vfio-pci (driver_override, unbind, drivers_probe) and waits until
+ *      /dev/vfio/<group> is usable.
+ * vf_manage_give_back() undoes it in reverse order: PF settings, then the
+ * original driver and driver_override; then the record goes. It is called
+ * on every exit path (poweroff, error, SIGINT/SIGTERM/SIGHUP). After a
+ * SIGKILL the record stays and vf_manage_restore() (tinyvmm vf restore)
+ * finishes the job.
+ *
+ * The run directory is /run/tinyvmm, or $TINYVMM_RUN_DIR.
+ */
+#ifndef TINYVMM_VF_MANAGE_H
+#define TINYVMM_VF_MANAGE_H
+
+#include <stdbool.h>
+
+#include "vmm/cmd/cli.h"
+#include "vmm/host/vf_record.h"
+
+#define VF_MANAGE_RUN_DIR "/run/tinyvmm"
+#define VF_MANAGE_WAIT_MS 5000 /* driver bind and /dev/vfio/N appearing */
+
+struct vf_manage {
+	struct vf_record rec;
+	char name[24]; /* "vf 0000:01:10.0" for messages */
+	int lock_fd;   /* -1: not locked */
+	bool recorded; /* the record file exists */
+	bool provisioned;
+};
+
+/* The run directory: $TINYVMM_RUN_DIR or VF_MANAGE_RUN_DIR. */
+const char *vf_manage_run_dir(void);
+
+/*
+ * Take the VF o->bdf (see above) against sysfs at root. 0 or -errno after
+ * one line naming the VF and the fix; *usage says whether the user's input
+ * is at fault (VF in use, not a VF but mac= given, vfio-pci missing is a
+ * host error). On failure whatever was changed is already given back.
+ * A VF that does not exist is left to vfio_device_check() to report (0).
+ */
+int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage);
+
+/* Give the VF back (see above) and release the lock. Safe twice and on a failed take. */
+void vf_manage_give_back(struct vf_manage *m, const char *root);
+
+/*
+ * tinyvmm vf restore [BDF]: give back every VF (or only bdf) whose record
+ * is in the run directory and whose lock is free (its tinyvmm is gone);
+ * a locked one is reported as in use and left alone. Prints one line per
+ * VF to stdout. Returns 0 when everything found was restored, -EBUSY when
+ * some VF is still in use, another -errno on a failure.
+ */
+int vf_manage_restore(const char *root, const char *bdf);
+
+/* The pid of the tinyvmm holding bdf's lock (1 if unknown), 0 when free. */
+long vf_manage_holder(const char *bdf);
+/* /dev/vfio/<group of bdf> is open in some process (EBUSY on open). */
+bool vf_manage_group_open(const char *bdf);
+
+/* Take every --vf of cfg in order (m has CLI_MAX_VFS entries); on failure the ones taken are given back. */
+int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr,
+		       bool *usage);
+/* Give back m[0..nr) in reverse order. */
+void vf_manage_give_back_all(struct vf_manage *m, unsigned int nr);
+
+#endif

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/* passthrough.c - the host bridge and the --vf functions of a VM; see passthrough.h. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "devices/pci_host.h"
+#include "devices/vfio_pci.h"
+#include "firmware/x86/acpi.h"
+#include "vmm/core/events.h"
+#include "arch/layout.h"
+#include "vmm/base/log.h"
+#include "vmm/pci/passthrough.h"
+#include "vmm/pci/pci_platform.h"
+#include "vmm/core/vm.h"
+
+#define SYSFS_ROOT "/sys"
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/* Stable guest slots for cfg's VFs into slots[]; -EINVAL after one line. */
+static int assign_slots(const struct config *cfg, char (*names)[32], u8 *slots)
+{
+	struct pci_slot_req req[CLI_MAX_VFS];
+	unsigned int n = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
+	char err[256];
+
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(names[i], 32, "vfio %s", cfg->vfs[i].bdf);
+		req[i] = (struct pci_slot_req){.name = names[i], .slot = cfg->vfs[i].slot};
+	}
+	if (pci_slots_assign(req, n, slots, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int passthrough_check_slots(const struct config *cfg)
+{
+	char names[CLI_MAX_VFS][32];
+	u8 slots[CLI_MAX_VFS];
+
+	return assign_slots(cfg, names, slots);
+}
+
+int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage)
+{
+	char names[CLI_MAX_VFS][32];
+	u8 slots[CLI_MAX_VFS];
+	int r;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->c = (struct vfio_container)VFIO_CONTAINER_INIT;
+	pt->cfg = cfg;
+	*usage = false;
+	pt->nr_vfs = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
+	if (assign_slots(cfg, names, slots) < 0) {
+		*usage = true;
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
+		pt->vfs[i].opts = &cfg->vfs[i];
+		memcpy(pt->vfs[i].name, names[i], sizeof(pt->vfs[i].name));
+	}
+	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
+		char bdf[13];
+		int group;
+
+		pt->vfs[i].slot = slots[i];
+		r = vfio_device_check(SYSFS_ROOT, pt->vfs[i].opts->bdf, bdf, &group);
+		if (r < 0) {
+			*usage = vfio_error_is_usage(r);
+			return r;
+		}
+		log_debug("%s: IOMMU group %d, guest 0000:00:%02x.0", pt->vfs[i].name, group,
+			  slots[i]);
+	}
+	return 0;
+}
+
+static int add_host_bridge(struct passthrough *pt)
+{
+	int r = pci_host_create(&pt->host);
+
+	if (r < 0) {
+		log_err("pci: cannot create the host bridge: %s", strerror(-r));
+		return r;
+	}
+	r = bus_register(&pt->vm->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN,
+			 pci_host_device(pt->host));
+	if (r < 0) {
+		log_err("pci: cannot claim ports 0x%x-0x%x: %s", PCI_CFG_ADDR_PORT,
+			PCI_CFG_ADDR_PORT + PCI_HOST_PORT_LEN - 1, strerror(-r));
+		return r;
+	}
+	pt->host_registered = true;
+	pt->vm->pci_cfg = pci_host_device(pt->host); /* before any vCPU runs */
+	return 0;
+}
+
+static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf, bool *usage)
+{
+	int r = vfio_device_open(&pt->c, vf->opts->bdf, &vf->dev);
+
+	if (r < 0) {
+		*usage = vfio_error_is_usage(r);
+		return r;
+	}
+	r = vfio_pci_create(&vf->pci, &vfio_sys_ops, vf->dev, &pt->vm->pci->plat, vf->name,
+			    vf->slot, acpi_pci_intx_gsi(vf->slot, 0));
+	if (r < 0)
+		return r; /* logged */
+	r = pci_host_add(pt->host, vf->slot, vfio_pci_device(vf->pci));
+	if (r < 0)
+		log_err("%s: cannot put it in slot %u: %s", vf->name, vf->slot, strerror(-r));
+	return r;
+}
+
+/* Map every RAM range for device DMA at iova = gpa, and time it. */
+static int dma_map_ram(struct passthrough *pt)
+{
+	const struct mem *m = &pt->vm->mem;
+	u64 t0 = now_ns();
+
+	pt->c.dma_total = m->size;
+	for (unsigned int i = 0; i < m->nr; i++) {
+		int r =
+		    vfio_container_dma_map(&pt->c, m->ranges[i].gpa, m->ranges[i].size, m->hva[i]);
+
+		if (r < 0)
+			return r;
+		pt->dma_bytes += m->ranges[i].size;
+	}
+	pt->dma_ns = now_ns() - t0;
+	/* Info level, shown with -v (which lowers the threshold to debug anyway). */
+	log_msg(pt->cfg->verbose ? LOG_INFO : LOG_DEBUG,
+		"vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms",
+		(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6);
+	return 0;
+}
+
+int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage)
+{
+	struct pci_windows w = PCI_WINDOWS_DEFAULT;
+	int r;
+
+	*usage = false;
+	pt->vm = vm;
+	r = add_host_bridge(pt);
+	if (r < 0 || pt->nr_vfs == 0)
+		goto bars;
+	r = pci_platform_create(vm);
+	if (r < 0)
+		return r;
+	r = vfio_container_open(&pt->c);
+	if (r < 0)
+		return r;
+	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
+		r = attach_vf(pt, &pt->vfs[i], usage);
+		if (r < 0)
+			return r;
+	}
+	r = dma_map_ram(pt);
+bars:
+	if (r == 0)
+		r = pci_host_assign_bars(pt->host, &w);
+	/* Each VF is in the guest's PCI tree, its RAM mapped for DMA. */
+	for (unsigned int i = 0; r == 0 && i < pt->nr_vfs; i++)
+		events_emit(vm->events, "vf-attached",
+			    "\"bdf\": \"%s\", \"slot\": %u, \"guest_bdf\": \"0000:00:%02x.0\"",
+			    pt->vfs[i].opts->bdf, pt->vfs[i].slot, pt->vfs[i].slot);
+	return r;
+}
+
+void passthrough_detach(struct passthrough *pt)
+{
+	for (unsigned int i = pt->nr_vfs; i-- > 0;) {
+		struct passthrough_vf *vf = &pt->vfs[i];
+
+		vfio_pci_destroy(vf->pci); /* resets the device, frees irqfds/routes/maps */
+		vf->pci = NULL;
+		vfio_device_close(vf->dev);
+		vf->dev = NULL;
+	}
+	vfio_container_close(&pt->c); /* unmaps DMA */
+	if (pt->host_registered) {
+		pt->vm->pci_cfg = NULL; /* the vCPUs are joined */
+		bus_unregister(&pt->vm->pio, PCI_CFG_ADDR_PORT, pci_host_device(pt->host));
+	}
+	pt->host_registered = false;
+	if (pt->host)
+		pci_host_destroy(pt->host);
+	pt->host = NULL;
+	if (pt->vm)
+		pci_platform_destroy(pt->vm);
+}
+
+void passthrough_print_stats(const struct passthrough *pt, FILE *f)
+{
+	struct pci_host_stats hs;
+
+	if (!pt->host)
+		return;
+	pci_host_get_stats(pt->host, &hs);
+	fprintf(f, "tinyvmm stats: PCI\n  %-7s %-24s %10s %10s %10s %10s %10s\n", "slot", "device",
+		"cfg-reads", "cfg-writes", "bar-traps", "msix-table", "msix-pba");
+	fprintf(f, "  %-7s %-24s %10llu %10llu %10s %10s %10s\n", "-", "pci-host (0xcfc)",
+		(unsigned long long)hs.cfg_reads, (unsigned long long)hs.cfg_writes, "-", "-", "-");
+	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
+		const struct passthrough_vf *vf = &pt->vfs[i];
+		struct vfio_pci_stats s;
+		char slot[16];
+
+		if (!vf->pci)
+			continue;
+		vfio_pci_get_stats(vf->pci, &s);
+		snprintf(slot, sizeof(slot), "00:%02x.0", vf->slot);
+		fprintf(f, "  %-7s %-24s %10llu %10llu %10llu %10llu %10llu\n", slot, vf->name,
+			(unsigned long long)s.cfg_reads, (unsigned long long)s.cfg_writes,
+			(unsigned long long)s.bar_traps, (unsigned long long)s.msix_table,
+			(unsigned long long)s.msix_pba);
+	}
+	fprintf(f, "  config accesses to absent functions: %llu\n",
+		(unsigned long long)hs.cfg_unclaimed);
+	if (pt->dma_bytes)
+		fprintf(f, "tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms\n",
+			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6);
+}

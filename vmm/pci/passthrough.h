@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * passthrough.h - the PCI side of a VM: the host bridge on 0xcf8-0xcff and
+ * the --vf functions passed through with VFIO. tinyvmm_run.c's run_vm() calls:
+ *
+ *   passthrough_prepare(&pt, cfg)   before vm_create(): stable slots
+ *                                   (pci_slots_assign) and the sysfs checks
+ *                                   of every --vf, so user errors come out
+ *                                   before KVM or /dev/vfio is touched
+ *   passthrough_attach(&pt, &vm)    after vm_create(), before the vCPUs run:
+ *                                   host bridge on vm->pio, VFIO container,
+ *                                   for each --vf vfio_device_open +
+ *                                   vfio_pci_create + pci_host_add, DMA map
+ *                                   of all guest RAM (iova = gpa), then the
+ *                                   BAR assignment
+ *   passthrough_print_stats(&pt, f) with --stats
+ *   passthrough_detach(&pt)         on every exit path, after vm_join() and
+ *                                   before vm_destroy(): destroys the device
+ *                                   models (reset, irqfds, routes, maps),
+ *                                   closes the devices, unmaps DMA, closes
+ *                                   the container. Safe on a partial attach
+ *                                   and twice.
+ *
+ * Errors are logged (one line) and returned as -errno; *usage is set when
+ * the user's input is at fault (exit 64: bad BDF, missing device, not bound
+ * to vfio-pci, group not viable, slot clash) and cleared for host errors
+ * (exit 65).
+ */
+#ifndef TINYVMM_PASSTHROUGH_H
+#define TINYVMM_PASSTHROUGH_H
+
+#include <stdio.h>
+
+#include "vmm/cmd/cli.h"
+#include "vmm/base/util.h"
+#include "vmm/pci/vfio.h"
+
+struct vm;
+struct pci_host;
+struct vfio_pci;
+
+struct passthrough_vf {
+	const struct vf_opts *opts;
+	char name[32]; /* "vfio 0000:01:10.0" */
+	u8 slot;
+	struct vfio_dev *dev;
+	struct vfio_pci *pci;
+};
+
+struct passthrough {
+	const struct config *cfg;
+	struct vm *vm;
+	struct pci_host *host;
+	bool host_registered;
+	struct vfio_container c;
+	unsigned int nr_vfs;
+	struct passthrough_vf vfs[CLI_MAX_VFS];
+	u64 dma_bytes, dma_ns; /* the DMA map of guest RAM */
+};
+
+/*
+ * Only the slot assignment of passthrough_prepare(), for a check before the
+ * VFs are taken (an input error never rebinds anything). 0 or -EINVAL after
+ * one line.
+ */
+int passthrough_check_slots(const struct config *cfg);
+int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage);
+int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage);
+void passthrough_detach(struct passthrough *pt);
+void passthrough_print_stats(const struct passthrough *pt, FILE *f);
+
+#endif

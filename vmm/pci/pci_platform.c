@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+/* pci_platform.c - the PCI platform callbacks on a KVM VM; see pci_platform.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/layout.h"
+#include "vmm/base/log.h"
+#include "vmm/pci/pci_platform.h"
+#include "vmm/core/vm.h"
+
+#define ROUTES_INITIAL_CAP 64
+#define PIC_PINS	   8 /* per 8259 */
+#define PIC_GSIS	   16
+
+_Static_assert(MSI_GSI_BASE >= IOAPIC_PINS, "MSI GSIs must not collide with IOAPIC pins");
+_Static_assert(PCI_PLATFORM_GSI_LIMIT == VM_GSI_LIMIT, "one KVM_MAX_IRQ_ROUTES");
+
+/* ---- the routing table (pure) ---- */
+
+static int routes_reserve(struct gsi_routes *t, u32 need)
+{
+	struct kvm_irq_routing *r;
+	u32 cap = t->cap ? t->cap : ROUTES_INITIAL_CAP;
+
+	if (need <= t->cap)
+		return 0;
+	if (need > PCI_PLATFORM_GSI_LIMIT)
+		return -ENOSPC;
+	while (cap < need)
+		cap *= 2;
+	cap = MIN(cap, (u32)PCI_PLATFORM_GSI_LIMIT);
+	r = realloc(t->r, sizeof(*r) + cap * sizeof(r->entries[0]));
+	if (!r)
+		return -ENOMEM;
+	if (!t->r)
+		memset(r, 0, sizeof(*r));
+	t->r = r;
+	t->cap = cap;
+	return 0;
+}
+
+static void add_irqchip(struct gsi_routes *t, u32 gsi, u32 chip, u32 pin)
+{
+	struct kvm_irq_routing_entry *e = &t->r->entries[t->r->nr++];
+
+	memset(e, 0, sizeof(*e));
+	e->gsi = gsi;
+	e->type = KVM_IRQ_ROUTING_IRQCHIP;
+	e->u.irqchip.irqchip = chip;
+	e->u.irqchip.pin = pin;
+}
+
+/* What kvm_setup_default_irq_routing() installs on x86, in its order. */
+int pci_platform_routes_init(struct gsi_routes *t)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	r = routes_reserve(t, ROUTES_INITIAL_CAP);
+	if (r < 0)
+		return r;
+	for (u32 gsi = 0; gsi < IOAPIC_PINS; gsi++) {
+		add_irqchip(t, gsi, KVM_IRQCHIP_IOAPIC, gsi);
+		if (gsi < PIC_GSIS)
+			add_irqchip(t, gsi,
+				    gsi < PIC_PINS ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
+				    gsi % PIC_PINS);
+	}
+	return 0;
+}
+
+void pci_platform_routes_free(struct gsi_routes *t)
+{
+	free(t->r);
+	t->r = NULL;
+	t->cap = 0;
+}
+
+const struct kvm_irq_routing_entry *pci_platform_routes_find(const struct gsi_routes *t, u32 gsi,
+							     u32 type)
+{
+	for (u32 i = 0; t->r && i < t->r->nr; i++)
+		if (t->r->entries[i].gsi == gsi && t->r->entries[i].type == type)
+			return &t->r->entries[i];
+	return NULL;
+}
+
+static int lowest_free_gsi(const struct gsi_routes *t)
+{
+	u8 used[PCI_PLATFORM_GSI_LIMIT / 8] = {0};
+
+	for (u32 i = 0; i < t->r->nr; i++) {
+		u32 g = t->r->entries[i].gsi;
+
+		if (g < PCI_PLATFORM_GSI_LIMIT)
+			used[g / 8] |= (u8)(1u << (g % 8));
+	}
+	for (u32 g = MSI_GSI_BASE; g < PCI_PLATFORM_GSI_LIMIT; g++)
+		if (!(used[g / 8] & (1u << (g % 8))))
+			return (int)g;
+	return -ENOSPC;
+}
+
+static void set_msi(struct kvm_irq_routing_entry *e, u32 gsi, u64 addr, u32 data)
+{
+	memset(e, 0, sizeof(*e));
+	e->gsi = gsi;
+	e->type = KVM_IRQ_ROUTING_MSI;
+	e->u.msi.address_lo = (u32)addr;
+	e->u.msi.address_hi = (u32)(addr >> 32);
+	e->u.msi.data = data;
+}
+
+int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 data)
+{
+	int g, r;
+
+	if (!t->r)
+		return -EINVAL;
+	if (*gsi >= 0) {
+		struct kvm_irq_routing_entry *e =
+		    (struct kvm_irq_routing_entry *)pci_platform_routes_find(t, (u32)*gsi,
+									     KVM_IRQ_ROUTING_MSI);
+
+		if (!e)
+			return -ENOENT;
+		set_msi(e, (u32)*gsi, addr, data);
+		return 0;
+	}
+	g = lowest_free_gsi(t);
+	if (g < 0)
+		return g;
+	r = routes_reserve(t, t->r->nr + 1);
+	if (r < 0)
+		return r;
+	set_msi(&t->r->entries[t->r->nr++], (u32)g, addr, data);
+	*gsi = g;
+	return 0;
+}
+
+int pci_platform_routes_remove(struct gsi_routes *t, int gsi)
+{
+	const struct kvm_irq_routing_entry *e;
+	u32 i;
+
+	if (gsi < 0 || !t->r)
+		return -ENOENT;
+	e = pci_platform_routes_find(t, (u32)gsi, KVM_IRQ_ROUTING_MSI);
+	if (!e)
+		return -ENOENT;
+	i = (u32)(e - t->r->entries);
+	memmove(&t->r->entries[i], &t->r->entries[i + 1],
+		(t->r->nr - i - 1) * sizeof(t->r->entries[0]));
+	t->r->nr--;
+	return 0;
+}
+
+/* ---- where a BAR may go (pure) ---- */
+
+struct span {
+	u64 base, len;
+};
+
+static bool overlaps(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen; /* callers rule out wrapping */
+}
+
+static bool inside(u64 a, u64 alen, u64 base, u64 end)
+{
+	return a >= base && a + alen <= end;
+}
+
+static const struct span fixed_mmio[] = {
+    {0, BIOS_AREA_END}, /* IVT, boot GDT/page tables/zero page, EBDA, VGA hole, BIOS/ACPI */
+    {IOAPIC_GPA, IOAPIC_SIZE},
+    {LAPIC_GPA, LAPIC_SIZE},
+    {KVM_IDENTITY_MAP_GPA, KVM_TSS_GPA + KVM_TSS_SIZE - KVM_IDENTITY_MAP_GPA},
+};
+
+static const struct span fixed_ports[] = {
+    {PCI_CFG_ADDR_PORT, 8},
+    {COM1_PORT, COM1_PORT_LEN},
+    {ACPI_PM_PORT, ACPI_PM_PORT_LEN},
+    {I8042_DATA_PORT, I8042_PORT_LEN},
+    {POST_PORT, 1},
+    {PVPANIC_PORT, 1},
+    {DEBUG_EXIT_PORT, 1},
+};
+
+bool pci_platform_bar_allowed(const struct ram_range *ram, unsigned int nr_ram, bool io, u64 gpa,
+			      u64 size)
+{
+	u64 end;
+
+	if (!size || __builtin_add_overflow(gpa, size, &end))
+		return false;
+	if (io) {
+		if (!inside(gpa, size, PCI_IO_WINDOW_BASE, PCI_IO_WINDOW_END))
+			return false;
+		for (size_t i = 0; i < ARRAY_SIZE(fixed_ports); i++)
+			if (overlaps(gpa, size, fixed_ports[i].base, fixed_ports[i].len))
+				return false;
+		return true;
+	}
+	if (!inside(gpa, size, PCI_MMIO32_BASE, PCI_MMIO32_END) &&
+	    !inside(gpa, size, PCI_MMIO64_BASE, PCI_MMIO64_BASE + PCI_MMIO64_SIZE))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(fixed_mmio); i++)
+		if (overlaps(gpa, size, fixed_mmio[i].base, fixed_mmio[i].len))
+			return false;
+	for (unsigned int i = 0; i < nr_ram; i++)
+		if (ram[i].size && overlaps(gpa, size, ram[i].gpa, ram[i].size))
+			return false;
+	return true;
+}
+
+/* ---- the callbacks on a KVM VM ---- */
+
+static struct vm_pci *to_pci(struct pci_platform *p)
+{
+	return p->opaque;
+}
+
+static int set_region(struct vm_pci *k, u32 slot, gpa_t gpa, u64 size, void *hva)
+{
+	struct kvm_userspace_memory_region reg = {
+	    .slot = slot,
+	    .guest_phys_addr = gpa,
+	    .memory_size = size,
+	    .userspace_addr = (u64)(uintptr_t)hva,
+	};
+
+	return ioctl_ptr(k->vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &reg);
+}
+
+static int plat_map(struct pci_platform *p, gpa_t gpa, u64 size, void *hva)
+{
+	struct vm_pci *k = to_pci(p);
+	int r = -ENOSPC;
+
+	if (!size || (gpa | size | (uintptr_t)hva) % GUEST_PAGE_SIZE)
+		return -EINVAL;
+	pthread_mutex_lock(&k->lock);
+	for (u32 s = k->first_slot; s < k->nr_slots; s++) {
+		if (k->slot_used[s])
+			continue;
+		r = set_region(k, s, gpa, size, hva);
+		if (r == 0) {
+			k->slot_used[s] = true;
+			r = (int)s;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (r == -ENOSPC)
+		LOG_ONCE(LOG_ERR, "pci: all %u KVM memory slots for BARs are in use",
+			 k->nr_slots - k->first_slot);
+	return r;
+}
+
+static void plat_unmap(struct pci_platform *p, int handle)
+{
+	struct vm_pci *k = to_pci(p);
+	int r = -EINVAL;
+
+	pthread_mutex_lock(&k->lock);
+	if (handle >= (int)k->first_slot && handle < (int)k->nr_slots && k->slot_used[handle]) {
+		r = set_region(k, (u32)handle, 0, 0, NULL);
+		if (r == 0)
+			k->slot_used[handle] = false;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (r < 0)
+		LOG_ONCE(LOG_ERR, "pci: cannot delete KVM memory slot %d: %s", handle,
+			 strerror(-r));
+}
+
+static int plat_trap(struct pci_platform *p, bool pio, u64 addr, u64 size, struct device *dev)
+{
+	struct vm *vm = to_pci(p)->vm;
+
+	return bus_register(pio ? &vm->pio : &vm->mmio, addr, size, dev);
+}
+
+static void plat_untrap(struct pci_platform *p, bool pio, u64 addr, struct device *dev)
+{
+	struct vm *vm = to_pci(p)->vm;
+	int r = bus_unregister(pio ? &vm->pio : &vm->mmio, addr, dev);
+
+	if (r < 0)
+		LOG_ONCE(LOG_ERR, "%s: cannot release the trap at %#llx: %s",
+			 dev && dev->name ? dev->name : "pci", (unsigned long long)addr,
+			 strerror(-r));
+}
+
+static int commit_routes(struct vm_pci *k)
+{
+	int r = ioctl_ptr(k->vm->vm_fd, KVM_SET_GSI_ROUTING, k->routes.r);
+
+	if (r == 0)
+		k->routes_set = true;
+	return r;
+}
+
+static int plat_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data)
+{
+	struct vm_pci *k = to_pci(p);
+	struct kvm_irq_routing_entry old = {0};
+	const struct kvm_irq_routing_entry *e;
+	bool update = false;
+	int g = *gsi, r;
+
+	pthread_mutex_lock(&k->lock);
+	e = g >= 0 ? pci_platform_routes_find(&k->routes, (u32)g, KVM_IRQ_ROUTING_MSI) : NULL;
+	if (e) {
+		old = *e;
+		update = true;
+	}
+	r = pci_platform_routes_set_msi(&k->routes, &g, addr, data);
+	if (r == 0) {
+		/* On failure put the table back as KVM still has it. */
+		r = commit_routes(k);
+		if (r < 0 && update)
+			pci_platform_routes_set_msi(
+			    &k->routes, &g, (u64)old.u.msi.address_hi << 32 | old.u.msi.address_lo,
+			    old.u.msi.data);
+		else if (r < 0)
+			pci_platform_routes_remove(&k->routes, g);
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (r == 0)
+		*gsi = g;
+	return r;
+}
+
+static void plat_msi_unroute(struct pci_platform *p, int gsi)
+{
+	struct vm_pci *k = to_pci(p);
+	int r;
+
+	pthread_mutex_lock(&k->lock);
+	r = pci_platform_routes_remove(&k->routes, gsi);
+	if (r == 0)
+		r = commit_routes(k);
+	pthread_mutex_unlock(&k->lock);
+	if (r < 0)
+		LOG_ONCE(LOG_ERR, "pci: cannot remove the MSI route of GSI %d: %s", gsi,
+			 strerror(-r));
+}
+
+static int plat_irqfd(struct pci_platform *p, int gsi, int efd, int resample_efd, bool assign)
+{
+	struct kvm_irqfd f = {.fd = (u32)efd, .gsi = (u32)gsi};
+
+	if (gsi < 0 || efd < 0)
+		return -EINVAL;
+	if (!assign) {
+		f.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	} else if (resample_efd >= 0) {
+		f.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		f.resamplefd = (u32)resample_efd;
+	}
+	return ioctl_ptr(to_pci(p)->vm->vm_fd, KVM_IRQFD, &f);
+}
+
+static bool plat_bar_ok(struct pci_platform *p, bool io, u64 gpa, u64 size)
+{
+	const struct mem *m = &to_pci(p)->vm->mem;
+
+	return pci_platform_bar_allowed(m->ranges, m->nr, io, gpa, size);
+}
+
+static const struct pci_platform_ops kvm_pci_ops = {
+    .map = plat_map,
+    .unmap = plat_unmap,
+    .trap = plat_trap,
+    .untrap = plat_untrap,
+    .msi_route = plat_msi_route,
+    .msi_unroute = plat_msi_unroute,
+    .irqfd = plat_irqfd,
+    .bar_ok = plat_bar_ok,
+};
+
+int pci_platform_create(struct vm *vm)
+{
+	struct vm_pci *k = calloc(1, sizeof(*k));
+	int n, r;
+
+	if (!k) {
+		log_err("pci: out of memory");
+		return -ENOMEM;
+	}
+	r = pci_platform_routes_init(&k->routes);
+	if (r < 0) {
+		log_err("pci: cannot build the GSI routing table: %s", strerror(-r));
+		free(k);
+		return r;
+	}
+	n = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
+	k->nr_slots = n > 0 ? MIN((u32)n, (u32)PCI_PLATFORM_MAX_SLOTS) : 32;
+	k->first_slot = vm->mem.nr;
+	k->vm = vm;
+	k->plat.ops = &kvm_pci_ops;
+	k->plat.opaque = k;
+	pthread_mutex_init(&k->lock, NULL);
+	vm->pci = k;
+	return 0;
+}
+
+void pci_platform_destroy(struct vm *vm)
+{
+	struct vm_pci *k = vm->pci;
+
+	if (!k)
+		return;
+	pci_platform_routes_free(&k->routes);
+	pthread_mutex_destroy(&k->lock);
+	free(k);
+	vm->pci = NULL;
+}

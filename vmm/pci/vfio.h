@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vfio.h - the VFIO layer: container, groups, devices (type1v2 IOMMU).
+ *
+ * The device model (devices/vfio_pci.c) reaches a device only through
+ * struct vfio_ops, so unit tests substitute an in-memory fake device.
+ * vfio_sys_ops is the real implementation on a device fd.
+ *
+ * Real use:
+ *   vfio_container_open(&c)                       one per VM
+ *   vfio_device_open(&c, "0000:01:10.0", &dev)    checks the IOMMU group is
+ *                                                 viable, adds the group to the
+ *                                                 container, sets type1v2
+ *   vfio_container_dma_map(&c, gpa, size, hva)    for every RAM range, before
+ *                                                 the guest runs (iova = gpa)
+ *   ... vfio_sys_ops on dev ...
+ *   vfio_device_close(dev); vfio_container_close(&c)  (unmaps DMA)
+ */
+#ifndef TINYVMM_VFIO_H
+#define TINYVMM_VFIO_H
+
+#include <sys/types.h>
+
+#include "vmm/base/util.h"
+
+#define VFIO_MAX_SPARSE 8
+
+struct vfio_dev; /* opaque: the real one wraps a device fd */
+
+struct vfio_region {
+	u32 index; /* VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_CONFIG_REGION_INDEX */
+	u32 flags; /* VFIO_REGION_INFO_FLAG_READ/WRITE/MMAP/CAPS */
+	u64 size;
+	u64 offset;	  /* file offset of the region in the device fd */
+	unsigned int nr_sparse; /* VFIO_REGION_INFO_CAP_SPARSE_MMAP areas; */
+	struct {		/* 0 with FLAG_MMAP means all of it */
+		u64 offset, size;
+	} sparse[VFIO_MAX_SPARSE];
+};
+
+struct vfio_ops {
+	int (*region_info)(struct vfio_dev *d, u32 index, struct vfio_region *out);
+	/* count and VFIO_IRQ_INFO_* flags of an IRQ index (INTX, MSI, MSIX) */
+	int (*irq_info)(struct vfio_dev *d, u32 index, u32 *count, u32 *flags);
+	/* region access at offset off within the region; returns bytes or -errno */
+	ssize_t (*read)(struct vfio_dev *d, u32 region, u64 off, void *buf, size_t len);
+	ssize_t (*write)(struct vfio_dev *d, u32 region, u64 off, const void *buf, size_t len);
+	/* mmap part of a region; NULL on failure (errno set) */
+	void *(*mmap)(struct vfio_dev *d, u32 region, u64 off, u64 size);
+	void (*munmap)(struct vfio_dev *d, void *addr, u64 size);
+	/*
+	 * VFIO_DEVICE_SET_IRQS, DATA_EVENTFD | ACTION_TRIGGER for vectors
+	 * [start, start+count) of index; efds[i] == -1 unbinds one vector.
+	 * count 0 disables the whole index (DATA_NONE | ACTION_TRIGGER).
+	 */
+	int (*set_irqs)(struct vfio_dev *d, u32 index, u32 start, u32 count, const int *efds);
+	/* INTx: ACTION_UNMASK | DATA_EVENTFD with the resample eventfd (-1: plain unmask) */
+	int (*intx_unmask)(struct vfio_dev *d, int resample_efd);
+	/* VFIO_DEVICE_RESET; -ENOTTY when the device does not support it */
+	int (*reset)(struct vfio_dev *d);
+	/* VFIO_DEVICE_INFO flags and the number of regions and IRQ indexes */
+	int (*device_info)(struct vfio_dev *d, u32 *flags, u32 *num_regions, u32 *num_irqs);
+};
+
+struct vfio_container {
+	int fd;
+	unsigned int nr_groups;
+	struct vfio_group_ref {
+		int id;
+		int fd;
+	} groups[32];
+	bool iommu_set;
+	unsigned int nr_dma;
+	struct {
+		u64 iova, size;
+	} dma[4];
+	u64 dma_total; /* optional: bytes the caller will map in all (RLIMIT_MEMLOCK hint) */
+};
+
+/*
+ * Open /dev/vfio/vfio and check the API version and the type1v2 IOMMU.
+ * Sets c->fd = -1 first, so vfio_container_close() is always safe after it
+ * (and on a container initialised with VFIO_CONTAINER_INIT).
+ */
+#define VFIO_CONTAINER_INIT {.fd = -1}
+int vfio_container_open(struct vfio_container *c);
+/* Unmap all DMA, close the groups and the container. Safe twice. */
+void vfio_container_close(struct vfio_container *c);
+/*
+ * Map host [hva, hva+size) for device DMA at iova, readable and writable
+ * (the pages are pinned). Logs one line on error: -ENOMEM names
+ * RLIMIT_MEMLOCK, the size needed (c->dma_total if set) and `ulimit -l`.
+ */
+int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *hva);
+
+/*
+ * Open the device BDF ("0000:01:10.0") through its IOMMU group. Errors are
+ * one line naming the device and the fix, e.g.
+ *   vfio 0000:01:10.0: no such PCI device (check the address with lspci -D)
+ *   vfio 0000:01:10.0: bound to igbvf, not vfio-pci; rebind it: modprobe vfio-pci; echo vfio-pci > .../driver_override; ...
+ *   vfio 0000:01:10.0: IOMMU group 5 is not viable: 0000:01:10.1 is bound to igbvf (the group also holds ...); bind it to vfio-pci or pass it with --vf too
+ *   vfio 0000:01:10.0: /dev/vfio/5 is in use by another process (another tinyvmm or QEMU?); ...
+ *   vfio: cannot pin guest RAM for DMA: RLIMIT_MEMLOCK is 8192 KiB, the DMA map needs 512 MiB (all guest RAM); raise it with ulimit -l 524288 ...
+ * All of vfio_device_check()'s checks come first (see below), then the group
+ * (reused when an earlier device shares it), the container and the device fd.
+ * A host failure never returns one of the VFIO_ERR_* user codes.
+ */
+int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev **out);
+void vfio_device_close(struct vfio_dev *d);
+const char *vfio_device_name(const struct vfio_dev *d); /* the BDF */
+
+extern const struct vfio_ops vfio_sys_ops;
+
+/* Parse "DDDD:BB:DD.F" or "BB:DD.F" (domain 0) into canonical form; -EINVAL. */
+int vfio_parse_bdf(const char *s, char out[13]);
+
+/*
+ * The checks vfio_device_open() makes in sysfs before it touches /dev/vfio,
+ * against the sysfs tree at root ("/sys"; tests pass a fake tree). Logs one
+ * line naming the device and the fix and returns a distinct error:
+ *   VFIO_ERR_BAD_BDF      (-EINVAL)       not DDDD:BB:DD.F                 user
+ *   VFIO_ERR_NO_DEVICE    (-ENODEV)       no root/bus/pci/devices/BDF      user
+ *   VFIO_ERR_NOT_VFIO     (-EMEDIUMTYPE)  bound to another driver or none  user
+ *   VFIO_ERR_NOT_VIABLE   (-EXDEV)        another device of the IOMMU
+ *                                         group is bound to a host driver  user
+ *   VFIO_ERR_NO_IOMMU     (-EOPNOTSUPP)   no iommu_group: IOMMU off        host
+ * vfio_device_open() may add: -EXDEV (the kernel says the group is not
+ * viable), -EBUSY (the group is open in another process), -EACCES (no
+ * permission on /dev/vfio/N), other -errno (host). On success out gets the
+ * canonical BDF and *group the IOMMU group number.
+ */
+#define VFIO_ERR_BAD_BDF    (-EINVAL)
+#define VFIO_ERR_NO_DEVICE  (-ENODEV)
+#define VFIO_ERR_NOT_VFIO   (-EMEDIUMTYPE)
+#define VFIO_ERR_NOT_VIABLE (-EXDEV)
+#define VFIO_ERR_NO_IOMMU   (-EOPNOTSUPP)
+int vfio_device_check(const char *root, const char *bdf, char out[13], int *group);
+
+/* True for the errors above that are the user's input (exit 64), false for host errors. */
+bool vfio_error_is_usage(int err);
+
+#endif
