@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fake_sysfs.h - a fake /sys in a mkdtemp() directory, for the tests of the
- * modules that read sysfs through a root argument (pcidev, vfio, vf_manage,
+ * modules that read sysfs through a root argument (pci_sysfs, vfio, vf_manage,
  * vf_list, check). Include after cmocka.h: the builders fail the test when
  * the file system refuses them.
  *
@@ -22,7 +22,7 @@
  * function (PCI_FILL_IDENT; without them it fails the whole scan); class,
  * irq, resource and config are there for what else may read them.
  *
- * A write to a plain file (pcidev opens attributes without O_TRUNC)
+ * A write to a plain file (pci_sysfs opens attributes without O_TRUNC)
  * overwrites from offset 0 and leaves any longer old content after it, so
  * a test empties a file before the write it checks.
  *

@@ -263,7 +263,7 @@ static void test_load(void **state UNUSED)
 	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
 	/* only the headers in the buffer: the payload comes from the file */
-	assert_int_equal(kernel_parse(img, SETUP_LEN, len, m.size, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(img, SETUP_LEN, len, m.size, &k, &why), 0);
 
 	struct boot_input in = {
 	    .kernel_file = &kf,
@@ -307,7 +307,7 @@ static void test_load(void **state UNUSED)
 	/* An initrd that does not fit above the kernel in 32 MiB. */
 	assert_int_equal(ftruncate(initrd.fd, 20 * MiB), 0);
 	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
-	assert_int_equal(kernel_parse(img, len, len, m.size, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(img, len, len, m.size, &k, &why), 0);
 	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
 	mem_destroy(&m);
 
@@ -353,7 +353,7 @@ static void test_load_vmlinux(void **state UNUSED)
 	make_file(&initrd, path, 5000);
 	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
-	assert_int_equal(kernel_parse(img, len, len, m.size, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(img, len, len, m.size, &k, &why), 0);
 	/* whatever was in RAM where .bss goes is cleared */
 	memset(mem_gpa_to_hva(&m, 0x1200000, 0x2000), 0xcc, 0x2000);
 	struct boot_input in = {
@@ -417,7 +417,7 @@ static void test_load_cmdline_limit(void **state UNUSED)
 
 	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
-	assert_int_equal(kernel_parse(img, len, len, m.size, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(img, len, len, m.size, &k, &why), 0);
 	struct boot_input in = {.kernel_file = &kf, .kernel = &k, .cmdline = cmd, .ncpus = 1};
 
 	memset(cmd, 'a', 64);
@@ -447,7 +447,7 @@ static void test_load_past_ram(void **state UNUSED)
 
 	image_file(&kf, kpath, img, len);
 	assert_int_equal(mem_create(&m, 16 * MiB, false), 0);
-	assert_int_equal(kernel_parse(img, len, len, 32 * MiB, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(img, len, len, 32 * MiB, &k, &why), 0);
 	/* A payload that runs past the end of a 16 MiB guest is refused. */
 	k.seg[0].memsz = 15 * MiB + 1;
 	struct boot_input in = {.kernel_file = &kf, .kernel = &k, .cmdline = "", .ncpus = 1};

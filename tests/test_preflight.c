@@ -44,7 +44,7 @@ static const char cap_ipc_lock[] = "Name:\ttest\nCapInh:\t0000000000000000\n"
 static const char no_caps[] = "Name:\ttest\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n";
 
 static char root[FAKE_ROOT_SZ], proc[FAKE_ROOT_SZ + 8], dev[FAKE_ROOT_SZ + 8];
-static struct check_paths paths;
+static struct preflight_paths paths;
 static struct rlimit saved_memlock;
 static char *out;
 static bool have_kvm;
@@ -74,7 +74,7 @@ static int setup(void **state UNUSED)
 	fake_sysfs_create(root, "test_check");
 	snprintf(proc, sizeof(proc), "%s/proc", root);
 	snprintf(dev, sizeof(dev), "%s/dev", root);
-	paths = (struct check_paths){.sys = root, .proc = proc, .dev = dev};
+	paths = (struct preflight_paths){.sys = root, .proc = proc, .dev = dev};
 	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
 	fake_sysfs_write(root, cap_ipc_lock, "proc/self/status");
 	fake_sysfs_write(root, "MemTotal: 1000 kB\nHugePages_Total:       0\nHugePages_Free:        "
@@ -111,12 +111,12 @@ static unsigned int count_prefix(const char *text, const char *prefix)
 }
 
 /*
- * check_run() into out, with vfs and mem; every run must be consistent: the
+ * preflight_run() into out, with vfs and mem; every run must be consistent: the
  * return is the FAIL count and the closing line counts the OK and FAIL lines.
  */
 static int run(const char *const *vfs, unsigned int nr, u64 mem)
 {
-	struct check_req req = {.mem = mem, .vfs = vfs, .nr_vfs = nr};
+	struct preflight_req req = {.mem = mem, .vfs = vfs, .nr_vfs = nr};
 	char closing[64], *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -124,14 +124,14 @@ static int run(const char *const *vfs, unsigned int nr, u64 mem)
 	int r;
 
 	assert_non_null(f);
-	r = check_run(f, &paths, &req);
+	r = preflight_run(f, &paths, &req);
 	assert_int_equal(fclose(f), 0);
 	free(out);
 	out = buf;
 	ok = count_prefix(out, "OK    ");
 	failed = count_prefix(out, "FAIL  ");
 	if (r != (int)failed)
-		fail_msg("check_run returned %d with %u FAIL lines:\n%s", r, failed, out);
+		fail_msg("preflight_run returned %d with %u FAIL lines:\n%s", r, failed, out);
 	snprintf(closing, sizeof(closing), "check: %u ok, %u failed\n", ok, failed);
 	assert_true(strlen(out) >= strlen(closing));
 	assert_string_equal(out + strlen(out) - strlen(closing), closing);

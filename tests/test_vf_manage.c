@@ -121,9 +121,9 @@ static int restore(const char *bdf)
 
 static const char *driver_of(const char *bdf)
 {
-	static char drv[PCIDEV_NAME_SZ];
+	static char drv[PCI_SYSFS_NAME_SZ];
 
-	assert_int_equal(pcidev_driver(root, bdf, drv, sizeof(drv)), 0);
+	assert_int_equal(pci_sysfs_driver(root, bdf, drv, sizeof(drv)), 0);
 	return drv;
 }
 
@@ -397,7 +397,7 @@ static void *watch_thread(void *arg)
 {
 	struct watch *w = arg;
 	struct timespec ms = {0, 1000000};
-	char path[PATH_MAX], drv[PCIDEV_NAME_SZ];
+	char path[PATH_MAX], drv[PCI_SYSFS_NAME_SZ];
 
 	snprintf(path, sizeof(path), "%s/" VF0 ".record", run_dir);
 	while (!w->stop) {
@@ -409,7 +409,7 @@ static void *watch_thread(void *arg)
 
 			fclose(f);
 			buf[n] = '\0';
-			if (n && !w->seen && pcidev_driver(root, VF0, drv, sizeof(drv)) == 0 &&
+			if (n && !w->seen && pci_sysfs_driver(root, VF0, drv, sizeof(drv)) == 0 &&
 			    !strcmp(drv, "vfio-pci")) {
 				memcpy(w->record, buf, n + 1);
 				w->seen = true;

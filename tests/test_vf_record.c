@@ -228,7 +228,7 @@ static void test_parse_refusals(void **state UNUSED)
 
 static void test_parse_limits(void **state UNUSED)
 {
-	char text[1024], name[PCIDEV_NAME_SZ + 1];
+	char text[1024], name[PCI_SYSFS_NAME_SZ + 1];
 	struct vf_record r;
 	int n;
 
@@ -247,14 +247,14 @@ static void test_parse_limits(void **state UNUSED)
 	memcpy(text, "bdf=0000:01:10.0\npid=5\n\0", 24);
 	assert_int_equal(vf_record_parse(text, 24, &r), -EINVAL);
 
-	/* Names: PCIDEV_NAME_SZ - 1 characters fit, one more does not. */
+	/* Names: PCI_SYSFS_NAME_SZ - 1 characters fit, one more does not. */
 	memset(name, 'd', sizeof(name));
-	name[PCIDEV_NAME_SZ - 1] = '\0';
+	name[PCI_SYSFS_NAME_SZ - 1] = '\0';
 	snprintf(text, sizeof(text), "bdf=0000:01:10.0\npid=5\ndriver=%s\n", name);
 	assert_int_equal(parse_str(text, &r), 0);
 	assert_string_equal(r.driver, name);
-	name[PCIDEV_NAME_SZ - 1] = 'd';
-	name[PCIDEV_NAME_SZ] = '\0';
+	name[PCI_SYSFS_NAME_SZ - 1] = 'd';
+	name[PCI_SYSFS_NAME_SZ] = '\0';
 	snprintf(text, sizeof(text), "bdf=0000:01:10.0\npid=5\npf_netdev=%s\n", name);
 	assert_int_equal(parse_str(text, &r), -EINVAL);
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* test_vmlinux.c - ELF kernel parser and kernel_parse()'s format dispatch,
+/* test_vmlinux.c - ELF kernel parser and kernel_image_parse()'s format dispatch,
  * against synthetic files, every rejection included. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,8 +63,8 @@ static void expect_reject(int err, const char *needle)
 	assert_non_null(why);
 	if (!strstr(why, needle))
 		fail_msg("reason \"%s\" does not contain \"%s\"", why, needle);
-	/* kernel_parse sends an ELF file here and says the same */
-	assert_int_equal(kernel_parse(img, len, len, RAM, &k, &why), err);
+	/* kernel_image_parse sends an ELF file here and says the same */
+	assert_int_equal(kernel_image_parse(img, len, len, RAM, &k, &why), err);
 	assert_non_null(strstr(why, needle));
 }
 
@@ -77,7 +77,7 @@ static void test_kernel_like(void **state UNUSED)
 	assert_int_equal(vmlinux_parse(img, len, len, RAM, &k, &why), 0);
 	assert_null(why);
 	assert_int_equal(k.format, KERNEL_VMLINUX);
-	assert_string_equal(kernel_format_name(k.format), "vmlinux");
+	assert_string_equal(kernel_image_format_name(k.format), "vmlinux");
 	assert_int_equal(k.nr_seg, 4); /* the note is not loaded */
 	assert_int_equal(k.seg[0].gpa, 0x1000000);
 	assert_int_equal(k.seg[3].gpa, 0x1600000);
@@ -315,9 +315,9 @@ static void test_kernel_parse_dispatch(void **state UNUSED)
 	const char *why;
 	u8 *bz = make_bz();
 
-	assert_int_equal(kernel_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why), 0);
 	assert_int_equal(k.format, KERNEL_BZIMAGE);
-	assert_string_equal(kernel_format_name(k.format), "bzImage");
+	assert_string_equal(kernel_image_format_name(k.format), "bzImage");
 	assert_int_equal(k.nr_seg, 1);
 	assert_int_equal(k.seg[0].gpa, KERNEL_LOAD_GPA);
 	assert_int_equal(k.seg[0].offset, 5 * 512);
@@ -329,9 +329,9 @@ static void test_kernel_parse_dispatch(void **state UNUSED)
 	assert_int_equal(k.protocol, 0x20f);
 	/* neither format */
 	memset(bz, 0, 512);
-	assert_int_equal(kernel_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why), -EINVAL);
+	assert_int_equal(kernel_image_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why), -EINVAL);
 	assert_non_null(strstr(why, "not a bzImage"));
-	assert_int_equal(kernel_parse(bz, 0, 0, RAM, &k, &why), -EINVAL);
+	assert_int_equal(kernel_image_parse(bz, 0, 0, RAM, &k, &why), -EINVAL);
 	free(bz);
 }
 
@@ -358,12 +358,12 @@ static void test_prefix(void **state UNUSED)
 
 	/* a bzImage: the setup code must be in the buffer */
 	u8 *bz = make_bz();
-	assert_int_equal(kernel_parse(bz, 5 * 512, 5 * 512 + 4096, RAM, &k, &why), 0);
+	assert_int_equal(kernel_image_parse(bz, 5 * 512, 5 * 512 + 4096, RAM, &k, &why), 0);
 	assert_int_equal(k.seg[0].offset, 5 * 512);
 	assert_int_equal(k.seg[0].filesz, 4096);
-	assert_int_equal(kernel_parse(bz, 4 * 512, 5 * 512 + 4096, RAM, &k, &why), -EINVAL);
+	assert_int_equal(kernel_image_parse(bz, 4 * 512, 5 * 512 + 4096, RAM, &k, &why), -EINVAL);
 	assert_non_null(strstr(why, "more than the 2048 bytes read"));
-	assert_int_equal(kernel_parse(bz, 5 * 512, 5 * 512 + 4095, RAM, &k, &why), -EINVAL);
+	assert_int_equal(kernel_image_parse(bz, 5 * 512, 5 * 512 + 4095, RAM, &k, &why), -EINVAL);
 	assert_non_null(strstr(why, "truncated"));
 	free(bz);
 }
@@ -377,7 +377,7 @@ static void test_synth_setup(void **state UNUSED)
 	build(0x1000000, kernel_segs, ARRAY_SIZE(kernel_segs));
 	assert_int_equal(vmlinux_parse(img, len, len, RAM, &k, &why), 0);
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(kernel_synth_setup(&k, buf, sizeof(buf)), 0x26c);
+	assert_int_equal(kernel_image_synth_setup(&k, buf, sizeof(buf)), 0x26c);
 	assert_int_equal(buf[0], 0); /* zeroed */
 	assert_int_equal(get_le16(buf + FAKE_BZ_OFF(boot_flag)), 0xaa55);
 	assert_memory_equal(buf + FAKE_BZ_OFF(header), "HdrS", 4);
@@ -389,7 +389,7 @@ static void test_synth_setup(void **state UNUSED)
 	assert_int_equal(get_le64(buf + FAKE_BZ_OFF(pref_address)), 0x1000000);
 	assert_int_equal(get_le32(buf + FAKE_BZ_OFF(init_size)), 0x900000);
 	assert_int_equal(buf[0x26c], 0xee); /* nothing past it */
-	assert_int_equal(kernel_synth_setup(&k, buf, 0x26b), -ENOSPC);
+	assert_int_equal(kernel_image_synth_setup(&k, buf, 0x26b), -ENOSPC);
 }
 
 int main(void)

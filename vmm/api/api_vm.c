@@ -3,7 +3,7 @@
  * api_vm.c - the control API's operations on the running VM; see api.h.
  *
  * The server thread calls the handlers below with a->lock held, so a VM
- * is never detached (and destroyed) under a request. tinyvmm_run.c attaches each
+ * is never detached (and destroyed) under a request. library_run.c attaches each
  * VM right after vm_create() and detaches it before vm_destroy(); with
  * --reboot=restart the same socket serves every boot.
  *

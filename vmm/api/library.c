@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * tinyvmm.c - the library's public API (include/tinyvmm.h) and the
- * command's internal entries (tinyvmm_internal.h): the configuration, the
+ * library.c - the library's public API (include/tinyvmm.h) and the
+ * command's internal entries (library_cmd.h): the configuration, the
  * run's thread and state, stop, pause, status and stats. The run itself is
- * tinyvmm_run.c.
+ * library_run.c.
  *
  * tinyvmm_create() turns struct tinyvmm_config into a command line and
  * parses it with cli_parse(), so the library and the command share one set

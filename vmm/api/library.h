@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tinyvmm_priv.h - struct tinyvmm, shared by the library's two halves:
- * tinyvmm.c (the public API: configuration, the run's thread and state,
- * stop, pause, status) and tinyvmm_run.c (the run itself: what main() did).
+ * library.h - struct tinyvmm, shared by the library's two halves:
+ * library.c (the public API: configuration, the run's thread and state,
+ * stop, pause, status) and library_run.c (the run itself: what main() did).
  */
-#ifndef TINYVMM_PRIV_H
-#define TINYVMM_PRIV_H
+#ifndef TINYVMM_LIBRARY_H
+#define TINYVMM_LIBRARY_H
 
 #include <pthread.h>
 #include <time.h>
@@ -59,7 +59,7 @@ struct tinyvmm {
 	pthread_t thread;	    /* tinyvmm_start()'s */
 	bool has_thread, joined;
 
-	/* The run's own (tinyvmm_run.c; the run's thread, the console's, atomics). */
+	/* The run's own (library_run.c; the run's thread, the console's, atomics). */
 	struct events *events; /* NULL without an events file or callback */
 	int log_fd;	       /* console_log, or -1 */
 	bool matched;	       /* atomic: expect matched */
@@ -70,7 +70,7 @@ struct tinyvmm {
 };
 
 /*
- * The whole run, on the calling thread (tinyvmm_run.c): events, console
+ * The whole run, on the calling thread (library_run.c): events, console
  * log, kernel, control API, managed VFs, the boots, and back. Returns the
  * exit status; t->phase is RUNNING throughout and is left to the caller.
  */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tinyvmm_internal.h - what the tinyvmm command (main.c) uses of the library
+ * library_cmd.h - what the tinyvmm command (main.c) uses of the library
  * beyond the public include/tinyvmm.h: a machine from the config its command
  * line parsed, with the command-only behaviour (stdin as console input, t0
  * at the process's start), stops by signal, and an fd to poll for the end.
  */
-#ifndef TINYVMM_INTERNAL_H
-#define TINYVMM_INTERNAL_H
+#ifndef TINYVMM_LIBRARY_CMD_H
+#define TINYVMM_LIBRARY_CMD_H
 
 #include <time.h>
 

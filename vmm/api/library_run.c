@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * tinyvmm_run.c - one run of a struct tinyvmm: open the events and the
+ * library_run.c - one run of a struct tinyvmm: open the events and the
  * console log, read the kernel, open the control API, take the managed VFs,
  * boot the VM (again after each reboot with --reboot=restart) until it
  * stops, give everything back and say vmm-exit. Returns the exit status
- * (exitcode.h). The library's thread-facing half is tinyvmm.c.
+ * (exitcode.h). The library's thread-facing half is library.c.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -219,7 +219,7 @@ static int read_kernel(const struct config *cfg, u8 **kernel, struct kernel_imag
 	r = boot_read_kernel_header(&cfg->kernel, kernel, &len, &file_len);
 	if (r < 0)
 		return r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
-	if (kernel_parse(*kernel, len, file_len, cfg->mem, k, &why) < 0) {
+	if (kernel_image_parse(*kernel, len, file_len, cfg->mem, k, &why) < 0) {
 		log_err("kernel %s: %s", cfg->kernel.path, why);
 		free(*kernel);
 		*kernel = NULL;

@@ -22,7 +22,7 @@
  *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
  *              teardown; Ctrl-A x on the console counts as SIGINT (130)
  *
- * Only main() and the library's run (tinyvmm_run.c) return one of these;
+ * Only main() and the library's run (library_run.c) return one of these;
  * everything else returns 0 or -errno.
  */
 #ifndef TINYVMM_EXITCODE_H

@@ -29,15 +29,15 @@ void vf_cmd_usage(FILE *f)
 }
 
 /* A PF given as a BDF or a netdev name into its canonical BDF. */
-static int resolve_pf(const char *arg, char bdf[PCIDEV_BDF_SZ])
+static int resolve_pf(const char *arg, char bdf[PCI_SYSFS_BDF_SZ])
 {
 	if (vfio_parse_bdf(arg, bdf) == 0) {
-		if (pcidev_exists(PCIDEV_SYSFS, bdf))
+		if (pci_sysfs_exists(PCI_SYSFS_SYSFS, bdf))
 			return 0;
 		log_err("pf %s: no such PCI device (see tinyvmm vf list or lspci -D)", arg);
 		return -ENODEV;
 	}
-	if (pcidev_of_netdev(PCIDEV_SYSFS, arg, bdf) == 0)
+	if (pci_sysfs_of_netdev(PCI_SYSFS_SYSFS, arg, bdf) == 0)
 		return 0;
 	log_err("pf %s: neither a PCI address nor a PCI network interface (see tinyvmm vf list)",
 		arg);
@@ -47,14 +47,14 @@ static int resolve_pf(const char *arg, char bdf[PCIDEV_BDF_SZ])
 /* Refuse to remove VFs a running tinyvmm holds. */
 static int check_vfs_free(const char *pf)
 {
-	char (*vfs)[PCIDEV_BDF_SZ] = calloc(PCIDEV_MAX_VFS, sizeof(*vfs));
-	char drv[PCIDEV_NAME_SZ];
+	char (*vfs)[PCI_SYSFS_BDF_SZ] = calloc(PCI_SYSFS_MAX_VFS, sizeof(*vfs));
+	char drv[PCI_SYSFS_NAME_SZ];
 	unsigned int nr = 0;
 	int r = 0;
 
 	if (!vfs)
 		return -ENOMEM;
-	pcidev_virtfns(PCIDEV_SYSFS, pf, vfs, PCIDEV_MAX_VFS, &nr);
+	pci_sysfs_virtfns(PCI_SYSFS_SYSFS, pf, vfs, PCI_SYSFS_MAX_VFS, &nr);
 	for (unsigned int i = 0; i < nr && !r; i++) {
 		long pid = vf_manage_holder(vfs[i]);
 
@@ -62,8 +62,8 @@ static int check_vfs_free(const char *pf)
 			log_err("pf %s: VF %s is in use by tinyvmm pid %ld; stop that VM first", pf,
 				vfs[i], pid);
 			r = -EBUSY;
-		} else if (pcidev_driver(PCIDEV_SYSFS, vfs[i], drv, sizeof(drv)) == 0 &&
-			   pcidev_driver_is_vfio(drv) && vf_manage_group_open(vfs[i])) {
+		} else if (pci_sysfs_driver(PCI_SYSFS_SYSFS, vfs[i], drv, sizeof(drv)) == 0 &&
+			   pci_sysfs_driver_is_vfio(drv) && vf_manage_group_open(vfs[i])) {
 			log_err("pf %s: VF %s is open through VFIO (a VM uses it?); stop it first",
 				pf, vfs[i]);
 			r = -EBUSY;
@@ -75,14 +75,14 @@ static int check_vfs_free(const char *pf)
 
 static int cmd_numvfs(const char *pf_arg, const char *count)
 {
-	char pf[PCIDEV_BDF_SZ], (*vfs)[PCIDEV_BDF_SZ];
+	char pf[PCI_SYSFS_BDF_SZ], (*vfs)[PCI_SYSFS_BDF_SZ];
 	unsigned long n, total = 0;
 	unsigned int nr = 0;
 	int r;
 
 	if (resolve_pf(pf_arg, pf) < 0)
 		return EXIT_USAGE;
-	if (pcidev_read_uint(PCIDEV_SYSFS, pf, "sriov_totalvfs", &total) < 0) {
+	if (pci_sysfs_read_uint(PCI_SYSFS_SYSFS, pf, "sriov_totalvfs", &total) < 0) {
 		log_err("pf %s: not SR-IOV capable (no sriov_totalvfs); see tinyvmm vf list", pf);
 		return EXIT_USAGE;
 	}
@@ -92,7 +92,7 @@ static int cmd_numvfs(const char *pf_arg, const char *count)
 	}
 	if (check_vfs_free(pf) < 0)
 		return EXIT_USAGE;
-	r = pcidev_set_numvfs(PCIDEV_SYSFS, pf, (unsigned int)n);
+	r = pci_sysfs_set_numvfs(PCI_SYSFS_SYSFS, pf, (unsigned int)n);
 	if (r < 0) {
 		log_err("pf %s: cannot set sriov_numvfs to %lu: %s%s", pf, n, strerror(-r),
 			r == -EACCES || r == -EPERM ? " (run as root)"
@@ -100,9 +100,9 @@ static int cmd_numvfs(const char *pf_arg, const char *count)
 						    : "; check dmesg");
 		return EXIT_HOST;
 	}
-	vfs = calloc(PCIDEV_MAX_VFS, sizeof(*vfs));
+	vfs = calloc(PCI_SYSFS_MAX_VFS, sizeof(*vfs));
 	if (vfs)
-		pcidev_virtfns(PCIDEV_SYSFS, pf, vfs, PCIDEV_MAX_VFS, &nr);
+		pci_sysfs_virtfns(PCI_SYSFS_SYSFS, pf, vfs, PCI_SYSFS_MAX_VFS, &nr);
 	printf("pf %s: %u VF%s", pf, nr, nr == 1 ? "" : "s");
 	for (unsigned int i = 0; i < nr; i++)
 		printf("%s%s", i ? " " : ": ", vfs[i]);
@@ -129,7 +129,7 @@ static int cmd_list(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	r = vf_list_collect(&l, PCIDEV_SYSFS, true);
+	r = vf_list_collect(&l, PCI_SYSFS_SYSFS, true);
 	if (r == 0) {
 		if (json)
 			vf_list_print_json(stdout, &l);
@@ -166,13 +166,13 @@ int vf_cmd_main(int argc, char **argv)
 		return cmd_numvfs(argv[2], "0");
 	}
 	if (!strcmp(cmd, "restore")) {
-		char bdf[PCIDEV_BDF_SZ];
+		char bdf[PCI_SYSFS_BDF_SZ];
 
 		if (argc > 3 || (argc == 3 && vfio_parse_bdf(argv[2], bdf) < 0)) {
 			log_err("vf restore: give no argument or one PCI address (0000:01:10.0)");
 			return EXIT_USAGE;
 		}
-		r = vf_manage_restore(PCIDEV_SYSFS, argc == 3 ? bdf : NULL);
+		r = vf_manage_restore(PCI_SYSFS_SYSFS, argc == 3 ? bdf : NULL);
 		return r == 0 ? 0 : r == -EBUSY ? EXIT_USAGE : EXIT_HOST;
 	}
 	log_err("vf %s: unknown command; the commands are list, create, destroy, restore", cmd);

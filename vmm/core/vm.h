@@ -4,7 +4,7 @@
  * memory slots, the in-kernel IRQ chip and PIT, the PIO and MMIO buses with
  * the platform devices, the vCPUs, and the stop state.
  *
- * Lifecycle (tinyvmm_run.c):
+ * Lifecycle (library_run.c):
  *   vm_create() -> boot_load(&vm->mem, ...) -> vcpu_set_boot_state(BSP)
  *   -> console -> vm_start() -> wait until vm_stop_reason() != VM_RUNNING
  *   (vm->stop_efd becomes readable) -> vm_join() -> vm_destroy().

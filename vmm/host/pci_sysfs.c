@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* pcidev.c - a host PCI function as sysfs shows it; see pcidev.h. */
+/* pci_sysfs.c - a host PCI function as sysfs shows it; see pci_sysfs.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +40,7 @@ static int link_base(const char *path, char *out, size_t len)
 	return 0;
 }
 
-bool pcidev_exists(const char *root, const char *bdf)
+bool pci_sysfs_exists(const char *root, const char *bdf)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -49,13 +49,13 @@ bool pcidev_exists(const char *root, const char *bdf)
 	       S_ISDIR(st.st_mode);
 }
 
-int pcidev_driver(const char *root, const char *bdf, char *drv, size_t len)
+int pci_sysfs_driver(const char *root, const char *bdf, char *drv, size_t len)
 {
 	char path[PATH_MAX];
 	int r;
 
 	drv[0] = '\0';
-	if (!pcidev_exists(root, bdf))
+	if (!pci_sysfs_exists(root, bdf))
 		return -ENODEV;
 	r = devpath(path, sizeof(path), root, bdf, "driver");
 	if (r < 0)
@@ -64,20 +64,20 @@ int pcidev_driver(const char *root, const char *bdf, char *drv, size_t len)
 	return r == -ENOENT ? 0 : r;
 }
 
-bool pcidev_driver_is_vfio(const char *drv)
+bool pci_sysfs_driver_is_vfio(const char *drv)
 {
 	size_t n = strlen(drv);
 
 	return strcmp(drv, "vfio-pci") == 0 || (n > 8 && strcmp(drv + n - 8, "vfio_pci") == 0);
 }
 
-bool pcidev_driver_dma_safe(const char *drv)
+bool pci_sysfs_driver_dma_safe(const char *drv)
 {
-	return pcidev_driver_is_vfio(drv) || strcmp(drv, "pci-stub") == 0 ||
+	return pci_sysfs_driver_is_vfio(drv) || strcmp(drv, "pci-stub") == 0 ||
 	       strcmp(drv, "pcieport") == 0;
 }
 
-int pcidev_iommu_group(const char *root, const char *bdf)
+int pci_sysfs_iommu_group(const char *root, const char *bdf)
 {
 	char path[PATH_MAX], name[32], *end;
 	long g;
@@ -114,7 +114,7 @@ static int skip_dots(const struct dirent *e)
 	return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
 }
 
-int pcidev_group_others(const char *root, int group, const char *self, char *bad, size_t badlen,
+int pci_sysfs_group_others(const char *root, int group, const char *self, char *bad, size_t badlen,
 			char *ok, size_t oklen)
 {
 	char dir[PATH_MAX], path[PATH_MAX], drv[NAME_MAX + 1];
@@ -135,7 +135,7 @@ int pcidev_group_others(const char *root, int group, const char *self, char *bad
 		    (size_t)snprintf(path, sizeof(path), "%s/%s/driver", dir, name) < sizeof(path)) {
 			bool has = link_base(path, drv, sizeof(drv)) == 0;
 
-			if (has && !pcidev_driver_dma_safe(drv)) {
+			if (has && !pci_sysfs_driver_dma_safe(drv)) {
 				appendf(bad, badlen, "%s%s is bound to %s", nbad ? ", " : "", name,
 					drv);
 				nbad++;
@@ -171,7 +171,7 @@ static int first_entry(const char *dir, char *out, size_t len)
 	return r;
 }
 
-int pcidev_netdev(const char *root, const char *bdf, char *ifname, size_t len)
+int pci_sysfs_netdev(const char *root, const char *bdf, char *ifname, size_t len)
 {
 	char path[PATH_MAX];
 	int r = devpath(path, sizeof(path), root, bdf, "net");
@@ -180,7 +180,7 @@ int pcidev_netdev(const char *root, const char *bdf, char *ifname, size_t len)
 	return r < 0 ? r : first_entry(path, ifname, len);
 }
 
-int pcidev_of_netdev(const char *root, const char *ifname, char bdf[PCIDEV_BDF_SZ])
+int pci_sysfs_of_netdev(const char *root, const char *ifname, char bdf[PCI_SYSFS_BDF_SZ])
 {
 	char path[PATH_MAX];
 
@@ -190,14 +190,14 @@ int pcidev_of_netdev(const char *root, const char *ifname, char bdf[PCIDEV_BDF_S
 		sizeof(path))
 		return -EINVAL;
 	/* A netdev on something other than a PCI function (virtio0, ...) is no PF. */
-	if (link_base(path, bdf, PCIDEV_BDF_SZ) < 0 || !pcidev_exists(root, bdf)) {
+	if (link_base(path, bdf, PCI_SYSFS_BDF_SZ) < 0 || !pci_sysfs_exists(root, bdf)) {
 		bdf[0] = '\0';
 		return -ENODEV;
 	}
 	return 0;
 }
 
-ssize_t pcidev_read_file(const char *path, char *buf, size_t len)
+ssize_t pci_sysfs_read_file(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int e, fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -213,7 +213,7 @@ ssize_t pcidev_read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
-int pcidev_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len)
+int pci_sysfs_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;
@@ -221,7 +221,7 @@ int pcidev_read_attr(const char *root, const char *bdf, const char *attr, char *
 
 	if (r < 0)
 		return r;
-	n = pcidev_read_file(path, buf, len);
+	n = pci_sysfs_read_file(path, buf, len);
 	if (n < 0)
 		return (int)n;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
@@ -229,10 +229,10 @@ int pcidev_read_attr(const char *root, const char *bdf, const char *attr, char *
 	return 0;
 }
 
-int pcidev_read_uint(const char *root, const char *bdf, const char *attr, unsigned long *out)
+int pci_sysfs_read_uint(const char *root, const char *bdf, const char *attr, unsigned long *out)
 {
 	char buf[32], *end;
-	int r = pcidev_read_attr(root, bdf, attr, buf, sizeof(buf));
+	int r = pci_sysfs_read_attr(root, bdf, attr, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
@@ -260,7 +260,7 @@ static int write_path(const char *path, const char *val)
 	return r;
 }
 
-int pcidev_write_attr(const char *root, const char *bdf, const char *attr, const char *val)
+int pci_sysfs_write_attr(const char *root, const char *bdf, const char *attr, const char *val)
 {
 	char path[PATH_MAX];
 	int r = devpath(path, sizeof(path), root, bdf, attr);
@@ -268,17 +268,17 @@ int pcidev_write_attr(const char *root, const char *bdf, const char *attr, const
 	return r < 0 ? r : write_path(path, val);
 }
 
-int pcidev_physfn(const char *root, const char *vf, char pf[PCIDEV_BDF_SZ], unsigned int *index)
+int pci_sysfs_physfn(const char *root, const char *vf, char pf[PCI_SYSFS_BDF_SZ], unsigned int *index)
 {
-	char path[PATH_MAX], name[PCIDEV_BDF_SZ];
+	char path[PATH_MAX], name[PCI_SYSFS_BDF_SZ];
 	int r = devpath(path, sizeof(path), root, vf, "physfn");
 
 	pf[0] = '\0';
 	if (r < 0)
 		return r;
-	if (link_base(path, pf, PCIDEV_BDF_SZ) < 0)
+	if (link_base(path, pf, PCI_SYSFS_BDF_SZ) < 0)
 		return -ENOENT;
-	for (unsigned int i = 0; i < PCIDEV_MAX_VFS; i++) {
+	for (unsigned int i = 0; i < PCI_SYSFS_MAX_VFS; i++) {
 		char link[32];
 
 		snprintf(link, sizeof(link), "virtfn%u", i);
@@ -293,39 +293,39 @@ int pcidev_physfn(const char *root, const char *vf, char pf[PCIDEV_BDF_SZ], unsi
 	return -ENOENT;
 }
 
-int pcidev_virtfns(const char *root, const char *pf, char (*vfs)[PCIDEV_BDF_SZ], unsigned int max,
+int pci_sysfs_virtfns(const char *root, const char *pf, char (*vfs)[PCI_SYSFS_BDF_SZ], unsigned int max,
 		   unsigned int *nr)
 {
 	char path[PATH_MAX];
 
 	*nr = 0;
-	if (!pcidev_exists(root, pf))
+	if (!pci_sysfs_exists(root, pf))
 		return -ENODEV;
 	for (unsigned int i = 0; i < max; i++) {
 		char link[32];
 
 		snprintf(link, sizeof(link), "virtfn%u", i);
 		if (devpath(path, sizeof(path), root, pf, link) < 0 ||
-		    link_base(path, vfs[i], PCIDEV_BDF_SZ) < 0)
+		    link_base(path, vfs[i], PCI_SYSFS_BDF_SZ) < 0)
 			break;
 		(*nr)++;
 	}
 	return 0;
 }
 
-int pcidev_bind(const char *root, const char *bdf, const char *drv)
+int pci_sysfs_bind(const char *root, const char *bdf, const char *drv)
 {
 	char cur[NAME_MAX + 1], path[PATH_MAX];
-	int r = pcidev_driver(root, bdf, cur, sizeof(cur));
+	int r = pci_sysfs_driver(root, bdf, cur, sizeof(cur));
 
 	if (r < 0)
 		return r;
 	/* "\n" clears driver_override; an empty write would not reach the kernel. */
-	r = pcidev_write_attr(root, bdf, "driver_override", *drv ? drv : "\n");
+	r = pci_sysfs_write_attr(root, bdf, "driver_override", *drv ? drv : "\n");
 	if (r < 0)
 		return r;
 	if (cur[0] && strcmp(cur, drv) != 0) {
-		r = pcidev_write_attr(root, bdf, "driver/unbind", bdf);
+		r = pci_sysfs_write_attr(root, bdf, "driver/unbind", bdf);
 		if (r < 0 && r != -ENODEV && r != -ENOENT)
 			return r;
 	}
@@ -338,27 +338,27 @@ int pcidev_bind(const char *root, const char *bdf, const char *drv)
 	return r == -EINVAL || r == -ENODEV ? 0 : r;
 }
 
-int pcidev_set_numvfs(const char *root, const char *pf, unsigned int n)
+int pci_sysfs_set_numvfs(const char *root, const char *pf, unsigned int n)
 {
 	unsigned long cur, total;
 	char val[16];
-	int r = pcidev_read_uint(root, pf, "sriov_totalvfs", &total);
+	int r = pci_sysfs_read_uint(root, pf, "sriov_totalvfs", &total);
 
 	if (r < 0)
 		return r == -ENOENT ? -EOPNOTSUPP : r;
 	if (n > total)
 		return -ERANGE;
-	r = pcidev_read_uint(root, pf, "sriov_numvfs", &cur);
+	r = pci_sysfs_read_uint(root, pf, "sriov_numvfs", &cur);
 	if (r < 0)
 		return r;
 	if (cur == n)
 		return 0;
 	/* The kernel refuses to change a non-zero count to another non-zero one. */
 	if (cur != 0 && n != 0) {
-		r = pcidev_write_attr(root, pf, "sriov_numvfs", "0");
+		r = pci_sysfs_write_attr(root, pf, "sriov_numvfs", "0");
 		if (r < 0)
 			return r;
 	}
 	snprintf(val, sizeof(val), "%u", n);
-	return pcidev_write_attr(root, pf, "sriov_numvfs", val);
+	return pci_sysfs_write_attr(root, pf, "sriov_numvfs", val);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* check.c - the preflight report; see check.h. */
+/* preflight.c - the preflight report; see preflight.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +62,7 @@ static bool is_amd(const char *cpuinfo)
 	return strstr(cpuinfo, "AuthenticAMD") != NULL;
 }
 
-static int check_kvm(struct report *rep, const struct check_paths *p)
+static int check_kvm(struct report *rep, const struct preflight_paths *p)
 {
 	char path[PATH_MAX];
 	int fd, api;
@@ -127,7 +127,7 @@ static int count_entries(const char *dir)
 	return n;
 }
 
-static void check_iommu(struct report *rep, const struct check_paths *p, const char *cpuinfo)
+static void check_iommu(struct report *rep, const struct preflight_paths *p, const char *cpuinfo)
 {
 	char path[PATH_MAX];
 	int n;
@@ -145,7 +145,7 @@ static void check_iommu(struct report *rep, const struct check_paths *p, const c
 	     is_amd(cpuinfo) ? "AMD-Vi/IOMMU" : "VT-d");
 }
 
-static void check_vfio(struct report *rep, const struct check_paths *p)
+static void check_vfio(struct report *rep, const struct preflight_paths *p)
 {
 	char drv[PATH_MAX], node[PATH_MAX];
 	struct stat st;
@@ -161,9 +161,9 @@ static void check_vfio(struct report *rep, const struct check_paths *p)
 		item(rep, true, "vfio-pci", "driver loaded, %s present", node);
 }
 
-static void check_vf(struct report *rep, const struct check_paths *p, const char *arg)
+static void check_vf(struct report *rep, const struct preflight_paths *p, const char *arg)
 {
-	char bdf[PCIDEV_BDF_SZ], drv[PCIDEV_NAME_SZ], name[32], bad[256], ok[256], pf[PCIDEV_BDF_SZ];
+	char bdf[PCI_SYSFS_BDF_SZ], drv[PCI_SYSFS_NAME_SZ], name[32], bad[256], ok[256], pf[PCI_SYSFS_BDF_SZ];
 	unsigned int idx;
 	int g, nbad;
 
@@ -173,17 +173,17 @@ static void check_vf(struct report *rep, const struct check_paths *p, const char
 		return;
 	}
 	snprintf(name, sizeof(name), "vf %s", bdf);
-	if (pcidev_driver(p->sys, bdf, drv, sizeof(drv)) < 0) {
+	if (pci_sysfs_driver(p->sys, bdf, drv, sizeof(drv)) < 0) {
 		item(rep, false, name, "no such PCI device; fix: create VFs with tinyvmm vf create "
 				       "PF N, see tinyvmm vf list");
 		return;
 	}
-	g = pcidev_iommu_group(p->sys, bdf);
+	g = pci_sysfs_iommu_group(p->sys, bdf);
 	if (g < 0) {
 		item(rep, false, name, "no IOMMU group; fix: turn the IOMMU on (see iommu above)");
 		return;
 	}
-	nbad = pcidev_group_others(p->sys, g, bdf, bad, sizeof(bad), ok, sizeof(ok));
+	nbad = pci_sysfs_group_others(p->sys, g, bdf, bad, sizeof(bad), ok, sizeof(ok));
 	if (nbad != 0) {
 		item(rep, false, name, "IOMMU group %d is not viable: %s; fix: bind %s to vfio-pci "
 				       "or pass %s with --vf too",
@@ -192,25 +192,25 @@ static void check_vf(struct report *rep, const struct check_paths *p, const char
 		return;
 	}
 	item(rep, true, name, "IOMMU group %d, viable, %s%s%s%s", g,
-	     pcidev_physfn(p->sys, bdf, pf, &idx) == 0 ? "an SR-IOV VF, " : "",
+	     pci_sysfs_physfn(p->sys, bdf, pf, &idx) == 0 ? "an SR-IOV VF, " : "",
 	     drv[0] ? "on " : "on no driver", drv,
-	     pcidev_driver_is_vfio(drv) ? "" : " (tinyvmm moves it to vfio-pci; managed=off "
+	     pci_sysfs_driver_is_vfio(drv) ? "" : " (tinyvmm moves it to vfio-pci; managed=off "
 					       "needs it there)");
 }
 
 /* CAP_IPC_LOCK in CapEff of procfs self/status: pinning is not limited. */
-static bool has_ipc_lock(const struct check_paths *p)
+static bool has_ipc_lock(const struct preflight_paths *p)
 {
 	char path[PATH_MAX], buf[4096];
 	const char *cap;
 
 	snprintf(path, sizeof(path), "%s/self/status", p->proc);
-	if (pcidev_read_file(path, buf, sizeof(buf)) < 0 || !(cap = strstr(buf, "\nCapEff:")))
+	if (pci_sysfs_read_file(path, buf, sizeof(buf)) < 0 || !(cap = strstr(buf, "\nCapEff:")))
 		return false;
 	return strtoull(cap + 8, NULL, 16) >> CAP_IPC_LOCK_BIT & 1;
 }
 
-static void check_memlock(struct report *rep, const struct check_paths *p, u64 mem)
+static void check_memlock(struct report *rep, const struct preflight_paths *p, u64 mem)
 {
 	struct rlimit rl;
 
@@ -237,18 +237,18 @@ static void check_memlock(struct report *rep, const struct check_paths *p, u64 m
 	}
 }
 
-static void check_hugepages(struct report *rep, const struct check_paths *p, u64 mem)
+static void check_hugepages(struct report *rep, const struct preflight_paths *p, u64 mem)
 {
 	char path[PATH_MAX], thp[256], meminfo[8192];
 	const char *sel, *fr;
 	unsigned long long free_pages = 0;
 
 	snprintf(path, sizeof(path), "%s/meminfo", p->proc);
-	if (pcidev_read_file(path, meminfo, sizeof(meminfo)) >= 0 &&
+	if (pci_sysfs_read_file(path, meminfo, sizeof(meminfo)) >= 0 &&
 	    (fr = strstr(meminfo, "HugePages_Free:")))
 		free_pages = strtoull(fr + 15, NULL, 10);
 	snprintf(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/enabled", p->sys);
-	sel = pcidev_read_file(path, thp, sizeof(thp)) >= 0 ? strchr(thp, '[') : NULL;
+	sel = pci_sysfs_read_file(path, thp, sizeof(thp)) >= 0 ? strchr(thp, '[') : NULL;
 	if (sel && (strncmp(sel, "[always]", 8) == 0 || strncmp(sel, "[madvise]", 9) == 0)) {
 		item(rep, true, "hugepages",
 		     "transparent huge pages: %.*s (tinyvmm asks for them); %llu free 2 MiB pages "
@@ -269,7 +269,7 @@ static void check_hugepages(struct report *rep, const struct check_paths *p, u64
 	}
 }
 
-int check_run(FILE *f, const struct check_paths *p, const struct check_req *req)
+int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflight_req *req)
 {
 	struct report rep = {.f = f};
 	char path[PATH_MAX];
@@ -277,7 +277,7 @@ int check_run(FILE *f, const struct check_paths *p, const struct check_req *req)
 	bool kvm_ok;
 
 	snprintf(path, sizeof(path), "%s/cpuinfo", p->proc);
-	if (pcidev_read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
+	if (pci_sysfs_read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
 		cpuinfo[0] = '\0';
 	kvm_ok = check_kvm(&rep, p);
 	check_cpu(&rep, cpuinfo, kvm_ok);
@@ -293,9 +293,9 @@ int check_run(FILE *f, const struct check_paths *p, const struct check_req *req)
 
 int check_main(int argc, char **argv)
 {
-	static const struct check_paths sys = {.sys = "/sys", .proc = "/proc", .dev = "/dev"};
+	static const struct preflight_paths sys = {.sys = "/sys", .proc = "/proc", .dev = "/dev"};
 	const char *vfs[CLI_MAX_VFS];
-	struct check_req req = {.mem = CLI_DEFAULT_MEM_MIB * MiB, .vfs = vfs};
+	struct preflight_req req = {.mem = CLI_DEFAULT_MEM_MIB * MiB, .vfs = vfs};
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -329,5 +329,5 @@ int check_main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	return check_run(stdout, &sys, &req) ? 1 : 0;
+	return preflight_run(stdout, &sys, &req) ? 1 : 0;
 }

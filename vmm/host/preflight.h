@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * check.h - `tinyvmm check [--vf BDF]... [--mem SIZE]`: a preflight report,
+ * preflight.h - `tinyvmm check [--vf BDF]... [--mem SIZE]`: a preflight report,
  * one line per item, OK or FAIL, each FAIL with the fix:
  *
  *   OK    kvm        /dev/kvm: KVM API 12, read-write
@@ -16,27 +16,27 @@
  * The files read are under paths (sysfs, procfs, /dev), so unit tests run
  * the items against a fake tree.
  */
-#ifndef TINYVMM_CHECK_H
-#define TINYVMM_CHECK_H
+#ifndef TINYVMM_PREFLIGHT_H
+#define TINYVMM_PREFLIGHT_H
 
 #include <stdio.h>
 
 #include "vmm/base/util.h"
 
-struct check_paths {
+struct preflight_paths {
 	const char *sys;  /* "/sys" */
 	const char *proc; /* "/proc" */
 	const char *dev;  /* "/dev" */
 };
 
-struct check_req {
+struct preflight_req {
 	u64 mem; /* guest RAM to pin, bytes */
 	const char *const *vfs;
 	unsigned int nr_vfs;
 };
 
 /* Run every item, print the report to f. Returns the number of FAIL lines. */
-int check_run(FILE *f, const struct check_paths *p, const struct check_req *req);
+int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflight_req *req);
 
 /* The subcommand; argv[0] is "check". Returns the exit status. */
 int check_main(int argc, char **argv);

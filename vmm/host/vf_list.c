@@ -48,11 +48,11 @@ static void fn_sysfs(const char *root, struct vf_fn *fn)
 {
 	char bad[256], ok[256];
 
-	pcidev_driver(root, fn->bdf, fn->driver, sizeof(fn->driver));
-	pcidev_netdev(root, fn->bdf, fn->netdev, sizeof(fn->netdev));
-	fn->group = pcidev_iommu_group(root, fn->bdf);
+	pci_sysfs_driver(root, fn->bdf, fn->driver, sizeof(fn->driver));
+	pci_sysfs_netdev(root, fn->bdf, fn->netdev, sizeof(fn->netdev));
+	fn->group = pci_sysfs_iommu_group(root, fn->bdf);
 	fn->viable =
-	    fn->group >= 0 && pcidev_group_others(root, fn->group, fn->bdf, bad, sizeof(bad), ok,
+	    fn->group >= 0 && pci_sysfs_group_others(root, fn->group, fn->bdf, bad, sizeof(bad), ok,
 						  sizeof(ok)) == 0;
 	if (fn->group < 0)
 		fn->group = -1;
@@ -75,9 +75,9 @@ static void fn_ids(struct pci_access *acc, const char *root, struct vf_fn *fn)
 			}
 		}
 	}
-	if (pcidev_read_attr(root, fn->bdf, "vendor", buf, sizeof(buf)) == 0)
+	if (pci_sysfs_read_attr(root, fn->bdf, "vendor", buf, sizeof(buf)) == 0)
 		fn->vendor_id = (unsigned int)strtoul(buf, NULL, 16);
-	if (pcidev_read_attr(root, fn->bdf, "device", buf, sizeof(buf)) == 0)
+	if (pci_sysfs_read_attr(root, fn->bdf, "device", buf, sizeof(buf)) == 0)
 		fn->device_id = (unsigned int)strtoul(buf, NULL, 16);
 }
 
@@ -85,16 +85,16 @@ static int add_pf(struct vf_list *l, struct pci_access *acc, const char *root, s
 		  bool net)
 {
 	struct vf_pf *pf = &l->pfs[l->nr_pfs];
-	char (*bdfs)[PCIDEV_BDF_SZ];
+	char (*bdfs)[PCI_SYSFS_BDF_SZ];
 	struct rtnl_vf *nets = NULL;
 	unsigned int nr, nr_net = 0;
 
 	memset(pf, 0, sizeof(*pf));
 	snprintf(pf->fn.bdf, sizeof(pf->fn.bdf), "%04x:%02x:%02x.%x",
 		 (unsigned int)d->domain & 0xffff, d->bus, d->dev & 0x1f, d->func & 7);
-	if (pcidev_read_uint(root, pf->fn.bdf, "sriov_totalvfs", &pf->totalvfs) < 0)
+	if (pci_sysfs_read_uint(root, pf->fn.bdf, "sriov_totalvfs", &pf->totalvfs) < 0)
 		return 0; /* not SR-IOV capable */
-	pcidev_read_uint(root, pf->fn.bdf, "sriov_numvfs", &pf->numvfs);
+	pci_sysfs_read_uint(root, pf->fn.bdf, "sriov_numvfs", &pf->numvfs);
 	pci_fill_info(d, PCI_FILL_IDENT);
 	pf->fn.vendor_id = d->vendor_id;
 	pf->fn.device_id = d->device_id;
@@ -103,10 +103,10 @@ static int add_pf(struct vf_list *l, struct pci_access *acc, const char *root, s
 	fn_sysfs(root, &pf->fn);
 	l->nr_pfs++;
 
-	bdfs = calloc(PCIDEV_MAX_VFS, sizeof(*bdfs));
+	bdfs = calloc(PCI_SYSFS_MAX_VFS, sizeof(*bdfs));
 	if (!bdfs)
 		return -ENOMEM;
-	pcidev_virtfns(root, pf->fn.bdf, bdfs, PCIDEV_MAX_VFS, &nr);
+	pci_sysfs_virtfns(root, pf->fn.bdf, bdfs, PCI_SYSFS_MAX_VFS, &nr);
 	pf->vfs = calloc(nr ? nr : 1, sizeof(*pf->vfs));
 	if (net && pf->fn.netdev[0] && nr) {
 		nets = calloc(RTNL_MAX_VFS, sizeof(*nets));

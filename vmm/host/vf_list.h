@@ -33,11 +33,11 @@
 #define VF_LIST_MAX_PFS 32
 
 struct vf_fn {
-	char bdf[PCIDEV_BDF_SZ];
+	char bdf[PCI_SYSFS_BDF_SZ];
 	unsigned int vendor_id, device_id;
 	char vendor[128], device[128]; /* pci.ids names, "" when unknown */
-	char driver[PCIDEV_NAME_SZ];   /* "" none */
-	char netdev[PCIDEV_NAME_SZ];   /* "" none */
+	char driver[PCI_SYSFS_NAME_SZ];   /* "" none */
+	char netdev[PCI_SYSFS_NAME_SZ];   /* "" none */
 	int group;		       /* IOMMU group, -1 none */
 	bool viable;		       /* every other device of the group is DMA-safe */
 	int index;		       /* VF index on its PF, -1 for a PF */

@@ -83,7 +83,7 @@ static int record_read(const char *bdf, struct vf_record *rec)
 
 	if (run_path(path, sizeof(path), bdf, "record") < 0)
 		return -ENAMETOOLONG;
-	n = pcidev_read_file(path, buf, sizeof(buf));
+	n = pci_sysfs_read_file(path, buf, sizeof(buf));
 	return n < 0 ? (int)n : vf_record_parse(buf, (size_t)n, rec);
 }
 
@@ -131,7 +131,7 @@ static int lock_take(const char *bdf, int *fd_out, long *holder)
 static bool wait_driver(const char *root, const char *bdf, const char *want, char *now, size_t len)
 {
 	for (unsigned int t = 0;; t += POLL_STEP_MS) {
-		if (pcidev_driver(root, bdf, now, len) == 0 && strcmp(now, want) == 0)
+		if (pci_sysfs_driver(root, bdf, now, len) == 0 && strcmp(now, want) == 0)
 			return true;
 		if (t >= VF_MANAGE_WAIT_MS)
 			return false;
@@ -142,16 +142,16 @@ static bool wait_driver(const char *root, const char *bdf, const char *want, cha
 /* Put the driver and driver_override back as rec says. */
 static int restore_driver(const char *name, const struct vf_record *rec, const char *root)
 {
-	char now[PCIDEV_NAME_SZ] = "";
-	int r = pcidev_bind(root, rec->bdf, rec->driver);
+	char now[PCI_SYSFS_NAME_SZ] = "";
+	int r = pci_sysfs_bind(root, rec->bdf, rec->driver);
 
 	if (r < 0)
-		pcidev_driver(root, rec->bdf, now, sizeof(now));
+		pci_sysfs_driver(root, rec->bdf, now, sizeof(now));
 
 	if (r == 0 && !wait_driver(root, rec->bdf, rec->driver, now, sizeof(now)))
 		r = -EAGAIN;
 	/* The operator's own driver_override, or none. */
-	pcidev_write_attr(root, rec->bdf, "driver_override",
+	pci_sysfs_write_attr(root, rec->bdf, "driver_override",
 			  rec->driver_override[0] ? rec->driver_override : "\n");
 	if (r < 0) {
 		if (rec->driver[0])
@@ -199,7 +199,7 @@ static int provision(struct vf_manage *m, const struct vf_opts *o, const char *r
 	unsigned int idx;
 	int r;
 
-	if (pcidev_physfn(root, rec->bdf, rec->pf, &idx) < 0) {
+	if (pci_sysfs_physfn(root, rec->bdf, rec->pf, &idx) < 0) {
 		log_err("%s: not an SR-IOV VF (no physfn), so mac=/vlan=/spoofchk=/trust= cannot "
 			"be set through a PF; drop them or pass a VF",
 			m->name);
@@ -207,7 +207,7 @@ static int provision(struct vf_manage *m, const struct vf_opts *o, const char *r
 		return -EINVAL;
 	}
 	rec->vf_index = (int)idx;
-	r = pcidev_netdev(root, rec->pf, rec->pf_netdev, sizeof(rec->pf_netdev));
+	r = pci_sysfs_netdev(root, rec->pf, rec->pf_netdev, sizeof(rec->pf_netdev));
 	if (r < 0) {
 		log_err("%s: its PF %s has no network interface, so mac=/vlan= cannot be set; load "
 			"the PF's driver (e.g. modprobe igb)",
@@ -248,7 +248,7 @@ static int provision(struct vf_manage *m, const struct vf_opts *o, const char *r
 /* Bind the VF to vfio-pci and wait for /dev/vfio/<group>. */
 static int bind_vfio(struct vf_manage *m, const char *root)
 {
-	char path[PATH_MAX], now[PCIDEV_NAME_SZ];
+	char path[PATH_MAX], now[PCI_SYSFS_NAME_SZ];
 	struct stat st;
 	int r, group;
 
@@ -257,7 +257,7 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 		log_err("%s: the vfio-pci driver is not loaded; run: modprobe vfio-pci", m->name);
 		return -ENOENT;
 	}
-	group = pcidev_iommu_group(root, m->rec.bdf);
+	group = pci_sysfs_iommu_group(root, m->rec.bdf);
 	if (group < 0)
 		return 0; /* no IOMMU: vfio_device_check() says so with the fix */
 	m->rec.rebound = true;
@@ -266,7 +266,7 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 		return r;
 	log_info("%s: moving it from %s to vfio-pci", m->name,
 		 m->rec.driver[0] ? m->rec.driver : "no driver");
-	r = pcidev_bind(root, m->rec.bdf, VFIO_DRIVER);
+	r = pci_sysfs_bind(root, m->rec.bdf, VFIO_DRIVER);
 	if (r < 0) {
 		log_err("%s: cannot bind it to vfio-pci: %s", m->name, strerror(-r));
 		return r;
@@ -291,7 +291,7 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage)
 {
 	struct vf_record *rec = &m->rec;
-	char drv[PCIDEV_NAME_SZ];
+	char drv[PCI_SYSFS_NAME_SZ];
 	bool rebind;
 	long holder;
 	int r;
@@ -300,9 +300,9 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 	m->lock_fd = -1;
 	*usage = false;
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
-	if (pcidev_driver(root, o->bdf, drv, sizeof(drv)) < 0)
+	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
-	rebind = o->managed && !pcidev_driver_is_vfio(drv);
+	rebind = o->managed && !pci_sysfs_driver_is_vfio(drv);
 	r = make_run_dir();
 	if (r == 0)
 		r = lock_take(o->bdf, &m->lock_fd, &holder);
@@ -339,8 +339,8 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 		}
 		m->recorded = true;
 		record_remove(m);
-		pcidev_driver(root, o->bdf, drv, sizeof(drv));
-		rebind = o->managed && !pcidev_driver_is_vfio(drv);
+		pci_sysfs_driver(root, o->bdf, drv, sizeof(drv));
+		rebind = o->managed && !pci_sysfs_driver_is_vfio(drv);
 	}
 	memset(rec, 0, sizeof(*rec));
 	strcpy(rec->bdf, o->bdf);
@@ -348,7 +348,7 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 	rec->vf_index = -1;
 	rec->saved.spoofchk = rec->saved.trust = rec->saved.link_state = -1;
 	strcpy(rec->driver, drv);
-	if (pcidev_read_attr(root, o->bdf, "driver_override", rec->driver_override,
+	if (pci_sysfs_read_attr(root, o->bdf, "driver_override", rec->driver_override,
 			     sizeof(rec->driver_override)) < 0 ||
 	    !strcmp(rec->driver_override, "(null)"))
 		rec->driver_override[0] = '\0';
@@ -404,7 +404,7 @@ int vf_manage_restore(const char *root, const char *bdf)
 		n = 0; /* no run directory: nothing was ever taken */
 	for (int i = 0; i < n; i++) {
 		struct vf_manage m = {.lock_fd = -1};
-		char name[PCIDEV_BDF_SZ];
+		char name[PCI_SYSFS_BDF_SZ];
 		long holder;
 		int e;
 
@@ -433,11 +433,11 @@ int vf_manage_restore(const char *root, const char *bdf)
 		m.recorded = true;
 		e = restore_record(m.name, &m.rec, root);
 		if (e == 0) {
-			char drv[PCIDEV_NAME_SZ], net[PCIDEV_NAME_SZ];
+			char drv[PCI_SYSFS_NAME_SZ], net[PCI_SYSFS_NAME_SZ];
 
 			record_remove(&m);
-			pcidev_driver(root, name, drv, sizeof(drv));
-			pcidev_netdev(root, name, net, sizeof(net));
+			pci_sysfs_driver(root, name, drv, sizeof(drv));
+			pci_sysfs_netdev(root, name, net, sizeof(net));
 			printf("vf %s: restored (driver %s%s%s%s)\n", name, drv[0] ? drv : "none",
 			       net[0] ? ", netdev " : "", net,
 			       m.rec.net_saved ? ", PF settings put back" : "");
@@ -459,7 +459,7 @@ int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned i
 	*nr = 0;
 	*usage = false;
 	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
-		int r = vf_manage_take(&m[i], &cfg->vfs[i], PCIDEV_SYSFS, usage);
+		int r = vf_manage_take(&m[i], &cfg->vfs[i], PCI_SYSFS_SYSFS, usage);
 
 		if (r < 0) {
 			vf_manage_give_back_all(m, *nr);
@@ -474,7 +474,7 @@ int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned i
 void vf_manage_give_back_all(struct vf_manage *m, unsigned int nr)
 {
 	for (unsigned int i = nr; i-- > 0;)
-		vf_manage_give_back(&m[i], PCIDEV_SYSFS);
+		vf_manage_give_back(&m[i], PCI_SYSFS_SYSFS);
 }
 
 long vf_manage_holder(const char *bdf)
@@ -490,7 +490,7 @@ long vf_manage_holder(const char *bdf)
 bool vf_manage_group_open(const char *bdf)
 {
 	char path[64];
-	int g = pcidev_iommu_group(PCIDEV_SYSFS, bdf), fd;
+	int g = pci_sysfs_iommu_group(PCI_SYSFS_SYSFS, bdf), fd;
 
 	if (g < 0)
 		return false;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * passthrough.h - the PCI side of a VM: the host bridge on 0xcf8-0xcff and
- * the --vf functions passed through with VFIO. tinyvmm_run.c's run_vm() calls:
+ * the --vf functions passed through with VFIO. library_run.c's run_vm() calls:
  *
  *   passthrough_prepare(&pt, cfg)   before vm_create(): stable slots
  *                                   (pci_slots_assign) and the sysfs checks

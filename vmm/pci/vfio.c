@@ -80,7 +80,7 @@ bool vfio_error_is_usage(int err)
 static int report_group(const char *root, const char *bdf, int group, bool kernel)
 {
 	char bad[MSG_LIST_MAX], ok[MSG_LIST_MAX / 2];
-	int nbad = pcidev_group_others(root, group, bdf, bad, sizeof(bad), ok, sizeof(ok));
+	int nbad = pci_sysfs_group_others(root, group, bdf, bad, sizeof(bad), ok, sizeof(ok));
 
 	if (nbad < 0 && !kernel)
 		return 0; /* cannot tell from sysfs; VFIO_GROUP_GET_STATUS decides */
@@ -122,7 +122,7 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 		log_err("vfio %s: no such PCI device (check the address with lspci -D)", bdf);
 		return VFIO_ERR_NO_DEVICE;
 	}
-	g = pcidev_iommu_group(root, bdf);
+	g = pci_sysfs_iommu_group(root, bdf);
 	if (g < 0) {
 		log_err(
 		    "vfio %s: the device has no IOMMU group, so the IOMMU is off; boot the host "
@@ -132,7 +132,7 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 		return VFIO_ERR_NO_IOMMU;
 	}
 	*group = g;
-	if (pcidev_driver(root, bdf, drv, sizeof(drv)) < 0 || !drv[0]) {
+	if (pci_sysfs_driver(root, bdf, drv, sizeof(drv)) < 0 || !drv[0]) {
 		log_err("vfio %s: not bound to any driver; drop managed=off, or bind it to vfio-pci: "
 			"modprobe vfio-pci; "
 			"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
@@ -140,7 +140,7 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 			bdf, bdf, bdf);
 		return VFIO_ERR_NOT_VFIO;
 	}
-	if (!pcidev_driver_is_vfio(drv)) {
+	if (!pci_sysfs_driver_is_vfio(drv)) {
 		log_err("vfio %s: bound to %s, not vfio-pci; drop managed=off, or rebind it: "
 			"modprobe vfio-pci; "
 			"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "

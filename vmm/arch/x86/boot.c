@@ -317,7 +317,7 @@ static int load_tables(struct mem *m, const struct boot_input *in, struct boot_i
 	};
 	if (!k->setup) {
 		/* a vmlinux has no setup header: the zero page gets the one a loader assumes */
-		n = kernel_synth_setup(k, synth, sizeof(synth));
+		n = kernel_image_synth_setup(k, synth, sizeof(synth));
 		if (n < 0)
 			return (int)n;
 		bcfg.setup = synth;
@@ -383,7 +383,7 @@ int boot_load(struct mem *m, const struct boot_input *in, struct boot_info *info
 	info->zero_page = BOOT_ZEROPAGE_GPA;
 	log_debug("kernel %s: %s, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx, cmdline %zu "
 		  "bytes, ACPI %zu bytes",
-		  in->kernel_file->path, kernel_format_name(k->format), k->nr_seg,
+		  in->kernel_file->path, kernel_image_format_name(k->format), k->nr_seg,
 		  (unsigned long long)k->seg[0].gpa, (unsigned long long)k->kernel_end,
 		  (unsigned long long)k->entry, info->cmdline_len, info->acpi_len);
 	return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * boot.h - put a kernel (a bzImage or a vmlinux, kernel.h), its command line
+ * boot.h - put a kernel (a bzImage or a vmlinux, kernel_image.h), its command line
  * and initrd, the ACPI tables, the zero page, a GDT and identity page tables
  * into guest memory, and describe the BSP's state for the Linux 64-bit boot
  * protocol:
@@ -89,7 +89,7 @@ int boot_copy(struct mem *m, gpa_t gpa, const void *src, u64 len);
 
 /*
  * Read the first min(size, KERNEL_HEADER_MAX) bytes of the kernel file f
- * into a new heap buffer for kernel_parse(), with a bounded read loop;
+ * into a new heap buffer for kernel_image_parse(), with a bounded read loop;
  * *file_len is the file's size. The rest is read by boot_load(), straight
  * into guest RAM, so a large unstripped vmlinux costs only what it loads.
  * Logs and returns -errno (-EINVAL for an empty file or one that shrank).
@@ -98,7 +98,7 @@ int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u
 
 struct boot_input {
 	const struct input_file *kernel_file; /* the segments are read from here */
-	const struct kernel_image *kernel;    /* its headers, by kernel_parse() for this RAM size */
+	const struct kernel_image *kernel;    /* its headers, by kernel_image_parse() for this RAM size */
 	const char *cmdline;
 	const struct input_file *initrd; /* NULL or path NULL: none */
 	unsigned int ncpus;

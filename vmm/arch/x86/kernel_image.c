@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* kernel.c - tell a bzImage from a vmlinux and describe either; see kernel.h. */
+/* kernel_image.c - tell a bzImage from a vmlinux and describe either; see kernel_image.h. */
 #include <asm/bootparam.h>
 #include <elf.h>
 #include <string.h>
@@ -13,12 +13,12 @@
 #define HDR(field) (HDR_BASE + offsetof(struct setup_header, field))
 #define HDR_END	   (HDR_BASE + sizeof(struct setup_header))
 
-const char *kernel_format_name(enum kernel_format f)
+const char *kernel_image_format_name(enum kernel_format f)
 {
 	return f == KERNEL_VMLINUX ? "vmlinux" : "bzImage";
 }
 
-int kernel_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
+int kernel_image_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
 		 struct kernel_image *out, const char **why)
 {
 	struct bzimage bz;
@@ -46,7 +46,7 @@ int kernel_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
 	return 0;
 }
 
-int kernel_synth_setup(const struct kernel_image *k, u8 *buf, size_t len)
+int kernel_image_synth_setup(const struct kernel_image *k, u8 *buf, size_t len)
 {
 	if (len < HDR_END)
 		return -ENOSPC;

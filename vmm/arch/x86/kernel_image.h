@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kernel.h - the kernel image to boot, whichever format it came in. Pure:
+ * kernel_image.h - the kernel image to boot, whichever format it came in. Pure:
  * works on a buffer holding the file's first bytes (its headers), never
  * touches guest memory or KVM; the loader (boot.h) reads the segments from
  * the file straight into guest RAM.
@@ -16,8 +16,8 @@
  *            real work sooner.
  * Both are entered the same way (the Linux 64-bit boot protocol, boot.h).
  */
-#ifndef TINYVMM_KERNEL_H
-#define TINYVMM_KERNEL_H
+#ifndef TINYVMM_KERNEL_IMAGE_H
+#define TINYVMM_KERNEL_IMAGE_H
 
 #include "vmm/base/util.h"
 
@@ -55,7 +55,7 @@ struct kernel_image {
 };
 
 /* "bzImage" or "vmlinux", for messages. */
-const char *kernel_format_name(enum kernel_format f);
+const char *kernel_image_format_name(enum kernel_format f);
 
 /*
  * Parse and check the kernel file of file_len bytes, whose first len bytes
@@ -66,7 +66,7 @@ const char *kernel_format_name(enum kernel_format f);
  * "kernel FILE: <why>" (a static string or a per-thread buffer valid until
  * this thread's next call). out->setup points into buf.
  */
-int kernel_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
+int kernel_image_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
 		 struct kernel_image *out, const char **why);
 
 /*
@@ -76,6 +76,6 @@ int kernel_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
  * Protocol 2.15, LOADED_HIGH, cmdline_size and initrd_addr_max from k.
  * Returns the number of bytes used, or -ENOSPC if len is too small.
  */
-int kernel_synth_setup(const struct kernel_image *k, u8 *buf, size_t len);
+int kernel_image_synth_setup(const struct kernel_image *k, u8 *buf, size_t len);
 
 #endif

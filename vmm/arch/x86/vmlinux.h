@@ -28,7 +28,7 @@
  * out (format KERNEL_VMLINUX, segments sorted by address, cmdline_size
  * KERNEL_ELF_CMDLINE_SIZE, initrd_addr_max KERNEL_ELF_INITRD_ADDR_MAX).
  * Returns 0, -EINVAL or -ENOMEM (a segment ends past the guest's low RAM),
- * with *why as for kernel_parse().
+ * with *why as for kernel_image_parse().
  */
 int vmlinux_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
 		  struct kernel_image *out, const char **why);
