@@ -27,6 +27,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # --- core: CLI, KVM VM and vCPUs, memory, boot ---
 CORE_SRCS :=
 CORE_SRCS += vmm/base/log.c
+CORE_SRCS += vmm/base/err.c
 CORE_SRCS += vmm/cmd/cli.c
 CORE_SRCS += vmm/cmd/cli_vf.c
 CORE_SRCS += vmm/core/mem.c
@@ -93,55 +94,55 @@ test_bzimage_SRCS := vmm/arch/x86/bzimage.c
 TESTS += vmlinux
 test_vmlinux_SRCS := vmm/arch/x86/vmlinux.c vmm/arch/x86/kernel_image.c vmm/arch/x86/bzimage.c
 TESTS += mem
-test_mem_SRCS := vmm/core/mem.c vmm/base/log.c
+test_mem_SRCS := vmm/core/mem.c vmm/base/log.c vmm/base/err.c
 TESTS += cli
-test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c vmm/base/log.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/cmd/config_file.c vmm/base/json.c
+test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c vmm/base/log.c vmm/base/err.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/cmd/config_file.c vmm/base/json.c
 TESTS += vfio
-test_vfio_SRCS := vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c
+test_vfio_SRCS := vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_sysfs
 test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
 TESTS += vf_record
-test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c
+test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c
 TESTS += vf_list
 test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/core/events.c vmm/base/json.c \
-	vmm/base/log.c tests/fake_sysfs.c
+	vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += preflight
 # check.c calls cli_parse_size(): cli.c and what it links
 test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c \
-	vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c tests/fake_sysfs.c
+	vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += vf_manage
 test_vf_manage_SRCS := vmm/host/vf_manage.c vmm/host/vf_record.c vmm/host/pci_sysfs.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/rtnl.c \
-	vmm/host/rtnl_sock.c vmm/base/log.c tests/fake_sysfs.c
+	vmm/host/rtnl_sock.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += pci_platform
-test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/core/bus.c vmm/base/log.c
+test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += boot
-test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/base/log.c firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
+test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/base/log.c vmm/base/err.c firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
 TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/arch/x86/cpu.c vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/core/bus.c \
-	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/log.c devices/serial.c devices/power.c devices/x86/i8042.c \
+	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/log.c vmm/base/err.c devices/serial.c devices/power.c devices/x86/i8042.c \
 	devices/x86/cmos.c \
 	firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
 TESTS += pio
-test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c devices/pci_host.c
+test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c devices/pci_host.c
 TESTS += events
-test_events_SRCS := vmm/core/events.c vmm/base/log.c
+test_events_SRCS := vmm/core/events.c vmm/base/log.c vmm/base/err.c
 TESTS += rtnl
 test_rtnl_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_msg
 test_rtnl_msg_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_sock
-test_rtnl_sock_SRCS := vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/log.c
+test_rtnl_sock_SRCS := vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/log.c vmm/base/err.c
 TESTS += json
 test_json_SRCS := vmm/base/json.c
 TESTS += config_file
-test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c
+test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c vmm/base/err.c
 TESTS += jsonl_check
 # runs the built tool (order-only prerequisite, not linked)
 test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
 TESTS += api
-test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/core/events.c vmm/base/log.c
+test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/core/events.c vmm/base/log.c vmm/base/err.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm
@@ -151,21 +152,21 @@ test_library_SRCS := $(VMM_SRCS)
 
 # --- device tests ---
 TESTS += bus
-test_bus_SRCS := vmm/core/bus.c vmm/base/log.c
+test_bus_SRCS := vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += serial
-test_serial_SRCS := devices/serial.c vmm/base/log.c
+test_serial_SRCS := devices/serial.c vmm/base/log.c vmm/base/err.c
 TESTS += cmos
 test_cmos_SRCS := devices/x86/cmos.c
 TESTS += power
-test_power_SRCS := devices/power.c devices/x86/i8042.c vmm/base/log.c
+test_power_SRCS := devices/power.c devices/x86/i8042.c vmm/base/log.c vmm/base/err.c
 TESTS += console
-test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c
+test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_host
-test_pci_host_SRCS := devices/pci_host.c vmm/base/log.c
+test_pci_host_SRCS := devices/pci_host.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_slots
-test_pci_slots_SRCS := devices/pci_host.c vmm/base/log.c
+test_pci_slots_SRCS := devices/pci_host.c vmm/base/log.c vmm/base/err.c
 VFIO_PCI_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \
-	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c vmm/base/log.c
+	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c vmm/base/log.c vmm/base/err.c
 TESTS += vfio_pci
 test_vfio_pci_SRCS := $(VFIO_PCI_SRCS)
 TESTS += vfio_pci_bar
@@ -179,9 +180,9 @@ test_vfio_pci_irq_SRCS := $(VFIO_PCI_SRCS)
 TESTS += aml
 test_aml_SRCS := firmware/x86/aml.c
 TESTS += acpi
-test_acpi_SRCS := firmware/x86/acpi.c firmware/x86/aml.c vmm/base/log.c
+test_acpi_SRCS := firmware/x86/acpi.c firmware/x86/aml.c vmm/base/log.c vmm/base/err.c
 TESTS += bootparams
-test_bootparams_SRCS := firmware/x86/bootparams.c vmm/base/log.c
+test_bootparams_SRCS := firmware/x86/bootparams.c vmm/base/log.c vmm/base/err.c
 
 # ---------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "vmm/api/api.h"
+#include "vmm/base/err.h"
 #include "vmm/base/json.h"
 
 /* ---- pure: requests ---- */
@@ -487,7 +488,7 @@ static void test_path_checks(void **state UNUSED)
 	int fd;
 
 	/* in use: refused, and the first server is untouched */
-	assert_int_equal(api_open(&b, sock, &fake_ops, &fake), -EADDRINUSE);
+	assert_int_equal(api_open(&b, sock, &fake_ops, &fake), err_mark_user(-EADDRINUSE));
 	assert_null(b);
 	fd = client();
 	assert_string_equal(ask(fd, "{\"op\": \"status\"}\n", reply, sizeof(reply)), "ok");
@@ -502,13 +503,13 @@ static void test_path_checks(void **state UNUSED)
 	assert_int_equal(lstat(sock, &st), 0);
 	assert_int_equal(st.st_size, 4);
 	/* not a socket: refused, not deleted */
-	assert_int_equal(api_open(&b, sock, &fake_ops, &fake), -EEXIST);
+	assert_int_equal(api_open(&b, sock, &fake_ops, &fake), err_mark_user(-EEXIST));
 	assert_int_equal(lstat(sock, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	unlink(sock);
 	snprintf(file, sizeof(file), "%s/dir", dir);
 	assert_int_equal(mkdir(file, 0700), 0);
-	assert_int_equal(api_open(&b, file, &fake_ops, &fake), -EEXIST);
+	assert_int_equal(api_open(&b, file, &fake_ops, &fake), err_mark_user(-EEXIST));
 	rmdir(file);
 	/* stale: a socket file nobody listens on is replaced */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -524,10 +525,10 @@ static void test_path_checks(void **state UNUSED)
 	/* paths a sockaddr_un cannot hold, a directory that does not exist */
 	memset(longp, 'p', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = '\0';
-	assert_int_equal(api_open(&b, longp, &fake_ops, &fake), -ENAMETOOLONG);
-	assert_int_equal(api_open(&b, "", &fake_ops, &fake), -ENAMETOOLONG);
+	assert_int_equal(api_open(&b, longp, &fake_ops, &fake), err_mark_user(-ENAMETOOLONG));
+	assert_int_equal(api_open(&b, "", &fake_ops, &fake), err_mark_user(-ENAMETOOLONG));
 	snprintf(file, sizeof(file), "%s/no/such/dir/s", dir);
-	assert_int_equal(api_open(&b, file, &fake_ops, &fake), -ENOENT);
+	assert_int_equal(api_open(&b, file, &fake_ops, &fake), err_mark_user(-ENOENT));
 	assert_null(b);
 }
 

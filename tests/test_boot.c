@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "vmm/arch/x86/boot.h"
+#include "vmm/base/err.h"
 #include "arch/layout.h"
 
 /* ---- page tables ---- */
@@ -308,14 +309,14 @@ static void test_load(void **state UNUSED)
 	assert_int_equal(ftruncate(initrd.fd, 20 * MiB), 0);
 	assert_int_equal(mem_create(&m, 32 * MiB, false), 0);
 	assert_int_equal(kernel_image_parse(img, len, len, m.size, &k, &why), 0);
-	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	assert_int_equal(boot_load(&m, &in, &info), err_mark_user(-EINVAL));
 	mem_destroy(&m);
 
 	/* A kernel file that shrank after its headers were read. */
 	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
 	in.initrd = NULL;
 	assert_int_equal(ftruncate(kf.fd, len - 1), 0);
-	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	assert_int_equal(boot_load(&m, &in, &info), err_mark_user(-EIO));
 	mem_destroy(&m);
 
 	close(initrd.fd);
@@ -396,7 +397,7 @@ static void test_load_vmlinux(void **state UNUSED)
 	assert_int_equal(info.cmdline_len, KERNEL_ELF_CMDLINE_SIZE);
 	cmd[sizeof(cmd) - 2] = 'a';
 	cmd[sizeof(cmd) - 1] = '\0';
-	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	assert_int_equal(boot_load(&m, &in, &info), err_mark_user(-EINVAL));
 	mem_destroy(&m);
 	close(initrd.fd);
 	unlink(path);
@@ -427,7 +428,7 @@ static void test_load_cmdline_limit(void **state UNUSED)
 	assert_int_equal(info.initrd_gpa, 0);
 	cmd[64] = 'b';
 	cmd[65] = '\0'; /* one byte over */
-	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	assert_int_equal(boot_load(&m, &in, &info), err_mark_user(-EINVAL));
 	mem_destroy(&m);
 	close(kf.fd);
 	unlink(kpath);
@@ -451,7 +452,7 @@ static void test_load_past_ram(void **state UNUSED)
 	/* A payload that runs past the end of a 16 MiB guest is refused. */
 	k.seg[0].memsz = 15 * MiB + 1;
 	struct boot_input in = {.kernel_file = &kf, .kernel = &k, .cmdline = "", .ncpus = 1};
-	assert_int_equal(boot_load(&m, &in, &info), -EINVAL);
+	assert_int_equal(boot_load(&m, &in, &info), err_mark_user(-EINVAL));
 	/* boot_copy checks the whole length, not only the start. */
 	assert_int_equal(boot_copy(&m, 16 * MiB - 4, "abcd", 4), 0);
 	assert_int_equal(boot_copy(&m, 16 * MiB - 4, "abcde", 5), -EFAULT);
@@ -489,7 +490,7 @@ static void test_read_kernel_header(void **state UNUSED)
 	free(buf);
 	/* Empty. */
 	assert_int_equal(ftruncate(f.fd, 0), 0);
-	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len), -EINVAL);
+	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len), err_mark_user(-EINVAL));
 	close(f.fd);
 	unlink(path);
 }

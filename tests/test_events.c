@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vmm/base/err.h"
 #include "vmm/core/events.h"
 
 static void test_escape(void **state)
@@ -99,9 +100,9 @@ static void test_writer(void **state)
 	close(fd);
 	unlink(path);
 	/* Failure paths. */
-	assert_int_equal(events_open(&ev, "fd:bad", &t0), -EINVAL);
-	assert_int_equal(events_open(&ev, "fd:99999", &t0), -EINVAL);
-	assert_int_equal(events_open(&ev, "/nonexistent/dir/events", &t0), -ENOENT);
+	assert_int_equal(events_open(&ev, "fd:bad", &t0), err_mark_user(-EINVAL));
+	assert_int_equal(events_open(&ev, "fd:99999", &t0), err_mark_user(-EINVAL));
+	assert_int_equal(events_open(&ev, "/nonexistent/dir/events", &t0), err_mark_user(-ENOENT));
 }
 
 /* The hook: every line, without its newline, with a file or without one. */

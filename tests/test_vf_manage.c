@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/base/err.h"
 #include "vmm/host/vf_manage.h"
 #include "tests/fake_sysfs.h"
 
@@ -99,14 +100,16 @@ static struct vf_opts opts(const char *bdf, bool managed)
 	return o;
 }
 
+/* The take's plain errno; *usage: whether it was marked as the user's fault. */
 static int take(struct vf_manage *m, const struct vf_opts *o, bool *usage)
 {
 	int r;
 
 	capture(true);
-	r = vf_manage_take(m, o, root, usage);
+	r = vf_manage_take(m, o, root);
 	capture(false);
-	return r;
+	*usage = err_is_user(r);
+	return err_errno(r);
 }
 
 static int restore(const char *bdf)

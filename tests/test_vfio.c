@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/err.h"
 #include "vmm/pci/vfio.h"
 #include "vmm/pci/vfio_priv.h"
 
@@ -185,7 +186,7 @@ static void test_check_bad_bdf(void **state UNUSED)
 	char out[13];
 	int group;
 
-	assert_int_equal(check("0000:01:10", out, &group), VFIO_ERR_BAD_BDF);
+	assert_int_equal(check("0000:01:10", out, &group), err_mark_user(-EINVAL));
 	one_line("0000:01:10");
 	expect("not a PCI address");
 	expect("DDDD:BB:DD.F");
@@ -196,7 +197,7 @@ static void test_check_no_device(void **state UNUSED)
 	char out[13];
 	int group;
 
-	assert_int_equal(check("0000:02:00.0", out, &group), VFIO_ERR_NO_DEVICE);
+	assert_int_equal(check("0000:02:00.0", out, &group), err_mark_user(-ENODEV));
 	one_line("0000:02:00.0");
 	expect("no such PCI device (check the address with lspci -D)");
 }
@@ -207,7 +208,7 @@ static void test_check_no_iommu(void **state UNUSED)
 	int group;
 
 	mkdev("0000:01:10.0", -1, "igbvf");
-	assert_int_equal(check("0000:01:10.0", out, &group), VFIO_ERR_NO_IOMMU);
+	assert_int_equal(check("0000:01:10.0", out, &group), -EOPNOTSUPP);
 	one_line("0000:01:10.0");
 	expect("no IOMMU group");
 	expect("intel_iommu=on");
@@ -220,7 +221,7 @@ static void test_check_wrong_driver(void **state UNUSED)
 	int group;
 
 	mkdev("0000:01:10.0", 3, "igbvf");
-	assert_int_equal(check("0000:01:10.0", out, &group), VFIO_ERR_NOT_VFIO);
+	assert_int_equal(check("0000:01:10.0", out, &group), err_mark_user(-EMEDIUMTYPE));
 	one_line("0000:01:10.0");
 	expect("bound to igbvf, not vfio-pci");
 	expect("echo vfio-pci > /sys/bus/pci/devices/0000:01:10.0/driver_override");
@@ -228,7 +229,7 @@ static void test_check_wrong_driver(void **state UNUSED)
 	expect("echo 0000:01:10.0 > /sys/bus/pci/drivers_probe");
 
 	mkdev("0000:01:10.2", 4, NULL);
-	assert_int_equal(check("0000:01:10.2", out, &group), VFIO_ERR_NOT_VFIO);
+	assert_int_equal(check("0000:01:10.2", out, &group), err_mark_user(-EMEDIUMTYPE));
 	one_line("0000:01:10.2");
 	expect("not bound to any driver");
 	expect("driver_override");
@@ -244,7 +245,7 @@ static void test_check_not_viable(void **state UNUSED)
 	mkdev("0000:01:10.1", 7, "igbvf");
 	mkdev("0000:01:10.2", 7, "vfio-pci");
 	mkdev("0000:01:10.3", 7, NULL);
-	assert_int_equal(check("0000:01:10.0", out, &group), VFIO_ERR_NOT_VIABLE);
+	assert_int_equal(check("0000:01:10.0", out, &group), err_mark_user(-EXDEV));
 	one_line("0000:01:10.0");
 	expect("IOMMU group 7 is not viable: 0000:01:10.1 is bound to igbvf");
 	/* Every other device is listed with its driver. */
@@ -255,7 +256,7 @@ static void test_check_not_viable(void **state UNUSED)
 
 	/* Two offenders: both named. */
 	mkdev("0000:00:19.0", 7, "e1000e");
-	assert_int_equal(check("0000:01:10.2", out, &group), VFIO_ERR_NOT_VIABLE);
+	assert_int_equal(check("0000:01:10.2", out, &group), err_mark_user(-EXDEV));
 	one_line("0000:01:10.2");
 	expect("0000:00:19.0 is bound to e1000e, 0000:01:10.1 is bound to igbvf");
 	expect("0000:01:10.0 (vfio-pci)");
@@ -264,20 +265,19 @@ static void test_check_not_viable(void **state UNUSED)
 
 static void test_error_classes(void **state UNUSED)
 {
-	static const int usage[] = {VFIO_ERR_BAD_BDF, VFIO_ERR_NO_DEVICE, VFIO_ERR_NOT_VFIO,
-				    VFIO_ERR_NOT_VIABLE};
-	static const int host[] = {VFIO_ERR_NO_IOMMU, -EBUSY, -EACCES, -ENOMEM, -EIO, -EPERM};
+	char out[13];
+	int group;
 
-	/* Distinct codes, so main can tell them apart. */
-	for (size_t i = 0; i < ARRAY_SIZE(usage); i++) {
-		assert_true(vfio_error_is_usage(usage[i]));
-		for (size_t j = 0; j < i; j++)
-			assert_int_not_equal(usage[i], usage[j]);
-		for (size_t j = 0; j < ARRAY_SIZE(host); j++)
-			assert_int_not_equal(usage[i], host[j]);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(host); i++)
-		assert_false(vfio_error_is_usage(host[i]));
+	/* What the user can fix is marked as theirs (exit 64)... */
+	assert_true(err_is_user(check("0000:01:10", out, &group)));
+	assert_true(err_is_user(check("0000:02:00.0", out, &group)));
+	mkdev("0000:01:10.0", 3, "igbvf");
+	assert_true(err_is_user(check("0000:01:10.0", out, &group)));
+	/* ...the IOMMU being off is the host's (exit 65). */
+	mkdev("0000:01:10.2", -1, "vfio-pci");
+	assert_false(err_is_user(check("0000:01:10.2", out, &group)));
+	assert_int_equal(err_exit_code(check("0000:01:10.2", out, &group)), EXIT_HOST);
+	assert_int_equal(err_exit_code(check("0000:02:00.0", out, &group)), EXIT_USAGE);
 }
 
 static void test_container_unopened(void **state UNUSED)

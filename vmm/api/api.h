@@ -185,10 +185,10 @@ struct passthrough;
 
 /*
  * Open cfg->api_socket (nothing, *out NULL, when it is not set) with the VM
- * handlers. -errno after one logged line; *usage says the user can fix it
- * (exit 64: a bad or busy path) rather than a host failure (exit 65).
+ * handlers. -errno after one logged line, marked as the user's (err.h) when
+ * they can fix it (a bad or busy path) rather than a host failure.
  */
-int api_vm_open(struct api_vm **out, const struct config *cfg, bool *usage);
+int api_vm_open(struct api_vm **out, const struct config *cfg);
 /*
  * The VM that requests act on from now on: right after vm_create() (pause
  * and stop work before the vCPUs start; status says "starting" until

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "vmm/api/api.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/base/thread.h"
 
@@ -265,14 +266,13 @@ static int check_path(const char *path, const struct sockaddr_un *sa)
 		if (errno == ENOENT)
 			return 0;
 		r = -errno;
-		log_err("api %s: %s", path, strerror(-r));
-		return r;
+		return err_user(r, "api %s: %s", path, strerror(-r));
 	}
-	if (!S_ISSOCK(st.st_mode)) {
-		log_err("api %s: exists and is not a socket; remove it or choose another path",
-			path);
-		return -EEXIST;
-	}
+	if (!S_ISSOCK(st.st_mode))
+		return err_user(-EEXIST,
+				"api %s: exists and is not a socket; remove it or choose another "
+				"path",
+				path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		r = -errno;
@@ -281,21 +281,19 @@ static int check_path(const char *path, const struct sockaddr_un *sa)
 	}
 	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ? 0 : -errno;
 	close(fd);
-	if (r == 0 || r == -EAGAIN || r == -EINPROGRESS) {
-		log_err("api %s: in use by another process (is another tinyvmm running with "
-			"this --api-socket?)",
-			path);
-		return -EADDRINUSE;
-	}
-	if (r != -ECONNREFUSED) {
-		log_err("api %s: cannot check the existing socket: %s", path, strerror(-r));
-		return r;
-	}
+	if (r == 0 || r == -EAGAIN || r == -EINPROGRESS)
+		return err_user(-EADDRINUSE,
+				"api %s: in use by another process (is another tinyvmm running "
+				"with this --api-socket?)",
+				path);
+	if (r != -ECONNREFUSED)
+		return err_user(r, "api %s: cannot check the existing socket: %s", path,
+				strerror(-r));
 	/* A socket nobody listens on: left by a process that died; reuse the path. */
 	if (unlink(path) < 0 && errno != ENOENT) {
 		r = -errno;
-		log_err("api %s: cannot remove the stale socket: %s", path, strerror(-r));
-		return r;
+		return err_user(r, "api %s: cannot remove the stale socket: %s", path,
+				strerror(-r));
 	}
 	log_debug("api %s: replaced a stale socket", path);
 	return 0;
@@ -317,15 +315,14 @@ static int make_socket(struct api *a, const struct sockaddr_un *sa)
 	old = umask(0177);
 	r = bind(a->lfd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ? 0 : -errno;
 	umask(old);
-	if (r < 0) {
-		log_err("api %s: cannot create the socket: %s", a->path, strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return err_user(r, "api %s: cannot create the socket: %s", a->path,
+				strerror(-r));
 	if (chmod(a->path, 0600) < 0 || stat(a->path, &st) < 0) {
 		r = -errno;
-		log_err("api %s: cannot make the socket owner-only: %s", a->path, strerror(-r));
 		unlink(a->path);
-		return r;
+		return err_user(r, "api %s: cannot make the socket owner-only: %s", a->path,
+				strerror(-r));
 	}
 	a->dev = st.st_dev;
 	a->ino = st.st_ino;
@@ -346,15 +343,13 @@ int api_open(struct api **out, const char *path, const struct api_ops *ops, void
 	int r;
 
 	*out = NULL;
-	if (fill_addr(&sa, path) < 0) {
-		log_err("api %s: %s; give a path of 1 to %zu bytes", path,
-			*path ? "path too long for a Unix socket" : "empty path",
-			sizeof(sa.sun_path) - 1);
-		return -ENAMETOOLONG;
-	}
+	if (fill_addr(&sa, path) < 0)
+		return err_user(-ENAMETOOLONG, "api %s: %s; give a path of 1 to %zu bytes", path,
+				*path ? "path too long for a Unix socket" : "empty path",
+				sizeof(sa.sun_path) - 1);
 	a = calloc(1, sizeof(*a));
 	if (!a)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "api %s: out of memory", path);
 	a->lfd = a->efd = -1;
 	a->ops = ops;
 	a->opaque = opaque;
@@ -362,7 +357,7 @@ int api_open(struct api **out, const char *path, const struct api_ops *ops, void
 		a->clients[i].fd = -1;
 	a->path = strdup(path);
 	if (!a->path) {
-		r = -ENOMEM;
+		r = err_host(-ENOMEM, "api %s: out of memory", path);
 		goto err;
 	}
 	r = check_path(path, &sa);

@@ -24,6 +24,7 @@
 #include "vmm/api/api.h"
 #include "vmm/cmd/cli.h"
 #include "vmm/core/events.h"
+#include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
 #include "vmm/pci/passthrough.h"
@@ -381,18 +382,17 @@ static const struct api_ops vm_ops = {.handlers = {
 					  [API_OP_STATS] = locked,
 				      }};
 
-int api_vm_open(struct api_vm **out, const struct config *cfg, bool *usage)
+int api_vm_open(struct api_vm **out, const struct config *cfg)
 {
 	struct api_vm *a;
 	int r;
 
 	*out = NULL;
-	*usage = false;
 	if (!cfg->api_socket)
 		return 0;
 	a = calloc(1, sizeof(*a));
 	if (!a)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "api %s: out of memory", cfg->api_socket);
 	a->cfg = cfg;
 	a->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	a->nr_devs = cfg->nr_vfs;
@@ -409,7 +409,6 @@ int api_vm_open(struct api_vm **out, const struct config *cfg, bool *usage)
 	}
 	r = api_open(&a->api, cfg->api_socket, &vm_ops, a);
 	if (r < 0) {
-		*usage = r != -ENOMEM && r != -EMFILE && r != -ENFILE && r != -EAGAIN;
 		close(a->sd_cancel);
 		free(a);
 		return r;

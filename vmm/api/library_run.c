@@ -19,6 +19,7 @@
 #include "vmm/core/console.h"
 #include "vmm/core/events.h"
 #include "vmm/base/exitcode.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/api/library.h"
@@ -137,7 +138,7 @@ static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 	else
 		r = console_open_stdout(con, vm->serial, console_quit, vm);
 	if (r < 0)
-		return r == -ENOMEM || !cfg->console ? EXIT_HOST : EXIT_USAGE;
+		return err_exit_code(r);
 	console_set_watch(*con, &w);
 	__atomic_store_n(&vm->console, *con, __ATOMIC_RELEASE);
 	r = console_start(*con);
@@ -218,12 +219,11 @@ static int read_kernel(const struct config *cfg, u8 **kernel, struct kernel_imag
 
 	r = boot_read_kernel_header(&cfg->kernel, kernel, &len, &file_len);
 	if (r < 0)
-		return r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
+		return err_exit_code(r);
 	if (kernel_image_parse(*kernel, len, file_len, cfg->mem, k, &why) < 0) {
-		log_err("kernel %s: %s", cfg->kernel.path, why);
 		free(*kernel);
 		*kernel = NULL;
-		return EXIT_USAGE;
+		return err_exit_code(err_user(-EINVAL, "kernel %s: %s", cfg->kernel.path, why));
 	}
 	if (k->format == KERNEL_BZIMAGE)
 		log_debug("kernel %s: bzImage protocol %u.%02u, %llu-byte payload, needs RAM up to "
@@ -282,17 +282,16 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, 
 	struct passthrough pt;
 	struct boot_info info;
 	struct vm vm;
-	bool usage;
 	int code, r;
 
 	*again = false;
 	/* Slot clashes and unusable --vf devices are reported before KVM and /dev/vfio. */
-	r = passthrough_prepare(&pt, cfg, &usage);
+	r = passthrough_prepare(&pt, cfg);
 	if (r < 0)
-		return usage ? EXIT_USAGE : EXIT_HOST;
+		return err_exit_code(r);
 	r = vm_create(&vm, cfg);
 	if (r < 0) {
-		code = r == -ERANGE ? EXIT_USAGE : EXIT_HOST;
+		code = err_exit_code(r);
 		goto out_vm;
 	}
 	vm.events = t->events;
@@ -304,7 +303,7 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, 
 	*kernel = NULL;
 	in.kernel = k = NULL; /* pointed into the image */
 	if (r < 0) {
-		code = r == -EINVAL ? EXIT_USAGE : EXIT_HOST;
+		code = err_exit_code(r);
 		goto out_vm;
 	}
 	log_debug("boot: entry 0x%llx, zero page 0x%llx, initrd %llu bytes at 0x%llx",
@@ -315,9 +314,9 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, 
 		goto out_vm;
 	}
 	/* The PCI host bridge and the --vf devices, wired up before any vCPU runs. */
-	r = passthrough_attach(&pt, &vm, &usage);
+	r = passthrough_attach(&pt, &vm);
 	if (r < 0) {
-		code = usage ? EXIT_USAGE : EXIT_HOST;
+		code = err_exit_code(r);
 		goto out_vm;
 	}
 	code = open_console(t, &vm, &con);
@@ -359,8 +358,10 @@ static int run_open(struct tinyvmm *t)
 	const struct config *cfg = t->cfg;
 
 	if (cfg->events || t->event_fn) {
-		if (events_open(&t->events, cfg->events, &t->t0) < 0)
-			return EXIT_USAGE;
+		int r = events_open(&t->events, cfg->events, &t->t0);
+
+		if (r < 0)
+			return err_exit_code(r);
 		if (t->event_fn)
 			events_set_hook(t->events, t->event_fn, t->event_opaque);
 		/* ts 0 on the host's CLOCK_MONOTONIC, so others can line up their
@@ -370,11 +371,10 @@ static int run_open(struct tinyvmm *t)
 	}
 	if (cfg->console_log) {
 		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (t->log_fd < 0) {
-			log_err("console-log %s: cannot open for writing: %s", cfg->console_log,
-				strerror(errno));
-			return EXIT_USAGE;
-		}
+		if (t->log_fd < 0)
+			return err_exit_code(err_user(-errno,
+						      "console-log %s: cannot open for writing: %s",
+						      cfg->console_log, strerror(errno)));
 	}
 	return 0;
 }
@@ -409,7 +409,6 @@ int tinyvmm_run_main(struct tinyvmm *t)
 	unsigned int nr_vfm = 0;
 	u8 *kernel = NULL;
 	struct kernel_image kimg;
-	bool usage;
 	int code, r;
 
 	t->log_fd = -1;
@@ -427,19 +426,15 @@ int tinyvmm_run_main(struct tinyvmm *t)
 		goto out_api;
 	}
 	/* The API thread inherits this thread's signal mask. */
-	if (api_vm_open(&t->api, cfg, &usage) < 0) {
-		code = usage ? EXIT_USAGE : EXIT_HOST;
-		goto out_api;
-	}
+	r = api_vm_open(&t->api, cfg);
 	/* Input errors first: a slot clash must not rebind anything. */
-	if (passthrough_check_slots(cfg) < 0) {
-		code = EXIT_USAGE;
-		goto out_api;
-	}
+	if (r == 0)
+		r = passthrough_check_slots(cfg);
 	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api. */
-	r = vf_manage_take_all(cfg, vfm, &nr_vfm, &usage);
+	if (r == 0)
+		r = vf_manage_take_all(cfg, vfm, &nr_vfm);
 	if (r < 0) {
-		code = usage ? EXIT_USAGE : EXIT_HOST;
+		code = err_exit_code(r);
 		goto out_api;
 	}
 	code = run_boots(t, &kernel, &kimg);

@@ -5,8 +5,10 @@
  * Every message names its object first, then says what happened and, where
  * there is one, the fix:
  *     log_err("vfio %s: IOMMU group %d is not viable: ...", bdf, group);
- * Messages go to stderr prefixed with "tinyvmm: ". log_debug() prints only
- * when the level is raised with log_set_level(LOG_DEBUG) (--verbose).
+ * Messages go to stderr prefixed with "tinyvmm: " (and "warning: " at
+ * LOG_WARN), or to the sink set with log_set_sink() (the library's log
+ * callback). log_debug() prints only when the level is raised with
+ * log_set_level(LOG_DEBUG) (--verbose).
  *
  * LOG_ONCE() logs a guest-triggered event the first time a given call site
  * sees it, so a misbehaving guest cannot flood the host log.
@@ -14,7 +16,9 @@
 #ifndef TINYVMM_LOG_H
 #define TINYVMM_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+
 #include "vmm/base/util.h"
 
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
@@ -22,6 +26,15 @@ enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 void log_msg(enum log_level level, const char *fmt, ...) PRINTF(2, 3);
+void log_vmsg(enum log_level level, const char *fmt, va_list ap) PRINTF(2, 0);
+
+/*
+ * Where messages go instead of stderr (fn NULL: back to stderr). fn gets
+ * each message at or below the level, without the "tinyvmm: " prefix and
+ * newline, one call at a time (under a lock), on the thread that logs.
+ */
+typedef void (*log_sink_fn)(void *opaque, enum log_level level, const char *msg);
+void log_set_sink(log_sink_fn fn, void *opaque);
 
 #define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "vmm/core/console.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/base/thread.h"
 
@@ -106,7 +107,7 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 	int ret;
 
 	if (!c)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "console: out of memory");
 	c->ev_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->ev_fd < 0) {
 		ret = -errno;
@@ -231,8 +232,8 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		ret = -errno;
-		log_err("console %s: cannot open for writing: %s", path, strerror(-ret));
-		return ret;
+		return err_user(ret, "console %s: cannot open for writing: %s", path,
+				strerror(-ret));
 	}
 	ret = console_open_fds(out, s, -1, fd, false, quit, opaque);
 	if (ret < 0) {

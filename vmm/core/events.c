@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "vmm/core/events.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 
 struct events {
@@ -106,7 +107,7 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 	int r;
 
 	if (!ev)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "events: out of memory");
 	if (!spec) {
 		ev->fd = -1; /* no log: only the hook sees the events */
 	} else if (strncmp(spec, "fd:", 3) == 0) {
@@ -117,20 +118,20 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		n = strtol(spec + 3, &end, 10);
 		if (spec[3] < '0' || spec[3] > '9' || *end || errno || n > INT32_MAX ||
 		    fcntl((int)n, F_GETFL) < 0) {
-			log_err("events %s: not an open descriptor; give fd:N with N open for "
-				"writing, or a file",
-				spec);
 			free(ev);
-			return -EINVAL;
+			return err_user(-EINVAL,
+					"events %s: not an open descriptor; give fd:N with N open "
+					"for writing, or a file",
+					spec);
 		}
 		ev->fd = (int)n;
 	} else {
 		ev->fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 		if (ev->fd < 0) {
 			r = -errno;
-			log_err("events %s: cannot open for writing: %s", spec, strerror(-r));
 			free(ev);
-			return r;
+			return err_user(r, "events %s: cannot open for writing: %s", spec,
+					strerror(-r));
 		}
 		ev->owns_fd = true;
 	}

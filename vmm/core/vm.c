@@ -14,6 +14,7 @@
 #include "vmm/core/events.h"
 #include "vmm/base/exitcode.h"
 #include "arch/layout.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/core/vcpu.h"
 #include "vmm/core/vm.h"
@@ -274,10 +275,10 @@ static int check_caps(struct vm *vm)
 		max = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	if (max <= 0)
 		max = 4; /* what the KVM API documents when neither is there */
-	if (vm->cfg->cpus > (unsigned int)max) {
-		log_err("--cpus %u: KVM supports at most %d vCPUs", vm->cfg->cpus, max);
-		return -ERANGE;
-	}
+	if (vm->cfg->cpus > (unsigned int)max)
+		return err_user(-ERANGE, "vm: %u vCPUs asked for, but this host's KVM supports at "
+				"most %d; ask for fewer",
+				vm->cfg->cpus, max);
 	vm->immediate_exit = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
 	return 0;
 }
@@ -427,7 +428,7 @@ static int create_vcpus(struct vm *vm)
 		return r;
 	vm->vcpus = calloc(vm->cfg->cpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "vm: out of memory for %u vCPUs", vm->cfg->cpus);
 	for (unsigned int i = 0; i < vm->cfg->cpus; i++) {
 		vm->nr_vcpus = i + 1; /* so vm_destroy() cleans up a half-made one */
 		r = vcpu_create(vm, i, &vm->vcpus[i]);

@@ -95,9 +95,8 @@ struct vm {
 /*
  * Open /dev/kvm, check the API and capabilities, create the VM with its
  * RAM, IRQ chip, PIT, buses, devices and cfg->cpus vCPUs. Logs one line
- * and returns -errno: -ERANGE when --cpus exceeds KVM's limit (a usage
- * error), anything else is a host error. On failure vm_destroy() is still
- * the cleanup.
+ * and returns -errno: more vCPUs than KVM allows is the user's error (err.h),
+ * anything else the host's. On failure vm_destroy() is still the cleanup.
  */
 int vm_create(struct vm *vm, const struct config *cfg);
 

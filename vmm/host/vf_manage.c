@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vmm/base/log.h"
+#include "vmm/base/err.h"
 #include "vmm/host/vf_manage.h"
 
 #define VFIO_DRIVER  "vfio-pci"
@@ -192,20 +193,18 @@ static bool wants_net(const struct vf_opts *o)
 }
 
 /* Save the PF's settings for the VF in the record, then apply the new ones. */
-static int provision(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage)
+static int provision(struct vf_manage *m, const struct vf_opts *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
 	struct rtnl_vf_set set = {0};
 	unsigned int idx;
 	int r;
 
-	if (pci_sysfs_physfn(root, rec->bdf, rec->pf, &idx) < 0) {
-		log_err("%s: not an SR-IOV VF (no physfn), so mac=/vlan=/spoofchk=/trust= cannot "
-			"be set through a PF; drop them or pass a VF",
-			m->name);
-		*usage = true;
-		return -EINVAL;
-	}
+	if (pci_sysfs_physfn(root, rec->bdf, rec->pf, &idx) < 0)
+		return err_user(-EINVAL,
+				"%s: not an SR-IOV VF (no physfn), so mac=/vlan=/spoofchk=/trust= "
+				"cannot be set through a PF; drop them or pass a VF",
+				m->name);
 	rec->vf_index = (int)idx;
 	r = pci_sysfs_netdev(root, rec->pf, rec->pf_netdev, sizeof(rec->pf_netdev));
 	if (r < 0) {
@@ -288,7 +287,7 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 	return 0;
 }
 
-int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage)
+int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
 	char drv[PCI_SYSFS_NAME_SZ];
@@ -298,7 +297,6 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 
 	memset(m, 0, sizeof(*m));
 	m->lock_fd = -1;
-	*usage = false;
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
 	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
@@ -306,12 +304,11 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 	r = make_run_dir();
 	if (r == 0)
 		r = lock_take(o->bdf, &m->lock_fd, &holder);
-	if (r == -EBUSY) {
-		log_err("%s: in use by another tinyvmm (pid %ld); stop that VM or pick another VF",
-			m->name, holder);
-		*usage = true;
-		return r;
-	}
+	if (r == -EBUSY)
+		return err_user(r,
+				"%s: in use by another tinyvmm (pid %ld); stop that VM or pick "
+				"another VF",
+				m->name, holder);
 	if (r < 0) {
 		if (!rebind && !wants_net(o)) {
 			/* Nothing to undo; VFIO itself keeps a second user out. */
@@ -352,7 +349,7 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 			     sizeof(rec->driver_override)) < 0 ||
 	    !strcmp(rec->driver_override, "(null)"))
 		rec->driver_override[0] = '\0';
-	r = wants_net(o) ? provision(m, o, root, usage) : 0;
+	r = wants_net(o) ? provision(m, o, root) : 0;
 	if (r == 0 && rebind)
 		r = bind_vfio(m, root);
 	if (r < 0) {
@@ -453,13 +450,11 @@ int vf_manage_restore(const char *root, const char *bdf)
 	return r;
 }
 
-int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr,
-		       bool *usage)
+int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr)
 {
 	*nr = 0;
-	*usage = false;
 	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
-		int r = vf_manage_take(&m[i], &cfg->vfs[i], PCI_SYSFS_SYSFS, usage);
+		int r = vf_manage_take(&m[i], &cfg->vfs[i], PCI_SYSFS_SYSFS);
 
 		if (r < 0) {
 			vf_manage_give_back_all(m, *nr);

@@ -45,12 +45,13 @@ const char *vf_manage_run_dir(void);
 
 /*
  * Take the VF o->bdf (see above) against sysfs at root. 0 or -errno after
- * one line naming the VF and the fix; *usage says whether the user's input
- * is at fault (VF in use, not a VF but mac= given, vfio-pci missing is a
- * host error). On failure whatever was changed is already given back.
+ * one line naming the VF and the fix, marked as the user's (err.h) when
+ * their input is at fault (the VF is in use, mac= given for a function that
+ * is not a VF); vfio-pci missing is a host error. On failure whatever was
+ * changed is already given back.
  * A VF that does not exist is left to vfio_device_check() to report (0).
  */
-int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root, bool *usage);
+int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root);
 
 /* Give the VF back (see above) and release the lock. Safe twice and on a failed take. */
 void vf_manage_give_back(struct vf_manage *m, const char *root);
@@ -70,8 +71,7 @@ long vf_manage_holder(const char *bdf);
 bool vf_manage_group_open(const char *bdf);
 
 /* Take every --vf of cfg in order (m has CLI_MAX_VFS entries); on failure the ones taken are given back. */
-int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr,
-		       bool *usage);
+int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr);
 /* Give back m[0..nr) in reverse order. */
 void vf_manage_give_back_all(struct vf_manage *m, unsigned int nr);
 

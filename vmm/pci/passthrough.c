@@ -9,6 +9,7 @@
 #include "firmware/x86/acpi.h"
 #include "vmm/core/events.h"
 #include "arch/layout.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/pci/pci_platform.h"
@@ -35,10 +36,8 @@ static int assign_slots(const struct config *cfg, char (*names)[32], u8 *slots)
 		snprintf(names[i], 32, "vfio %s", cfg->vfs[i].bdf);
 		req[i] = (struct pci_slot_req){.name = names[i], .slot = cfg->vfs[i].slot};
 	}
-	if (pci_slots_assign(req, n, slots, err, sizeof(err)) < 0) {
-		log_err("%s", err);
-		return -EINVAL;
-	}
+	if (pci_slots_assign(req, n, slots, err, sizeof(err)) < 0)
+		return err_user(-EINVAL, "%s", err);
 	return 0;
 }
 
@@ -50,7 +49,7 @@ int passthrough_check_slots(const struct config *cfg)
 	return assign_slots(cfg, names, slots);
 }
 
-int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage)
+int passthrough_prepare(struct passthrough *pt, const struct config *cfg)
 {
 	char names[CLI_MAX_VFS][32];
 	u8 slots[CLI_MAX_VFS];
@@ -59,12 +58,10 @@ int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *
 	memset(pt, 0, sizeof(*pt));
 	pt->c = (struct vfio_container)VFIO_CONTAINER_INIT;
 	pt->cfg = cfg;
-	*usage = false;
 	pt->nr_vfs = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
-	if (assign_slots(cfg, names, slots) < 0) {
-		*usage = true;
-		return -EINVAL;
-	}
+	r = assign_slots(cfg, names, slots);
+	if (r < 0)
+		return r;
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
 		pt->vfs[i].opts = &cfg->vfs[i];
 		memcpy(pt->vfs[i].name, names[i], sizeof(pt->vfs[i].name));
@@ -75,10 +72,8 @@ int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *
 
 		pt->vfs[i].slot = slots[i];
 		r = vfio_device_check(SYSFS_ROOT, pt->vfs[i].opts->bdf, bdf, &group);
-		if (r < 0) {
-			*usage = vfio_error_is_usage(r);
+		if (r < 0)
 			return r;
-		}
 		log_debug("%s: IOMMU group %d, guest 0000:00:%02x.0", pt->vfs[i].name, group,
 			  slots[i]);
 	}
@@ -89,38 +84,33 @@ static int add_host_bridge(struct passthrough *pt)
 {
 	int r = pci_host_create(&pt->host);
 
-	if (r < 0) {
-		log_err("pci: cannot create the host bridge: %s", strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return err_host(r, "pci: cannot create the host bridge: %s", strerror(-r));
 	r = bus_register(&pt->vm->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN,
 			 pci_host_device(pt->host));
-	if (r < 0) {
-		log_err("pci: cannot claim ports 0x%x-0x%x: %s", PCI_CFG_ADDR_PORT,
-			PCI_CFG_ADDR_PORT + PCI_HOST_PORT_LEN - 1, strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return err_host(r, "pci: cannot claim ports 0x%x-0x%x: %s", PCI_CFG_ADDR_PORT,
+				PCI_CFG_ADDR_PORT + PCI_HOST_PORT_LEN - 1, strerror(-r));
 	pt->host_registered = true;
 	pt->vm->pci_cfg = pci_host_device(pt->host); /* before any vCPU runs */
 	return 0;
 }
 
-static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf, bool *usage)
+static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf)
 {
 	int r = vfio_device_open(&pt->c, vf->opts->bdf, &vf->dev);
 
-	if (r < 0) {
-		*usage = vfio_error_is_usage(r);
+	if (r < 0)
 		return r;
-	}
 	r = vfio_pci_create(&vf->pci, &vfio_sys_ops, vf->dev, &pt->vm->pci->plat, vf->name,
 			    vf->slot, acpi_pci_intx_gsi(vf->slot, 0));
 	if (r < 0)
 		return r; /* logged */
 	r = pci_host_add(pt->host, vf->slot, vfio_pci_device(vf->pci));
 	if (r < 0)
-		log_err("%s: cannot put it in slot %u: %s", vf->name, vf->slot, strerror(-r));
-	return r;
+		return err_host(r, "%s: cannot put it in slot %u: %s", vf->name, vf->slot,
+				strerror(-r));
+	return 0;
 }
 
 /* Map every RAM range for device DMA at iova = gpa, and time it. */
@@ -146,12 +136,11 @@ static int dma_map_ram(struct passthrough *pt)
 	return 0;
 }
 
-int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage)
+int passthrough_attach(struct passthrough *pt, struct vm *vm)
 {
 	struct pci_windows w = PCI_WINDOWS_DEFAULT;
 	int r;
 
-	*usage = false;
 	pt->vm = vm;
 	r = add_host_bridge(pt);
 	if (r < 0 || pt->nr_vfs == 0)
@@ -163,7 +152,7 @@ int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage)
 	if (r < 0)
 		return r;
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
-		r = attach_vf(pt, &pt->vfs[i], usage);
+		r = attach_vf(pt, &pt->vfs[i]);
 		if (r < 0)
 			return r;
 	}

@@ -21,10 +21,9 @@
  *                                   the container. Safe on a partial attach
  *                                   and twice.
  *
- * Errors are logged (one line) and returned as -errno; *usage is set when
- * the user's input is at fault (exit 64: bad BDF, missing device, not bound
- * to vfio-pci, group not viable, slot clash) and cleared for host errors
- * (exit 65).
+ * Errors are logged (one line) and returned as -errno, marked as the
+ * user's (err.h) when their input is at fault: a bad BDF, a missing device,
+ * one not bound to vfio-pci, a group that is not viable, a slot clash.
  */
 #ifndef TINYVMM_PASSTHROUGH_H
 #define TINYVMM_PASSTHROUGH_H
@@ -64,8 +63,8 @@ struct passthrough {
  * one line.
  */
 int passthrough_check_slots(const struct config *cfg);
-int passthrough_prepare(struct passthrough *pt, const struct config *cfg, bool *usage);
-int passthrough_attach(struct passthrough *pt, struct vm *vm, bool *usage);
+int passthrough_prepare(struct passthrough *pt, const struct config *cfg);
+int passthrough_attach(struct passthrough *pt, struct vm *vm);
 void passthrough_detach(struct passthrough *pt);
 void passthrough_print_stats(const struct passthrough *pt, FILE *f);
 

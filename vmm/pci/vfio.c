@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/host/pci_sysfs.h"
 #include "vmm/pci/vfio_priv.h"
@@ -68,12 +69,6 @@ int vfio_parse_bdf(const char *s, char out[13])
 	return 0;
 }
 
-bool vfio_error_is_usage(int err)
-{
-	return err == VFIO_ERR_BAD_BDF || err == VFIO_ERR_NO_DEVICE || err == VFIO_ERR_NOT_VFIO ||
-	       err == VFIO_ERR_NOT_VIABLE;
-}
-
 /* ---- sysfs ---- */
 
 /* Log why group is not viable; kernel: VFIO_GROUP_GET_STATUS said so. */
@@ -85,18 +80,19 @@ static int report_group(const char *root, const char *bdf, int group, bool kerne
 	if (nbad < 0 && !kernel)
 		return 0; /* cannot tell from sysfs; VFIO_GROUP_GET_STATUS decides */
 	if (nbad > 0) {
-		log_err("vfio %s: IOMMU group %d is not viable: %s%s%s%s; bind %s to vfio-pci or "
-			"pass %s with --vf too",
-			bdf, group, bad, ok[0] ? " (the group also holds " : "", ok,
-			ok[0] ? ")" : "", nbad > 1 ? "them" : "it", nbad > 1 ? "them" : "it");
-		return VFIO_ERR_NOT_VIABLE;
+		return err_user(-EXDEV,
+				"vfio %s: IOMMU group %d is not viable: %s%s%s%s; bind %s to "
+				"vfio-pci or pass %s with --vf too",
+				bdf, group, bad, ok[0] ? " (the group also holds " : "", ok,
+				ok[0] ? ")" : "", nbad > 1 ? "them" : "it",
+				nbad > 1 ? "them" : "it");
 	}
 	if (!kernel)
 		return 0;
-	log_err("vfio %s: IOMMU group %d is not viable (so says VFIO); its other devices: %s; "
-		"bind every device of the group to vfio-pci or pass it with --vf too",
-		bdf, group, ok[0] ? ok : "none found in sysfs");
-	return VFIO_ERR_NOT_VIABLE;
+	return err_user(-EXDEV,
+			"vfio %s: IOMMU group %d is not viable (so says VFIO); its other devices: "
+			"%s; bind every device of the group to vfio-pci or pass it with --vf too",
+			bdf, group, ok[0] ? ok : "none found in sysfs");
 }
 
 int vfio_device_check(const char *root, const char *bdf, char out[13], int *group)
@@ -106,48 +102,47 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 	int g;
 
 	if (vfio_parse_bdf(bdf, out) < 0) {
-		log_err("vfio %s: not a PCI address; give it as DDDD:BB:DD.F or BB:DD.F, e.g. "
-			"0000:01:10.0 (see lspci -D)",
-			bdf);
-		return VFIO_ERR_BAD_BDF;
+		return err_user(-EINVAL,
+				"vfio %s: not a PCI address; give it as DDDD:BB:DD.F or BB:DD.F, "
+				"e.g. 0000:01:10.0 (see lspci -D)",
+				bdf);
 	}
 	bdf = out;
 	if ((size_t)snprintf(dev, sizeof(dev), "%s/bus/pci/devices/%s", root, bdf) >= sizeof(dev))
-		return -ENAMETOOLONG;
+		return err_host(-ENAMETOOLONG, "vfio %s: sysfs path too long", bdf);
 	if (stat(dev, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		if (errno == EACCES) {
-			log_err("vfio %s: cannot read %s: %s", bdf, dev, strerror(errno));
-			return -EACCES;
-		}
-		log_err("vfio %s: no such PCI device (check the address with lspci -D)", bdf);
-		return VFIO_ERR_NO_DEVICE;
+		if (errno == EACCES)
+			return err_host(-EACCES, "vfio %s: cannot read %s: %s", bdf, dev,
+					strerror(EACCES));
+		return err_user(-ENODEV,
+				"vfio %s: no such PCI device (check the address with lspci -D)",
+				bdf);
 	}
 	g = pci_sysfs_iommu_group(root, bdf);
 	if (g < 0) {
-		log_err(
-		    "vfio %s: the device has no IOMMU group, so the IOMMU is off; boot the host "
-		    "with intel_iommu=on (Intel) or amd_iommu=on (AMD), and enable VT-d/AMD-Vi "
-		    "in the firmware",
-		    bdf);
-		return VFIO_ERR_NO_IOMMU;
+		return err_host(-EOPNOTSUPP,
+				"vfio %s: the device has no IOMMU group, so the IOMMU is off; boot "
+				"the host with intel_iommu=on (Intel) or amd_iommu=on (AMD), and "
+				"enable VT-d/AMD-Vi in the firmware",
+				bdf);
 	}
 	*group = g;
 	if (pci_sysfs_driver(root, bdf, drv, sizeof(drv)) < 0 || !drv[0]) {
-		log_err("vfio %s: not bound to any driver; drop managed=off, or bind it to vfio-pci: "
-			"modprobe vfio-pci; "
-			"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
-			"echo %s > /sys/bus/pci/drivers_probe",
-			bdf, bdf, bdf);
-		return VFIO_ERR_NOT_VFIO;
+		return err_user(-EMEDIUMTYPE,
+				"vfio %s: not bound to any driver; drop managed=off, or bind it to "
+				"vfio-pci: modprobe vfio-pci; "
+				"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
+				"echo %s > /sys/bus/pci/drivers_probe",
+				bdf, bdf, bdf);
 	}
 	if (!pci_sysfs_driver_is_vfio(drv)) {
-		log_err("vfio %s: bound to %s, not vfio-pci; drop managed=off, or rebind it: "
-			"modprobe vfio-pci; "
-			"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
-			"echo %s > /sys/bus/pci/devices/%s/driver/unbind; "
-			"echo %s > /sys/bus/pci/drivers_probe",
-			bdf, drv, bdf, bdf, bdf, bdf);
-		return VFIO_ERR_NOT_VFIO;
+		return err_user(-EMEDIUMTYPE,
+				"vfio %s: bound to %s, not vfio-pci; drop managed=off, or rebind "
+				"it: modprobe vfio-pci; "
+				"echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; "
+				"echo %s > /sys/bus/pci/devices/%s/driver/unbind; "
+				"echo %s > /sys/bus/pci/drivers_probe",
+				bdf, drv, bdf, bdf, bdf, bdf);
 	}
 	return report_group(root, bdf, *group, false);
 }
@@ -268,12 +263,6 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
 
 /* ---- groups and devices ---- */
 
-/* A failed ioctl or open is a host error, whatever its errno (exit 65). */
-static int host_err(int r)
-{
-	return vfio_error_is_usage(r) ? -EIO : r;
-}
-
 static int group_open(struct vfio_container *c, const char *bdf, int id)
 {
 	struct vfio_group_status st = {.argsz = sizeof(st)};
@@ -298,13 +287,12 @@ static int group_open(struct vfio_container *c, const char *bdf, int id)
 				bdf, path);
 		else
 			log_err("vfio %s: %s: %s", bdf, path, strerror(-r));
-		return host_err(r);
+		return r;
 	}
 	r = ioctl_val(fd, VFIO_GROUP_GET_STATUS, &st);
 	if (r < 0) {
 		log_err("vfio %s: VFIO_GROUP_GET_STATUS on %s: %s", bdf, path, strerror(-r));
-		r = host_err(r);
-		goto err;
+				goto err;
 	}
 	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
 		r = report_group(SYSFS_ROOT, bdf, id, true);
@@ -314,14 +302,12 @@ static int group_open(struct vfio_container *c, const char *bdf, int id)
 	if (r < 0) {
 		log_err("vfio %s: cannot add IOMMU group %d to the container: %s", bdf, id,
 			strerror(-r));
-		r = host_err(r);
 		goto err;
 	}
 	if (!c->iommu_set) {
 		r = ioctl_val(c->fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU);
 		if (r < 0) {
 			log_err("vfio %s: VFIO_SET_IOMMU type1v2: %s", bdf, strerror(-r));
-			r = host_err(r);
 			goto err;
 		}
 		c->iommu_set = true;
@@ -346,7 +332,7 @@ int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev 
 	if (r < 0)
 		return r;
 	if (c->fd < 0)
-		return -EBADF;
+		return err_host(-EBADF, "vfio %s: no VFIO container open", canon);
 	for (unsigned int i = 0; i < c->nr_groups; i++)
 		if (c->groups[i].id == group)
 			gfd = c->groups[i].fd;
@@ -362,7 +348,7 @@ int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev 
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "vfio %s: out of memory", canon);
 	memcpy(d->bdf, canon, sizeof(d->bdf));
 	d->fd = ioctl_val(gfd, VFIO_GROUP_GET_DEVICE_FD, canon);
 	if (d->fd < 0) {
@@ -374,13 +360,13 @@ int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev 
 		else
 			log_err("vfio %s: VFIO_GROUP_GET_DEVICE_FD: %s", canon, strerror(-r));
 		free(d);
-		return host_err(r);
+		return r;
 	}
 	r = vfio_dev_load_info(d);
 	if (r < 0) {
 		log_err("vfio %s: VFIO_DEVICE_GET_INFO: %s", canon, strerror(-r));
 		vfio_device_close(d);
-		return host_err(r);
+		return r;
 	}
 	if (!(d->flags & VFIO_DEVICE_FLAGS_PCI)) {
 		log_err("vfio %s: VFIO says this is not a PCI device", canon);

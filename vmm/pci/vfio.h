@@ -103,7 +103,7 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
  *   vfio: cannot pin guest RAM for DMA: RLIMIT_MEMLOCK is 8192 KiB, the DMA map needs 512 MiB (all guest RAM); raise it with ulimit -l 524288 ...
  * All of vfio_device_check()'s checks come first (see below), then the group
  * (reused when an earlier device shares it), the container and the device fd.
- * A host failure never returns one of the VFIO_ERR_* user codes.
+ * Errors the user can fix carry ERR_USER (err.h); host failures do not.
  */
 int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev **out);
 void vfio_device_close(struct vfio_dev *d);
@@ -117,26 +117,18 @@ int vfio_parse_bdf(const char *s, char out[13]);
 /*
  * The checks vfio_device_open() makes in sysfs before it touches /dev/vfio,
  * against the sysfs tree at root ("/sys"; tests pass a fake tree). Logs one
- * line naming the device and the fix and returns a distinct error:
- *   VFIO_ERR_BAD_BDF      (-EINVAL)       not DDDD:BB:DD.F                 user
- *   VFIO_ERR_NO_DEVICE    (-ENODEV)       no root/bus/pci/devices/BDF      user
- *   VFIO_ERR_NOT_VFIO     (-EMEDIUMTYPE)  bound to another driver or none  user
- *   VFIO_ERR_NOT_VIABLE   (-EXDEV)        another device of the IOMMU
- *                                         group is bound to a host driver  user
- *   VFIO_ERR_NO_IOMMU     (-EOPNOTSUPP)   no iommu_group: IOMMU off        host
- * vfio_device_open() may add: -EXDEV (the kernel says the group is not
- * viable), -EBUSY (the group is open in another process), -EACCES (no
- * permission on /dev/vfio/N), other -errno (host). On success out gets the
- * canonical BDF and *group the IOMMU group number.
+ * line naming the device and the fix and returns (err.h):
+ *   -EINVAL, user       not DDDD:BB:DD.F
+ *   -ENODEV, user       no root/bus/pci/devices/BDF
+ *   -EMEDIUMTYPE, user  bound to another driver or none
+ *   -EXDEV, user        another device of the IOMMU group is bound to a host
+ *                       driver (also from vfio_device_open() when the kernel
+ *                       says the group is not viable)
+ *   -EOPNOTSUPP, host   no iommu_group: the IOMMU is off
+ * vfio_device_open() may add host errors: -EBUSY (the group is open in
+ * another process), -EACCES (no permission on /dev/vfio/N), other -errno.
+ * On success out gets the canonical BDF and *group the IOMMU group number.
  */
-#define VFIO_ERR_BAD_BDF    (-EINVAL)
-#define VFIO_ERR_NO_DEVICE  (-ENODEV)
-#define VFIO_ERR_NOT_VFIO   (-EMEDIUMTYPE)
-#define VFIO_ERR_NOT_VIABLE (-EXDEV)
-#define VFIO_ERR_NO_IOMMU   (-EOPNOTSUPP)
 int vfio_device_check(const char *root, const char *bdf, char out[13], int *group);
-
-/* True for the errors above that are the user's input (exit 64), false for host errors. */
-bool vfio_error_is_usage(int err);
 
 #endif

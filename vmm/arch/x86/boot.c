@@ -9,6 +9,7 @@
 #include "firmware/x86/bootparams.h"
 #include "vmm/arch/x86/boot.h"
 #include "arch/layout.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 
 _Static_assert(BOOT_PDPT_GPA == BOOT_PML4_GPA + GUEST_PAGE_SIZE, "page tables are contiguous");
@@ -157,16 +158,14 @@ static int read_at(const struct input_file *f, const char *what, u64 off, void *
 		if (n < 0) {
 			int r = -errno;
 
-			log_err("%s %s: %s", what, f->path, strerror(-r));
-			return r;
+			return err_host(r, "%s %s: %s", what, f->path, strerror(-r));
 		}
-		if (n == 0) {
-			log_err("%s %s: the file shrank while it was read (%llu of %llu bytes at "
-				"offset %llu)",
-				what, f->path, (unsigned long long)done, (unsigned long long)len,
-				(unsigned long long)off);
-			return -EIO;
-		}
+		if (n == 0)
+			return err_user(-EIO,
+					"%s %s: the file shrank while it was read (%llu of %llu "
+					"bytes at offset %llu)",
+					what, f->path, (unsigned long long)done,
+					(unsigned long long)len, (unsigned long long)off);
 		done += (u64)n;
 	}
 	return 0;
@@ -180,8 +179,7 @@ static int file_size(const struct input_file *f, const char *what, u64 *size)
 	if (fstat(f->fd, &st) < 0) {
 		int r = -errno;
 
-		log_err("%s %s: %s", what, f->path, strerror(-r));
-		return r;
+		return err_host(r, "%s %s: %s", what, f->path, strerror(-r));
 	}
 	*size = (u64)st.st_size;
 	return 0;
@@ -196,20 +194,17 @@ int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u
 	r = file_size(f, "kernel", &size);
 	if (r < 0)
 		return r;
-	if (size == 0) {
-		log_err("kernel %s: empty file", f->path);
-		return -EINVAL;
-	}
+	if (size == 0)
+		return err_user(-EINVAL, "kernel %s: empty file", f->path);
 	n = MIN(size, (u64)KERNEL_HEADER_MAX);
 	b = malloc(n);
-	if (!b) {
-		log_err("kernel %s: cannot allocate %llu bytes", f->path, (unsigned long long)n);
-		return -ENOMEM;
-	}
+	if (!b)
+		return err_host(-ENOMEM, "kernel %s: cannot allocate %llu bytes", f->path,
+				(unsigned long long)n);
 	r = read_at(f, "kernel", 0, b, n);
 	if (r < 0) {
 		free(b);
-		return r == -EIO ? -EINVAL : r;
+		return r;
 	}
 	*buf = b;
 	*len = (size_t)n;
@@ -224,19 +219,20 @@ static int load_cmdline(struct mem *m, const struct boot_input *in, struct boot_
 
 	if (boot_cmdline_check(len, max) < 0) {
 		if (len > max)
-			log_err("kernel %s: command line is %zu bytes, the kernel accepts at most "
-				"%u (%s)",
-				in->kernel_file->path, len, max,
-				in->kernel->format == KERNEL_VMLINUX ? "x86's COMMAND_LINE_SIZE"
-								     : "cmdline_size");
-		else
-			log_err("--cmdline: %zu bytes is more than tinyvmm's %llu-byte limit", len,
-				(unsigned long long)BOOT_CMDLINE_MAX - 1);
-		return -EINVAL;
+			return err_user(-EINVAL,
+					"kernel %s: command line is %zu bytes, the kernel accepts "
+					"at most %u (%s)",
+					in->kernel_file->path, len, max,
+					in->kernel->format == KERNEL_VMLINUX
+					    ? "x86's COMMAND_LINE_SIZE"
+					    : "cmdline_size");
+		return err_user(-EINVAL, "--cmdline: %zu bytes is more than tinyvmm's %llu-byte limit",
+				len, (unsigned long long)BOOT_CMDLINE_MAX - 1);
 	}
 	/* len + 1 copies the NUL. */
 	if (boot_copy(m, BOOT_CMDLINE_GPA, in->cmdline, len + 1) < 0)
-		return -EFAULT;
+		return err_host(-EFAULT, "boot: the command line at 0x%llx is not in guest RAM",
+				(unsigned long long)BOOT_CMDLINE_GPA);
 	info->cmdline_len = len;
 	return 0;
 }
@@ -253,24 +249,23 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 	r = file_size(f, "initrd", &size);
 	if (r < 0)
 		return r;
-	if (size == 0) {
-		log_err("initrd %s: empty file", f->path);
-		return -EINVAL;
-	}
+	if (size == 0)
+		return err_user(-EINVAL, "initrd %s: empty file", f->path);
 	r = boot_place_initrd(size, low_end, k->initrd_addr_max, k->kernel_end, &gpa);
 	if (r < 0) {
 		limit = MIN(low_end, (u64)k->initrd_addr_max + 1);
-		log_err("initrd %s: %llu MiB does not fit between the kernel (up to %llu MiB) and "
-			"%llu MiB (%s); use a bigger --mem",
-			f->path, (unsigned long long)((size + MiB - 1) / MiB),
-			(unsigned long long)((k->kernel_end + MiB - 1) / MiB),
-			(unsigned long long)(limit / MiB),
-			limit == low_end ? "end of low RAM" : "the kernel's initrd_addr_max");
-		return -EINVAL;
+		return err_user(-EINVAL,
+				"initrd %s: %llu MiB does not fit between the kernel (up to %llu "
+				"MiB) and %llu MiB (%s); use a bigger --mem",
+				f->path, (unsigned long long)((size + MiB - 1) / MiB),
+				(unsigned long long)((k->kernel_end + MiB - 1) / MiB),
+				(unsigned long long)(limit / MiB),
+				limit == low_end ? "end of low RAM" : "the kernel's initrd_addr_max");
 	}
 	dst = mem_gpa_to_hva(m, gpa, size);
 	if (!dst)
-		return -EFAULT;
+		return err_host(-EFAULT, "initrd %s: 0x%llx is not in guest RAM", f->path,
+				(unsigned long long)gpa);
 	r = read_at(f, "initrd", 0, dst, size);
 	if (r < 0)
 		return r;
@@ -295,13 +290,11 @@ static int load_tables(struct mem *m, const struct boot_input *in, struct boot_i
 	int r;
 
 	if (!acpi || !zp || !gdt || !pt)
-		return -EFAULT;
+		return err_host(-EFAULT, "boot: the boot tables are not in guest RAM");
 	n = acpi_build(acpi, ACPI_TABLES_MAX, ACPI_TABLES_GPA, &acfg);
-	if (n < 0) {
-		log_err("acpi: cannot build the tables for %u vCPUs: %s", in->ncpus,
-			strerror((int)-n));
-		return -EIO; /* our tables, not the user's input: a host error */
-	}
+	if (n < 0) /* our tables, not the user's input: a host error */
+		return err_host(-EIO, "acpi: cannot build the tables for %u vCPUs: %s", in->ncpus,
+				strerror((int)-n));
 	info->acpi_len = (size_t)n;
 
 	bcfg = (struct bootparams_cfg){
@@ -319,19 +312,21 @@ static int load_tables(struct mem *m, const struct boot_input *in, struct boot_i
 		/* a vmlinux has no setup header: the zero page gets the one a loader assumes */
 		n = kernel_image_synth_setup(k, synth, sizeof(synth));
 		if (n < 0)
-			return (int)n;
+			return err_host((int)n, "kernel %s: cannot make its setup header: %s",
+					in->kernel_file->path, strerror((int)-n));
 		bcfg.setup = synth;
 		bcfg.setup_len = (size_t)n;
 	}
 	r = bootparams_build(zp, sizeof(struct boot_params), &bcfg);
-	if (r < 0) {
-		log_err("kernel %s: cannot build the zero page: %s", in->kernel_file->path, strerror(-r));
-		return -EIO;
-	}
+	if (r < 0)
+		return err_host(-EIO, "kernel %s: cannot build the zero page: %s",
+				in->kernel_file->path, strerror(-r));
 	r = boot_build_gdt(gdt, BOOT_GDT_SIZE);
 	if (r == 0)
 		r = boot_build_page_tables(pt, BOOT_PT_SIZE);
-	return r;
+	if (r < 0)
+		return err_host(r, "boot: cannot build the GDT and page tables: %s", strerror(-r));
+	return 0;
 }
 
 /* Read each segment from the file to its address and zero its tail (.bss). */
@@ -344,16 +339,15 @@ static int load_kernel(struct mem *m, const struct boot_input *in)
 		const struct kernel_segment *s = &k->seg[i];
 		u8 *dst = mem_gpa_to_hva(m, s->gpa, s->memsz);
 
-		if (!dst) {
-			log_err("kernel %s: %llu bytes at 0x%llx run past the end of RAM; use a "
-				"bigger --mem",
-				in->kernel_file->path, (unsigned long long)s->memsz,
-				(unsigned long long)s->gpa);
-			return -EINVAL;
-		}
+		if (!dst)
+			return err_user(-EINVAL,
+					"kernel %s: %llu bytes at 0x%llx run past the end of RAM; "
+					"use a bigger --mem",
+					in->kernel_file->path, (unsigned long long)s->memsz,
+					(unsigned long long)s->gpa);
 		r = read_at(in->kernel_file, "kernel", s->offset, dst, s->filesz);
 		if (r < 0)
-			return r == -EIO ? -EINVAL : r;
+			return r;
 		memset(dst + s->filesz, 0, s->memsz - s->filesz);
 	}
 	return 0;
@@ -367,7 +361,7 @@ int boot_load(struct mem *m, const struct boot_input *in, struct boot_info *info
 	memset(info, 0, sizeof(*info));
 	r = load_cmdline(m, in, info);
 	if (r < 0)
-		return r == -EFAULT ? -EINVAL : r;
+		return r;
 	r = load_kernel(m, in);
 	if (r < 0)
 		return r;

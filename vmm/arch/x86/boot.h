@@ -92,7 +92,8 @@ int boot_copy(struct mem *m, gpa_t gpa, const void *src, u64 len);
  * into a new heap buffer for kernel_image_parse(), with a bounded read loop;
  * *file_len is the file's size. The rest is read by boot_load(), straight
  * into guest RAM, so a large unstripped vmlinux costs only what it loads.
- * Logs and returns -errno (-EINVAL for an empty file or one that shrank).
+ * Logs and returns -errno (marked as the user's for an empty file or one
+ * that shrank).
  */
 int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u64 *file_len);
 
@@ -115,8 +116,9 @@ struct boot_info {
 
 /*
  * Load everything into m (freshly mapped, zeroed RAM). Logs one line naming
- * the file or table at fault and returns -EINVAL for a rejected input
- * (exit 64), or another -errno for a host failure.
+ * the file or table at fault and returns -errno, marked as the user's
+ * (err.h) for a rejected input (a command line too long, a kernel or initrd
+ * that does not fit, a file that shrank).
  */
 int boot_load(struct mem *m, const struct boot_input *in, struct boot_info *info);
 
