@@ -29,7 +29,12 @@ CORE_SRCS :=
 CORE_SRCS += vmm/base/log.c
 CORE_SRCS += vmm/base/err.c
 CORE_SRCS += vmm/cmd/cli.c
-CORE_SRCS += vmm/cmd/cli_vf.c
+CORE_SRCS += vmm/base/parse.c
+CORE_SRCS += vmm/base/bdf.c
+CORE_SRCS += vmm/base/input_file.c
+CORE_SRCS += vmm/api/config.c
+CORE_SRCS += vmm/api/vf_spec.c
+CORE_SRCS += vmm/cmd/check_cmd.c
 CORE_SRCS += vmm/core/mem.c
 CORE_SRCS += vmm/arch/x86/bzimage.c
 CORE_SRCS += vmm/arch/x86/vmlinux.c
@@ -89,6 +94,12 @@ MAIN_SRC := vmm/cmd/main.c
 # Unit tests: tests/test_<name>.c links only the sources in test_<name>_SRCS.
 TESTS :=
 # --- core tests ---
+TESTS += parse
+test_parse_SRCS := vmm/base/parse.c
+TESTS += bdf
+test_bdf_SRCS := vmm/base/bdf.c
+TESTS += input_file
+test_input_file_SRCS := vmm/base/input_file.c vmm/base/err.c vmm/base/log.c
 TESTS += bzimage
 test_bzimage_SRCS := vmm/arch/x86/bzimage.c
 TESTS += vmlinux
@@ -96,34 +107,33 @@ test_vmlinux_SRCS := vmm/arch/x86/vmlinux.c vmm/arch/x86/kernel_image.c vmm/arch
 TESTS += mem
 test_mem_SRCS := vmm/core/mem.c vmm/base/log.c vmm/base/err.c
 TESTS += cli
-test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c vmm/base/log.c vmm/base/err.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/cmd/config_file.c vmm/base/json.c
+test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/base/json.c vmm/base/parse.c vmm/base/log.c \
+	vmm/base/err.c vmm/api/vf_spec.c vmm/api/config.c vmm/base/bdf.c vmm/host/rtnl.c
 TESTS += vfio
-test_vfio_SRCS := vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c
+test_vfio_SRCS := vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c vmm/base/bdf.c
 TESTS += pci_sysfs
 test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
 TESTS += vf_record
-test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c
+test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c vmm/base/bdf.c
 TESTS += vf_list
 test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/core/events.c vmm/base/json.c \
 	vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += preflight
-# check.c calls cli_parse_size(): cli.c and what it links
-test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/cmd/cli.c vmm/cmd/cli_vf.c vmm/host/rtnl.c \
-	vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
+test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += vf_manage
 test_vf_manage_SRCS := vmm/host/vf_manage.c vmm/host/vf_record.c vmm/host/pci_sysfs.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/rtnl.c \
-	vmm/host/rtnl_sock.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
+	vmm/host/rtnl_sock.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c vmm/base/bdf.c
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += boot
-test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/base/log.c vmm/base/err.c firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
+test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/base/log.c vmm/base/err.c firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c vmm/base/input_file.c
 TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/arch/x86/cpu.c vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/core/bus.c \
 	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/log.c vmm/base/err.c devices/serial.c devices/power.c devices/x86/i8042.c \
 	devices/x86/cmos.c \
-	firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
+	firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c vmm/base/input_file.c
 TESTS += pio
 test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c devices/pci_host.c
 TESTS += events

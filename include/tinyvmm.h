@@ -2,17 +2,22 @@
 /*
  * tinyvmm.h - the embeddable tinyvmm: boot a Linux kernel in a KVM virtual
  * machine, with SR-IOV VFs passed through by VFIO, from your own program.
- * Link with build/libtinyvmm.a -lpci -pthread. This is the library's only
- * public header; it needs nothing but the standard C headers (C99 or later).
+ * Link with build/libtinyvmm.a -pthread. This is the library's only public
+ * header; it needs nothing but the standard C headers (C99 or later).
  *
  *	struct tinyvmm_config cfg = {.kernel = "bzImage", .expect = "login:"};
  *	struct tinyvmm *vm;
  *
+ *	tinyvmm_vf_parse("0000:01:10.0,slot=4", &cfg.vfs[cfg.nr_vfs++]);
  *	if (tinyvmm_create(&cfg, &vm) < 0)
  *		return 64;
- *	tinyvmm_add_vf(vm, "0000:01:10.0");
  *	status = tinyvmm_run(vm);	(or tinyvmm_start() ... tinyvmm_wait())
  *	tinyvmm_destroy(vm);
+ *
+ * struct tinyvmm_config is the whole machine: memory, vCPUs, kernel, initrd,
+ * command line, the VFs with their slots and PF settings, the console, the
+ * CI options and the API socket. The tinyvmm command fills it from its
+ * command line and --config file and runs it through these same calls.
  *
  * One struct tinyvmm is one run: tinyvmm_run() or tinyvmm_start() once,
  * booting the guest again after each reboot when restart_on_reboot is set.
@@ -21,10 +26,13 @@
  * mac=/vlan=/...) when it starts and gives them back when it ends, on every
  * path, and returns the same exit status (TINYVMM_EXIT_*).
  *
- * Errors are returned as 0 or a negative errno value (-EINVAL, ...), and the
- * library writes one line saying what is wrong (prefixed "tinyvmm: ") to
- * stderr; so does the guest's trouble (a crash, a panic). verbose raises
- * that log to debug level for the whole process.
+ * Errors are returned as 0 or a negative errno value, and the library logs
+ * one line saying what is wrong (on stderr prefixed "tinyvmm: ", or to the
+ * log callback); so does the guest's trouble (a crash, a panic). When the
+ * caller's input is at fault (a bad setting, a kernel file that is not a
+ * kernel, a VF that cannot be used as given) the value also carries
+ * TINYVMM_ERR_USER: tinyvmm_is_user_error() tells, tinyvmm_errno() gives the
+ * plain -errno. verbose raises the log to debug level for the whole process.
  *
  * Threads and signals: every function may be called from any thread, except
  * that tinyvmm_destroy() must be the last call on a struct tinyvmm. The run
@@ -37,10 +45,8 @@
  * blocked on the threads that run the VM, so a console or events pipe whose
  * reader went away is a failed write, not a dead process. The library
  * never exits the process and never touches SIGINT, SIGTERM or SIGHUP:
- * call tinyvmm_stop() when your program is asked to quit.
- *
- * Not thread-safe against other users of getopt(): tinyvmm_create()
- * validates the configuration with the command line's parser.
+ * call tinyvmm_stop() when your program is asked to quit (or
+ * tinyvmm_stop_signal(), as the command does).
  */
 #ifndef TINYVMM_H
 #define TINYVMM_H
@@ -51,8 +57,29 @@
 extern "C" {
 #endif
 
-/* The version of this interface; tinyvmm_api_version() is the library's. */
-#define TINYVMM_API_VERSION 1
+/*
+ * The version of this interface; tinyvmm_api_version() is the library's.
+ * 2: the VFs are part of struct tinyvmm_config, errors carry
+ * TINYVMM_ERR_USER, the log callback and the host VF workflow
+ * (tinyvmm_vf_list(), tinyvmm_vf_set_count(), tinyvmm_vf_restore(),
+ * tinyvmm_check()).
+ */
+#define TINYVMM_API_VERSION 2
+
+/* An error the caller can fix: set in -r (r = -(errno | TINYVMM_ERR_USER)). */
+#define TINYVMM_ERR_USER 0x10000
+
+/* Whether error r is the caller's input's fault (exit 64) or the host's (65). */
+static inline int tinyvmm_is_user_error(int r)
+{
+	return r < 0 && ((-r) & TINYVMM_ERR_USER) != 0;
+}
+
+/* The plain negative errno of r, for strerror(-tinyvmm_errno(r)). */
+static inline int tinyvmm_errno(int r)
+{
+	return r < 0 ? -((-r) & (TINYVMM_ERR_USER - 1)) : r;
+}
 
 /* The run's exit status: the same values as the tinyvmm command's. */
 #define TINYVMM_EXIT_POWEROFF	   0  /* powered off, rebooted, expect matched, stopped */
@@ -64,23 +91,58 @@ extern "C" {
 #define TINYVMM_EXIT_SIGNAL_BASE   128 /* + N: the command only, stopped by signal N */
 /* 1..63: the byte the guest wrote to the debug exit port 0x501. */
 
+/* Defaults and limits of struct tinyvmm_config. */
+#define TINYVMM_DEFAULT_CMDLINE "console=ttyS0 panic=-1"
+#define TINYVMM_DEFAULT_MEM_MIB 256
+#define TINYVMM_MIN_MEM_MIB	16
+#define TINYVMM_MAX_CPUS	255	     /* xAPIC ids 0..254 in the ACPI MADT */
+#define TINYVMM_MAX_VFS		16
+#define TINYVMM_MAX_TIMEOUT	(366.0 * 86400) /* seconds: a year */
+#define TINYVMM_BDF_SIZE	13 /* "DDDD:BB:DD.F" and its NUL */
+
 /* One virtual machine and its run. Opaque. */
 struct tinyvmm;
 
+/* A PF setting of a VF: leave it as the PF has it, or turn it on or off. */
+enum tinyvmm_switch { TINYVMM_KEEP, TINYVMM_ON, TINYVMM_OFF };
+
+/*
+ * One host PCI function passed through (an SR-IOV VF, usually): the --vf
+ * option. Zero is the default for every field but bdf. tinyvmm_vf_parse()
+ * fills one from the --vf syntax.
+ */
+struct tinyvmm_vf {
+	char bdf[TINYVMM_BDF_SIZE]; /* "0000:01:10.0" (or "01:10.0": domain 0) */
+	unsigned int slot;	    /* guest slot 1..31 (0000:00:SS.0); 0: the lowest free */
+	bool unmanaged;		    /* managed=off: it must be on vfio-pci already */
+	bool set_mac;		    /* mac=: set through the PF before the guest starts */
+	unsigned char mac[6];
+	bool set_vlan;		   /* vlan=: set through the PF (0: untagged) */
+	unsigned int vlan;	   /* 0..4094 */
+	unsigned int qos;	   /* 802.1p priority 0..7, with set_vlan and vlan > 0 */
+	enum tinyvmm_switch spoofchk; /* the PF's spoof check for the VF */
+	enum tinyvmm_switch trust;    /* the PF's trust for the VF */
+};
+
 /*
  * The machine. Every field's zero value is its default; the strings are
- * copied by tinyvmm_create(). The same checks as the command line apply
- * (an error names the matching --option).
+ * copied by tinyvmm_create(). tinyvmm_create() checks it all and names the
+ * matching --option in its message, as the command does.
  */
 struct tinyvmm_config {
 	const char *kernel;  /* required: an x86_64 bzImage or vmlinux (opened by create) */
 	const char *initrd;  /* optional initial ramdisk (opened by create) */
-	const char *cmdline; /* default "console=ttyS0 panic=-1" */
-	unsigned int mem_mib; /* guest RAM in MiB, 16 and up; default 256 */
-	unsigned int cpus;    /* vCPUs, 1..255; default 1 */
+	const char *cmdline; /* default TINYVMM_DEFAULT_CMDLINE */
+	unsigned int mem_mib; /* guest RAM in MiB, TINYVMM_MIN_MEM_MIB and up; default 256 */
+	unsigned int cpus;    /* vCPUs, 1..TINYVMM_MAX_CPUS; default 1 */
 	/* File the guest's serial output is appended to; NULL: this process's
-	 * stdout. The guest gets no console input either way. */
+	 * stdout. The guest gets no console input, unless console_stdin. */
 	const char *console;
+	/* With console NULL: the guest's console also reads this process's
+	 * stdin, a terminal in raw mode (Ctrl-A x stops the run with status
+	 * 130, as SIGINT would). The command's console; off by default, as
+	 * stdin is the embedding program's. */
+	bool console_stdin;
 	const char *console_log;     /* optional: also append the output to this file */
 	bool console_log_timestamps; /* prefix console_log lines with seconds since start */
 	/* End the run with status 0 when a console line matches this POSIX
@@ -94,6 +156,10 @@ struct tinyvmm_config {
 	bool restart_on_reboot; /* a guest reboot boots it again; default: the run ends, 0 */
 	bool stats;		/* print exit and device counters to stderr when a VM ends */
 	bool verbose;		/* debug-level log (process-wide) */
+	/* The functions to pass through, in this order (their default slots
+	 * follow it). At most TINYVMM_MAX_VFS, each once. */
+	unsigned int nr_vfs;
+	struct tinyvmm_vf vfs[TINYVMM_MAX_VFS];
 };
 
 enum tinyvmm_state {
@@ -144,18 +210,40 @@ typedef void (*tinyvmm_event_fn)(void *opaque, const char *event, const char *js
 int tinyvmm_api_version(void);
 const char *tinyvmm_version(void);
 
+/* The most guest RAM this architecture's layout takes, in MiB. */
+unsigned int tinyvmm_max_mem_mib(void);
+
 /*
- * Check cfg and make a machine in state CREATED (nothing runs, no KVM yet).
- * Returns 0 and *out, or -EINVAL for a bad setting (no kernel, a file that
- * cannot be opened, a bad expect regex, ...), -ENOMEM; the reason is logged.
+ * Log callback, process-wide: every line the library logs (errors,
+ * warnings, info, and debug with verbose), without the "tinyvmm: " prefix
+ * and newline, one call at a time, on the thread that logs. NULL: back to
+ * stderr. Keep it quick; call no tinyvmm function from it.
+ */
+enum tinyvmm_log_level { TINYVMM_LOG_ERR, TINYVMM_LOG_WARN, TINYVMM_LOG_INFO, TINYVMM_LOG_DEBUG };
+typedef void (*tinyvmm_log_fn)(void *opaque, enum tinyvmm_log_level level, const char *msg);
+void tinyvmm_set_log_callback(tinyvmm_log_fn fn, void *opaque);
+
+/*
+ * Parse the --vf syntax into *out:
+ * "BDF[,slot=N][,mac=MAC][,vlan=N[,qos=N]][,spoofchk=on|off][,trust=on|off]
+ * [,managed=on|off]". 0, or a user error naming the argument and the fix
+ * (a malformed BDF, an unknown or repeated key, a bad value).
+ */
+int tinyvmm_vf_parse(const char *spec, struct tinyvmm_vf *out);
+
+/*
+ * Check cfg and make a machine in state CREATED (nothing runs, no KVM yet):
+ * the kernel and initrd are opened, the expect regex compiled. Returns 0
+ * and *out, or a user error (TINYVMM_ERR_USER) for a bad setting (no
+ * kernel, a file that cannot be opened, a bad expect regex, a VF given
+ * twice, ...), or -ENOMEM; the reason is logged. -EINVAL for NULL.
  */
 int tinyvmm_create(const struct tinyvmm_config *cfg, struct tinyvmm **out);
 
 /*
- * Pass a host PCI function through: the --vf syntax,
- * "BDF[,slot=N][,mac=MAC][,vlan=N[,qos=N]][,spoofchk=on|off][,trust=on|off]
- * [,managed=on|off]", up to 16. Before the run only: -EBUSY after;
- * -EINVAL for a bad argument, a duplicate or one too many (logged).
+ * Add one more VF, in the --vf syntax (tinyvmm_vf_parse()), up to
+ * TINYVMM_MAX_VFS in all. Before the run only: -EBUSY after; a user error
+ * for a bad argument, a duplicate or one too many (logged).
  */
 int tinyvmm_add_vf(struct tinyvmm *t, const char *vf);
 
@@ -173,6 +261,18 @@ int tinyvmm_run(struct tinyvmm *t);
 int tinyvmm_start(struct tinyvmm *t);
 
 /*
+ * Where the run's clock starts (CLOCK_MONOTONIC): ts 0 of the events, the
+ * origin of the timeout and of boot_to_marker. Default: when the run
+ * starts. The command passes its own start. Before the run only: -EBUSY.
+ */
+struct timespec;
+int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0);
+
+/* A descriptor that becomes readable once the run has ended, for poll();
+ * never read it. Valid until tinyvmm_destroy(). */
+int tinyvmm_wait_fd(const struct tinyvmm *t);
+
+/*
  * Wait for the run to end (started or run elsewhere); returns its exit
  * status. -ESRCH if it was never run. Several threads may wait.
  */
@@ -186,6 +286,13 @@ int tinyvmm_wait(struct tinyvmm *t);
  * has ended already; -ESRCH before it was run.
  */
 int tinyvmm_stop(struct tinyvmm *t);
+
+/*
+ * Stop as signal signo would stop the command: hard, status 128 + signo,
+ * reason "signal" (the first stop asked wins). 0, -ESRCH before the run,
+ * -EINVAL for a signal number outside 1..64.
+ */
+int tinyvmm_stop_signal(struct tinyvmm *t, int signo);
 
 /*
  * Park every vCPU (the guest runs nothing; its clocks go on) / let them run

@@ -227,6 +227,7 @@ static int make_file(struct input_file *f, const char *path, size_t size)
 		u8 b = (u8)(i ^ 0x5a);
 		assert_int_equal(write(fd, &b, 1), 1);
 	}
+	f->what = "initrd";
 	f->path = path;
 	f->fd = fd;
 	f->size = size;
@@ -240,6 +241,7 @@ static void image_file(struct input_file *f, char *path, const u8 *img, size_t l
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, img, len), (ssize_t)len);
+	f->what = "kernel";
 	f->path = path;
 	f->fd = fd;
 	f->size = len;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* test_config_file.c - --config FILE: JSON into option words, and every refusal. */
+/* test_config_file.c - --config FILE: JSON applied option by option, and every refusal. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -40,7 +40,32 @@ static int fake_lookup(const char *name, bool *takes_arg)
 	return -ENOENT;
 }
 
-static const char *const skip_vf[] = {"vf", "vf-from-env", NULL};
+/* What the fake apply callback got, as option words ("--mem=512", "--stats"). */
+static char *words[64];
+static int nr_words;
+static int apply_fails_at = -1; /* the call that returns an error, or -1 */
+
+static void words_clear(void)
+{
+	for (int i = 0; i < nr_words; i++)
+		free(words[i]);
+	nr_words = 0;
+}
+
+/* A stand-in for cli_apply(): records each option as a word. */
+static int fake_apply(void *opaque, const char *name, const char *value)
+{
+	char *w;
+
+	assert_ptr_equal(opaque, &nr_words);
+	if (nr_words == apply_fails_at)
+		return -(EINVAL | 0x10000);
+	assert_true(nr_words < (int)(sizeof(words) / sizeof(words[0])));
+	assert_true(value ? asprintf(&w, "--%s=%s", name, value) > 0
+			  : asprintf(&w, "--%s", name) > 0);
+	words[nr_words++] = w;
+	return 0;
+}
 
 static int setup(void **state UNUSED)
 {
@@ -53,26 +78,21 @@ static int setup(void **state UNUSED)
 
 static int teardown(void **state UNUSED)
 {
+	words_clear();
 	unlink(file);
 	rmdir(dir);
 	return 0;
 }
 
-/*
- * Build from text (or, with load, from a file holding it) with argv
- * {"tinyvmm", args...} (args NULL-terminated, or NULL), capturing stderr into err.
- */
-static int run(const char *text, bool load, const char *const *skip, char ***out, int *out_argc,
-	       const char *const *args)
+/* Apply text (or, with load, a file holding it), capturing stderr into err. */
+static int run(const char *text, bool load)
 {
-	char *argv[16] = {(char *)"tinyvmm"};
-	int argc = 1, r, saved;
 	FILE *ferr = tmpfile();
 	struct json *root = NULL;
+	int r, saved;
 	size_t n;
 
-	for (; args && *args; args++)
-		argv[argc++] = (char *)*args;
+	words_clear();
 	assert_non_null(ferr);
 	if (load) {
 		FILE *f = fopen(file, "w");
@@ -87,10 +107,9 @@ static int run(const char *text, bool load, const char *const *skip, char ***out
 	saved = dup(2);
 	dup2(fileno(ferr), 2);
 	if (load)
-		r = config_file_load(file, fake_lookup, skip, argc, argv, out, out_argc);
+		r = config_file_load(file, fake_lookup, fake_apply, &nr_words, &root);
 	else
-		r = config_file_build(root, "vm.json", fake_lookup, skip, argc, argv, out,
-				      out_argc);
+		r = config_file_apply(root, "vm.json", fake_lookup, fake_apply, &nr_words);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -102,56 +121,49 @@ static int run(const char *text, bool load, const char *const *skip, char ***out
 	return r;
 }
 
-/* The words built from text match want (a NULL-terminated list after argv[0]). */
-static void expect_words(const char *text, const char *const *skip, const char *const *want,
-			 const char *const *args)
+/* The options applied from text are want (a NULL-terminated list), in order. */
+static void expect_words(const char *text, const char *const *want)
 {
-	char **out;
-	int argc, n = 0, nargs = 0;
+	int n = 0;
 
-	assert_int_equal(run(text, false, skip, &out, &argc, args), 0);
+	assert_int_equal(run(text, false), 0);
 	assert_string_equal(err, "");
-	assert_string_equal(out[0], "tinyvmm");
 	for (; want[n]; n++) {
-		assert_true(n + 1 < argc);
-		assert_string_equal(out[n + 1], want[n]);
+		assert_true(n < nr_words);
+		assert_string_equal(words[n], want[n]);
 	}
-	for (; args && args[nargs]; nargs++)
-		assert_ptr_equal(out[n + 1 + nargs], args[nargs]);
-	assert_int_equal(argc, n + 1 + nargs);
-	assert_null(out[argc]);
-	free(out);
+	assert_int_equal(nr_words, n);
+	words_clear();
 }
 
-/* Fails with -EINVAL, one line naming the file and saying needle, nothing built. */
-static void expect_fail(const char *text, bool load, const char *const *skip, const char *needle)
+/* A user error with one line naming the file and saying needle. */
+static void expect_fail(const char *text, bool load, const char *needle)
 {
-	char **out = (char **)1;
-	int argc = 7;
+	int r = run(text, load);
 
-	assert_int_equal(run(text, load, skip, &out, &argc, NULL), -EINVAL);
-	assert_null(out);
-	assert_int_equal(argc, 0);
+	assert_true(r < 0 && (-r & 0x10000));
+	assert_int_equal(-r & 0xffff, r == -(EFBIG | 0x10000) ? EFBIG : EINVAL);
 	if (!strstr(err, needle))
 		fail_msg("\"%s\": stderr \"%s\" lacks \"%s\"", text, err, needle);
 	assert_non_null(strstr(err, load ? "config /tmp/test_config_file." : "config vm.json: "));
 	assert_non_null(strchr(err, '\n'));
 	assert_string_equal(strchr(err, '\n') + 1, "");
+	words_clear();
 }
 
 /* config_file_load() of a path that is not written first. */
 static void load_fail(const char *path, const char *needle)
 {
 	FILE *ferr = tmpfile();
-	char **out = (char **)1;
-	int argc = 7, saved;
+	struct json *doc = (struct json *)1;
+	int saved, r;
 	size_t n;
 
 	assert_non_null(ferr);
 	fflush(stderr);
 	saved = dup(2);
 	dup2(fileno(ferr), 2);
-	assert_int_equal(config_file_load(path, fake_lookup, NULL, 0, NULL, &out, &argc), -EINVAL);
+	r = config_file_load(path, fake_lookup, fake_apply, &nr_words, &doc);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -159,8 +171,9 @@ static void load_fail(const char *path, const char *needle)
 	n = fread(err, 1, sizeof(err) - 1, ferr);
 	err[n] = '\0';
 	fclose(ferr);
-	assert_null(out);
-	assert_int_equal(argc, 0);
+	assert_true(r < 0 && (-r & 0x10000));
+	assert_null(doc);
+	assert_int_equal(nr_words, 0);
 	if (!strstr(err, needle))
 		fail_msg("stderr \"%s\" lacks \"%s\"", err, needle);
 	assert_string_equal(strchr(err, '\n') + 1, "");
@@ -168,45 +181,34 @@ static void load_fail(const char *path, const char *needle)
 
 static void test_every_type(void **state UNUSED)
 {
-	char **out;
-	int argc;
+	int r;
 
 	expect_words("{\"kernel\": \"bz Image\", \"mem\": 512, \"cpus\": 2, \"timeout\": 0.5,"
 		     " \"cmdline\": \"a b=c\", \"stats\": true, \"hugepages\": false, \"vf\": [],"
 		     " \"vf-from-env\": \"\"}",
-		     NULL,
 		     (const char *const[]){"--kernel=bz Image", "--mem=512", "--cpus=2",
 					   "--timeout=0.5", "--cmdline=a b=c", "--stats",
-					   "--vf-from-env=", NULL},
-		     NULL);
-	/* The command line comes after the file, untouched and in order. */
-	assert_int_equal(run("{\"mem\": 512, \"stats\": true}", false, NULL, &out, &argc,
-			     (const char *const[]){"--mem", "2G", "--cpus", "3", NULL}),
-			 0);
-	assert_int_equal(argc, 7);
-	assert_string_equal(out[1], "--mem=512");
-	assert_string_equal(out[2], "--stats");
-	assert_string_equal(out[3], "--mem");
-	assert_string_equal(out[4], "2G");
-	assert_string_equal(out[6], "3");
-	assert_null(out[7]);
-	free(out);
+					   "--vf-from-env=", NULL});
+	/* The first error from the apply callback stops the rest. */
+	apply_fails_at = 1;
+	r = run("{\"mem\": 512, \"stats\": true, \"cpus\": 2}", false);
+	apply_fails_at = -1;
+	assert_int_equal(r, -(EINVAL | 0x10000));
+	assert_int_equal(nr_words, 1);
+	words_clear();
 }
 
 static void test_numbers(void **state UNUSED)
 {
 	expect_words("{\"timeout\": 0.1, \"mem\": 1e3, \"cpus\": -1, \"kernel\": 1e21,"
 		     " \"cmdline\": 0.3333333333333333, \"vf-from-env\": 2.5e-7}",
-		     NULL,
 		     (const char *const[]){"--timeout=0.1", "--mem=1000", "--cpus=-1",
 					   "--kernel=1e+21", "--cmdline=0.3333333333333333",
-					   "--vf-from-env=2.5e-07", NULL},
-		     NULL);
+					   "--vf-from-env=2.5e-07", NULL});
 	/* Past 2^53, still the value the text denoted (as a double holds it). */
-	expect_words("{\"mem\": 9007199254740993, \"cpus\": 1.0, \"timeout\": 12345.678}", NULL,
+	expect_words("{\"mem\": 9007199254740993, \"cpus\": 1.0, \"timeout\": 12345.678}",
 		     (const char *const[]){"--mem=9007199254740992", "--cpus=1",
-					   "--timeout=12345.678", NULL},
-		     NULL);
+					   "--timeout=12345.678", NULL});
 }
 
 static void test_vf(void **state UNUSED)
@@ -214,24 +216,17 @@ static void test_vf(void **state UNUSED)
 	expect_words("{\"vf\": [\"0000:01:10.0,slot=3\", {\"bdf\": \"01:10.2\", \"slot\": 5,"
 		     " \"managed\": false, \"trust\": true, \"mac\": \"02:00:00:00:00:01\"},"
 		     " {\"mac\": \"x\", \"bdf\": \"01:10.4\"}], \"stats\": true}",
-		     NULL,
 		     (const char *const[]){"--vf=0000:01:10.0,slot=3",
 					   "--vf=01:10.2,slot=5,managed=off,trust=on,mac=02:00:00:"
 					   "00:00:01",
-					   "--vf=01:10.4,mac=x", "--stats", NULL},
-		     NULL);
-	expect_words("{\"vf\": []}", NULL, (const char *const[]){NULL}, NULL);
-	/* A command line with --vf drops the file's VFs (cli.c passes the skip list). */
-	expect_words("{\"cpus\": 2, \"vf\": [\"01:10.0\"], \"vf-from-env\": \"X\", \"mem\": 64}",
-		     skip_vf, (const char *const[]){"--cpus=2", "--mem=64", NULL},
-		     (const char *const[]){"--vf", "01:10.1", NULL});
+					   "--vf=01:10.4,mac=x", "--stats", NULL});
+	expect_words("{\"vf\": []}", (const char *const[]){NULL});
 }
 
 static void test_empty_object(void **state UNUSED)
 {
-	expect_words("{}", NULL, (const char *const[]){NULL}, NULL);
-	expect_words(" { } ", NULL, (const char *const[]){NULL},
-		     (const char *const[]){"--stats", NULL});
+	expect_words("{}", (const char *const[]){NULL});
+	expect_words(" { } ", (const char *const[]){NULL});
 }
 
 static void test_refusals(void **state UNUSED)
@@ -276,50 +271,40 @@ static void test_refusals(void **state UNUSED)
 	    {"null", "got null"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		expect_fail(bad[i].text, false, NULL, bad[i].needle);
-	/* Skipped keys are still checked. */
-	expect_fail("{\"vf\": \"01:10.0\"}", false, skip_vf, "key \"vf\": expected an array");
-	expect_fail("{\"vf-from-env\": true}", false, skip_vf,
-		    "key \"vf-from-env\": expected a string or number, got boolean");
+		expect_fail(bad[i].text, false, bad[i].needle);
 	/* The first bad key is the one reported. */
-	expect_fail("{\"mem\": 1, \"zzz\": 1, \"stats\": 3}", false, NULL, "unknown key \"zzz\"");
+	expect_fail("{\"mem\": 1, \"zzz\": 1, \"stats\": 3}", false, "unknown key \"zzz\"");
 }
 
 static void test_load(void **state UNUSED)
 {
-	char **out;
-	int argc;
 	char *big;
 
-	assert_int_equal(run("{\n  \"mem\": \"1G\",\n  \"stats\": true\n}\n", true, NULL, &out,
-			     &argc, (const char *const[]){"-v", NULL}),
-			 0);
+	assert_int_equal(run("{\n  \"mem\": \"1G\",\n  \"stats\": true\n}\n", true), 0);
 	assert_string_equal(err, "");
-	assert_int_equal(argc, 4);
-	assert_string_equal(out[1], "--mem=1G");
-	assert_string_equal(out[2], "--stats");
-	assert_string_equal(out[3], "-v");
-	free(out);
-	expect_fail("{\n  \"mem\": 512,\n  \"cpus\" 2\n}\n", true, NULL,
+	assert_int_equal(nr_words, 2);
+	assert_string_equal(words[0], "--mem=1G");
+	assert_string_equal(words[1], "--stats");
+	words_clear();
+	expect_fail("{\n  \"mem\": 512,\n  \"cpus\" 2\n}\n", true,
 		    "vm.json: line 3 column 10: expected ':' after object key, got '2'");
-	expect_fail("{\"mem\": 512,}", true, NULL, "vm.json: line 1 column 13: trailing comma");
-	expect_fail("", true, NULL, "vm.json: line 1 column 1: expected a value, got end of input");
-	expect_fail("{\"mem\": 1, \"mem\": 2}", true, NULL, "duplicate key \"mem\"");
-	expect_fail("{\"bogus\": 1}", true, NULL, "vm.json: unknown key \"bogus\"");
+	expect_fail("{\"mem\": 512,}", true, "vm.json: line 1 column 13: trailing comma");
+	expect_fail("", true, "vm.json: line 1 column 1: expected a value, got end of input");
+	expect_fail("{\"mem\": 1, \"mem\": 2}", true, "duplicate key \"mem\"");
+	expect_fail("{\"bogus\": 1}", true, "vm.json: unknown key \"bogus\"");
 	big = malloc(JSON_MAX_TEXT + 2);
 	assert_non_null(big);
 	memset(big, ' ', JSON_MAX_TEXT + 1);
 	big[0] = '{';
 	big[JSON_MAX_TEXT] = '}';
 	big[JSON_MAX_TEXT + 1] = '\0';
-	expect_fail(big, true, NULL, "vm.json: larger than 1048576 bytes");
+	expect_fail(big, true, "vm.json: larger than 1048576 bytes");
 	big[JSON_MAX_TEXT - 1] = '}';
 	big[JSON_MAX_TEXT] = '\0';
-	assert_int_equal(run(big, true, NULL, &out, &argc, NULL), 0);
-	assert_int_equal(argc, 1);
-	free(out);
+	assert_int_equal(run(big, true), 0);
+	assert_int_equal(nr_words, 0);
 	free(big);
-	/* A missing file and a directory: one line each, nothing built. */
+	/* A missing file and a directory: one line each, nothing applied. */
 	unlink(file);
 	load_fail(file, "vm.json: No such file or directory");
 	load_fail(dir, ": not a regular file");

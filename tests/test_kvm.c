@@ -165,15 +165,9 @@ static void test_bare_long_mode(void **state UNUSED)
 static void run_vm(struct vm *vm, unsigned int cpus, const u8 *a, size_t alen, const u8 *b,
 		   size_t blen, bool stop_it)
 {
-	static struct config cfg;
 	struct pollfd p;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.mem = 32 * MiB;
-	cfg.mem_mib = 32;
-	cfg.cpus = cpus;
-	cfg.kernel.fd = cfg.initrd.fd = -1;
-	assert_int_equal(vm_create(vm, &cfg), 0);
+	assert_int_equal(vm_create(vm, 32 * MiB, cpus, false), 0);
 	assert_int_equal(vm->nr_vcpus, cpus);
 	put_guest(&vm->mem, a, alen, b, blen);
 	assert_int_equal(vcpu_set_boot_state(&vm->vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
@@ -257,18 +251,12 @@ static void test_vm_pause(void **state UNUSED)
 	    0x48, 0xff, 0x04, 0x25, 0x00, 0x00, 0x20, 0x00, /* 1: inc qword [0x200000] */
 	    0xeb, 0xf6,					    /* jmp 1b */
 	};
-	static struct config cfg;
 	struct pollfd p;
 	struct vm vm;
 	u64 c;
 
 	REQUIRE_KVM();
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.mem = 32 * MiB;
-	cfg.mem_mib = 32;
-	cfg.cpus = 3;
-	cfg.kernel.fd = cfg.initrd.fd = -1;
-	assert_int_equal(vm_create(&vm, &cfg), 0);
+	assert_int_equal(vm_create(&vm, 32 * MiB, 3, false), 0);
 	put_guest(&vm.mem, code_count, sizeof(code_count), NULL, 0);
 	assert_int_equal(vcpu_set_boot_state(&vm.vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
 	/* paused before it starts: the vCPUs park at once */

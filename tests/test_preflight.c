@@ -417,37 +417,6 @@ static void test_hugepages(void **state UNUSED)
 	line_of("FAIL", "hugepages");
 }
 
-static void test_main_args(void **state UNUSED)
-{
-	char *help[] = {(char *)"check", (char *)"--help"};
-	char *bad[][3] = {
-	    {(char *)"check", (char *)"--frob", NULL},
-	    {(char *)"check", (char *)"--mem", NULL}, /* missing value */
-	    {(char *)"check", (char *)"--mem", (char *)"abc"},
-	    {(char *)"check", (char *)"--mem", (char *)"8"}, /* below the minimum */
-	    {(char *)"check", (char *)"--vf", NULL},
-	};
-	char *many[2 + 2 * 17];
-	int fd = dup(1), null = open("/dev/null", O_WRONLY);
-
-	/* --help prints to stdout: keep it out of the test output. */
-	fflush(stdout);
-	dup2(null, 1);
-	assert_int_equal(check_main(2, help), 0);
-	fflush(stdout);
-	dup2(fd, 1);
-	close(fd);
-	close(null);
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		assert_int_equal(check_main(bad[i][2] ? 3 : 2, bad[i]), EXIT_USAGE);
-	many[0] = (char *)"check";
-	for (int i = 0; i < 17; i++) {
-		many[1 + 2 * i] = (char *)"--vf";
-		many[2 + 2 * i] = (char *)VF;
-	}
-	assert_int_equal(check_main(1 + 2 * 17, many), EXIT_USAGE);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,7 +428,6 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_vf_ok_variants, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_memlock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hugepages, setup, teardown),
-	    cmocka_unit_test(test_main_args),
 	};
 
 	have_kvm = real_kvm();

@@ -670,6 +670,36 @@ static void test_check_no_iommu(void **state UNUSED)
 	assert_string_equal(err, "");
 }
 
+/* check's own arguments: --help, and each bad one is exit 64 with one line. */
+static void test_check_args(void **state UNUSED)
+{
+	static const char *const bad[][5] = {
+	    {TINYVMM, "check", "--frob", NULL},
+	    {TINYVMM, "check", "--mem", NULL}, /* missing value */
+	    {TINYVMM, "check", "--mem", "abc", NULL},
+	    {TINYVMM, "check", "--mem", "8", NULL}, /* below the minimum */
+	    {TINYVMM, "check", "--vf", NULL},
+	};
+	const char *help[] = {TINYVMM, "check", "--help", NULL};
+	const char *many[3 + 2 * 17] = {TINYVMM, "check"};
+
+	assert_int_equal(run_cmd(help), 0);
+	assert_contains(out, "usage: tinyvmm check [--vf BDF]... [--mem SIZE]");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(run_cmd(bad[i]), EXIT_USAGE);
+		assert_contains(err, "check: ");
+		assert_non_null(strchr(err, '\n'));
+		assert_string_equal(strchr(err, '\n') + 1, "");
+	}
+	for (int i = 0; i < 17; i++) {
+		many[2 + 2 * i] = "--vf";
+		many[3 + 2 * i] = "0000:7f:1f.7";
+	}
+	many[2 + 2 * 17] = NULL;
+	assert_int_equal(run_cmd(many), EXIT_USAGE);
+	assert_contains(err, "at most 16 --vf");
+}
+
 static void test_vf_subcommands(void **state UNUSED)
 {
 	const char *const list[] = {TINYVMM, "vf", "list", "--json", NULL};
@@ -926,7 +956,7 @@ int main(void)
 	    cmocka_unit_test(test_debug_exit),	cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_expect),	cmocka_unit_test(test_console_log),
 	    cmocka_unit_test(test_events),
-	    cmocka_unit_test(test_check_no_iommu), cmocka_unit_test(test_vf_subcommands),
+	    cmocka_unit_test(test_check_no_iommu), cmocka_unit_test(test_check_args), cmocka_unit_test(test_vf_subcommands),
 	    cmocka_unit_test(test_api_ctl),	cmocka_unit_test(test_api_shutdown_timeout),
 	};
 

@@ -90,18 +90,16 @@ static void expect_err(const char *needle)
 
 /* ---- helpers ---- */
 
-static struct vf_opts opts(const char *bdf, bool managed)
+static struct tinyvmm_vf opts(const char *bdf, bool managed)
 {
-	struct vf_opts o = {.slot = -1, .managed = managed, .vlan = -1, .qos = -1,
-			    .spoofchk = -1, .trust = -1};
+	struct tinyvmm_vf o = {.unmanaged = !managed};
 
 	strcpy(o.bdf, bdf);
-	o.arg = bdf;
 	return o;
 }
 
 /* The take's plain errno; *usage: whether it was marked as the user's fault. */
-static int take(struct vf_manage *m, const struct vf_opts *o, bool *usage)
+static int take(struct vf_manage *m, const struct tinyvmm_vf *o, bool *usage)
 {
 	int r;
 
@@ -180,7 +178,7 @@ static const char *kernel_log(void)
 
 static void test_take_on_vfio(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct vf_manage m, m2;
 	char pidmsg[64];
 	bool usage = true;
@@ -217,7 +215,7 @@ static void test_take_on_vfio(void **state UNUSED)
 
 static void test_take_no_device(void **state UNUSED)
 {
-	struct vf_opts o = opts("0000:07:00.0", true);
+	struct tinyvmm_vf o = opts("0000:07:00.0", true);
 	struct vf_manage m;
 	bool usage = true;
 
@@ -231,7 +229,7 @@ static void test_take_no_device(void **state UNUSED)
 
 static void test_take_unmanaged(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, false);
+	struct tinyvmm_vf o = opts(VF0, false);
 	struct vf_manage m;
 	bool usage;
 
@@ -249,7 +247,7 @@ static void test_take_unmanaged(void **state UNUSED)
 
 static void test_take_no_vfio_driver(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct vf_manage m;
 	bool usage = true;
 
@@ -266,7 +264,7 @@ static void test_take_no_vfio_driver(void **state UNUSED)
 
 static void test_take_no_iommu(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct vf_manage m;
 	bool usage;
 
@@ -284,7 +282,7 @@ static void test_take_no_iommu(void **state UNUSED)
 
 static void test_run_dir(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	char bad[FAKE_ROOT_SZ + 16];
 	struct vf_manage m;
 	bool usage;
@@ -333,12 +331,12 @@ static void sriov_tree(const char *pf_netdev)
 
 static void test_take_mac_not_vf(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct vf_manage m;
 	bool usage = false;
 
 	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
-	o.has_mac = true;
+	o.set_mac = true;
 	o.mac[0] = 0x52;
 	assert_int_equal(take(&m, &o, &usage), -EINVAL);
 	assert_true(usage);
@@ -347,6 +345,7 @@ static void test_take_mac_not_vf(void **state UNUSED)
 	assert_int_equal(vf_manage_holder(VF0), 0);
 	/* vlan= alone takes the same path. */
 	o = opts(VF0, true);
+	o.set_vlan = true;
 	o.vlan = 5;
 	usage = false;
 	assert_int_equal(take(&m, &o, &usage), -EINVAL);
@@ -355,12 +354,12 @@ static void test_take_mac_not_vf(void **state UNUSED)
 
 static void test_take_pf_without_netdev(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF1, true);
+	struct tinyvmm_vf o = opts(VF1, true);
 	struct vf_manage m;
 	bool usage = true;
 
 	sriov_tree(NULL);
-	o.trust = 1;
+	o.trust = TINYVMM_ON;
 	assert_int_equal(take(&m, &o, &usage), -ENODEV);
 	assert_false(usage);
 	expect_err("vf " VF1 ": its PF " PF " has no network interface");
@@ -370,14 +369,14 @@ static void test_take_pf_without_netdev(void **state UNUSED)
 
 static void test_take_pf_query_fails(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF1, true);
+	struct tinyvmm_vf o = opts(VF1, true);
 	struct vf_manage m;
 	bool usage = true;
 	int r;
 
 	/* "lo" stands in for the PF: rtnetlink answers, but it lists no VF 1. */
 	sriov_tree("lo");
-	o.spoofchk = 0;
+	o.spoofchk = TINYVMM_OFF;
 	r = take(&m, &o, &usage);
 	assert_int_equal(r, -ENOENT);
 	assert_false(usage);
@@ -425,7 +424,7 @@ static void *watch_thread(void *arg)
 
 static void test_take_bind_rollback(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct watch w = {0};
 	struct vf_record rec;
 	struct vf_manage m;
@@ -470,7 +469,7 @@ static void test_take_bind_rollback(void **state UNUSED)
 
 static void test_take_after_crash(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, false);
+	struct tinyvmm_vf o = opts(VF0, false);
 	struct vf_manage m;
 	bool usage;
 
@@ -491,7 +490,7 @@ static void test_take_after_crash(void **state UNUSED)
 
 static void test_take_after_crash_restore_fails(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct vf_manage m;
 	bool usage;
 
@@ -578,7 +577,7 @@ static void test_restore_no_change(void **state UNUSED)
 
 static void test_restore_in_use(void **state UNUSED)
 {
-	struct vf_opts o = opts(VF0, true);
+	struct tinyvmm_vf o = opts(VF0, true);
 	struct vf_manage m;
 	char line[128];
 	bool usage;

@@ -20,56 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/bdf.h"
 #include "vmm/base/err.h"
 #include "vmm/pci/vfio.h"
 #include "vmm/pci/vfio_priv.h"
 
 static char root[64];
 static char err[4096];
-
-/* ---- BDF ---- */
-
-static void test_parse_bdf(void **state UNUSED)
-{
-	static const struct {
-		const char *in, *out;
-	} good[] = {
-	    {"0000:01:10.0", "0000:01:10.0"}, {"01:10.0", "0000:01:10.0"},
-	    {"0000:AB:1F.7", "0000:ab:1f.7"}, {"ffff:ff:1f.7", "ffff:ff:1f.7"},
-	    {"00:00.0", "0000:00:00.0"},      {"0001:00:02.3", "0001:00:02.3"},
-	};
-	static const char *const bad[] = {
-	    "",
-	    "0000:01:10",
-	    "0000:01:20.0",
-	    "0000:01:10.8",
-	    "000:01:10.0",
-	    "0000:01:10.0 ",
-	    " 0000:01:10.0",
-	    "0000-01:10.0",
-	    "g000:01:10.0",
-	    "00000:01:10.0",
-	    "01:10",
-	    "1:10.0",
-	    "0000:01:10.0,",
-	    "0000:01:1.00",
-	    "0000:01:10:0",
-	    "0000:0x:10.0",
-	    "01:10.f",
-	};
-	char out[13];
-
-	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
-		memset(out, 'x', sizeof(out));
-		assert_int_equal(vfio_parse_bdf(good[i].in, out), 0);
-		assert_string_equal(out, good[i].out);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		if (vfio_parse_bdf(bad[i], out) != -EINVAL)
-			fail_msg("\"%s\" parsed as a BDF", bad[i]);
-		assert_string_equal(out, "");
-	}
-}
 
 /* ---- a fake sysfs ---- */
 
@@ -442,7 +399,6 @@ static void test_sys_ops_bounds(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_bdf),
 	    cmocka_unit_test_setup_teardown(test_check_ok, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_bad_bdf, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_no_device, setup, teardown),

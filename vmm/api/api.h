@@ -179,7 +179,7 @@ void api_close(struct api *a);
 /* ---- the VM backend (api_vm.c): the handlers over struct vm ---- */
 
 struct api_vm;
-struct config;
+struct tinyvmm_config;
 struct vm;
 struct passthrough;
 
@@ -188,7 +188,7 @@ struct passthrough;
  * handlers. -errno after one logged line, marked as the user's (err.h) when
  * they can fix it (a bad or busy path) rather than a host failure.
  */
-int api_vm_open(struct api_vm **out, const struct config *cfg);
+int api_vm_open(struct api_vm **out, const struct tinyvmm_config *cfg);
 /*
  * The VM that requests act on from now on: right after vm_create() (pause
  * and stop work before the vCPUs start; status says "starting" until

@@ -22,11 +22,11 @@
 
 #include "devices/serial.h"
 #include "vmm/api/api.h"
-#include "vmm/cmd/cli.h"
 #include "vmm/core/events.h"
 #include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
+#include "vmm/base/version.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/base/thread.h"
 #include "vmm/core/vcpu.h"
@@ -43,7 +43,7 @@ struct api_vm_dev {
 };
 
 struct api_vm {
-	const struct config *cfg;
+	const struct tinyvmm_config *cfg;
 	struct api *api;
 	pthread_mutex_t lock;
 	struct vm *vm;		      /* attached, or NULL */
@@ -52,7 +52,7 @@ struct api_vm {
 	enum vm_stop_reason last_why; /* ditto */
 	bool stop_pending;	      /* stop asked between boots: stop the next one at once */
 	unsigned int nr_devs;
-	struct api_vm_dev devs[CLI_MAX_VFS];
+	struct api_vm_dev devs[TINYVMM_MAX_VFS];
 
 	/* The shutdown helper: at most one per attached VM. */
 	pthread_t sd_thread;
@@ -112,7 +112,7 @@ static int put_state(const struct api_vm *a, char *out, size_t cap)
 /* Between two boots of --reboot=restart (as far as the API can tell). */
 static bool restarting(const struct api_vm *a)
 {
-	return a->cfg->reboot == REBOOT_RESTART && stop_why(a) == VM_STOP_RESET;
+	return a->cfg->restart_on_reboot && stop_why(a) == VM_STOP_RESET;
 }
 
 /* The VM requests act on, or -errno with a message in out. */
@@ -134,7 +134,7 @@ static int need_running(const struct api_vm *a, char *out, size_t cap)
 
 static int op_info(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
 {
-	const struct config *cfg = a->cfg;
+	const struct tinyvmm_config *cfg = a->cfg;
 	struct api_buf b;
 
 	api_buf_init(&b, out, cap);
@@ -142,7 +142,7 @@ static int op_info(struct api_vm *a, const struct api_request *req UNUSED, char 
 	api_buf_str(&b, TINYVMM_VERSION);
 	api_buf_printf(&b, ", \"api_version\": %d, \"mem_mib\": %llu, \"cpus\": %u, \"kernel\": ",
 		       API_VERSION, (unsigned long long)cfg->mem_mib, cfg->cpus);
-	api_buf_str(&b, cfg->kernel.path ? cfg->kernel.path : "");
+	api_buf_str(&b, cfg->kernel ? cfg->kernel : "");
 	api_buf_printf(&b, ", \"cmdline\": ");
 	api_buf_str(&b, cfg->cmdline ? cfg->cmdline : "");
 	api_buf_printf(&b, ", \"devices\": [");
@@ -382,7 +382,7 @@ static const struct api_ops vm_ops = {.handlers = {
 					  [API_OP_STATS] = locked,
 				      }};
 
-int api_vm_open(struct api_vm **out, const struct config *cfg)
+int api_vm_open(struct api_vm **out, const struct tinyvmm_config *cfg)
 {
 	struct api_vm *a;
 	int r;
@@ -398,7 +398,7 @@ int api_vm_open(struct api_vm **out, const struct config *cfg)
 	a->nr_devs = cfg->nr_vfs;
 	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
 		memcpy(a->devs[i].bdf, cfg->vfs[i].bdf, sizeof(a->devs[i].bdf));
-		a->devs[i].slot = cfg->vfs[i].slot;
+		a->devs[i].slot = cfg->vfs[i].slot ? (int)cfg->vfs[i].slot : -1;
 	}
 	a->sd_cancel = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (a->sd_cancel < 0) {
@@ -426,7 +426,7 @@ void api_vm_attach(struct api_vm *a, struct vm *vm, const struct passthrough *pt
 	a->ever = true;
 	if (a->stop_pending)
 		vm_stop(vm, VM_STOP_API, EXIT_POWEROFF); /* before its vCPUs start */
-	a->nr_devs = pt ? MIN(pt->nr_vfs, CLI_MAX_VFS) : 0;
+	a->nr_devs = pt ? MIN(pt->nr_vfs, TINYVMM_MAX_VFS) : 0;
 	for (unsigned int i = 0; i < a->nr_devs; i++) {
 		memcpy(a->devs[i].bdf, pt->vfs[i].opts->bdf, sizeof(a->devs[i].bdf));
 		a->devs[i].slot = pt->vfs[i].slot;

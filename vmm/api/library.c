@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * library.c - the library's public API (include/tinyvmm.h) and the
- * command's internal entries (library_cmd.h): the configuration, the
- * run's thread and state, stop, pause, status and stats. The run itself is
- * library_run.c.
- *
- * tinyvmm_create() turns struct tinyvmm_config into a command line and
- * parses it with cli_parse(), so the library and the command share one set
- * of checks and messages; t->argv owns the strings the config points into.
+ * library.c - the library's public API (include/tinyvmm.h): the machine's
+ * creation from its description, the run's thread and state, stop, pause,
+ * status and stats. The run itself is library_run.c; the description's
+ * copy and checks are config.c.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -16,11 +12,13 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "vmm/core/events.h"
+#include "vmm/api/config.h"
+#include "vmm/api/library.h"
+#include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
-#include "vmm/api/library_cmd.h"
-#include "vmm/api/library.h"
+#include "vmm/base/version.h"
+#include "vmm/core/events.h"
 
 _Static_assert(TINYVMM_EXIT_POWEROFF == EXIT_POWEROFF && TINYVMM_EXIT_USAGE == EXIT_USAGE &&
 		   TINYVMM_EXIT_HOST == EXIT_HOST && TINYVMM_EXIT_CRASH == EXIT_CRASH &&
@@ -29,8 +27,10 @@ _Static_assert(TINYVMM_EXIT_POWEROFF == EXIT_POWEROFF && TINYVMM_EXIT_USAGE == E
 		   TINYVMM_EXIT_SIGNAL_BASE == EXIT_SIGNAL_BASE,
 	       "tinyvmm.h's exit codes are exitcode.h's");
 _Static_assert(VCPU_EXIT_KINDS <= TINYVMM_EXIT_KINDS_MAX, "tinyvmm_stats holds every exit kind");
-
-#define MAX_ARGS 32 /* the synthesized command line: 15 options at most */
+_Static_assert(TINYVMM_ERR_USER == ERR_USER, "tinyvmm.h's error mark is err.h's");
+_Static_assert((int)TINYVMM_LOG_ERR == LOG_ERR && (int)TINYVMM_LOG_WARN == LOG_WARN &&
+		   (int)TINYVMM_LOG_INFO == LOG_INFO && (int)TINYVMM_LOG_DEBUG == LOG_DEBUG,
+	       "tinyvmm.h's log levels are log.h's");
 
 int tinyvmm_api_version(void)
 {
@@ -42,95 +42,23 @@ const char *tinyvmm_version(void)
 	return TINYVMM_VERSION;
 }
 
+static tinyvmm_log_fn log_fn;
+
+/* The log sink that hands each line to the caller's callback. */
+static void log_to_callback(void *opaque, enum log_level level, const char *msg)
+{
+	log_fn(opaque, (enum tinyvmm_log_level)level, msg);
+}
+
+void tinyvmm_set_log_callback(tinyvmm_log_fn fn, void *opaque)
+{
+	log_set_sink(NULL, NULL); /* no call to the old callback from here on */
+	log_fn = fn;
+	if (fn)
+		log_set_sink(log_to_callback, opaque);
+}
+
 /* ---- configuration ---- */
-
-static void free_argv(char **argv, int argc)
-{
-	if (!argv)
-		return;
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-/* Append "--name=value" (value NULL: "--name") to argv; -ENOMEM. */
-static int add_arg(char **argv, int *argc, const char *name, const char *value)
-{
-	char *s;
-	int n = value ? asprintf(&s, "--%s=%s", name, value) : asprintf(&s, "--%s", name);
-
-	if (n < 0)
-		return -ENOMEM;
-	argv[(*argc)++] = s;
-	return 0;
-}
-
-/* A double as text that reads back as the same value. */
-static void format_double(char *buf, size_t len, double v)
-{
-	snprintf(buf, len, "%.15g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, len, "%.17g", v);
-}
-
-/* The command line that says what cfg says; *argv NULL on -ENOMEM. */
-static int config_argv(const struct tinyvmm_config *cfg, char ***argvp, int *argcp)
-{
-	char **argv = calloc(MAX_ARGS, sizeof(*argv));
-	char num[64];
-	int argc = 0, r = 0;
-
-	if (!argv)
-		return -ENOMEM;
-	argv[argc] = strdup("tinyvmm");
-	if (!argv[argc++])
-		r = -ENOMEM;
-	if (!r && cfg->kernel)
-		r = add_arg(argv, &argc, "kernel", cfg->kernel);
-	if (!r && cfg->initrd)
-		r = add_arg(argv, &argc, "initrd", cfg->initrd);
-	if (!r && cfg->cmdline)
-		r = add_arg(argv, &argc, "cmdline", cfg->cmdline);
-	if (!r && cfg->mem_mib) {
-		snprintf(num, sizeof(num), "%u", cfg->mem_mib);
-		r = add_arg(argv, &argc, "mem", num);
-	}
-	if (!r && cfg->cpus) {
-		snprintf(num, sizeof(num), "%u", cfg->cpus);
-		r = add_arg(argv, &argc, "cpus", num);
-	}
-	if (!r && cfg->console)
-		r = add_arg(argv, &argc, "console", cfg->console);
-	if (!r && cfg->console_log)
-		r = add_arg(argv, &argc, "console-log", cfg->console_log);
-	if (!r && cfg->console_log_timestamps)
-		r = add_arg(argv, &argc, "console-log-timestamps", NULL);
-	if (!r && cfg->expect)
-		r = add_arg(argv, &argc, "expect", cfg->expect);
-	if (!r && cfg->timeout != 0) {
-		format_double(num, sizeof(num), cfg->timeout);
-		r = add_arg(argv, &argc, "timeout", num);
-	}
-	if (!r && cfg->events)
-		r = add_arg(argv, &argc, "events", cfg->events);
-	if (!r && cfg->api_socket)
-		r = add_arg(argv, &argc, "api-socket", cfg->api_socket);
-	if (!r && cfg->hugepages)
-		r = add_arg(argv, &argc, "hugepages", NULL);
-	if (!r && cfg->restart_on_reboot)
-		r = add_arg(argv, &argc, "reboot", "restart");
-	if (!r && cfg->stats)
-		r = add_arg(argv, &argc, "stats", NULL);
-	if (!r && cfg->verbose)
-		r = add_arg(argv, &argc, "verbose", NULL);
-	if (r < 0) {
-		free_argv(argv, argc);
-		return r;
-	}
-	*argvp = argv;
-	*argcp = argc;
-	return 0;
-}
 
 static int tinyvmm_alloc(struct tinyvmm **out)
 {
@@ -138,17 +66,18 @@ static int tinyvmm_alloc(struct tinyvmm **out)
 	int r;
 
 	if (!t)
-		return -ENOMEM;
+		return err_host(-ENOMEM, "tinyvmm: out of memory");
 	t->done_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->done_efd < 0) {
 		r = -errno;
-		log_err("tinyvmm: eventfd: %s", strerror(-r));
 		free(t);
-		return r;
+		return err_host(r, "tinyvmm: eventfd: %s", strerror(-r));
 	}
 	pthread_mutex_init(&t->vm_lock, NULL);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->done_cond, NULL);
+	t->kernel = (struct input_file)INPUT_FILE_INIT("kernel");
+	t->initrd = (struct input_file)INPUT_FILE_INIT("initrd");
 	t->log_fd = -1;
 	t->exit_code = -1;
 	*out = t;
@@ -157,11 +86,12 @@ static int tinyvmm_alloc(struct tinyvmm **out)
 
 static void tinyvmm_free(struct tinyvmm *t)
 {
-	if (t->owns_cfg)
-		cli_release(&t->own);
-	free_argv(t->argv, t->argc);
-	for (unsigned int i = 0; i < t->nr_vf_args; i++)
-		free(t->vf_args[i]);
+	input_file_close(&t->kernel);
+	input_file_close(&t->initrd);
+	if (t->has_expect_re)
+		regfree(&t->expect_re);
+	if (t->has_cfg)
+		config_free(&t->cfg);
 	close(t->done_efd);
 	pthread_cond_destroy(&t->done_cond);
 	pthread_mutex_destroy(&t->lock);
@@ -169,9 +99,32 @@ static void tinyvmm_free(struct tinyvmm *t)
 	free(t);
 }
 
+/* What create opens and compiles: the kernel, the initrd, the expect regex. */
+static int open_inputs(struct tinyvmm *t)
+{
+	const struct tinyvmm_config *c = &t->cfg;
+	int r = input_file_open(&t->kernel, c->kernel);
+
+	if (r == 0 && c->initrd)
+		r = input_file_open(&t->initrd, c->initrd);
+	if (r == 0 && c->expect) {
+		r = regcomp(&t->expect_re, c->expect, REG_EXTENDED | REG_NOSUB);
+		if (r) {
+			char why[128];
+
+			regerror(r, &t->expect_re, why, sizeof(why));
+			return err_user(-EINVAL,
+					"--expect %s: not a valid extended regular expression: %s",
+					c->expect, why);
+		}
+		t->has_expect_re = true;
+	}
+	return r;
+}
+
 int tinyvmm_create(const struct tinyvmm_config *cfg, struct tinyvmm **out)
 {
-	struct tinyvmm *t;
+	struct tinyvmm *t = NULL;
 	int r;
 
 	if (!cfg || !out)
@@ -180,17 +133,16 @@ int tinyvmm_create(const struct tinyvmm_config *cfg, struct tinyvmm **out)
 	r = tinyvmm_alloc(&t);
 	if (r < 0)
 		return r;
-	r = config_argv(cfg, &t->argv, &t->argc);
+	r = config_copy(&t->cfg, cfg);
 	if (r < 0)
 		goto err;
-	r = cli_parse(t->argc, t->argv, &t->own);
-	if (r) {
-		r = -EINVAL; /* logged; 1 (--help) cannot come from our argv */
+	t->has_cfg = true;
+	r = config_check(&t->cfg);
+	if (r == 0)
+		r = open_inputs(t);
+	if (r < 0)
 		goto err;
-	}
-	t->owns_cfg = true;
-	t->cfg = &t->own;
-	if (t->cfg->verbose)
+	if (t->cfg.verbose)
 		log_set_level(LOG_DEBUG);
 	*out = t;
 	return 0;
@@ -199,47 +151,21 @@ err:
 	return r;
 }
 
-int tinyvmm_create_from_config(struct config *cfg, const struct timespec *t0,
-			       struct tinyvmm **out)
-{
-	struct tinyvmm *t;
-	int r = tinyvmm_alloc(&t);
-
-	if (r < 0)
-		return r;
-	t->cfg = cfg;
-	t->stdin_console = true;
-	t->t0 = *t0;
-	t->t0_given = true;
-	if (cfg->verbose)
-		log_set_level(LOG_DEBUG);
-	*out = t;
-	return 0;
-}
-
 int tinyvmm_add_vf(struct tinyvmm *t, const char *vf)
 {
-	char *arg;
+	struct tinyvmm_vf v;
 	int r;
 
 	if (!t || !vf)
 		return -EINVAL;
-	pthread_mutex_lock(&t->lock);
-	if (t->phase != TINYVMM_PHASE_CREATED) {
-		r = -EBUSY;
-		goto out;
-	}
-	arg = strdup(vf); /* vfs[].arg points into it, for messages */
-	if (!arg) {
-		r = -ENOMEM;
-		goto out;
-	}
-	r = cli_add_vf(t->cfg, arg);
+	r = tinyvmm_vf_parse(vf, &v);
 	if (r < 0)
-		free(arg);
+		return r;
+	pthread_mutex_lock(&t->lock);
+	if (t->phase != TINYVMM_PHASE_CREATED)
+		r = -EBUSY;
 	else
-		t->vf_args[t->nr_vf_args++] = arg; /* at most CLI_MAX_VFS: cli_add_vf() checks */
-out:
+		r = config_add_vf(&t->cfg, &v, vf);
 	pthread_mutex_unlock(&t->lock);
 	return r;
 }
@@ -256,6 +182,23 @@ int tinyvmm_set_event_callback(struct tinyvmm *t, tinyvmm_event_fn fn, void *opa
 	} else {
 		t->event_fn = fn;
 		t->event_opaque = opaque;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
+{
+	int r = 0;
+
+	if (!t || !t0)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	if (t->phase != TINYVMM_PHASE_CREATED) {
+		r = -EBUSY;
+	} else {
+		t->t0 = *t0;
+		t->t0_given = true;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return r;
@@ -422,12 +365,14 @@ int tinyvmm_stop(struct tinyvmm *t)
 
 int tinyvmm_stop_signal(struct tinyvmm *t, int signo)
 {
+	if (!t || signo < 1 || signo > 64)
+		return -EINVAL;
 	return request_stop(t, VM_STOP_SIGNAL, EXIT_SIGNAL_BASE + signo);
 }
 
-int tinyvmm_done_fd(const struct tinyvmm *t)
+int tinyvmm_wait_fd(const struct tinyvmm *t)
 {
-	return t->done_efd;
+	return t ? t->done_efd : -EINVAL;
 }
 
 void tinyvmm_attach_vm(struct tinyvmm *t, struct vm *vm)

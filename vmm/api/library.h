@@ -10,8 +10,10 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <regex.h>
+
 #include "include/tinyvmm.h"
-#include "vmm/cmd/cli.h"
+#include "vmm/base/input_file.h"
 #include "vmm/core/vcpu.h"
 #include "vmm/core/vm.h"
 
@@ -25,15 +27,13 @@ enum tinyvmm_phase {
 };
 
 struct tinyvmm {
-	struct config *cfg;	 /* &own, or the command line's */
-	struct config own;	 /* tinyvmm_create(): parsed from argv */
-	bool owns_cfg;		 /* own is ours to cli_release() */
-	char **argv;		 /* tinyvmm_create()'s command line; own's strings point in */
-	int argc;
-	char *vf_args[CLI_MAX_VFS]; /* tinyvmm_add_vf() copies; own.vfs[].arg point in */
-	unsigned int nr_vf_args;
-	bool stdin_console; /* the command's: console NULL is stdin and stdout */
-	bool t0_given;	    /* t0 came from the command (its start), not the run's */
+	struct tinyvmm_config cfg; /* the machine: our copy (config.h), checked */
+	bool has_cfg;		   /* cfg's strings are ours to config_free() */
+	struct input_file kernel;  /* cfg.kernel, opened and checked by create */
+	struct input_file initrd;  /* cfg.initrd, or path NULL */
+	regex_t expect_re;	   /* cfg.expect compiled (REG_EXTENDED | REG_NOSUB) */
+	bool has_expect_re;
+	bool t0_given; /* t0 came from tinyvmm_set_clock_start(), not the run's start */
 	tinyvmm_event_fn event_fn;
 	void *event_opaque;
 

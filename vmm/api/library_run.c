@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "vmm/api/api.h"
+#include "vmm/api/config.h"
 #include "vmm/arch/x86/boot.h"
 #include "vmm/core/console.h"
 #include "vmm/core/events.h"
@@ -62,9 +63,9 @@ static int timeout_left_ms(const struct tinyvmm *t)
 {
 	double left;
 
-	if (!t->cfg->timeout)
+	if (!t->cfg.timeout)
 		return -1;
-	left = t->cfg->timeout - events_since(&t->t0);
+	left = t->cfg.timeout - events_since(&t->t0);
 	if (left <= 0)
 		return 0;
 	return left > 3600 ? 3600 * 1000 : (int)(left * 1000) + 1;
@@ -83,7 +84,7 @@ static void wait_for_stop(struct vm *vm, const struct tinyvmm *t)
 		int ms = timeout_left_ms(t);
 
 		if (ms == 0) {
-			log_info("timeout: stopped the guest after %g s", t->cfg->timeout);
+			log_info("timeout: stopped the guest after %g s", t->cfg.timeout);
 			vm_stop(vm, VM_STOP_TIMEOUT, EXIT_TIMEOUT);
 			break;
 		}
@@ -96,14 +97,14 @@ static void wait_for_stop(struct vm *vm, const struct tinyvmm *t)
 }
 
 /* Say why the VM stopped; true when it should boot again. */
-static bool report_stop(const struct vm *vm, const struct config *cfg)
+static bool report_stop(const struct vm *vm, const struct tinyvmm_config *cfg)
 {
 	switch (vm_stop_reason(vm)) {
 	case VM_STOP_POWEROFF:
 		log_debug("guest powered off");
 		break;
 	case VM_STOP_RESET:
-		if (cfg->reboot == REBOOT_RESTART) {
+		if (cfg->restart_on_reboot) {
 			log_info("guest rebooted, restarting it");
 			return true;
 		}
@@ -120,12 +121,12 @@ static bool report_stop(const struct vm *vm, const struct config *cfg)
 
 static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 {
-	const struct config *cfg = t->cfg;
+	const struct tinyvmm_config *cfg = &t->cfg;
 	struct console_watch w = {
 	    .log_fd = t->log_fd,
 	    .log_timestamps = cfg->console_log_timestamps,
 	    .t0 = t->t0,
-	    .expect = cfg->expect ? &cfg->expect_re : NULL,
+	    .expect = t->has_expect_re ? &t->expect_re : NULL,
 	    .matched = run_matched,
 	    .first_output = run_first_output,
 	    .opaque = t,
@@ -133,7 +134,7 @@ static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 	int r;
 
 	/* Only the command's console reads stdin; the library's writes stdout. */
-	if (cfg->console || t->stdin_console)
+	if (cfg->console || cfg->console_stdin)
 		r = console_open(con, vm->serial, cfg->console, console_quit, vm);
 	else
 		r = console_open_stdout(con, vm->serial, console_quit, vm);
@@ -210,29 +211,29 @@ static void emit_stats(const struct tinyvmm *t, const struct vm *vm)
  * Read and check the kernel's headers (*kernel holds them; k->setup points
  * in). Returns 0, or the exit code for the failure (already logged).
  */
-static int read_kernel(const struct config *cfg, u8 **kernel, struct kernel_image *k)
+static int read_kernel(const struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
 {
 	const char *why;
 	size_t len;
 	u64 file_len;
 	int r;
 
-	r = boot_read_kernel_header(&cfg->kernel, kernel, &len, &file_len);
+	r = boot_read_kernel_header(&t->kernel, kernel, &len, &file_len);
 	if (r < 0)
 		return err_exit_code(r);
-	if (kernel_image_parse(*kernel, len, file_len, cfg->mem, k, &why) < 0) {
+	if (kernel_image_parse(*kernel, len, file_len, config_mem_bytes(&t->cfg), k, &why) < 0) {
 		free(*kernel);
 		*kernel = NULL;
-		return err_exit_code(err_user(-EINVAL, "kernel %s: %s", cfg->kernel.path, why));
+		return err_exit_code(err_user(-EINVAL, "kernel %s: %s", t->kernel.path, why));
 	}
 	if (k->format == KERNEL_BZIMAGE)
 		log_debug("kernel %s: bzImage protocol %u.%02u, %llu-byte payload, needs RAM up to "
 			  "0x%llx",
-			  cfg->kernel.path, k->protocol >> 8, k->protocol & 0xff,
+			  t->kernel.path, k->protocol >> 8, k->protocol & 0xff,
 			  (unsigned long long)k->seg[0].filesz, (unsigned long long)k->kernel_end);
 	else
 		log_debug("kernel %s: vmlinux, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx",
-			  cfg->kernel.path, k->nr_seg, (unsigned long long)k->seg[0].gpa,
+			  t->kernel.path, k->nr_seg, (unsigned long long)k->seg[0].gpa,
 			  (unsigned long long)k->kernel_end, (unsigned long long)k->entry);
 	return 0;
 }
@@ -241,7 +242,7 @@ static int read_kernel(const struct config *cfg, u8 **kernel, struct kernel_imag
 static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, int code,
 		     bool *again)
 {
-	const struct config *cfg = t->cfg;
+	const struct tinyvmm_config *cfg = &t->cfg;
 	enum vm_stop_reason why = vm_stop_reason(vm);
 
 	if (why == VM_RUNNING)
@@ -270,12 +271,12 @@ static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, i
  */
 static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, bool *again)
 {
-	const struct config *cfg = t->cfg;
+	const struct tinyvmm_config *cfg = &t->cfg;
 	struct boot_input in = {
-	    .kernel_file = &cfg->kernel,
+	    .kernel_file = &t->kernel,
 	    .kernel = k,
 	    .cmdline = cfg->cmdline,
-	    .initrd = &cfg->initrd,
+	    .initrd = &t->initrd,
 	    .ncpus = cfg->cpus,
 	};
 	struct console *con = NULL;
@@ -286,10 +287,10 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, 
 
 	*again = false;
 	/* Slot clashes and unusable --vf devices are reported before KVM and /dev/vfio. */
-	r = passthrough_prepare(&pt, cfg);
+	r = passthrough_prepare(&pt, cfg->vfs, cfg->nr_vfs);
 	if (r < 0)
 		return err_exit_code(r);
-	r = vm_create(&vm, cfg);
+	r = vm_create(&vm, config_mem_bytes(cfg), cfg->cpus, cfg->hugepages);
 	if (r < 0) {
 		code = err_exit_code(r);
 		goto out_vm;
@@ -355,7 +356,7 @@ out_vm:
 /* Open the events (and say vmm-start) and the --console-log file. */
 static int run_open(struct tinyvmm *t)
 {
-	const struct config *cfg = t->cfg;
+	const struct tinyvmm_config *cfg = &t->cfg;
 
 	if (cfg->events || t->event_fn) {
 		int r = events_open(&t->events, cfg->events, &t->t0);
@@ -390,13 +391,13 @@ static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
 		if (tinyvmm_stop_asked(t, &why, &stop_code)) {
 			/* Stopped before this boot could start: it never does. */
 			t->run_reason = vm_stop_reason_name(why);
-			return t->cfg->expect ? expect_verdict(t, why, stop_code) : stop_code;
+			return t->cfg.expect ? expect_verdict(t, why, stop_code) : stop_code;
 		}
 		code = run_vm(t, kernel, k, &again);
 		if (!again)
 			return code;
 		/* --reboot=restart: boot again from the file, as a machine would */
-		code = read_kernel(t->cfg, kernel, k);
+		code = read_kernel(t, kernel, k);
 		if (code)
 			return code;
 	}
@@ -404,8 +405,8 @@ static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
 
 int tinyvmm_run_main(struct tinyvmm *t)
 {
-	const struct config *cfg = t->cfg;
-	struct vf_manage vfm[CLI_MAX_VFS];
+	const struct tinyvmm_config *cfg = &t->cfg;
+	struct vf_manage vfm[TINYVMM_MAX_VFS];
 	unsigned int nr_vfm = 0;
 	u8 *kernel = NULL;
 	struct kernel_image kimg;
@@ -416,7 +417,7 @@ int tinyvmm_run_main(struct tinyvmm *t)
 	code = run_open(t);
 	if (code)
 		goto out_events;
-	code = read_kernel(cfg, &kernel, &kimg);
+	code = read_kernel(t, &kernel, &kimg);
 	if (code)
 		goto out_events;
 	r = vcpu_signals_init();
@@ -429,10 +430,10 @@ int tinyvmm_run_main(struct tinyvmm *t)
 	r = api_vm_open(&t->api, cfg);
 	/* Input errors first: a slot clash must not rebind anything. */
 	if (r == 0)
-		r = passthrough_check_slots(cfg);
+		r = passthrough_check_slots(cfg->vfs, cfg->nr_vfs);
 	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api. */
 	if (r == 0)
-		r = vf_manage_take_all(cfg, vfm, &nr_vfm);
+		r = vf_manage_take_all(cfg->vfs, cfg->nr_vfs, vfm, &nr_vfm);
 	if (r < 0) {
 		code = err_exit_code(r);
 		goto out_api;

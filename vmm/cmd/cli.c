@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* cli.c - command line parsing; see cli.h. */
-#include <fcntl.h>
+/* cli.c - the command line into struct tinyvmm_config; see cli.h. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "vmm/base/err.h"
+#include "vmm/base/json.h"
+#include "vmm/base/log.h"
+#include "vmm/base/parse.h"
+#include "vmm/base/version.h"
 #include "vmm/cmd/cli.h"
 #include "vmm/cmd/config_file.h"
-#include "vmm/base/exitcode.h"
-#include "arch/layout.h"
-#include "vmm/base/log.h"
-#include "vmm/pci/vfio.h"
-
 
 enum opt_id {
 	OPT_KERNEL = 'k',
@@ -49,15 +46,16 @@ struct cli_opt {
 	const char *help;
 };
 
-/* The single source of truth: getopt's tables and --help come from here. */
+/* The single source of truth: getopt's tables, --help and --config keys come from here. */
 static const struct cli_opt cli_opts[] = {
-    {"kernel", required_argument, OPT_KERNEL, false, "FILE", "Linux bzImage, or uncompressed vmlinux (ELF), to boot (required)"},
+    {"kernel", required_argument, OPT_KERNEL, false, "FILE",
+     "Linux bzImage, or uncompressed vmlinux (ELF), to boot (required)"},
     {"initrd", required_argument, OPT_INITRD, false, "FILE",
      "initial ramdisk, placed at the top of low RAM"},
     {"cmdline", required_argument, OPT_CMDLINE, false, "STR",
-     "kernel command line (default \"" CLI_DEFAULT_CMDLINE "\")"},
+     "kernel command line (default \"" TINYVMM_DEFAULT_CMDLINE "\")"},
     {"mem", required_argument, OPT_MEM, false, "SIZE",
-     "guest RAM; MiB unless suffixed K/M/G/T (default 256, min 16M, max 511G)"},
+     "guest RAM; MiB unless suffixed K/M/G/T (default 256, min 16M, max "}, /* + max */
     {"cpus", required_argument, OPT_CPUS, false, "N",
      "number of vCPUs, 1..255 (default 1; KVM's own limit also applies)"},
     {"console", required_argument, OPT_CONSOLE, false, "FILE",
@@ -93,7 +91,25 @@ static const struct cli_opt cli_opts[] = {
 };
 #define NR_OPTS ARRAY_SIZE(cli_opts)
 
-_Static_assert(GUEST_MAX_RAM == 511 * GiB, "update the --mem help text");
+/* The exit status table of --help: the library's codes, the command's words. */
+static const struct {
+	const char *code;
+	const char *meaning;
+} exit_rows[] = {
+    {"0", "the guest powered off (or rebooted with --reboot=exit), --expect matched, or the "
+	  "control API stopped it"},
+    {"64", "bad arguments, a rejected kernel/initrd, or an unusable --vf device"},
+    {"65", "host or KVM error (/dev/kvm, an ioctl, a failed VM entry)"},
+    {"66", "the guest crashed: triple fault or kernel panic (pvpanic)"},
+    {"67", "--timeout expired: the guest was stopped"},
+    {"68", "guest ended (or an API stop) before --expect matched"},
+    {"128+N", "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
+    {"0-255", "the byte the guest wrote to the debug exit port 0x501 (guests: use 0-63)"},
+};
+_Static_assert(TINYVMM_EXIT_USAGE == 64 && TINYVMM_EXIT_HOST == 65 && TINYVMM_EXIT_CRASH == 66 &&
+		   TINYVMM_EXIT_TIMEOUT == 67 && TINYVMM_EXIT_EXPECT_FAILED == 68 &&
+		   TINYVMM_EXIT_SIGNAL_BASE == 128,
+	       "--help's exit status table");
 
 void cli_usage(FILE *f)
 {
@@ -103,12 +119,16 @@ void cli_usage(FILE *f)
 		   "options:\n");
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		const struct cli_opt *o = &cli_opts[i];
-		char left[64];
+		char left[64], help[160];
 
 		snprintf(left, sizeof(left), "%c%c%c --%s%s%s", o->has_short ? '-' : ' ',
 			 o->has_short ? o->id : ' ', o->has_short ? ',' : ' ', o->name,
 			 o->arg ? (o->id == OPT_REBOOT ? "=" : " ") : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-26s %s\n", left, o->help);
+		if (o->id == OPT_MEM)
+			snprintf(help, sizeof(help), "%s%uG)", o->help, tinyvmm_max_mem_mib() / 1024);
+		else
+			snprintf(help, sizeof(help), "%s", o->help);
+		fprintf(f, "  %-26s %s\n", left, help);
 	}
 	fprintf(f, "\nVF passthrough: --vf BDF[,slot=N][,mac=MAC][,vlan=N[,qos=N]][,spoofchk=on|off]\n"
 		   "[,trust=on|off][,managed=on|off]. Each VF appears in the guest at 0000:00:SS.0.\n"
@@ -131,16 +151,8 @@ void cli_usage(FILE *f)
 	fprintf(f, "\nconsole: when stdin is a terminal it is put in raw mode; Ctrl-A x quits\n"
 		   "(status 130, like SIGINT), Ctrl-A Ctrl-A sends a literal Ctrl-A.\n\n"
 		   "exit status:\n");
-	for (size_t i = 0; i < EXIT_KINDS; i++) {
-		char code[16];
-
-		snprintf(code, sizeof(code),
-			 exit_code_names[i].code == EXIT_SIGNAL_BASE ? "%d+N" : "%d",
-			 exit_code_names[i].code);
-		fprintf(f, "  %6s  %s\n", code, exit_code_names[i].meaning);
-	}
-	fprintf(f, "  %6s  %s\n", "0-255",
-		"the byte the guest wrote to the debug exit port 0x501 (guests: use 0-63)");
+	for (size_t i = 0; i < ARRAY_SIZE(exit_rows); i++)
+		fprintf(f, "  %6s  %s\n", exit_rows[i].code, exit_rows[i].meaning);
 	fprintf(f, "\nCI boot-test mode: --timeout, --expect, --console-log and --events give\n"
 		   "a pass/fail status and machine-readable logs. --expect matches each complete\n"
 		   "console line (\\r dropped; lines over 4 KiB are matched in 4 KiB chunks).\n"
@@ -153,213 +165,138 @@ void cli_usage(FILE *f)
 		   "          --vf 0000:01:10.2,slot=5 --kernel bzImage\n");
 }
 
-int cli_parse_size(const char *s, u64 *bytes)
-{
-	u64 v = 0, mult = MiB;
-	const char *p = s;
+/* ---- one option's text into its field ---- */
 
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	for (; *p >= '0' && *p <= '9'; p++)
-		if (__builtin_mul_overflow(v, 10, &v) ||
-		    __builtin_add_overflow(v, (u64)(*p - '0'), &v))
-			return -ERANGE;
-	if (*p) {
-		static const char units[] = "KMGTPE";
-		const char *u = strchr(units, *p & ~0x20);
-
-		if (!u || !(*p & ~0x20) || p[1])
-			return -EINVAL;
-		mult = 1ULL << (10 * (u - units + 1));
-	}
-	if (__builtin_mul_overflow(v, mult, bytes))
-		return -ERANGE;
-	return 0;
-}
-
-int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	if (*s)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int open_input(struct input_file *f, const char *what, const char *path)
-{
-	struct stat st;
-	int fd;
-
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = -1;
-	f->path = path;
-	if (!*path) {
-		log_err("--%s: empty file name; give the path of the %s", what, what);
-		return -EINVAL;
-	}
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		log_err("%s %s: %s", what, path, strerror(errno));
-		return -EINVAL;
-	}
-	if (fstat(fd, &st) < 0) {
-		log_err("%s %s: %s", what, path, strerror(errno));
-		close(fd);
-		return -EINVAL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		log_err("%s %s: not a regular file", what, path);
-		close(fd);
-		return -EINVAL;
-	}
-	/* Reads are plain file reads from here on. */
-	if (fcntl(fd, F_SETFL, 0) < 0) {
-		log_err("%s %s: %s", what, path, strerror(errno));
-		close(fd);
-		return -EINVAL;
-	}
-	f->fd = fd;
-	f->size = (u64)st.st_size;
-	return 0;
-}
-
-static int opt_mem(struct config *cfg, const char *arg)
+static int opt_mem(struct tinyvmm_config *cfg, const char *arg)
 {
 	u64 bytes;
-	int r = cli_parse_size(arg, &bytes);
+	int r = parse_size(arg, &bytes);
 
-	if (r == -ERANGE) {
-		log_err("--mem %s: too large; the maximum is %llu MiB", arg,
-			(unsigned long long)(GUEST_MAX_RAM / MiB));
-		return -EINVAL;
-	}
-	if (r < 0) {
-		log_err("--mem %s: not a size; give a number of MiB, or a number with a K/M/G/T "
-			"suffix, e.g. --mem 512 or --mem 2G",
-			arg);
-		return -EINVAL;
-	}
-	if (bytes < CLI_MIN_MEM) {
-		log_err("--mem %s: too small; the minimum is %llu MiB", arg,
-			(unsigned long long)(CLI_MIN_MEM / MiB));
-		return -EINVAL;
-	}
-	if (bytes > GUEST_MAX_RAM) {
-		log_err("--mem %s: too large; the maximum is %llu MiB", arg,
-			(unsigned long long)(GUEST_MAX_RAM / MiB));
-		return -EINVAL;
-	}
-	if (bytes % MiB) {
-		log_err("--mem %s: not a whole number of MiB; round it to a multiple of 1M", arg);
-		return -EINVAL;
-	}
-	cfg->mem = bytes;
-	cfg->mem_mib = bytes / MiB;
+	if (r == -ERANGE || (r == 0 && bytes / MiB > tinyvmm_max_mem_mib()))
+		return err_user(-EINVAL, "--mem %s: too large; the maximum is %u MiB", arg,
+				tinyvmm_max_mem_mib());
+	if (r < 0)
+		return err_user(-EINVAL,
+				"--mem %s: not a size; give a number of MiB, or a number with a "
+				"K/M/G/T suffix, e.g. --mem 512 or --mem 2G",
+				arg);
+	/* below the smallest unit the config holds: judged here, on the text */
+	if (bytes < (u64)TINYVMM_MIN_MEM_MIB * MiB)
+		return err_user(-EINVAL, "--mem %s: too small; the minimum is %u MiB", arg,
+				TINYVMM_MIN_MEM_MIB);
+	if (bytes % MiB)
+		return err_user(-EINVAL,
+				"--mem %s: not a whole number of MiB; round it to a multiple of 1M",
+				arg);
+	cfg->mem_mib = (unsigned int)(bytes / MiB);
 	return 0;
 }
 
-static int opt_cpus(struct config *cfg, const char *arg)
+static int opt_cpus(struct tinyvmm_config *cfg, const char *arg)
 {
 	unsigned long n;
 
-	if (cli_parse_uint(arg, CLI_MAX_CPUS, &n) < 0 || n == 0) {
-		log_err("--cpus %s: give a number of vCPUs from 1 to %d", arg, CLI_MAX_CPUS);
-		return -EINVAL;
-	}
+	if (parse_uint(arg, TINYVMM_MAX_CPUS, &n) < 0 || n == 0)
+		return err_user(-EINVAL, "--cpus %s: give a number of vCPUs from 1 to %d", arg,
+				TINYVMM_MAX_CPUS);
 	cfg->cpus = (unsigned int)n;
 	return 0;
 }
 
-static int opt_reboot(struct config *cfg, const char *arg)
+static int opt_reboot(struct tinyvmm_config *cfg, const char *arg)
 {
 	if (strcmp(arg, "exit") == 0)
-		cfg->reboot = REBOOT_EXIT;
+		cfg->restart_on_reboot = false;
 	else if (strcmp(arg, "restart") == 0)
-		cfg->reboot = REBOOT_RESTART;
-	else {
-		log_err("--reboot=%s: unknown mode; use --reboot=exit or --reboot=restart", arg);
-		return -EINVAL;
-	}
+		cfg->restart_on_reboot = true;
+	else
+		return err_user(-EINVAL,
+				"--reboot=%s: unknown mode; use --reboot=exit or --reboot=restart",
+				arg);
 	return 0;
 }
 
-static int opt_timeout(struct config *cfg, const char *arg)
+static int opt_timeout(struct tinyvmm_config *cfg, const char *arg)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if ((*arg < '0' || *arg > '9') && *arg != '.')
-		end = (char *)arg; /* no sign, space, "inf" or "nan" */
-	if (end == arg || *end || errno || !(v > 0) || v > CLI_MAX_TIMEOUT) {
-		log_err("--timeout %s: give a number of seconds greater than 0 and at most %.0f, "
-			"e.g. --timeout 30 or --timeout 0.5",
-			arg, CLI_MAX_TIMEOUT);
-		return -EINVAL;
-	}
+	if (parse_seconds(arg, &v) < 0 || !(v > 0) || v > TINYVMM_MAX_TIMEOUT)
+		return err_user(-EINVAL,
+				"--timeout %s: give a number of seconds greater than 0 and at most "
+				"%.0f, e.g. --timeout 30 or --timeout 0.5",
+				arg, TINYVMM_MAX_TIMEOUT);
 	cfg->timeout = v;
 	return 0;
 }
 
-static int opt_expect(struct config *cfg, const char *arg)
+/* One more VF; the first one on the command line replaces the file's list. */
+static int opt_vf(struct cli *c, const char *arg, bool from_cmdline)
 {
-	regex_t re;
-	int r = regcomp(&re, arg, REG_EXTENDED | REG_NOSUB);
+	struct tinyvmm_config *cfg = &c->cfg;
+	int r;
 
-	if (r) {
-		char why[128];
-
-		regerror(r, &re, why, sizeof(why));
-		log_err("--expect %s: not a valid extended regular expression: %s", arg, why);
-		return -EINVAL;
+	if (from_cmdline && !c->cmdline_vfs) {
+		c->cmdline_vfs = true;
+		cfg->nr_vfs = 0;
 	}
-	if (cfg->expect)
-		regfree(&cfg->expect_re);
-	cfg->expect = arg;
-	cfg->expect_re = re;
-	return 0;
+	if (cfg->nr_vfs == TINYVMM_MAX_VFS)
+		return err_user(-EINVAL, "--vf %s: too many; at most %d functions can be passed through",
+				arg, TINYVMM_MAX_VFS);
+	r = tinyvmm_vf_parse(arg, &cfg->vfs[cfg->nr_vfs]);
+	if (r == 0)
+		cfg->nr_vfs++;
+	return r;
 }
 
-static int opt_events(struct config *cfg, const char *arg)
+/*
+ * --vf-from-env VAR: a --vf for each comma-separated BDF in the environment
+ * variable VAR (as the Kubernetes SR-IOV network device plugin sets
+ * PCIDEVICE_<RESOURCE>). Unset or empty VAR is an error. Each entry is
+ * parsed from a copy: nothing points into the environment afterwards.
+ */
+static int opt_vf_from_env(struct cli *c, const char *var)
 {
-	if (!*arg) {
-		log_err("--events: empty file name; give a file or fd:N");
-		return -EINVAL;
-	}
-	if (strncmp(arg, "fd:", 3) == 0) {
-		unsigned long n;
+	const char *val = *var ? getenv(var) : NULL;
+	char *copy, *p, *next;
+	int r = 0;
 
-		if (cli_parse_uint(arg + 3, INT32_MAX, &n) < 0) {
-			log_err("--events %s: not a descriptor number; give fd:N, e.g. fd:3", arg);
-			return -EINVAL;
-		}
-		if (fcntl((int)n, F_GETFL) < 0 || (fcntl((int)n, F_GETFL) & O_ACCMODE) == O_RDONLY) {
-			log_err("--events %s: descriptor %lu is not open for writing", arg, n);
-			return -EINVAL;
-		}
+	if (!*var)
+		return err_user(-EINVAL, "--vf-from-env: empty variable name; give e.g. "
+					 "PCIDEVICE_INTEL_COM_SRIOV_NETDEVICE");
+	if (!val || !*val)
+		return err_user(-EINVAL,
+				"--vf-from-env %s: the variable is %s; the SR-IOV device plugin "
+				"sets it in a pod that requested VFs (comma-separated PCI "
+				"addresses)",
+				var, val ? "empty" : "not set");
+	copy = strdup(val);
+	if (!copy)
+		return err_host(-ENOMEM, "--vf-from-env %s: out of memory", var);
+	for (p = copy; p && r == 0; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		p += strspn(p, " \t");
+		p[strcspn(p, " \t\n")] = '\0';
+		if (*p) /* "a,,b" or a trailing comma: skipped */
+			r = opt_vf(c, p, true);
 	}
-	cfg->events = arg;
-	return 0;
+	free(copy);
+	return r;
 }
 
-static int apply_opt(struct config *cfg, int id, const char *arg)
+/* Apply option id with its text arg (NULL for a flag); from_cmdline: not the file. */
+static int apply_opt(struct cli *c, int id, const char *arg, bool from_cmdline)
 {
+	struct tinyvmm_config *cfg = &c->cfg;
+
 	switch (id) {
 	case OPT_KERNEL:
-		return open_input(&cfg->kernel, "kernel", arg);
+		cfg->kernel = arg; /* opened and checked by tinyvmm_create() */
+		return 0;
 	case OPT_INITRD:
-		return open_input(&cfg->initrd, "initrd", arg);
+		cfg->initrd = arg;
+		return 0;
 	case OPT_CMDLINE:
 		cfg->cmdline = arg;
 		return 0;
@@ -368,12 +305,8 @@ static int apply_opt(struct config *cfg, int id, const char *arg)
 	case OPT_CPUS:
 		return opt_cpus(cfg, arg);
 	case OPT_CONSOLE:
-		if (!*arg) {
-			log_err("--console: empty file name; give a file to write the console to");
-			return -EINVAL;
-		}
 		cfg->console = arg;
-		return 0;
+		return 0; /* an empty name: tinyvmm_create() says so */
 	case OPT_REBOOT:
 		return opt_reboot(cfg, arg);
 	case OPT_HUGEPAGES:
@@ -383,67 +316,34 @@ static int apply_opt(struct config *cfg, int id, const char *arg)
 		cfg->stats = true;
 		return 0;
 	case OPT_VF:
-		return cli_add_vf(cfg, arg);
+		return opt_vf(c, arg, from_cmdline);
 	case OPT_VF_FROM_ENV:
-		return cli_vf_from_env(cfg, arg);
+		return opt_vf_from_env(c, arg);
 	case OPT_VERBOSE:
 		cfg->verbose = true;
+		log_set_level(LOG_DEBUG);
 		return 0;
 	case OPT_TIMEOUT:
 		return opt_timeout(cfg, arg);
 	case OPT_EXPECT:
-		return opt_expect(cfg, arg);
+		cfg->expect = arg;
+		return 0;
 	case OPT_CONSOLE_LOG:
-		if (!*arg) {
-			log_err("--console-log: empty file name; give a file to append the console to");
-			return -EINVAL;
-		}
 		cfg->console_log = arg;
 		return 0;
 	case OPT_CONSOLE_LOG_TS:
 		cfg->console_log_timestamps = true;
 		return 0;
 	case OPT_EVENTS:
-		return opt_events(cfg, arg);
-	case OPT_CONFIG:
-		return 0; /* read before the parse: config_prescan() */
+		cfg->events = arg;
+		return 0;
 	case OPT_API_SOCKET:
-		if (!*arg) {
-			log_err("--api-socket: empty path; give a path for the control socket");
-			return -EINVAL;
-		}
 		cfg->api_socket = arg;
 		return 0;
+	case OPT_CONFIG:
+		return 0; /* read before the command line: config_prescan() */
 	}
-	return -EINVAL;
-}
-
-static void config_defaults(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->mem_mib = CLI_DEFAULT_MEM_MIB;
-	cfg->mem = CLI_DEFAULT_MEM_MIB * MiB;
-	cfg->cpus = 1;
-	cfg->cmdline = CLI_DEFAULT_CMDLINE;
-	cfg->kernel.fd = -1;
-	cfg->initrd.fd = -1;
-	cfg->reboot = REBOOT_EXIT;
-}
-
-/* Report what getopt rejected (c is '?' or ':'), naming "--foo" or "-x". */
-static void bad_option(int c, int argc, char **argv)
-{
-	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
-	bool is_long = strncmp(word, "--", 2) == 0;
-	const char *what = c == ':'				    ? "missing argument"
-			   : is_long && optopt && strchr(word, '=') ? "takes no argument"
-								    : "unknown or ambiguous option";
-
-	if (is_long)
-		log_err("%.*s: %s; see tinyvmm --help", (int)strcspn(word, "="), word, what);
-	else
-		log_err("-%c: %s; see tinyvmm --help", optopt > 0 && optopt < 0x80 ? optopt : '?',
-			what);
+	return -ENOENT;
 }
 
 int cli_option_lookup(const char *name, bool *takes_arg)
@@ -457,51 +357,74 @@ int cli_option_lookup(const char *name, bool *takes_arg)
 	return -ENOENT;
 }
 
-/*
- * --config FILE: a getopt pass that applies nothing finds it, then the parse
- * runs over [argv[0], the file's words..., argv[1]...] so flags override the
- * file. A --vf or --vf-from-env on the command line replaces the file's VF
- * list rather than adding to it. --help and --version skip the file.
- */
-static int config_prescan(int *argc, char ***argv, const char *shortopts,
-			  const struct option *longopts, struct config *cfg)
+int cli_apply(struct cli *c, const char *name, const char *value)
 {
-	static const char *const vf_keys[] = {"vf", "vf-from-env", NULL};
+	for (size_t i = 0; i < NR_OPTS; i++)
+		if (strcmp(cli_opts[i].name, name) == 0)
+			return apply_opt(c, cli_opts[i].id, value, false);
+	return -ENOENT;
+}
+
+/* ---- the command line ---- */
+
+/* Report what getopt rejected (c is '?' or ':'), naming "--foo" or "-x". */
+static int bad_option(int c, int argc, char **argv)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	bool is_long = strncmp(word, "--", 2) == 0;
+	const char *what = c == ':'				    ? "missing argument"
+			   : is_long && optopt && strchr(word, '=') ? "takes no argument"
+								    : "unknown or ambiguous option";
+
+	if (is_long)
+		return err_user(-EINVAL, "%.*s: %s; see tinyvmm --help", (int)strcspn(word, "="),
+				word, what);
+	return err_user(-EINVAL, "-%c: %s; see tinyvmm --help",
+			optopt > 0 && optopt < 0x80 ? optopt : '?', what);
+}
+
+/*
+ * --config FILE: a getopt pass that applies nothing finds it; the file is
+ * applied first, so the command line's options override it (and its first
+ * --vf or --vf-from-env replaces the file's VFs). --help and --version skip
+ * the file.
+ */
+static int file_apply(void *opaque, const char *name, const char *value)
+{
+	return cli_apply(opaque, name, value);
+}
+
+static int config_prescan(int argc, char **argv, const char *shortopts,
+			  const struct option *longopts, struct cli *c)
+{
 	const char *path = NULL;
-	bool has_vf = false;
-	int c;
+	int opt;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(*argc, *argv, shortopts, longopts, NULL)) != -1) {
-		if (c == OPT_HELP || c == OPT_VERSION)
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (opt == OPT_HELP || opt == OPT_VERSION)
 			return 0;
-		if (c == OPT_CONFIG && path) {
-			log_err("--config %s: given twice (also --config %s); give one file", optarg,
-				path);
-			return -EINVAL;
-		}
-		if (c == OPT_CONFIG)
+		if (opt == OPT_CONFIG && path)
+			return err_user(-EINVAL, "--config %s: given twice (also --config %s); give "
+						 "one file",
+					optarg, path);
+		if (opt == OPT_CONFIG)
 			path = optarg;
-		has_vf |= c == OPT_VF || c == OPT_VF_FROM_ENV;
 	}
 	if (!path)
 		return 0;
-	if (config_file_load(path, cli_option_lookup, has_vf ? vf_keys : NULL, *argc, *argv,
-			     &cfg->config_argv, argc) < 0)
-		return -EINVAL;
-	*argv = cfg->config_argv;
-	return 0;
+	return config_file_load(path, cli_option_lookup, file_apply, c, &c->config_doc);
 }
 
-int cli_parse(int argc, char **argv, struct config *cfg)
+int cli_parse(int argc, char **argv, struct cli *c)
 {
 	struct option longopts[NR_OPTS + 1];
 	char shortopts[2 + 2 * NR_OPTS + 1];
 	size_t ns = 0;
-	int r = 0;
+	int r;
 
-	config_defaults(cfg);
+	memset(c, 0, sizeof(*c));
 	shortopts[ns++] = ':';
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		longopts[i] =
@@ -515,76 +438,48 @@ int cli_parse(int argc, char **argv, struct config *cfg)
 	shortopts[ns] = '\0';
 	memset(&longopts[NR_OPTS], 0, sizeof(longopts[NR_OPTS]));
 
-	r = config_prescan(&argc, &argv, shortopts, longopts, cfg);
+	r = config_prescan(argc, argv, shortopts, longopts, c);
 	if (r < 0)
 		goto out;
 	optind = 0; /* glibc: full re-initialisation, so tests can parse again */
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
 
-		if (c == -1)
+		if (opt == -1)
 			break;
-		if (c == OPT_HELP) {
+		if (opt == OPT_HELP) {
 			cli_usage(stdout);
 			r = 1;
 			goto out;
 		}
-		if (c == OPT_VERSION) {
+		if (opt == OPT_VERSION) {
 			printf("tinyvmm %s\n", TINYVMM_VERSION);
 			r = 1;
 			goto out;
 		}
-		if (c == '?' || c == ':') {
-			bad_option(c, argc, argv);
-			r = -EINVAL;
+		if (opt == '?' || opt == ':') {
+			r = bad_option(opt, argc, argv);
 			goto out;
 		}
-		r = apply_opt(cfg, c, optarg);
+		r = apply_opt(c, opt, optarg, true);
 		if (r < 0)
 			goto out;
 	}
 	if (optind < argc) {
-		log_err("%s: unexpected argument; options start with --, see tinyvmm --help",
-			argv[optind]);
-		r = -EINVAL;
-		goto out;
-	}
-	if (!cfg->kernel.path) {
-		log_err("no kernel given; use --kernel bzImage");
-		r = -EINVAL;
-		goto out;
-	}
-	if (cfg->console_log_timestamps && !cfg->console_log) {
-		log_err("--console-log-timestamps: needs --console-log FILE");
-		r = -EINVAL;
-		goto out;
-	}
-	if (cfg->hugepages && cfg->mem % (2 * MiB)) {
-		log_err("--mem %llu: --hugepages needs a multiple of 2 MiB",
-			(unsigned long long)cfg->mem_mib);
-		r = -EINVAL;
+		r = err_user(-EINVAL,
+			     "%s: unexpected argument; options start with --, see tinyvmm --help",
+			     argv[optind]);
 		goto out;
 	}
 	return 0;
 out:
-	cli_release(cfg);
+	cli_release(c);
 	return r;
 }
 
-void cli_release(struct config *cfg)
+void cli_release(struct cli *c)
 {
-	if (cfg->kernel.fd >= 0)
-		close(cfg->kernel.fd);
-	if (cfg->initrd.fd >= 0)
-		close(cfg->initrd.fd);
-	cfg->kernel.fd = -1;
-	cfg->initrd.fd = -1;
-	if (cfg->expect)
-		regfree(&cfg->expect_re);
-	cfg->expect = NULL;
-	free(cfg->vf_env);
-	cfg->vf_env = NULL;
-	free(cfg->config_argv);
-	cfg->config_argv = NULL;
+	json_free(c->config_doc);
+	c->config_doc = NULL;
 }

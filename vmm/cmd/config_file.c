@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* config_file.c - --config FILE into option words; see config_file.h. */
+/* config_file.c - --config FILE: a JSON object of options, applied one by one; see config_file.h. */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,54 +9,19 @@
 #include <unistd.h>
 
 #include "vmm/cmd/config_file.h"
-#include "vmm/base/log.h"
+#include "vmm/base/err.h"
 #include "vmm/base/util.h"
 
 /* Keys that name options but make no sense in a file. */
 static const char *const refused_keys[] = {"config", "help", "version", NULL};
 
-/* The words built so far, each malloc'd. */
-struct words {
-	char **w;
-	size_t n, cap;
+struct ctx {
 	const char *path; /* for messages */
+	config_file_apply_fn apply;
+	void *opaque;
 };
 
-static int PRINTF(2, 3) words_add(struct words *ws, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	if (ws->n == ws->cap) {
-		size_t ncap = ws->cap ? ws->cap * 2 : 16;
-		char **w = realloc(ws->w, ncap * sizeof(*w));
-
-		if (!w)
-			goto nomem;
-		ws->w = w;
-		ws->cap = ncap;
-	}
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		goto nomem;
-	ws->w[ws->n++] = s;
-	return 0;
-nomem:
-	log_err("config %s: out of memory", ws->path);
-	return -ENOMEM;
-}
-
-static void words_free(struct words *ws)
-{
-	for (size_t i = 0; i < ws->n; i++)
-		free(ws->w[i]);
-	free(ws->w);
-}
-
-/* A number as an option argument: integers as such, others round-tripping. */
+/* A number as an option's text: integers as such, others round-tripping. */
 static void format_number(double d, char *buf, size_t len)
 {
 	int64_t i;
@@ -73,8 +38,24 @@ static void format_number(double d, char *buf, size_t len)
 	}
 }
 
+/* Turn a number node into the string node of its text, so the text lives as long as the document. */
+static int number_to_string(struct ctx *x, struct json *v)
+{
+	char num[40];
+	char *s;
+
+	format_number(v->number, num, sizeof(num));
+	s = strdup(num);
+	if (!s)
+		return err_host(-ENOMEM, "config %s: out of memory", x->path);
+	v->type = JSON_STRING;
+	v->str = s;
+	v->str_len = strlen(s);
+	return 0;
+}
+
 /* One --vf item: a string as is, or {"bdf": ..., key: value...} as "BDF,key=value,...". */
-static int vf_item(struct words *ws, const struct json *it, size_t idx)
+static int vf_item(struct ctx *x, const struct json *it, size_t idx)
 {
 	const char *bdf = json_get_str(it, "bdf");
 	char *s = NULL;
@@ -83,106 +64,97 @@ static int vf_item(struct words *ws, const struct json *it, size_t idx)
 	int r;
 
 	if (it->type == JSON_STRING)
-		return words_add(ws, "--vf=%s", it->str);
-	if (it->type != JSON_OBJECT) {
-		log_err("config %s: key \"vf\" item %zu: expected a string or an object, got %s",
-			ws->path, idx, json_type_name(it->type));
-		return -EINVAL;
-	}
-	if (!bdf) {
-		log_err("config %s: key \"vf\" item %zu: needs \"bdf\": a PCI address string, "
-			"e.g. {\"bdf\": \"0000:01:10.0\"}",
-			ws->path, idx);
-		return -EINVAL;
-	}
+		return x->apply(x->opaque, "vf", it->str);
+	if (it->type != JSON_OBJECT)
+		return err_user(-EINVAL,
+				"config %s: key \"vf\" item %zu: expected a string or an object, "
+				"got %s",
+				x->path, idx, json_type_name(it->type));
+	if (!bdf)
+		return err_user(-EINVAL,
+				"config %s: key \"vf\" item %zu: needs \"bdf\": a PCI address "
+				"string, e.g. {\"bdf\": \"0000:01:10.0\"}",
+				x->path, idx);
 	f = open_memstream(&s, &len);
-	if (!f) {
-		log_err("config %s: out of memory", ws->path);
-		return -ENOMEM;
-	}
-	fprintf(f, "--vf=%s", bdf);
+	if (!f)
+		return err_host(-ENOMEM, "config %s: out of memory", x->path);
+	fprintf(f, "%s", bdf);
 	for (size_t i = 0; i < it->n; i++) {
 		const struct json *m = &it->items[i];
 		const char *k = it->keys[i];
-		char num[32];
 		int64_t n;
 
 		if (strcmp(k, "bdf") == 0)
 			continue;
 		if (!*k || strpbrk(k, ",=") || (m->type == JSON_STRING && strpbrk(m->str, ","))) {
-			log_err(
-			    "config %s: key \"vf\" item %zu: \"%s\": keys must be non-empty and "
-			    "without ',' or '=', values without ','",
-			    ws->path, idx, k);
-			goto bad;
+			r = err_user(-EINVAL,
+				     "config %s: key \"vf\" item %zu: \"%s\": keys must be "
+				     "non-empty and without ',' or '=', values without ','",
+				     x->path, idx, k);
+			goto out;
 		}
 		if (m->type == JSON_STRING) {
 			fprintf(f, ",%s=%s", k, m->str);
 		} else if (m->type == JSON_BOOL) {
 			fprintf(f, ",%s=%s", k, m->boolean ? "on" : "off");
 		} else if (json_int(m, INT64_MIN, INT64_MAX, &n) == 0) {
-			snprintf(num, sizeof(num), "%lld", (long long)n);
-			fprintf(f, ",%s=%s", k, num);
+			fprintf(f, ",%s=%lld", k, (long long)n);
 		} else {
-			log_err("config %s: key \"vf\" item %zu: \"%s\": expected a string, an "
-				"integer or true/false, got %s",
-				ws->path, idx, k,
-				m->type == JSON_NUMBER ? "a fraction" : json_type_name(m->type));
-			goto bad;
+			r = err_user(-EINVAL,
+				     "config %s: key \"vf\" item %zu: \"%s\": expected a string, "
+				     "an integer or true/false, got %s",
+				     x->path, idx, k,
+				     m->type == JSON_NUMBER ? "a fraction" : json_type_name(m->type));
+			goto out;
 		}
 	}
 	if (fclose(f) != 0) {
-		free(s);
-		log_err("config %s: out of memory", ws->path);
-		return -ENOMEM;
+		f = NULL;
+		r = err_host(-ENOMEM, "config %s: out of memory", x->path);
+		goto out;
 	}
-	r = words_add(ws, "%s", s);
+	f = NULL;
+	r = x->apply(x->opaque, "vf", s); /* parsed into the config: s need not live on */
+out:
+	if (f)
+		fclose(f);
 	free(s);
 	return r;
-bad:
-	fclose(f);
-	free(s);
-	return -EINVAL;
 }
 
-/* The words of one key. */
-static int key_words(struct words *ws, const char *key, const struct json *v, bool takes_arg)
+/* Apply one key. */
+static int apply_key(struct ctx *x, const char *key, struct json *v, bool takes_arg)
 {
-	char num[40];
+	int r;
 
 	if (!takes_arg) {
-		if (v->type != JSON_BOOL) {
-			log_err("config %s: key \"%s\": expected true or false, got %s", ws->path,
-				key, json_type_name(v->type));
-			return -EINVAL;
-		}
-		return v->boolean ? words_add(ws, "--%s", key) : 0;
+		if (v->type != JSON_BOOL)
+			return err_user(-EINVAL, "config %s: key \"%s\": expected true or false, got %s",
+					x->path, key, json_type_name(v->type));
+		return v->boolean ? x->apply(x->opaque, key, NULL) : 0;
 	}
 	if (strcmp(key, "vf") == 0) {
-		if (v->type != JSON_ARRAY) {
-			log_err(
-			    "config %s: key \"vf\": expected an array of --vf strings or objects, "
-			    "got %s",
-			    ws->path, json_type_name(v->type));
-			return -EINVAL;
-		}
+		if (v->type != JSON_ARRAY)
+			return err_user(-EINVAL,
+					"config %s: key \"vf\": expected an array of --vf strings or "
+					"objects, got %s",
+					x->path, json_type_name(v->type));
 		for (size_t i = 0; i < v->n; i++) {
-			int r = vf_item(ws, &v->items[i], i);
-
+			r = vf_item(x, &v->items[i], i);
 			if (r < 0)
 				return r;
 		}
 		return 0;
 	}
-	if (v->type == JSON_STRING)
-		return words_add(ws, "--%s=%s", key, v->str);
 	if (v->type == JSON_NUMBER) {
-		format_number(v->number, num, sizeof(num));
-		return words_add(ws, "--%s=%s", key, num);
+		r = number_to_string(x, v);
+		if (r < 0)
+			return r;
 	}
-	log_err("config %s: key \"%s\": expected a string or number, got %s", ws->path, key,
-		json_type_name(v->type));
-	return -EINVAL;
+	if (v->type == JSON_STRING)
+		return x->apply(x->opaque, key, v->str);
+	return err_user(-EINVAL, "config %s: key \"%s\": expected a string or number, got %s",
+			x->path, key, json_type_name(v->type));
 }
 
 static bool listed(const char *const *list, const char *key)
@@ -193,80 +165,33 @@ static bool listed(const char *const *list, const char *key)
 	return false;
 }
 
-/* argv[0], the file's words, then argv[1..], in one allocation. */
-static int pack(struct words *ws, int argc, char **argv, char ***out, int *out_argc)
+int config_file_apply(struct json *root, const char *path, config_file_lookup_fn lookup,
+		      config_file_apply_fn apply, void *opaque)
 {
-	size_t nargs = argc > 1 ? (size_t)argc - 1 : 0, count = 1 + ws->n + nargs;
-	size_t size = (count + 1) * sizeof(char *);
-	char **a, *s;
-	size_t k = 0;
+	struct ctx x = {.path = path, .apply = apply, .opaque = opaque};
 
-	for (size_t i = 0; i < ws->n; i++)
-		size += strlen(ws->w[i]) + 1;
-	a = malloc(size);
-	if (!a) {
-		log_err("config %s: out of memory", ws->path);
-		return -ENOMEM;
-	}
-	s = (char *)(a + count + 1);
-	a[k++] = argc > 0 && argv[0] ? argv[0] : (char *)"tinyvmm";
-	for (size_t i = 0; i < ws->n; i++) {
-		a[k++] = strcpy(s, ws->w[i]);
-		s += strlen(s) + 1;
-	}
-	for (size_t i = 0; i < nargs; i++)
-		a[k++] = argv[i + 1];
-	a[k] = NULL;
-	*out = a;
-	*out_argc = (int)count;
-	return 0;
-}
-
-int config_file_build(const struct json *root, const char *path, config_file_lookup_fn lookup,
-		      const char *const *skip, int argc, char **argv, char ***out, int *out_argc)
-{
-	struct words ws = {.path = path};
-	int r = 0;
-
-	*out = NULL;
-	*out_argc = 0;
-	if (root->type != JSON_OBJECT) {
-		log_err("config %s: expected a JSON object of option names and values, got %s",
-			path, json_type_name(root->type));
-		return -EINVAL;
-	}
+	if (root->type != JSON_OBJECT)
+		return err_user(-EINVAL,
+				"config %s: expected a JSON object of option names and values, got %s",
+				path, json_type_name(root->type));
 	for (size_t i = 0; i < root->n; i++) {
 		const char *key = root->keys[i];
-		size_t before = ws.n;
 		bool takes_arg = false;
+		int r;
 
-		if (listed(refused_keys, key)) {
-			log_err("config %s: key \"%s\" is not allowed in a config file", path, key);
-			r = -EINVAL;
-			goto out;
-		}
-		if (lookup(key, &takes_arg) < 0) {
-			log_err(
-			    "config %s: unknown key \"%.64s\" (see tinyvmm --help for the option "
-			    "names)",
-			    path, key);
-			r = -EINVAL;
-			goto out;
-		}
-		r = key_words(&ws, key, &root->items[i], takes_arg);
+		if (listed(refused_keys, key))
+			return err_user(-EINVAL, "config %s: key \"%s\" is not allowed in a config file",
+					path, key);
+		if (lookup(key, &takes_arg) < 0)
+			return err_user(-EINVAL,
+					"config %s: unknown key \"%.64s\" (see tinyvmm --help for the "
+					"option names)",
+					path, key);
+		r = apply_key(&x, key, &root->items[i], takes_arg);
 		if (r < 0)
-			goto out;
-		if (listed(skip, key)) {
-			/* checked above; now dropped, keeping the order of the rest */
-			for (size_t j = before; j < ws.n; j++)
-				free(ws.w[j]);
-			ws.n = before;
-		}
+			return r;
 	}
-	r = pack(&ws, argc, argv, out, out_argc);
-out:
-	words_free(&ws);
-	return r;
+	return 0;
 }
 
 /* The whole of path into a malloc'd buffer. */
@@ -276,23 +201,23 @@ static int read_file(const char *path, char **buf, size_t *len)
 	size_t n = 0;
 	struct stat st;
 	char *b;
+	int e;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		log_err("config %s: %s", path, strerror(errno));
+		int r = -errno;
+
 		if (fd >= 0)
 			close(fd);
-		return -EINVAL;
+		return err_user(r, "config %s: %s", path, strerror(-r));
 	}
 	if (!S_ISREG(st.st_mode)) {
-		log_err("config %s: not a regular file", path);
 		close(fd);
-		return -EINVAL;
+		return err_user(-EINVAL, "config %s: not a regular file", path);
 	}
 	b = malloc(JSON_MAX_TEXT + 1);
 	if (!b) {
 		close(fd);
-		log_err("config %s: out of memory", path);
-		return -ENOMEM;
+		return err_host(-ENOMEM, "config %s: out of memory", path);
 	}
 	for (;;) {
 		ssize_t r = read(fd, b + n, JSON_MAX_TEXT + 1 - n);
@@ -300,15 +225,15 @@ static int read_file(const char *path, char **buf, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			log_err("config %s: %s", path, strerror(errno));
+			e = err_user(-errno, "config %s: %s", path, strerror(errno));
 			goto err;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 		if (n > JSON_MAX_TEXT) {
-			log_err("config %s: larger than %u bytes; is it the right file?", path,
-				JSON_MAX_TEXT);
+			e = err_user(-EFBIG, "config %s: larger than %u bytes; is it the right file?",
+				     path, JSON_MAX_TEXT);
 			goto err;
 		}
 	}
@@ -319,29 +244,26 @@ static int read_file(const char *path, char **buf, size_t *len)
 err:
 	close(fd);
 	free(b);
-	return -EINVAL;
+	return e;
 }
 
-int config_file_load(const char *path, config_file_lookup_fn lookup, const char *const *skip,
-		     int argc, char **argv, char ***out, int *out_argc)
+int config_file_load(const char *path, config_file_lookup_fn lookup, config_file_apply_fn apply,
+		     void *opaque, struct json **doc)
 {
 	struct json *root;
-	char *text, err[160];
-	size_t len;
+	char *text = NULL, err[160];
+	size_t len = 0;
 	int r;
 
-	*out = NULL;
-	*out_argc = 0;
+	*doc = NULL;
 	r = read_file(path, &text, &len);
 	if (r < 0)
 		return r;
 	r = json_parse(text, len, &root, err, sizeof(err));
 	free(text);
-	if (r < 0) {
-		log_err("config %s: %s", path, err);
-		return r == -ENOMEM ? r : -EINVAL;
-	}
-	r = config_file_build(root, path, lookup, skip, argc, argv, out, out_argc);
-	json_free(root);
-	return r;
+	if (r < 0)
+		return r == -ENOMEM ? err_host(r, "config %s: out of memory", path)
+				    : err_user(-EINVAL, "config %s: %s", path, err);
+	*doc = root;
+	return config_file_apply(root, path, lookup, apply, opaque);
 }

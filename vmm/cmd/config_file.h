@@ -13,13 +13,13 @@
  * {"bdf": BDF, KEY: VALUE...} rendered "BDF,KEY=VALUE,..." in document order
  * (strings as is, integers as %lld, booleans as on/off).
  *
- * The file becomes option words ("--mem=2G", "--stats", "--vf=...") that go
- * before the command line's, so the parser applies the file first and a flag
- * given on the command line overrides it. An unknown key, "config", "help"
- * or "version", or a value of the wrong type is an error naming the key.
- * Relative paths in the file are taken relative to the current directory,
- * as on the command line. Nothing here knows the option table: a lookup
- * callback (cli_option_lookup) says which names are options.
+ * Each key is applied in document order through a callback, as if given on
+ * the command line (cli_apply()), before the command line's own options,
+ * so a flag given there overrides the file. An unknown key, "config",
+ * "help" or "version", or a value of the wrong type is an error naming the
+ * key. Relative paths in the file are taken relative to the current
+ * directory, as on the command line. Nothing here knows the option table:
+ * a lookup callback (cli_option_lookup) says which names are options.
  */
 #ifndef TINYVMM_CONFIG_FILE_H
 #define TINYVMM_CONFIG_FILE_H
@@ -32,22 +32,29 @@
 typedef int (*config_file_lookup_fn)(const char *name, bool *takes_arg);
 
 /*
- * Build the argv the option parser should see: argv[0], the words of root
- * in document order, then argv[1..argc-1]. Keys named in skip (a
- * NULL-terminated list, or NULL) are checked but left out. *out is
- * NULL-terminated with *out_argc words; one allocation holds the array and
- * the file's strings: free() it. The argv strings are not copied. Returns 0,
- * or -EINVAL / -ENOMEM after logging one line "config PATH: ...".
+ * Apply one option: value is its text, NULL for a flag that is true (a
+ * false flag is not applied). 0, or an error it has logged.
  */
-int config_file_build(const struct json *root, const char *path, config_file_lookup_fn lookup,
-		      const char *const *skip, int argc, char **argv, char ***out, int *out_argc);
+typedef int (*config_file_apply_fn)(void *opaque, const char *name, const char *value);
+
+/*
+ * Apply the keys of root in document order: strings as they are, integers
+ * as %lld, other numbers in the shortest form that reads back the same
+ * (number nodes are turned into string nodes of that text in place, so
+ * every value handed over lives as long as root), each "vf" item as one
+ * --vf argument. Stops at the first error: 0, or a user error after one
+ * line "config PATH: ..." (or the apply callback's error).
+ */
+int config_file_apply(struct json *root, const char *path, config_file_lookup_fn lookup,
+		      config_file_apply_fn apply, void *opaque);
 
 /*
  * Read PATH (a regular file, at most JSON_MAX_TEXT bytes), parse it and
- * config_file_build() from it. Same results; a syntax error is reported as
- * "config PATH: line L column C: ...".
+ * config_file_apply() it. *doc gets the document (json_free() it once the
+ * applied values are no longer needed; NULL when it could not be read). A
+ * syntax error is reported as "config PATH: line L column C: ...".
  */
-int config_file_load(const char *path, config_file_lookup_fn lookup, const char *const *skip,
-		     int argc, char **argv, char ***out, int *out_argc);
+int config_file_load(const char *path, config_file_lookup_fn lookup, config_file_apply_fn apply,
+		     void *opaque, struct json **doc);
 
 #endif

@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * main.c - tinyvmm, the command: a thin client of the library (tinyvmm.h).
- * Dispatch the subcommands, parse the command line, run the VM with the
- * library on a thread of its own, and turn SIGINT, SIGTERM and SIGHUP into
- * a clean stop (status 128+N). The only place the process exits: main()
- * returns the exit code (exitcode.h).
+ * main.c - tinyvmm, the command: a client of the library (include/tinyvmm.h).
+ * Dispatch the subcommands, parse the command line into the machine's
+ * description, run the VM with the library on a thread of its own, and turn
+ * SIGINT, SIGTERM and SIGHUP into a clean stop (status 128+N). The only
+ * place the process exits: main() returns the exit status.
  */
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "vmm/host/preflight.h"
+#include "include/tinyvmm.h"
+#include "vmm/base/log.h"
+#include "vmm/cmd/check_cmd.h"
 #include "vmm/cmd/cli.h"
 #include "vmm/cmd/ctl.h"
-#include "vmm/base/exitcode.h"
-#include "vmm/base/log.h"
-#include "vmm/api/library_cmd.h"
 #include "vmm/cmd/vf_cmd.h"
 
 /* Signals that stop the VM; blocked everywhere and read from a signalfd. */
@@ -51,7 +51,7 @@ static int signals_setup(int *sfd)
 static void wait_run(struct tinyvmm *t, int sfd)
 {
 	struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
-			      {.fd = tinyvmm_done_fd(t), .events = POLLIN}};
+			      {.fd = tinyvmm_wait_fd(t), .events = POLLIN}};
 
 	for (;;) {
 		struct signalfd_siginfo si;
@@ -71,11 +71,17 @@ static void wait_run(struct tinyvmm *t, int sfd)
 	}
 }
 
+/* The exit status of a library error: its mark says whose fault it is. */
+static int error_status(int r)
+{
+	return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
+}
+
 int main(int argc, char **argv)
 {
 	struct tinyvmm *t = NULL;
 	struct timespec t0;
-	struct config cfg;
+	struct cli cli;
 	int code, r, sfd = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0); /* ts 0 of the events */
@@ -84,23 +90,25 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "vf") == 0)
 		return vf_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
-		return check_main(argc - 1, argv + 1);
-	r = cli_parse(argc, argv, &cfg);
+		return check_cmd_main(argc - 1, argv + 1);
+	r = cli_parse(argc, argv, &cli);
 	if (r)
-		return r > 0 ? EXIT_POWEROFF : EXIT_USAGE;
-
+		return r > 0 ? TINYVMM_EXIT_POWEROFF : error_status(r);
+	/* The command's console: stdin (a terminal in raw mode) and stdout. */
+	cli.cfg.console_stdin = true;
+	r = tinyvmm_create(&cli.cfg, &t);
+	cli_release(&cli); /* the library has its own copy of the description */
+	if (r < 0)
+		return error_status(r);
+	tinyvmm_set_clock_start(t, &t0);
 	/* Before any thread: they all inherit the mask. */
 	if (signals_setup(&sfd) < 0) {
-		code = EXIT_HOST;
-		goto out;
-	}
-	if (tinyvmm_create_from_config(&cfg, &t0, &t) < 0) {
-		code = EXIT_HOST;
+		code = TINYVMM_EXIT_HOST;
 		goto out;
 	}
 	r = tinyvmm_start(t);
 	if (r < 0) {
-		code = EXIT_HOST;
+		code = error_status(r);
 		goto out;
 	}
 	wait_run(t, sfd);
@@ -109,7 +117,6 @@ out:
 	tinyvmm_destroy(t);
 	if (sfd >= 0)
 		close(sfd);
-	cli_release(&cfg);
-	log_debug("exit %d (%s)", code, exit_code_name(code));
+	log_debug("exit %d", code);
 	return code;
 }

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/cmd/cli.h"
+#include "vmm/base/bdf.h"
+#include "vmm/base/parse.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
 #include "vmm/cmd/vf_cmd.h"
@@ -31,7 +32,7 @@ void vf_cmd_usage(FILE *f)
 /* A PF given as a BDF or a netdev name into its canonical BDF. */
 static int resolve_pf(const char *arg, char bdf[PCI_SYSFS_BDF_SZ])
 {
-	if (vfio_parse_bdf(arg, bdf) == 0) {
+	if (bdf_parse(arg, bdf) == 0) {
 		if (pci_sysfs_exists(PCI_SYSFS_SYSFS, bdf))
 			return 0;
 		log_err("pf %s: no such PCI device (see tinyvmm vf list or lspci -D)", arg);
@@ -86,7 +87,7 @@ static int cmd_numvfs(const char *pf_arg, const char *count)
 		log_err("pf %s: not SR-IOV capable (no sriov_totalvfs); see tinyvmm vf list", pf);
 		return EXIT_USAGE;
 	}
-	if (cli_parse_uint(count, 65535, &n) < 0 || n > total) {
+	if (parse_uint(count, 65535, &n) < 0 || n > total) {
 		log_err("pf %s: VF count \"%s\": give 0 to %lu", pf, count, total);
 		return EXIT_USAGE;
 	}
@@ -168,7 +169,7 @@ int vf_cmd_main(int argc, char **argv)
 	if (!strcmp(cmd, "restore")) {
 		char bdf[PCI_SYSFS_BDF_SZ];
 
-		if (argc > 3 || (argc == 3 && vfio_parse_bdf(argv[2], bdf) < 0)) {
+		if (argc > 3 || (argc == 3 && bdf_parse(argv[2], bdf) < 0)) {
 			log_err("vf restore: give no argument or one PCI address (0000:01:10.0)");
 			return EXIT_USAGE;
 		}

@@ -275,10 +275,10 @@ static int check_caps(struct vm *vm)
 		max = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	if (max <= 0)
 		max = 4; /* what the KVM API documents when neither is there */
-	if (vm->cfg->cpus > (unsigned int)max)
+	if (vm->want_cpus > (unsigned int)max)
 		return err_user(-ERANGE, "vm: %u vCPUs asked for, but this host's KVM supports at "
 				"most %d; ask for fewer",
-				vm->cfg->cpus, max);
+				vm->want_cpus, max);
 	vm->immediate_exit = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
 	return 0;
 }
@@ -338,7 +338,7 @@ static int create_vm(struct vm *vm)
 
 static int map_memory(struct vm *vm)
 {
-	int r = mem_create(&vm->mem, vm->cfg->mem, vm->cfg->hugepages);
+	int r = mem_create(&vm->mem, vm->want_ram, vm->want_hugepages);
 
 	for (unsigned int i = 0; r == 0 && i < vm->mem.nr; i++) {
 		struct kvm_userspace_memory_region reg = {
@@ -426,10 +426,10 @@ static int create_vcpus(struct vm *vm)
 	r = get_supported_cpuid(vm);
 	if (r < 0)
 		return r;
-	vm->vcpus = calloc(vm->cfg->cpus, sizeof(*vm->vcpus));
+	vm->vcpus = calloc(vm->want_cpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
-		return err_host(-ENOMEM, "vm: out of memory for %u vCPUs", vm->cfg->cpus);
-	for (unsigned int i = 0; i < vm->cfg->cpus; i++) {
+		return err_host(-ENOMEM, "vm: out of memory for %u vCPUs", vm->want_cpus);
+	for (unsigned int i = 0; i < vm->want_cpus; i++) {
 		vm->nr_vcpus = i + 1; /* so vm_destroy() cleans up a half-made one */
 		r = vcpu_create(vm, i, &vm->vcpus[i]);
 		if (r < 0)
@@ -438,12 +438,14 @@ static int create_vcpus(struct vm *vm)
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct config *cfg)
+int vm_create(struct vm *vm, u64 ram, unsigned int cpus, bool hugepages)
 {
 	int r;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->cfg = cfg;
+	vm->want_ram = ram;
+	vm->want_cpus = cpus;
+	vm->want_hugepages = hugepages;
 	vm->kvm_fd = vm->vm_fd = -1;
 	vm->pause_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	vm->pause_cond = (pthread_cond_t)PTHREAD_COND_INITIALIZER;

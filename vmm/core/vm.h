@@ -23,7 +23,6 @@
 
 #include "devices/serial.h"
 #include "vmm/core/bus.h"
-#include "vmm/cmd/cli.h"
 #include "vmm/core/mem.h"
 #include "vmm/base/util.h"
 
@@ -54,7 +53,9 @@ enum vm_stop_reason {
 struct vm {
 	int kvm_fd;
 	int vm_fd;
-	const struct config *cfg;
+	u64 want_ram;		 /* vm_create()'s: guest RAM bytes, */
+	unsigned int want_cpus;	 /* vCPUs */
+	bool want_hugepages;	 /* and whether RAM is on hugetlb pages */
 	struct mem mem;
 	struct bus pio, mmio;
 	bool buses_ready;
@@ -94,11 +95,12 @@ struct vm {
 
 /*
  * Open /dev/kvm, check the API and capabilities, create the VM with its
- * RAM, IRQ chip, PIT, buses, devices and cfg->cpus vCPUs. Logs one line
+ * ram bytes of RAM (hugetlb pages with hugepages), IRQ chip, PIT, buses,
+ * devices and cpus vCPUs. Logs one line
  * and returns -errno: more vCPUs than KVM allows is the user's error (err.h),
  * anything else the host's. On failure vm_destroy() is still the cleanup.
  */
-int vm_create(struct vm *vm, const struct config *cfg);
+int vm_create(struct vm *vm, u64 ram, unsigned int cpus, bool hugepages);
 
 /* Start one thread per vCPU (after setting started_at). -errno (stops the
  * VM) if one cannot start. */

@@ -6,7 +6,7 @@
  *
  * Every function takes the sysfs root ("/sys"; unit tests pass a fake
  * tree made of directories, symlinks and plain files) and a canonical BDF
- * ("0000:01:10.0", see vfio_parse_bdf). Nothing here logs: callers name
+ * ("0000:01:10.0", see bdf_parse). Nothing here logs: callers name
  * the object and the fix. Functions return 0 or -errno.
  */
 #ifndef TINYVMM_PCI_SYSFS_H

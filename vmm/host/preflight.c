@@ -13,9 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/bdf.h"
 #include "vmm/host/preflight.h"
-#include "vmm/cmd/cli.h"
-#include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
 #include "vmm/host/pci_sysfs.h"
 #include "vmm/pci/vfio.h"
@@ -168,7 +167,7 @@ static void check_vf(struct report *rep, const struct preflight_paths *p, const 
 	int g, nbad;
 
 	snprintf(name, sizeof(name), "vf %s", arg);
-	if (vfio_parse_bdf(arg, bdf) < 0) {
+	if (bdf_parse(arg, bdf) < 0) {
 		item(rep, false, name, "not a PCI address; fix: give DDDD:BB:DD.F as lspci -D shows");
 		return;
 	}
@@ -289,45 +288,4 @@ int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflig
 	check_hugepages(&rep, p, req->mem);
 	fprintf(f, "check: %d ok, %d failed\n", rep.ok, rep.failed);
 	return rep.failed;
-}
-
-int check_main(int argc, char **argv)
-{
-	static const struct preflight_paths sys = {.sys = "/sys", .proc = "/proc", .dev = "/dev"};
-	const char *vfs[CLI_MAX_VFS];
-	struct preflight_req req = {.mem = CLI_DEFAULT_MEM_MIB * MiB, .vfs = vfs};
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			printf("usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
-			       "Preflight: /dev/kvm, CPU virtualization, IOMMU, vfio-pci, each VF's\n"
-			       "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages.\n"
-			       "One OK/FAIL line per item, each FAIL with its fix. Exit 0 when all\n"
-			       "pass, 1 otherwise.\n",
-			       CLI_DEFAULT_MEM_MIB);
-			return 0;
-		}
-		if (!strcmp(a, "--vf") && v) {
-			if (req.nr_vfs == CLI_MAX_VFS) {
-				log_err("check: at most %d --vf", CLI_MAX_VFS);
-				return EXIT_USAGE;
-			}
-			vfs[req.nr_vfs++] = v;
-			i++;
-		} else if (!strcmp(a, "--mem") && v) {
-			if (cli_parse_size(v, &req.mem) < 0 || req.mem < CLI_MIN_MEM) {
-				log_err("check: --mem %s: give a size like 512 (MiB) or 2G", v);
-				return EXIT_USAGE;
-			}
-			i++;
-		} else {
-			log_err("check: %s: unknown argument or missing value; see tinyvmm check "
-				"--help",
-				a);
-			return EXIT_USAGE;
-		}
-	}
-	return preflight_run(stdout, &sys, &req) ? 1 : 0;
 }

@@ -12,7 +12,6 @@
  *   OK    hugepages  transparent huge pages: madvise (tinyvmm asks for them)
  *   check: 6 ok, 1 failed
  *
- * Exit status: 0 all OK, 1 something failed, 64 bad arguments.
  * The files read are under paths (sysfs, procfs, /dev), so unit tests run
  * the items against a fake tree.
  */
@@ -37,8 +36,5 @@ struct preflight_req {
 
 /* Run every item, print the report to f. Returns the number of FAIL lines. */
 int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflight_req *req);
-
-/* The subcommand; argv[0] is "check". Returns the exit status. */
-int check_main(int argc, char **argv);
 
 #endif

@@ -187,13 +187,13 @@ static int restore_record(const char *name, const struct vf_record *rec, const c
 	return r;
 }
 
-static bool wants_net(const struct vf_opts *o)
+static bool wants_net(const struct tinyvmm_vf *o)
 {
-	return o->has_mac || o->vlan >= 0 || o->spoofchk >= 0 || o->trust >= 0;
+	return o->set_mac || o->set_vlan || o->spoofchk != TINYVMM_KEEP || o->trust != TINYVMM_KEEP;
 }
 
 /* Save the PF's settings for the VF in the record, then apply the new ones. */
-static int provision(struct vf_manage *m, const struct vf_opts *o, const char *root)
+static int provision(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
 	struct rtnl_vf_set set = {0};
@@ -223,15 +223,15 @@ static int provision(struct vf_manage *m, const struct vf_opts *o, const char *r
 	r = record_write(m);
 	if (r < 0)
 		return r;
-	set.has_mac = o->has_mac;
+	set.has_mac = o->set_mac;
 	memcpy(set.mac, o->mac, sizeof(set.mac));
-	set.has_vlan = o->vlan >= 0;
-	set.vlan = o->vlan >= 0 ? (unsigned int)o->vlan : 0;
-	set.qos = o->qos > 0 ? (unsigned int)o->qos : 0;
-	set.has_spoofchk = o->spoofchk >= 0;
-	set.spoofchk = o->spoofchk == 1;
-	set.has_trust = o->trust >= 0;
-	set.trust = o->trust == 1;
+	set.has_vlan = o->set_vlan;
+	set.vlan = o->set_vlan ? o->vlan : 0;
+	set.qos = o->set_vlan ? o->qos : 0;
+	set.has_spoofchk = o->spoofchk != TINYVMM_KEEP;
+	set.spoofchk = o->spoofchk == TINYVMM_ON;
+	set.has_trust = o->trust != TINYVMM_KEEP;
+	set.trust = o->trust == TINYVMM_ON;
 	r = rtnl_vf_apply(rec->pf_netdev, idx, &set);
 	if (r < 0) {
 		log_debug("%s: PF %s refused the settings for vf %u: %s", m->name,
@@ -287,7 +287,7 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 	return 0;
 }
 
-int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root)
+int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
 	char drv[PCI_SYSFS_NAME_SZ];
@@ -300,7 +300,7 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
 	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
-	rebind = o->managed && !pci_sysfs_driver_is_vfio(drv);
+	rebind = !o->unmanaged && !pci_sysfs_driver_is_vfio(drv);
 	r = make_run_dir();
 	if (r == 0)
 		r = lock_take(o->bdf, &m->lock_fd, &holder);
@@ -337,7 +337,7 @@ int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *roo
 		m->recorded = true;
 		record_remove(m);
 		pci_sysfs_driver(root, o->bdf, drv, sizeof(drv));
-		rebind = o->managed && !pci_sysfs_driver_is_vfio(drv);
+		rebind = !o->unmanaged && !pci_sysfs_driver_is_vfio(drv);
 	}
 	memset(rec, 0, sizeof(*rec));
 	strcpy(rec->bdf, o->bdf);
@@ -450,11 +450,12 @@ int vf_manage_restore(const char *root, const char *bdf)
 	return r;
 }
 
-int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr)
+int vf_manage_take_all(const struct tinyvmm_vf *vfs, unsigned int n, struct vf_manage *m,
+		       unsigned int *nr)
 {
 	*nr = 0;
-	for (unsigned int i = 0; i < cfg->nr_vfs; i++) {
-		int r = vf_manage_take(&m[i], &cfg->vfs[i], PCI_SYSFS_SYSFS);
+	for (unsigned int i = 0; i < n; i++) {
+		int r = vf_manage_take(&m[i], &vfs[i], PCI_SYSFS_SYSFS);
 
 		if (r < 0) {
 			vf_manage_give_back_all(m, *nr);

@@ -26,7 +26,7 @@
 
 #include <stdbool.h>
 
-#include "vmm/cmd/cli.h"
+#include "include/tinyvmm.h"
 #include "vmm/host/vf_record.h"
 
 #define VF_MANAGE_RUN_DIR "/run/tinyvmm"
@@ -51,7 +51,7 @@ const char *vf_manage_run_dir(void);
  * changed is already given back.
  * A VF that does not exist is left to vfio_device_check() to report (0).
  */
-int vf_manage_take(struct vf_manage *m, const struct vf_opts *o, const char *root);
+int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root);
 
 /* Give the VF back (see above) and release the lock. Safe twice and on a failed take. */
 void vf_manage_give_back(struct vf_manage *m, const char *root);
@@ -70,8 +70,9 @@ long vf_manage_holder(const char *bdf);
 /* /dev/vfio/<group of bdf> is open in some process (EBUSY on open). */
 bool vf_manage_group_open(const char *bdf);
 
-/* Take every --vf of cfg in order (m has CLI_MAX_VFS entries); on failure the ones taken are given back. */
-int vf_manage_take_all(const struct config *cfg, struct vf_manage *m, unsigned int *nr);
+/* Take vfs[0..n) in order (m has n entries); on failure the ones taken are given back. */
+int vf_manage_take_all(const struct tinyvmm_vf *vfs, unsigned int n, struct vf_manage *m,
+		       unsigned int *nr);
 /* Give back m[0..nr) in reverse order. */
 void vf_manage_give_back_all(struct vf_manage *m, unsigned int nr);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vmm/base/bdf.h"
 #include "vmm/host/vf_record.h"
 #include "vmm/pci/vfio.h"
 
@@ -53,9 +54,9 @@ static int parse_line(struct vf_record *r, const char *key, const char *v)
 	int e;
 
 	if (!strcmp(key, "bdf"))
-		return vfio_parse_bdf(v, r->bdf);
+		return bdf_parse(v, r->bdf);
 	if (!strcmp(key, "pf"))
-		return *v ? vfio_parse_bdf(v, r->pf) : (r->pf[0] = '\0', 0);
+		return *v ? bdf_parse(v, r->pf) : (r->pf[0] = '\0', 0);
 	if (!strcmp(key, "driver"))
 		return copy_str(r->driver, sizeof(r->driver), v);
 	if (!strcmp(key, "driver_override"))

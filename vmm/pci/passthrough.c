@@ -25,45 +25,44 @@ static u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
-/* Stable guest slots for cfg's VFs into slots[]; -EINVAL after one line. */
-static int assign_slots(const struct config *cfg, char (*names)[32], u8 *slots)
+/* Stable guest slots for the VFs into slots[]; a user error after one line. */
+static int assign_slots(const struct tinyvmm_vf *vfs, unsigned int n, char (*names)[32], u8 *slots)
 {
-	struct pci_slot_req req[CLI_MAX_VFS];
-	unsigned int n = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
+	struct pci_slot_req req[TINYVMM_MAX_VFS];
 	char err[256];
 
 	for (unsigned int i = 0; i < n; i++) {
-		snprintf(names[i], 32, "vfio %s", cfg->vfs[i].bdf);
-		req[i] = (struct pci_slot_req){.name = names[i], .slot = cfg->vfs[i].slot};
+		snprintf(names[i], 32, "vfio %s", vfs[i].bdf);
+		req[i] = (struct pci_slot_req){.name = names[i],
+					       .slot = vfs[i].slot ? (int)vfs[i].slot : -1};
 	}
 	if (pci_slots_assign(req, n, slots, err, sizeof(err)) < 0)
 		return err_user(-EINVAL, "%s", err);
 	return 0;
 }
 
-int passthrough_check_slots(const struct config *cfg)
+int passthrough_check_slots(const struct tinyvmm_vf *vfs, unsigned int n)
 {
-	char names[CLI_MAX_VFS][32];
-	u8 slots[CLI_MAX_VFS];
+	char names[TINYVMM_MAX_VFS][32];
+	u8 slots[TINYVMM_MAX_VFS];
 
-	return assign_slots(cfg, names, slots);
+	return assign_slots(vfs, MIN(n, (unsigned int)TINYVMM_MAX_VFS), names, slots);
 }
 
-int passthrough_prepare(struct passthrough *pt, const struct config *cfg)
+int passthrough_prepare(struct passthrough *pt, const struct tinyvmm_vf *vfs, unsigned int n)
 {
-	char names[CLI_MAX_VFS][32];
-	u8 slots[CLI_MAX_VFS];
+	char names[TINYVMM_MAX_VFS][32];
+	u8 slots[TINYVMM_MAX_VFS];
 	int r;
 
 	memset(pt, 0, sizeof(*pt));
 	pt->c = (struct vfio_container)VFIO_CONTAINER_INIT;
-	pt->cfg = cfg;
-	pt->nr_vfs = MIN(cfg->nr_vfs, (unsigned int)CLI_MAX_VFS);
-	r = assign_slots(cfg, names, slots);
+	pt->nr_vfs = MIN(n, (unsigned int)TINYVMM_MAX_VFS);
+	r = assign_slots(vfs, pt->nr_vfs, names, slots);
 	if (r < 0)
 		return r;
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
-		pt->vfs[i].opts = &cfg->vfs[i];
+		pt->vfs[i].opts = &vfs[i];
 		memcpy(pt->vfs[i].name, names[i], sizeof(pt->vfs[i].name));
 	}
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
@@ -129,8 +128,7 @@ static int dma_map_ram(struct passthrough *pt)
 		pt->dma_bytes += m->ranges[i].size;
 	}
 	pt->dma_ns = now_ns() - t0;
-	/* Info level, shown with -v (which lowers the threshold to debug anyway). */
-	log_msg(pt->cfg->verbose ? LOG_INFO : LOG_DEBUG,
+	log_msg(LOG_DEBUG, /* shown with --verbose */
 		"vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms",
 		(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6);
 	return 0;

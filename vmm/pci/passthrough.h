@@ -3,7 +3,7 @@
  * passthrough.h - the PCI side of a VM: the host bridge on 0xcf8-0xcff and
  * the --vf functions passed through with VFIO. library_run.c's run_vm() calls:
  *
- *   passthrough_prepare(&pt, cfg)   before vm_create(): stable slots
+ *   passthrough_prepare(&pt, vfs, n) before vm_create(): stable slots
  *                                   (pci_slots_assign) and the sysfs checks
  *                                   of every --vf, so user errors come out
  *                                   before KVM or /dev/vfio is touched
@@ -30,7 +30,7 @@
 
 #include <stdio.h>
 
-#include "vmm/cmd/cli.h"
+#include "include/tinyvmm.h"
 #include "vmm/base/util.h"
 #include "vmm/pci/vfio.h"
 
@@ -39,7 +39,7 @@ struct pci_host;
 struct vfio_pci;
 
 struct passthrough_vf {
-	const struct vf_opts *opts;
+	const struct tinyvmm_vf *opts;
 	char name[32]; /* "vfio 0000:01:10.0" */
 	u8 slot;
 	struct vfio_dev *dev;
@@ -47,13 +47,12 @@ struct passthrough_vf {
 };
 
 struct passthrough {
-	const struct config *cfg;
 	struct vm *vm;
 	struct pci_host *host;
 	bool host_registered;
 	struct vfio_container c;
 	unsigned int nr_vfs;
-	struct passthrough_vf vfs[CLI_MAX_VFS];
+	struct passthrough_vf vfs[TINYVMM_MAX_VFS];
 	u64 dma_bytes, dma_ns; /* the DMA map of guest RAM */
 };
 
@@ -62,8 +61,8 @@ struct passthrough {
  * VFs are taken (an input error never rebinds anything). 0 or -EINVAL after
  * one line.
  */
-int passthrough_check_slots(const struct config *cfg);
-int passthrough_prepare(struct passthrough *pt, const struct config *cfg);
+int passthrough_check_slots(const struct tinyvmm_vf *vfs, unsigned int n);
+int passthrough_prepare(struct passthrough *pt, const struct tinyvmm_vf *vfs, unsigned int n);
 int passthrough_attach(struct passthrough *pt, struct vm *vm);
 void passthrough_detach(struct passthrough *pt);
 void passthrough_print_stats(const struct passthrough *pt, FILE *f);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/bdf.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/host/pci_sysfs.h"
@@ -24,50 +25,7 @@
 
 #define SYSFS_ROOT   "/sys"
 #define VFIO_DEV_DIR "/dev/vfio"
-#define BDF_LEN	     12
 #define MSG_LIST_MAX 480 /* room for the device lists in one log line */
-
-/* ---- BDF ---- */
-
-static int hex_field(const char **p, int digits, unsigned int *out)
-{
-	unsigned int v = 0;
-
-	for (int i = 0; i < digits; i++) {
-		char c = (*p)[i];
-		int d = c >= '0' && c <= '9'   ? c - '0'
-			: c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10
-					       : -1;
-
-		if (d < 0)
-			return -EINVAL;
-		v = v << 4 | (unsigned int)d;
-	}
-	*p += digits;
-	*out = v;
-	return 0;
-}
-
-int vfio_parse_bdf(const char *s, char out[13])
-{
-	unsigned int dom = 0, bus, dev, fn;
-	const char *p = s;
-	size_t n = strlen(s);
-
-	out[0] = '\0';
-	if (n != BDF_LEN && n != BDF_LEN - 5)
-		return -EINVAL;
-	if (n == BDF_LEN && (hex_field(&p, 4, &dom) < 0 || *p++ != ':'))
-		return -EINVAL;
-	if (hex_field(&p, 2, &bus) < 0 || *p++ != ':' || hex_field(&p, 2, &dev) < 0 ||
-	    *p++ != '.' || hex_field(&p, 1, &fn) < 0 || *p)
-		return -EINVAL;
-	if (dev > 0x1f || fn > 7)
-		return -EINVAL;
-	snprintf(out, 13, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
-	return 0;
-}
 
 /* ---- sysfs ---- */
 
@@ -101,7 +59,7 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 	struct stat st;
 	int g;
 
-	if (vfio_parse_bdf(bdf, out) < 0) {
+	if (bdf_parse(bdf, out) < 0) {
 		return err_user(-EINVAL,
 				"vfio %s: not a PCI address; give it as DDDD:BB:DD.F or BB:DD.F, "
 				"e.g. 0000:01:10.0 (see lspci -D)",

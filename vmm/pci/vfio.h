@@ -111,8 +111,6 @@ const char *vfio_device_name(const struct vfio_dev *d); /* the BDF */
 
 extern const struct vfio_ops vfio_sys_ops;
 
-/* Parse "DDDD:BB:DD.F" or "BB:DD.F" (domain 0) into canonical form; -EINVAL. */
-int vfio_parse_bdf(const char *s, char out[13]);
 
 /*
  * The checks vfio_device_open() makes in sysfs before it touches /dev/vfio,

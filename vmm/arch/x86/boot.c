@@ -2,8 +2,6 @@
 /* boot.c - load a kernel for the Linux 64-bit boot protocol; see boot.h. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "firmware/x86/acpi.h"
 #include "firmware/x86/bootparams.h"
@@ -144,54 +142,13 @@ int boot_copy(struct mem *m, gpa_t gpa, const void *src, u64 len)
 	return 0;
 }
 
-/* Read exactly len bytes from f at offset off into dst; -EIO if it shrank. */
-static int read_at(const struct input_file *f, const char *what, u64 off, void *dst, u64 len)
-{
-	u64 done = 0;
-
-	while (done < len) {
-		size_t chunk = (size_t)MIN(len - done, 1ULL << 30);
-		ssize_t n = pread(f->fd, (u8 *)dst + done, chunk, (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int r = -errno;
-
-			return err_host(r, "%s %s: %s", what, f->path, strerror(-r));
-		}
-		if (n == 0)
-			return err_user(-EIO,
-					"%s %s: the file shrank while it was read (%llu of %llu "
-					"bytes at offset %llu)",
-					what, f->path, (unsigned long long)done,
-					(unsigned long long)len, (unsigned long long)off);
-		done += (u64)n;
-	}
-	return 0;
-}
-
-/* Current size of f; the file may have changed since cli_parse(). */
-static int file_size(const struct input_file *f, const char *what, u64 *size)
-{
-	struct stat st;
-
-	if (fstat(f->fd, &st) < 0) {
-		int r = -errno;
-
-		return err_host(r, "%s %s: %s", what, f->path, strerror(-r));
-	}
-	*size = (u64)st.st_size;
-	return 0;
-}
-
 int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u64 *file_len)
 {
 	u64 size = 0, n;
 	u8 *b;
 	int r;
 
-	r = file_size(f, "kernel", &size);
+	r = input_file_size(f, &size);
 	if (r < 0)
 		return r;
 	if (size == 0)
@@ -201,7 +158,7 @@ int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u
 	if (!b)
 		return err_host(-ENOMEM, "kernel %s: cannot allocate %llu bytes", f->path,
 				(unsigned long long)n);
-	r = read_at(f, "kernel", 0, b, n);
+	r = input_file_read_at(f, 0, b, n);
 	if (r < 0) {
 		free(b);
 		return r;
@@ -246,7 +203,7 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 	void *dst;
 	int r;
 
-	r = file_size(f, "initrd", &size);
+	r = input_file_size(f, &size);
 	if (r < 0)
 		return r;
 	if (size == 0)
@@ -266,7 +223,7 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 	if (!dst)
 		return err_host(-EFAULT, "initrd %s: 0x%llx is not in guest RAM", f->path,
 				(unsigned long long)gpa);
-	r = read_at(f, "initrd", 0, dst, size);
+	r = input_file_read_at(f, 0, dst, size);
 	if (r < 0)
 		return r;
 	info->initrd_gpa = gpa;
@@ -345,7 +302,7 @@ static int load_kernel(struct mem *m, const struct boot_input *in)
 					"use a bigger --mem",
 					in->kernel_file->path, (unsigned long long)s->memsz,
 					(unsigned long long)s->gpa);
-		r = read_at(in->kernel_file, "kernel", s->offset, dst, s->filesz);
+		r = input_file_read_at(in->kernel_file, s->offset, dst, s->filesz);
 		if (r < 0)
 			return r;
 		memset(dst + s->filesz, 0, s->memsz - s->filesz);

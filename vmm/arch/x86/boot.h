@@ -19,7 +19,7 @@
 
 #include <linux/kvm.h>
 
-#include "vmm/cmd/cli.h"
+#include "vmm/base/input_file.h"
 #include "vmm/arch/x86/kernel_image.h"
 #include "vmm/core/mem.h"
 #include "vmm/base/util.h"
