@@ -104,7 +104,7 @@ test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
 TESTS += vf_record
 test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c
 TESTS += vf_list
-test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/core/events.c vmm/base/json.c \
+test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/json_write.c vmm/base/json.c \
 	vmm/base/log.c tests/fake_sysfs.c
 TESTS += preflight
 # check.c calls cli_parse_size(): cli.c and what it links
@@ -147,7 +147,7 @@ TESTS += jsonl_check
 # runs the built tool (order-only prerequisite, not linked)
 test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
 TESTS += api
-test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/core/events.c vmm/base/log.c
+test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/base/json_write.c vmm/base/log.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm
