@@ -121,13 +121,13 @@ TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/arch/x86/cpu.c vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/core/bus.c \
-	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/log.c devices/serial.c devices/power.c devices/x86/i8042.c \
+	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/json_write.c vmm/base/log.c devices/serial.c devices/power.c devices/x86/i8042.c \
 	devices/x86/cmos.c \
 	firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c
 TESTS += pio
 test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c devices/pci_host.c
 TESTS += events
-test_events_SRCS := vmm/core/events.c vmm/base/log.c
+test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/log.c
 TESTS += rtnl
 test_rtnl_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_msg
