@@ -48,6 +48,7 @@ CORE_SRCS += vmm/arch/x86/pio.c
 CORE_SRCS += vmm/core/console.c
 CORE_SRCS += vmm/core/events.c
 CORE_SRCS += vmm/base/json.c
+CORE_SRCS += vmm/base/json_write.c
 CORE_SRCS += vmm/cmd/config_file.c
 CORE_SRCS += vmm/host/pci_sysfs.c
 CORE_SRCS += vmm/pci/vfio.c
@@ -116,7 +117,7 @@ test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
 TESTS += vf_record
 test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/pci/vfio.c vmm/host/pci_sysfs.c vmm/pci/vfio_ops.c vmm/base/log.c vmm/base/err.c vmm/base/bdf.c
 TESTS += vf_list
-test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/core/events.c vmm/base/json.c \
+test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/json_write.c vmm/base/json.c \
 	vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += preflight
 test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
@@ -131,13 +132,13 @@ TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/arch/x86/cpu.c vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/core/bus.c \
-	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/log.c vmm/base/err.c devices/serial.c devices/power.c devices/x86/i8042.c \
+	vmm/arch/x86/pio.c vmm/core/console.c vmm/core/events.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c devices/serial.c devices/power.c devices/x86/i8042.c \
 	devices/x86/cmos.c \
 	firmware/x86/acpi.c firmware/x86/aml.c firmware/x86/bootparams.c vmm/base/input_file.c
 TESTS += pio
 test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c devices/pci_host.c
 TESTS += events
-test_events_SRCS := vmm/core/events.c vmm/base/log.c vmm/base/err.c
+test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c
 TESTS += rtnl
 test_rtnl_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_msg
@@ -146,13 +147,18 @@ TESTS += rtnl_sock
 test_rtnl_sock_SRCS := vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/log.c vmm/base/err.c
 TESTS += json
 test_json_SRCS := vmm/base/json.c
+TESTS += json_write
+test_json_write_SRCS := vmm/base/json_write.c vmm/base/json.c
+TESTS += json_escape
+# json_escape() of json_write.c, read back by json.c
+test_json_escape_SRCS := vmm/base/json_write.c vmm/base/json.c
 TESTS += config_file
 test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c vmm/base/err.c
 TESTS += jsonl_check
 # runs the built tool (order-only prerequisite, not linked)
 test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
 TESTS += api
-test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/core/events.c vmm/base/log.c vmm/base/err.c
+test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c
 TESTS += tinyvmm
 # test_tinyvmm runs the real binary: an order-only prerequisite, so it is built first but not linked
 test_tinyvmm_SRCS := | $(BUILD)/tinyvmm

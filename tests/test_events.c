@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* test_events.c - JSON escaping, event line format and the --events writer. */
+/* test_events.c - the event line format and the --events writer (escaping: test_json_write.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,41 +14,7 @@
 
 #include "vmm/base/err.h"
 #include "vmm/core/events.h"
-
-static void test_escape(void **state)
-{
-	char out[64];
-	size_t n;
-
-	(void)state;
-	n = events_json_escape(out, sizeof(out), "a\"b\\c", 5);
-	assert_string_equal(out, "a\\\"b\\\\c");
-	assert_int_equal(n, 7);
-	events_json_escape(out, sizeof(out), "\n\r\t\b\f", 5);
-	assert_string_equal(out, "\\n\\r\\t\\b\\f");
-	events_json_escape(out, sizeof(out), "\x01\x1f\x7f", 3);
-	assert_string_equal(out, "\\u0001\\u001f\\u007f");
-	/* A NUL inside the given length is escaped too. */
-	events_json_escape(out, sizeof(out), "x\0y", 3);
-	assert_string_equal(out, "x\\u0000y");
-	/* UTF-8 passes through untouched. */
-	events_json_escape(out, sizeof(out), "h\xc3\xa9 \xe2\x9c\x93", 7);
-	assert_string_equal(out, "h\xc3\xa9 \xe2\x9c\x93");
-}
-
-static void test_escape_truncates_whole_escapes(void **state)
-{
-	char out[8];
-
-	(void)state;
-	/* "ab" + \u0001 would need 2 + 6 + NUL = 9 bytes: the escape is left out. */
-	assert_int_equal(events_json_escape(out, sizeof(out), "ab\x01", 3), 2);
-	assert_string_equal(out, "ab");
-	assert_int_equal(events_json_escape(out, 1, "abc", 3), 0);
-	assert_string_equal(out, "");
-	assert_int_equal(events_json_escape(out, 4, "a\"b", 3), 3);
-	assert_string_equal(out, "a\\\"");
-}
+#include "vmm/base/util.h"
 
 static void test_format(void **state)
 {
@@ -67,7 +33,8 @@ static void test_format(void **state)
 
 static void test_writer(void **state)
 {
-	char path[] = "/tmp/test_events.XXXXXX", spec[64], buf[512];
+	char path[] = "/tmp/test_events.XXXXXX", spec[64], buf[512], members[64];
+	struct json_writer m;
 	struct timespec t0;
 	struct events *ev;
 	FILE *f;
@@ -80,7 +47,18 @@ static void test_writer(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(events_open(&ev, path, &t0), 0);
 	events_emit(ev, "vmm-start", NULL);
-	events_emit(ev, "vmm-exit", "\"code\": %d, \"reason\": \"%s\"", 67, "timeout");
+	json_write_init_members(&m, members, sizeof(members));
+	json_write_kv_int(&m, "code", 67);
+	json_write_kv_str(&m, "reason", "time\"out");
+	events_emit_members(ev, "vmm-exit", &m);
+	events_emit(ev, "guest-exit", "\"code\": 3");
+	/* members that overflowed their buffer, or left a key dangling: dropped */
+	json_write_init_members(&m, members, 8);
+	json_write_kv_str(&m, "reason", "too long");
+	events_emit_members(ev, "dropped", &m);
+	json_write_init_members(&m, members, sizeof(members));
+	json_write_key(&m, "code");
+	events_emit_members(ev, "dropped", &m);
 	events_close(ev);
 	events_emit(NULL, "ignored", NULL);
 	f = fopen(path, "r");
@@ -89,7 +67,10 @@ static void test_writer(void **state)
 	fclose(f);
 	buf[n] = '\0';
 	assert_non_null(strstr(buf, "\"event\": \"vmm-start\"}\n{\"ts\": "));
-	assert_non_null(strstr(buf, "\"event\": \"vmm-exit\", \"code\": 67, \"reason\": \"timeout\"}\n"));
+	assert_non_null(
+	    strstr(buf, "\"event\": \"vmm-exit\", \"code\": 67, \"reason\": \"time\\\"out\"}\n{"));
+	assert_non_null(strstr(buf, "\"event\": \"guest-exit\", \"code\": 3}\n"));
+	assert_null(strstr(buf, "dropped"));
 	assert_int_equal(strncmp(buf, "{\"ts\": 0.0", 10), 0);
 	/* fd:N writes to N and leaves it open. */
 	snprintf(spec, sizeof(spec), "fd:%d", fd);
@@ -138,7 +119,7 @@ static void test_hook(void **state)
 	assert_int_equal(events_open(&ev, NULL, &t0), 0);
 	events_emit(ev, "before-hook", NULL);
 	events_set_hook(ev, hook, &h);
-	events_emit(ev, "guest-exit", "\"code\": %d", 3);
+	events_emit(ev, "guest-exit", "\"code\": 3");
 	events_set_hook(ev, NULL, NULL);
 	events_emit(ev, "after-hook", NULL);
 	events_close(ev);
@@ -165,14 +146,46 @@ static void test_hook(void **state)
 	unlink(path);
 }
 
+static size_t long_len;
+
+static void long_hook(void *opaque UNUSED, const char *name UNUSED, const char *line)
+{
+	long_len = strlen(line);
+}
+
+/* A member as long as a console line of control bytes fits; one too long is dropped. */
+static void test_long_members(void **state UNUSED)
+{
+	static char text[EVENTS_LINE_MAX], members[EVENTS_LINE_MAX + 64];
+	struct json_writer m;
+	struct timespec t0;
+	struct events *ev;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(events_open(&ev, NULL, &t0), 0);
+	events_set_hook(ev, long_hook, NULL);
+	memset(text, 0x1b, 4095);
+	json_write_init_members(&m, members, sizeof(members));
+	json_write_kv_str(&m, "line", text);
+	events_emit_members(ev, "expect-matched", &m);
+	assert_true(long_len > 6 * 4095);
+	long_len = 0;
+	memset(text, 'x', sizeof(text) - 1);
+	json_write_init_members(&m, members, sizeof(members));
+	json_write_kv_str(&m, "line", text);
+	assert_true(json_write_finish(&m) > 0);
+	events_emit_members(ev, "too-long", &m);
+	assert_int_equal(long_len, 0);
+	events_close(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),
-	    cmocka_unit_test(test_escape_truncates_whole_escapes),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_writer),
 	    cmocka_unit_test(test_hook),
+	    cmocka_unit_test(test_long_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

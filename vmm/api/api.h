@@ -60,7 +60,6 @@
 #ifndef TINYVMM_API_H
 #define TINYVMM_API_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -101,20 +100,8 @@ const char *api_op_name(enum api_op op);
 /* "bad-json", "unknown-op", ...; "ok" for API_OK, "?" when out of range. */
 const char *api_err_name(enum api_err e);
 
-/* ---- pure protocol functions (api_proto.c): buffers only, no I/O ---- */
-
-/* A bounded JSON text builder: appends while it fits, then sets overflow. */
-struct api_buf {
-	char *p;
-	size_t cap; /* bytes at p, NUL included */
-	size_t len;
-	bool overflow;
-};
-
-void api_buf_init(struct api_buf *b, char *p, size_t cap);
-void api_buf_printf(struct api_buf *b, const char *fmt, ...) PRINTF(2, 3);
-/* s as a quoted JSON string (escaped as events_json_escape does). */
-void api_buf_str(struct api_buf *b, const char *s);
+/* ---- pure protocol functions (api_proto.c): buffers only, no I/O ----
+ * Replies and results are written with a struct json_writer (json_write.h). */
 
 struct api_request {
 	enum api_op op;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* api_proto.c - the control API's request parser and reply formatter; see api.h. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vmm/api/api.h"
-#include "vmm/core/events.h"
 #include "vmm/base/json.h"
+#include "vmm/base/json_write.h"
 
 static const char *const op_names[API_OPS] = {
     [API_OP_INFO] = "info",	[API_OP_STATUS] = "status", [API_OP_PAUSE] = "pause",
@@ -41,72 +42,6 @@ const char *api_err_name(enum api_err e)
 	return (unsigned int)e < API_ERRS ? err_names[e] : "?";
 }
 
-/* ---- the JSON text builder ---- */
-
-void api_buf_init(struct api_buf *b, char *p, size_t cap)
-{
-	b->p = p;
-	b->cap = cap;
-	b->len = 0;
-	b->overflow = cap == 0;
-	if (cap)
-		p[0] = '\0';
-}
-
-void api_buf_printf(struct api_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->cap - b->len) {
-		b->overflow = true;
-		b->p[b->len] = '\0';
-		return;
-	}
-	b->len += (size_t)n;
-}
-
-/* The length of s escaped by events_json_escape(). */
-static size_t escaped_len(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
-		    c == '\t')
-			n += 2;
-		else if (c < 0x20 || c == 0x7f)
-			n += 6;
-		else
-			n++;
-	}
-	return n;
-}
-
-void api_buf_str(struct api_buf *b, const char *s)
-{
-	size_t len = strlen(s), need = escaped_len(s, len);
-
-	if (b->overflow)
-		return;
-	/* the quotes and the NUL */
-	if (need + 3 > b->cap - b->len) {
-		b->overflow = true;
-		return;
-	}
-	b->p[b->len++] = '"';
-	b->len += events_json_escape(b->p + b->len, b->cap - b->len, s, len);
-	b->p[b->len++] = '"';
-	b->p[b->len] = '\0';
-}
-
 /* ---- requests ---- */
 
 static enum api_err fail(char *msg, size_t cap, enum api_err e, const char *fmt, ...) PRINTF(4, 5);
@@ -122,7 +57,7 @@ static enum api_err fail(char *msg, size_t cap, enum api_err e, const char *fmt,
 	return e;
 }
 
-/* A number as JSON text: integers without a fraction, others round-trip. */
+/* A number for a message: integers without a fraction, others round-trip. */
 static void format_number(char *out, size_t cap, double v)
 {
 	if (v == floor(v) && fabs(v) < 1e15)
@@ -133,20 +68,19 @@ static void format_number(char *out, size_t cap, double v)
 
 static enum api_err parse_id(const struct json *id, struct api_request *req, char *msg, size_t cap)
 {
-	struct api_buf b;
+	struct json_writer w;
 
 	if (!id)
 		return API_OK;
-	if (id->type == JSON_NUMBER) {
-		format_number(req->id, sizeof(req->id), id->number);
-		return API_OK;
-	}
-	if (id->type != JSON_STRING)
+	if (id->type != JSON_NUMBER && id->type != JSON_STRING)
 		return fail(msg, cap, API_ERR_BAD_REQUEST,
 			    "id: must be a string or a number, not %s", json_type_name(id->type));
-	api_buf_init(&b, req->id, sizeof(req->id));
-	api_buf_str(&b, id->str);
-	if (b.overflow) {
+	json_write_init(&w, req->id, sizeof(req->id));
+	if (id->type == JSON_NUMBER)
+		json_write_double_g(&w, id->number, JSON_WRITE_ROUNDTRIP);
+	else
+		json_write_strn(&w, id->str, id->str_len);
+	if (json_write_finish(&w) < 0) {
 		req->id[0] = '\0';
 		return fail(msg, cap, API_ERR_BAD_REQUEST, "id: longer than %d bytes as JSON",
 			    API_ID_MAX - 1);
@@ -187,7 +121,7 @@ static enum api_err parse_op(const struct json *op, struct api_request *req, cha
 			return API_OK;
 		}
 	}
-	events_json_escape(esc, sizeof(esc), op->str, op->str_len);
+	json_escape(esc, sizeof(esc), op->str, op->str_len);
 	return fail(msg, cap, API_ERR_UNKNOWN_OP,
 		    "op \"%s\": unknown; the operations are info, status, pause, resume, stop, "
 		    "shutdown, stats",
@@ -212,7 +146,7 @@ static enum api_err parse_args(const struct json *root, struct api_request *req,
 
 	for (size_t i = 0; i < root->n; i++) {
 		if (!is_arg(req->op, root->keys[i])) {
-			events_json_escape(esc, sizeof(esc), root->keys[i], strlen(root->keys[i]));
+			json_escape(esc, sizeof(esc), root->keys[i], strlen(root->keys[i]));
 			return fail(msg, cap, API_ERR_BAD_REQUEST, "%s: unknown member \"%s\"",
 				    op_names[req->op], esc);
 		}
@@ -265,37 +199,42 @@ out:
 
 /* ---- replies ---- */
 
-static int finish(struct api_buf *b)
+/* {"version": 1, "ok": true|false[, "id": ID] */
+static void head(struct json_writer *w, const char *id, bool ok)
 {
-	api_buf_printf(b, "}\n");
-	return b->overflow ? -ENOSPC : (int)b->len;
+	json_write_object_begin(w);
+	json_write_kv_int(w, "version", API_VERSION);
+	json_write_kv_bool(w, "ok", ok);
+	if (id && *id)
+		json_write_kv_raw(w, "id", id);
 }
 
-static void head(struct api_buf *b, const char *id, bool ok)
+static int finish(struct json_writer *w)
 {
-	api_buf_printf(b, "{\"version\": %d, \"ok\": %s", API_VERSION, ok ? "true" : "false");
-	if (id && *id)
-		api_buf_printf(b, ", \"id\": %s", id);
+	json_write_object_end(w);
+	return json_write_finish_line(w) < 0 ? -ENOSPC : (int)w->len;
 }
 
 int api_format_ok(char *buf, size_t cap, const char *id, const char *result)
 {
-	struct api_buf b;
+	struct json_writer w;
 
-	api_buf_init(&b, buf, cap);
-	head(&b, id, true);
-	api_buf_printf(&b, ", \"result\": %s", result && *result ? result : "{}");
-	return finish(&b);
+	json_write_init(&w, buf, cap);
+	head(&w, id, true);
+	json_write_kv_raw(&w, "result", result && *result ? result : "{}");
+	return finish(&w);
 }
 
 int api_format_error(char *buf, size_t cap, const char *id, enum api_err code, const char *message)
 {
-	struct api_buf b;
+	struct json_writer w;
 
-	api_buf_init(&b, buf, cap);
-	head(&b, id, false);
-	api_buf_printf(&b, ", \"error\": {\"code\": \"%s\", \"message\": ", api_err_name(code));
-	api_buf_str(&b, message ? message : "");
-	api_buf_printf(&b, "}");
-	return finish(&b);
+	json_write_init(&w, buf, cap);
+	head(&w, id, false);
+	json_write_key(&w, "error");
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "code", api_err_name(code));
+	json_write_kv_str(&w, "message", message ? message : "");
+	json_write_object_end(&w);
+	return finish(&w);
 }

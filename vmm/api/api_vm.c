@@ -25,6 +25,7 @@
 #include "vmm/core/events.h"
 #include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 #include "vmm/base/version.h"
 #include "vmm/pci/passthrough.h"
@@ -99,14 +100,16 @@ static enum vm_stop_reason stop_why(const struct api_vm *a)
 static int put_state(const struct api_vm *a, char *out, size_t cap)
 {
 	const char *state = state_name(a);
-	struct api_buf b;
+	struct json_writer w;
 
-	api_buf_init(&b, out, cap);
-	api_buf_printf(&b, "{\"state\": \"%s\", \"uptime\": %.6f", state, uptime(a));
+	json_write_init(&w, out, cap);
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "state", state);
+	json_write_kv_double(&w, "uptime", uptime(a), 6);
 	if (!strcmp(state, "stopped"))
-		api_buf_printf(&b, ", \"reason\": \"%s\"", vm_stop_reason_name(stop_why(a)));
-	api_buf_printf(&b, "}");
-	return b.overflow ? -ENOSPC : 0;
+		json_write_kv_str(&w, "reason", vm_stop_reason_name(stop_why(a)));
+	json_write_object_end(&w);
+	return json_write_finish(&w) < 0 ? -ENOSPC : 0;
 }
 
 /* Between two boots of --reboot=restart (as far as the API can tell). */
@@ -135,29 +138,37 @@ static int need_running(const struct api_vm *a, char *out, size_t cap)
 static int op_info(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
 {
 	const struct tinyvmm_config *cfg = a->cfg;
-	struct api_buf b;
+	struct json_writer w;
+	char guest_bdf[24];
 
-	api_buf_init(&b, out, cap);
-	api_buf_printf(&b, "{\"version\": ");
-	api_buf_str(&b, TINYVMM_VERSION);
-	api_buf_printf(&b, ", \"api_version\": %d, \"mem_mib\": %llu, \"cpus\": %u, \"kernel\": ",
-		       API_VERSION, (unsigned long long)cfg->mem_mib, cfg->cpus);
-	api_buf_str(&b, cfg->kernel ? cfg->kernel : "");
-	api_buf_printf(&b, ", \"cmdline\": ");
-	api_buf_str(&b, cfg->cmdline ? cfg->cmdline : "");
-	api_buf_printf(&b, ", \"devices\": [");
+	json_write_init(&w, out, cap);
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "version", TINYVMM_VERSION);
+	json_write_kv_int(&w, "api_version", API_VERSION);
+	json_write_kv_uint(&w, "mem_mib", cfg->mem_mib);
+	json_write_kv_uint(&w, "cpus", cfg->cpus);
+	json_write_kv_str(&w, "kernel", cfg->kernel ? cfg->kernel : "");
+	json_write_kv_str(&w, "cmdline", cfg->cmdline ? cfg->cmdline : "");
+	json_write_key(&w, "devices");
+	json_write_array_begin(&w);
 	for (unsigned int i = 0; i < a->nr_devs; i++) {
 		const struct api_vm_dev *d = &a->devs[i];
 
-		api_buf_printf(&b, "%s{\"bdf\": \"%s\", ", i ? ", " : "", d->bdf);
-		if (d->slot < 0)
-			api_buf_printf(&b, "\"slot\": null, \"guest_bdf\": null}");
-		else
-			api_buf_printf(&b, "\"slot\": %d, \"guest_bdf\": \"0000:00:%02x.0\"}",
-				       d->slot, d->slot);
+		json_write_object_begin(&w);
+		json_write_kv_str(&w, "bdf", d->bdf);
+		if (d->slot < 0) {
+			json_write_kv_null(&w, "slot");
+			json_write_kv_null(&w, "guest_bdf");
+		} else {
+			snprintf(guest_bdf, sizeof(guest_bdf), "0000:00:%02x.0", d->slot);
+			json_write_kv_int(&w, "slot", d->slot);
+			json_write_kv_str(&w, "guest_bdf", guest_bdf);
+		}
+		json_write_object_end(&w);
 	}
-	api_buf_printf(&b, "]}");
-	if (b.overflow) {
+	json_write_array_end(&w);
+	json_write_object_end(&w);
+	if (json_write_finish(&w) < 0) {
 		snprintf(out, cap, "info: reply too large");
 		return -ENOSPC;
 	}
@@ -202,6 +213,8 @@ static int op_resume(struct api_vm *a, const struct api_request *req UNUSED, cha
 
 static int op_stop(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
 {
+	struct json_writer w;
+
 	if (a->vm && vm_stop_reason(a->vm) == VM_RUNNING) {
 		log_info("api: stop requested, stopping the guest");
 		vm_stop(a->vm, VM_STOP_API, EXIT_POWEROFF);
@@ -214,8 +227,11 @@ static int op_stop(struct api_vm *a, const struct api_request *req UNUSED, char 
 	a->stop_pending = true;
 	if (a->vm && !restarting(a))
 		return put_state(a, out, cap); /* stopped for good */
-	snprintf(out, cap, "{\"state\": \"stopping\"}");
-	return 0;
+	json_write_init(&w, out, cap);
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "state", "stopping");
+	json_write_object_end(&w);
+	return json_write_finish(&w) < 0 ? -ENOSPC : 0;
 }
 
 /* ---- shutdown ---- */
@@ -278,7 +294,7 @@ static void *shutdown_thread(void *arg)
 
 static int op_shutdown(struct api_vm *a, const struct api_request *req, char *out, size_t cap)
 {
-	struct api_buf b;
+	struct json_writer w;
 	int r = need_running(a, out, cap);
 
 	if (r < 0)
@@ -298,27 +314,30 @@ static int op_shutdown(struct api_vm *a, const struct api_request *req, char *ou
 		    "api: shutdown requested: SysRq s, u, o on the console, hard stop after %g s",
 		    req->timeout);
 	}
-	api_buf_init(&b, out, cap);
-	api_buf_printf(&b, "{\"state\": \"shutting-down\", \"timeout\": %g}", a->sd_timeout);
-	return b.overflow ? -ENOSPC : 0;
+	json_write_init(&w, out, cap);
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "state", "shutting-down");
+	json_write_kv_double_g(&w, "timeout", a->sd_timeout, 6); /* printf %g */
+	json_write_object_end(&w);
+	return json_write_finish(&w) < 0 ? -ENOSPC : 0;
 }
 
 /* ---- stats ---- */
 
-static void put_exits(struct api_buf *b, const u64 *n)
+/* {"io": N, ...}: one member per exit kind. */
+static void put_exits(struct json_writer *w, const u64 *n)
 {
-	api_buf_printf(b, "{");
+	json_write_object_begin(w);
 	for (int k = 0; k < VCPU_EXIT_KINDS; k++)
-		api_buf_printf(b, "%s\"%s\": %llu", k ? ", " : "", vcpu_exit_kind_names[k],
-			       (unsigned long long)n[k]);
-	api_buf_printf(b, "}");
+		json_write_kv_uint(w, vcpu_exit_kind_names[k], n[k]);
+	json_write_object_end(w);
 }
 
 static int op_stats(struct api_vm *a, const struct api_request *req UNUSED, char *out, size_t cap)
 {
 	u64 total[VCPU_EXIT_KINDS] = {0};
 	struct vm *vm = a->vm;
-	struct api_buf b;
+	struct json_writer w;
 
 	if (!vm) {
 		snprintf(out, cap, "%s",
@@ -328,20 +347,23 @@ static int op_stats(struct api_vm *a, const struct api_request *req UNUSED, char
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		for (int k = 0; k < VCPU_EXIT_KINDS; k++)
 			total[k] += __atomic_load_n(&vm->vcpus[i].exits[k], __ATOMIC_RELAXED);
-	api_buf_init(&b, out, cap);
-	api_buf_printf(&b, "{\"uptime\": %.6f, \"exits\": ", uptime(a));
-	put_exits(&b, total);
-	api_buf_printf(&b, ", \"vcpus\": [");
+	json_write_init(&w, out, cap);
+	json_write_object_begin(&w);
+	json_write_kv_double(&w, "uptime", uptime(a), 6);
+	json_write_key(&w, "exits");
+	put_exits(&w, total);
+	json_write_key(&w, "vcpus");
+	json_write_array_begin(&w);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		u64 n[VCPU_EXIT_KINDS];
 
 		for (int k = 0; k < VCPU_EXIT_KINDS; k++)
 			n[k] = __atomic_load_n(&vm->vcpus[i].exits[k], __ATOMIC_RELAXED);
-		api_buf_printf(&b, "%s", i ? ", " : "");
-		put_exits(&b, n);
+		put_exits(&w, n);
 	}
-	api_buf_printf(&b, "]}");
-	if (b.overflow) {
+	json_write_array_end(&w);
+	json_write_object_end(&w);
+	if (json_write_finish(&w) < 0) {
 		snprintf(out, cap, "stats: reply too large");
 		return -ENOSPC;
 	}

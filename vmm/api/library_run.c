@@ -21,6 +21,7 @@
 #include "vmm/core/events.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/err.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/api/library.h"
@@ -32,19 +33,25 @@ static void console_quit(void *opaque)
 	vm_stop(opaque, VM_STOP_QUIT, EXIT_SIGNAL_BASE + SIGINT);
 }
 
+/* expect-matched carries the whole console line, every byte escaped if need be. */
+_Static_assert(6 * CONSOLE_LINE_MAX + 256 <= EVENTS_LINE_MAX,
+	       "EVENTS_LINE_MAX cannot hold an escaped console line");
+
 /* On the console thread: a line matched --expect. */
 static void run_matched(void *opaque, const char *line, const struct timespec *taken)
 {
 	struct tinyvmm *t = opaque;
-	char esc[2 * CONSOLE_LINE_MAX];
+	char buf[6 * CONSOLE_LINE_MAX + 16]; /* the line, every byte escaped */
+	struct json_writer m;
 
 	/* the line was complete when written out: that is the marker time */
 	t->marker_ts = (double)(taken->tv_sec - t->t0.tv_sec) +
 		       (double)(taken->tv_nsec - t->t0.tv_nsec) / 1e9;
 	/* marker_ts before matched: read after it */
 	__atomic_store_n(&t->matched, true, __ATOMIC_RELEASE);
-	events_json_escape(esc, sizeof(esc), line, strlen(line));
-	events_emit(t->events, "expect-matched", "\"line\": \"%s\"", esc);
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_kv_str(&m, "line", line); /* the guest's bytes: escaped */
+	events_emit_members(t->events, "expect-matched", &m);
 	log_debug("expect: matched \"%s\"", line);
 	vm_stop(t->vm, VM_STOP_EXPECT, EXIT_POWEROFF);
 }
@@ -184,27 +191,28 @@ static int expect_verdict(const struct tinyvmm *t, enum vm_stop_reason why, int 
 /* The stats event: VM exits by kind, summed over the vCPUs. */
 static void emit_stats(const struct tinyvmm *t, const struct vm *vm)
 {
-	char buf[512];
-	size_t o = 0;
+	char buf[1024];
+	struct json_writer m;
 
 	if (!t->events)
 		return;
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_key(&m, "exits");
+	json_write_object_begin(&m);
 	for (int k = 0; k < VCPU_EXIT_KINDS; k++) {
 		unsigned long long n = 0;
 
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			n += vm->vcpus[i].exits[k];
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s\"%s\": %llu", k ? ", " : "",
-				      vcpu_exit_kind_names[k], n);
-		if (o >= sizeof(buf))
-			return;
+		json_write_kv_uint(&m, vcpu_exit_kind_names[k], n);
 	}
+	json_write_object_end(&m);
 	/* boot_to_marker: the start to the console line --expect matched. */
 	if (__atomic_load_n(&t->matched, __ATOMIC_ACQUIRE))
-		events_emit(t->events, "stats", "\"exits\": {%s}, \"boot_to_marker\": %.6f", buf,
-			    t->marker_ts);
+		json_write_kv_double(&m, "boot_to_marker", t->marker_ts, 6);
 	else
-		events_emit(t->events, "stats", "\"exits\": {%s}, \"boot_to_marker\": null", buf);
+		json_write_kv_null(&m, "boot_to_marker");
+	events_emit_members(t->events, "stats", &m);
 }
 
 /*
@@ -326,7 +334,7 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, 
 	log_debug("vm: starting %u vCPU(s)", vm.nr_vcpus);
 	/* Before the vCPUs start: a guest can exit (port 0x501) at once, and
 	 * its guest-exit event must not come before guest-entry. */
-	events_emit(t->events, "guest-entry", "\"vcpus\": %u", vm.nr_vcpus);
+	events_emit_int(t->events, "guest-entry", "vcpus", vm.nr_vcpus);
 	__atomic_add_fetch(&t->boots, 1, __ATOMIC_RELAXED);
 	vm_start(&vm); /* on failure the VM is already stopped */
 	wait_for_stop(&vm, t);
@@ -357,6 +365,8 @@ out_vm:
 static int run_open(struct tinyvmm *t)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
+	char buf[128];
+	struct json_writer m;
 
 	if (cfg->events || t->event_fn) {
 		int r = events_open(&t->events, cfg->events, &t->t0);
@@ -367,8 +377,11 @@ static int run_open(struct tinyvmm *t)
 			events_set_hook(t->events, t->event_fn, t->event_opaque);
 		/* ts 0 on the host's CLOCK_MONOTONIC, so others can line up their
 		 * own timings (bench/markertime) with the events' */
-		events_emit(t->events, "vmm-start", "\"clock_monotonic\": %.6f, \"pid\": %d",
-			    (double)t->t0.tv_sec + (double)t->t0.tv_nsec / 1e9, (int)getpid());
+		json_write_init_members(&m, buf, sizeof(buf));
+		json_write_kv_double(&m, "clock_monotonic",
+				     (double)t->t0.tv_sec + (double)t->t0.tv_nsec / 1e9, 6);
+		json_write_kv_int(&m, "pid", getpid());
+		events_emit_members(t->events, "vmm-start", &m);
 	}
 	if (cfg->console_log) {
 		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -410,6 +423,8 @@ int tinyvmm_run_main(struct tinyvmm *t)
 	unsigned int nr_vfm = 0;
 	u8 *kernel = NULL;
 	struct kernel_image kimg;
+	struct json_writer m;
+	char buf[128];
 	int code, r;
 
 	t->log_fd = -1;
@@ -445,8 +460,10 @@ out_api:
 	vf_manage_give_back_all(vfm, nr_vfm);
 	free(kernel);
 out_events:
-	events_emit(t->events, "vmm-exit", "\"code\": %d, \"reason\": \"%s\"", code,
-		    t->run_reason ? t->run_reason : exit_code_name(code));
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_kv_int(&m, "code", code);
+	json_write_kv_str(&m, "reason", t->run_reason ? t->run_reason : exit_code_name(code));
+	events_emit_members(t->events, "vmm-exit", &m);
 	events_close(t->events);
 	t->events = NULL;
 	if (t->log_fd >= 0)

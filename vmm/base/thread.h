@@ -7,7 +7,7 @@
  * "always" the first touch of a 2 MiB-aligned part of it brings in a whole
  * huge page: 2 MiB of RSS per thread for a few KiB of stack. A stack under
  * 2 MiB cannot hold an aligned huge page. 1 MiB is far above what the
- * threads use (the largest frames are the 16 KiB event line and the API's
+ * threads use (the largest frames are the 32 KiB event line and the API's
  * reply buffers), sanitizer builds included.
  */
 #ifndef TINYVMM_THREAD_H

@@ -10,9 +10,9 @@
 
 #include "vmm/api/api.h"
 #include "vmm/cmd/ctl.h"
-#include "vmm/core/events.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/json.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 
 #define CTL_OK	   0
@@ -167,9 +167,9 @@ static int show_reply(const char *path, const char *line, size_t len)
 static char *build_request(const char *op, const char *args)
 {
 	struct json *v = NULL;
-	char err[128], *req, *p;
-	size_t oplen = strlen(op), need;
-	const char *open, *close_brace;
+	struct json_writer w;
+	char err[128], *req, *members = NULL;
+	size_t need;
 
 	if (args) {
 		if (json_parse(args, strlen(args), &v, err, sizeof(err)) < 0) {
@@ -185,28 +185,40 @@ static char *build_request(const char *op, const char *args)
 		json_free(v);
 	}
 	/* Escaping makes a byte at most 6 */
-	need = 16 + 6 * oplen + (args ? strlen(args) : 0);
+	need = 16 + 6 * strlen(op) + (args ? strlen(args) : 0);
 	req = malloc(need);
-	if (!req) {
+	if (args)
+		members = strdup(args);
+	if (!req || (args && !members)) {
 		log_err("ctl: out of memory");
+		free(req);
+		free(members);
 		return NULL;
 	}
-	p = req + sprintf(req, "{\"op\": \"");
-	p += events_json_escape(p, 6 * oplen + 1, op, oplen);
-	p += sprintf(p, "\"");
-	if (args) {
-		/* The object's members: between its outer braces. */
-		open = strchr(args, '{') + 1;
-		close_brace = strrchr(args, '}');
+	json_write_init(&w, req, need);
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "op", op);
+	if (members) {
+		/* The object's members, as the user wrote them: between its outer
+		 * braces, leading whitespace dropped. */
+		char *open = strchr(members, '{') + 1, *close_brace = strrchr(members, '}');
+
 		while (open < close_brace && strchr(" \t\r\n", *open))
 			open++;
-		if (open < close_brace) {
-			p += sprintf(p, ", ");
-			for (const char *s = open; s < close_brace; s++)
-				*p++ = (*s == '\n' || *s == '\r') ? ' ' : *s; /* one line */
-		}
+		*close_brace = '\0';
+		json_write_members(&w, open);
 	}
-	strcpy(p, "}");
+	json_write_object_end(&w);
+	free(members);
+	if (json_write_finish(&w) < 0) {
+		log_err("ctl: cannot build the request"); /* need is enough: not reached */
+		free(req);
+		return NULL;
+	}
+	/* One line: a raw newline can only be whitespace between the members. */
+	for (char *p = req; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 	return req;
 }
 

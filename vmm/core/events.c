@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "vmm/core/events.h"
 #include "vmm/base/err.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 
 struct events {
@@ -33,72 +33,17 @@ double events_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-size_t events_json_escape(char *dst, size_t cap, const char *src, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-		char esc[7];
-		size_t n = 0;
-
-		switch (c) {
-		case '"':
-		case '\\':
-			esc[n++] = '\\';
-			esc[n++] = (char)c;
-			break;
-		case '\b':
-			esc[n++] = '\\';
-			esc[n++] = 'b';
-			break;
-		case '\f':
-			esc[n++] = '\\';
-			esc[n++] = 'f';
-			break;
-		case '\n':
-			esc[n++] = '\\';
-			esc[n++] = 'n';
-			break;
-		case '\r':
-			esc[n++] = '\\';
-			esc[n++] = 'r';
-			break;
-		case '\t':
-			esc[n++] = '\\';
-			esc[n++] = 't';
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				memcpy(esc, "\\u00", 4);
-				n = 4;
-				esc[n++] = hex[c >> 4];
-				esc[n++] = hex[c & 15];
-			} else {
-				esc[n++] = (char)c;
-			}
-		}
-		if (o + n + 1 > cap)
-			break;
-		memcpy(dst + o, esc, n);
-		o += n;
-	}
-	dst[o] = '\0';
-	return o;
-}
-
 int events_format(char *buf, size_t cap, double ts, const char *name, const char *extra)
 {
-	char ename[128];
-	int n;
+	struct json_writer w;
 
-	events_json_escape(ename, sizeof(ename), name, strlen(name));
-	n = snprintf(buf, cap, "{\"ts\": %.6f, \"event\": \"%s\"%s%s}\n", ts, ename,
-		     extra && *extra ? ", " : "", extra ? extra : "");
-	if (n < 0 || (size_t)n >= cap)
-		return -ENOSPC;
-	return n;
+	json_write_init(&w, buf, cap);
+	json_write_object_begin(&w);
+	json_write_kv_double(&w, "ts", ts, 6);
+	json_write_kv_str(&w, "event", name);
+	json_write_members(&w, extra);
+	json_write_object_end(&w);
+	return json_write_finish_line(&w) < 0 ? -ENOSPC : (int)w.len;
 }
 
 int events_open(struct events **out, const char *spec, const struct timespec *t0)
@@ -153,25 +98,15 @@ void events_close(struct events *ev)
 	free(ev);
 }
 
-void events_emit(struct events *ev, const char *name, const char *fmt, ...)
+void events_emit(struct events *ev, const char *name, const char *members)
 {
-	char extra[EVENTS_LINE_MAX - 128], line[EVENTS_LINE_MAX];
-	va_list ap;
-	int n = 0;
+	char line[EVENTS_LINE_MAX];
+	int n;
 
 	if (!ev)
 		return;
-	extra[0] = '\0';
-	if (fmt) {
-		va_start(ap, fmt);
-		n = vsnprintf(extra, sizeof(extra), fmt, ap);
-		va_end(ap);
-	}
 	pthread_mutex_lock(&ev->lock);
-	if (n >= 0 && (size_t)n < sizeof(extra))
-		n = events_format(line, sizeof(line), events_since(&ev->t0), name, extra);
-	else
-		n = -ENOSPC;
+	n = events_format(line, sizeof(line), events_since(&ev->t0), name, members);
 	if (n < 0) {
 		LOG_ONCE(LOG_WARN, "events %s: event %s too long, dropped (logged once)",
 			 ev->name ? ev->name : "log", name);
@@ -185,6 +120,28 @@ void events_emit(struct events *ev, const char *name, const char *fmt, ...)
 		}
 	}
 	pthread_mutex_unlock(&ev->lock);
+}
+
+void events_emit_members(struct events *ev, const char *name, struct json_writer *m)
+{
+	if (!ev)
+		return;
+	if (m && json_write_finish(m) < 0) {
+		LOG_ONCE(LOG_WARN, "events %s: event %s: members %s, dropped (logged once)",
+			 ev->name ? ev->name : "log", name, m->overflow ? "too long" : "malformed");
+		return;
+	}
+	events_emit(ev, name, m ? m->buf : NULL);
+}
+
+void events_emit_int(struct events *ev, const char *name, const char *key, long long v)
+{
+	char buf[128];
+	struct json_writer m;
+
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_kv_int(&m, key, v);
+	events_emit_members(ev, name, &m);
 }
 
 void events_set_hook(struct events *ev, events_hook_fn fn, void *opaque)

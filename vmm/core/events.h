@@ -18,7 +18,11 @@
 #include <stddef.h>
 #include <time.h>
 
-#define EVENTS_LINE_MAX 16384 /* one event line, extra fields included */
+#include "vmm/base/json_write.h"
+
+/* One event line, extra members included: room for a whole console line
+ * (CONSOLE_LINE_MAX) escaped at 6 bytes a byte in expect-matched. */
+#define EVENTS_LINE_MAX 32768
 
 struct events;
 
@@ -43,31 +47,36 @@ void events_set_hook(struct events *ev, events_hook_fn fn, void *opaque);
 void events_close(struct events *ev);
 
 /*
- * Emit one event. fmt (may be NULL) formats the extra members as a JSON
- * fragment without the leading comma, e.g. "\"code\": %d"; string values in
- * it must come from events_json_escape(). ev NULL is a no-op. Thread-safe.
+ * Emit one event. members (NULL or "": none) is the JSON text of its extra
+ * members, written by a json_writer in member-list mode, e.g.
+ * "code": 3, "reason": "x". ev NULL is a no-op. Thread-safe.
  */
-void events_emit(struct events *ev, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void events_emit(struct events *ev, const char *name, const char *members);
+/*
+ * events_emit() with the members m wrote (json_write_init_members), or
+ * none when m is NULL. Members that overflowed m or misused it drop the
+ * event (logged once), as a line over EVENTS_LINE_MAX does.
+ *
+ *   char buf[64];
+ *   struct json_writer m;
+ *
+ *   json_write_init_members(&m, buf, sizeof(buf));
+ *   json_write_kv_int(&m, "code", 3);
+ *   events_emit_members(ev, "guest-exit", &m);
+ */
+void events_emit_members(struct events *ev, const char *name, struct json_writer *m);
+/* An event with one integer member: events_emit_int(ev, "guest-exit", "code", 3). */
+void events_emit_int(struct events *ev, const char *name, const char *key, long long v);
 
 /* Seconds on CLOCK_MONOTONIC since t0. */
 double events_since(const struct timespec *t0);
 
 /*
- * Pure: escape len bytes of src as the inside of a JSON string into dst
- * (cap bytes, NUL-terminated): '"' and '\\' get a backslash, \b \f \n \r \t
- * their short forms, other bytes below 0x20 and 0x7f become \u00XX; every
- * other byte (UTF-8 included) passes through. Stops before an escape that
- * would not fit, so the output is always valid. Returns the length of dst.
- * cap must be at least 1.
- */
-size_t events_json_escape(char *dst, size_t cap, const char *src, size_t len);
-
-/*
  * Pure: format one event line, newline included, into buf:
  * {"ts": <ts with 6 decimals>, "event": "<name>"[, <extra>]}\n
- * name is escaped; extra (may be NULL or "") is copied as is. Returns the
- * length, or -ENOSPC when it does not fit in cap bytes (with the NUL).
+ * name is escaped; extra (may be NULL or "") is a member list, copied as
+ * is. Returns the length, or -ENOSPC when it does not fit in cap bytes
+ * (with the NUL).
  */
 int events_format(char *buf, size_t cap, double ts, const char *name, const char *extra);
 

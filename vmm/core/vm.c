@@ -213,7 +213,7 @@ static void debug_exit(void *opaque, u8 code)
 
 	log_debug("debug-exit: guest wrote status %u", code);
 	if (vm_stop_reason(vm) == VM_RUNNING)
-		events_emit(vm->events, "guest-exit", "\"code\": %u", code);
+		events_emit_int(vm->events, "guest-exit", "code", code);
 	vm_stop(vm, VM_STOP_GUEST_EXIT, code);
 }
 

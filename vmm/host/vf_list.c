@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/core/events.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 #include "vmm/host/vf_list.h"
 
@@ -253,83 +253,123 @@ void vf_list_print_text(FILE *f, const struct vf_list *l)
 	}
 }
 
-/* A JSON string, or null for "". */
-static void json_str(FILE *f, const char *key, const char *s, bool last)
+/* A string member, null for "". */
+static void kv_str_or_null(struct json_writer *w, const char *key, const char *s)
 {
-	char esc[512];
-
-	if (s[0]) {
-		events_json_escape(esc, sizeof(esc), s, strlen(s));
-		fprintf(f, "\"%s\": \"%s\"%s", key, esc, last ? "" : ", ");
-	} else {
-		fprintf(f, "\"%s\": null%s", key, last ? "" : ", ");
-	}
+	if (s[0])
+		json_write_kv_str(w, key, s);
+	else
+		json_write_kv_null(w, key);
 }
 
-static void json_fn(FILE *f, const struct vf_fn *fn)
+/* A setting the PF may not report: true, false or (v < 0) null. */
+static void kv_setting(struct json_writer *w, const char *key, int v)
+{
+	if (v < 0)
+		json_write_kv_null(w, key);
+	else
+		json_write_kv_bool(w, key, v);
+}
+
+/* The members a PF and a VF share. */
+static void json_fn(struct json_writer *w, const struct vf_fn *fn)
 {
 	char id[8];
 
-	json_str(f, "bdf", fn->bdf, false);
+	kv_str_or_null(w, "bdf", fn->bdf);
 	if (fn->index >= 0)
-		fprintf(f, "\"index\": %d, ", fn->index);
+		json_write_kv_int(w, "index", fn->index);
 	snprintf(id, sizeof(id), "%04x", fn->vendor_id);
-	json_str(f, "vendor_id", id, false);
+	kv_str_or_null(w, "vendor_id", id);
 	snprintf(id, sizeof(id), "%04x", fn->device_id);
-	json_str(f, "device_id", id, false);
-	json_str(f, "vendor", fn->vendor, false);
-	json_str(f, "device", fn->device, false);
-	json_str(f, "driver", fn->driver, false);
-	json_str(f, "netdev", fn->netdev, false);
+	kv_str_or_null(w, "device_id", id);
+	kv_str_or_null(w, "vendor", fn->vendor);
+	kv_str_or_null(w, "device", fn->device);
+	kv_str_or_null(w, "driver", fn->driver);
+	kv_str_or_null(w, "netdev", fn->netdev);
 	if (fn->group >= 0)
-		fprintf(f, "\"iommu_group\": %d, ", fn->group);
+		json_write_kv_int(w, "iommu_group", fn->group);
 	else
-		fprintf(f, "\"iommu_group\": null, ");
-	fprintf(f, "\"viable\": %s", fn->viable ? "true" : "false");
+		json_write_kv_null(w, "iommu_group");
+	json_write_kv_bool(w, "viable", fn->viable);
 }
 
-static void json_bool(FILE *f, const char *key, int v)
-{
-	fprintf(f, ", \"%s\": %s", key, v < 0 ? "null" : v ? "true" : "false");
-}
-
-void vf_list_print_json(FILE *f, const struct vf_list *l)
+static void json_vf(struct json_writer *w, const struct vf_fn *vf)
 {
 	static const char *const link_states[] = {"auto", "enable", "disable"};
+	char mac[RTNL_MAC_STR_LEN];
 
-	fprintf(f, "{\"version\": 1, \"pfs\": [");
+	json_write_object_begin(w);
+	json_fn(w, vf);
+	if (vf->has_net) {
+		rtnl_mac_format(vf->net.mac, mac);
+		json_write_kv_str(w, "mac", mac);
+		json_write_kv_uint(w, "vlan", vf->net.vlan);
+		json_write_kv_uint(w, "qos", vf->net.qos);
+		kv_setting(w, "spoofchk", vf->net.spoofchk);
+		kv_setting(w, "trust", vf->net.trust);
+		if (vf->net.link_state >= 0 && vf->net.link_state < (int)ARRAY_SIZE(link_states))
+			json_write_kv_str(w, "link_state", link_states[vf->net.link_state]);
+		else
+			json_write_kv_null(w, "link_state");
+	} else {
+		static const char *const unknown[] = {"mac",	  "vlan",  "qos",
+						      "spoofchk", "trust", "link_state"};
+
+		for (size_t i = 0; i < ARRAY_SIZE(unknown); i++)
+			json_write_kv_null(w, unknown[i]);
+	}
+	json_write_object_end(w);
+}
+
+/* Print the text w holds and empty it: false (logged) when it did not fit. */
+static bool print_part(FILE *f, struct json_writer *w)
+{
+	int n = json_write_part(w);
+
+	if (n < 0) {
+		log_err("vf list --json: a PF or VF entry does not fit in %zu bytes", w->cap);
+		return false;
+	}
+	fwrite(w->buf, 1, (size_t)n, f);
+	json_write_clear(w);
+	return true;
+}
+
+/* Built with the writer, printed an entry at a time: PFs and VFs one a line. */
+void vf_list_print_json(FILE *f, const struct vf_list *l)
+{
+	char buf[8192]; /* one PF or VF entry, every string escaped */
+	struct json_writer w;
+
+	json_write_init(&w, buf, sizeof(buf));
+	json_write_object_begin(&w);
+	json_write_kv_int(&w, "version", 1);
+	json_write_key(&w, "pfs");
+	json_write_array_begin_lines(&w);
 	for (unsigned int i = 0; i < l->nr_pfs; i++) {
 		const struct vf_pf *pf = &l->pfs[i];
 
-		fprintf(f, "%s\n  {", i ? "," : "");
-		json_fn(f, &pf->fn);
-		fprintf(f, ", \"sriov_numvfs\": %lu, \"sriov_totalvfs\": %lu, \"vfs\": [",
-			pf->numvfs, pf->totalvfs);
+		json_write_object_begin(&w);
+		json_fn(&w, &pf->fn);
+		json_write_kv_uint(&w, "sriov_numvfs", pf->numvfs);
+		json_write_kv_uint(&w, "sriov_totalvfs", pf->totalvfs);
+		json_write_key(&w, "vfs");
+		json_write_array_begin_lines(&w);
 		for (unsigned int k = 0; k < pf->nr_vfs; k++) {
-			const struct vf_fn *vf = &pf->vfs[k];
-			char mac[RTNL_MAC_STR_LEN];
-
-			fprintf(f, "%s\n    {", k ? "," : "");
-			json_fn(f, vf);
-			if (vf->has_net) {
-				rtnl_mac_format(vf->net.mac, mac);
-				fprintf(f, ", \"mac\": \"%s\", \"vlan\": %u, \"qos\": %u", mac,
-					vf->net.vlan, vf->net.qos);
-				json_bool(f, "spoofchk", vf->net.spoofchk);
-				json_bool(f, "trust", vf->net.trust);
-				if (vf->net.link_state >= 0 && vf->net.link_state < 3)
-					fprintf(f, ", \"link_state\": \"%s\"",
-						link_states[vf->net.link_state]);
-				else
-					fprintf(f, ", \"link_state\": null");
-			} else {
-				fprintf(f, ", \"mac\": null, \"vlan\": null, \"qos\": null, "
-					   "\"spoofchk\": null, \"trust\": null, "
-					   "\"link_state\": null");
-			}
-			fprintf(f, "}");
+			json_vf(&w, &pf->vfs[k]);
+			if (!print_part(f, &w))
+				return;
 		}
-		fprintf(f, "%s]}", pf->nr_vfs ? "\n  " : "");
+		json_write_array_end(&w);
+		json_write_object_end(&w);
+		if (!print_part(f, &w))
+			return;
 	}
-	fprintf(f, "%s]}\n", l->nr_pfs ? "\n" : "");
+	json_write_array_end(&w);
+	json_write_object_end(&w);
+	if (json_write_finish_line(&w) < 0)
+		log_err("vf list --json: cannot finish the document");
+	else
+		fputs(buf, f);
 }

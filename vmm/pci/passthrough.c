@@ -10,6 +10,7 @@
 #include "vmm/core/events.h"
 #include "arch/layout.h"
 #include "vmm/base/err.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/pci/pci_platform.h"
@@ -134,6 +135,20 @@ static int dma_map_ram(struct passthrough *pt)
 	return 0;
 }
 
+/* The vf-attached event: {"bdf": host BDF, "slot": N, "guest_bdf": "0000:00:NN.0"}. */
+static void emit_attached(struct vm *vm, const struct passthrough_vf *vf)
+{
+	char buf[128], guest_bdf[16];
+	struct json_writer m;
+
+	snprintf(guest_bdf, sizeof(guest_bdf), "0000:00:%02x.0", vf->slot);
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_kv_str(&m, "bdf", vf->opts->bdf);
+	json_write_kv_uint(&m, "slot", vf->slot);
+	json_write_kv_str(&m, "guest_bdf", guest_bdf);
+	events_emit_members(vm->events, "vf-attached", &m);
+}
+
 int passthrough_attach(struct passthrough *pt, struct vm *vm)
 {
 	struct pci_windows w = PCI_WINDOWS_DEFAULT;
@@ -160,9 +175,7 @@ bars:
 		r = pci_host_assign_bars(pt->host, &w);
 	/* Each VF is in the guest's PCI tree, its RAM mapped for DMA. */
 	for (unsigned int i = 0; r == 0 && i < pt->nr_vfs; i++)
-		events_emit(vm->events, "vf-attached",
-			    "\"bdf\": \"%s\", \"slot\": %u, \"guest_bdf\": \"0000:00:%02x.0\"",
-			    pt->vfs[i].opts->bdf, pt->vfs[i].slot, pt->vfs[i].slot);
+		emit_attached(vm, &pt->vfs[i]);
 	return r;
 }
 
