@@ -9,7 +9,7 @@
  * status 0 once a console line matches MARKER (a POSIX extended regex),
  * otherwise the run's (tinyvmm's exit codes: 67 after 150 s, 68 if the
  * guest ended first, 64/65 for a bad VF or a host problem).
- * Build: cc -Iinclude boot_vf.c build/libtinyvmm.a -lpci -pthread
+ * Build: cc -Iinclude boot_vf.c build/libtinyvmm.a -pthread
  */
 #include <stdio.h>
 
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	struct tinyvmm_status st;
 	struct tinyvmm_stats stats;
 	struct tinyvmm *vm;
-	int status;
+	int r, status;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: boot_vf KERNEL INITRD VF_BDF MARKER\n");
@@ -40,13 +40,16 @@ int main(int argc, char **argv)
 	cfg.mem_mib = 256;
 	cfg.expect = argv[4]; /* the run ends, status 0, at the first matching line */
 	cfg.timeout = 150;    /* or with TINYVMM_EXIT_TIMEOUT */
-	if (tinyvmm_create(&cfg, &vm) < 0)
-		return TINYVMM_EXIT_USAGE; /* the library said why on stderr */
-	/* Bound to vfio-pci when the run starts, given back when it ends. */
-	if (tinyvmm_add_vf(vm, argv[3]) < 0 ||
-	    tinyvmm_set_event_callback(vm, print_event, NULL) < 0) {
+	/* The VF, in the --vf syntax; bound to vfio-pci when the run starts,
+	 * given back when it ends. */
+	r = tinyvmm_vf_parse(argv[3], &cfg.vfs[cfg.nr_vfs++]);
+	if (r == 0)
+		r = tinyvmm_create(&cfg, &vm);
+	if (r < 0) /* the library said why on stderr; whose fault it was picks the status */
+		return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
+	if (tinyvmm_set_event_callback(vm, print_event, NULL) < 0) {
 		tinyvmm_destroy(vm);
-		return TINYVMM_EXIT_USAGE;
+		return TINYVMM_EXIT_HOST;
 	}
 	/* In the background: this thread could serve a UI meanwhile. The run
 	 * ends at expect-matched, or when the guest ends or the time is up. */

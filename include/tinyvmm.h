@@ -313,6 +313,110 @@ int tinyvmm_stats(struct tinyvmm *t, struct tinyvmm_stats *st);
  */
 void tinyvmm_destroy(struct tinyvmm *t);
 
+/* ---- the host's SR-IOV functions: the operator's VF workflow ---- */
+
+#define TINYVMM_NAME_SIZE 64
+
+/*
+ * One PCI function as the host sees it (sysfs and, for a VF, its PF over
+ * rtnetlink). Names from pci.ids are not looked up here (the tinyvmm
+ * command does that with libpci): the ids are.
+ */
+struct tinyvmm_pci_fn {
+	char bdf[TINYVMM_BDF_SIZE];
+	unsigned int vendor_id, device_id;
+	char driver[TINYVMM_NAME_SIZE]; /* "" when unbound */
+	char netdev[TINYVMM_NAME_SIZE]; /* "" when it has no network interface */
+	int iommu_group;		/* -1: none (the IOMMU is off) */
+	bool viable;			/* every other device of its group is safe for DMA */
+	int index;			/* its VF number on the PF; -1 for a PF */
+	/* A VF's settings as its PF reports them; has_settings false when the
+	 * PF has no netdev or does not report this VF. */
+	bool has_settings;
+	unsigned char mac[6];
+	unsigned int vlan, qos;
+	int spoofchk, trust; /* 1 on, 0 off, -1 not reported */
+	int link_state;	     /* 0 auto, 1 enable, 2 disable, -1 not reported */
+};
+
+struct tinyvmm_pf {
+	struct tinyvmm_pci_fn fn;
+	unsigned long sriov_numvfs, sriov_totalvfs;
+	unsigned int nr_vfs;
+	struct tinyvmm_pci_fn *vfs; /* nr_vfs, in VF-number order */
+};
+
+struct tinyvmm_vf_list {
+	unsigned int nr_pfs;
+	struct tinyvmm_pf *pfs; /* by BDF */
+};
+
+/*
+ * Every SR-IOV PF of the host (a function with sriov_totalvfs) and its VFs.
+ * 0, or a host error (logged). Free with tinyvmm_vf_list_free(), also
+ * after an error.
+ */
+int tinyvmm_vf_list(struct tinyvmm_vf_list *out);
+void tinyvmm_vf_list_free(struct tinyvmm_vf_list *l);
+
+/*
+ * Give PF (a BDF or its network interface, e.g. "eth0") count VFs, going
+ * through 0 when it has others (sriov_numvfs). Refused while one of its
+ * VFs is in use by a tinyvmm or open through VFIO. 0 and, when out is not
+ * NULL, the PF and its VFs as they are now (free with tinyvmm_pf_free());
+ * a user error for an unknown PF, a count over sriov_totalvfs or VFs in
+ * use; a host error otherwise.
+ */
+int tinyvmm_vf_set_count(const char *pf, unsigned int count, struct tinyvmm_pf *out);
+void tinyvmm_pf_free(struct tinyvmm_pf *pf);
+
+/* One VF that tinyvmm_vf_restore() found a crash record for. */
+struct tinyvmm_restored {
+	char bdf[TINYVMM_BDF_SIZE];
+	int status;	  /* 0 given back; -EBUSY in use by holder_pid; other: failed (logged) */
+	long holder_pid;  /* the tinyvmm holding it, with -EBUSY */
+	char driver[TINYVMM_NAME_SIZE]; /* status 0: the driver it is on now, "" none */
+	char netdev[TINYVMM_NAME_SIZE]; /* and its network interface, "" none */
+	bool pf_settings; /* its PF settings were put back too */
+};
+
+/*
+ * Give back every VF (or only bdf, when not NULL) that a tinyvmm killed
+ * with SIGKILL left taken: its crash record in the run directory
+ * (/run/tinyvmm or $TINYVMM_RUN_DIR) says which driver and PF settings to
+ * put back. A VF whose tinyvmm still runs is left alone. Up to cap results
+ * in out; *nr is how many VFs had a record (more than cap: the rest are
+ * handled, not reported). 0 when all were given back (or none was found),
+ * a user error -EBUSY when one is in use, else the first failure.
+ */
+int tinyvmm_vf_restore(const char *bdf, struct tinyvmm_restored *out, unsigned int cap,
+		       unsigned int *nr);
+
+/* One item of the preflight check. */
+struct tinyvmm_check_item {
+	char name[32];	 /* "kvm", "cpu", "iommu", "vfio-pci", "vf BDF", "memlock", "hugepages" */
+	bool ok;
+	char detail[480]; /* what was found; a failure ends with "fix: ..." */
+};
+
+#define TINYVMM_CHECK_MAX_ITEMS (6 + TINYVMM_MAX_VFS)
+
+struct tinyvmm_check_request {
+	unsigned int mem_mib;	/* guest RAM to be pinned; 0: TINYVMM_DEFAULT_MEM_MIB */
+	unsigned int nr_vfs;	/* at most TINYVMM_MAX_VFS */
+	const char *const *vfs; /* the VFs' BDFs as the user gave them */
+};
+
+/*
+ * Check that this host can run a VM with req's VFs: /dev/kvm, CPU
+ * virtualization, the IOMMU, vfio-pci, each VF and its IOMMU group,
+ * RLIMIT_MEMLOCK against the RAM, hugepages. Fills items[0..*nr) (cap
+ * entries; TINYVMM_CHECK_MAX_ITEMS is enough) and returns how many failed,
+ * or -EINVAL for a bad request.
+ */
+int tinyvmm_check(const struct tinyvmm_check_request *req, struct tinyvmm_check_item *items,
+		  unsigned int cap, unsigned int *nr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -117,14 +117,22 @@ static unsigned int count_prefix(const char *text, const char *prefix)
 static int run(const char *const *vfs, unsigned int nr, u64 mem)
 {
 	struct preflight_req req = {.mem = mem, .vfs = vfs, .nr_vfs = nr};
+	struct tinyvmm_check_item items[TINYVMM_CHECK_MAX_ITEMS];
 	char closing[64], *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	unsigned int ok, failed;
+	unsigned int ok, failed, n = 0, nok = 0;
 	int r;
 
 	assert_non_null(f);
-	r = preflight_run(f, &paths, &req);
+	r = preflight_run(items, TINYVMM_CHECK_MAX_ITEMS, &n, &paths, &req);
+	/* the lines tinyvmm check prints (vmm/cmd/check_cmd.c) */
+	for (unsigned int i = 0; i < n; i++) {
+		fprintf(f, "%-5s %-10s %s\n", items[i].ok ? "OK" : "FAIL", items[i].name,
+			items[i].detail);
+		nok += items[i].ok;
+	}
+	fprintf(f, "check: %u ok, %d failed\n", nok, r);
 	assert_int_equal(fclose(f), 0);
 	free(out);
 	out = buf;

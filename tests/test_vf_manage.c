@@ -110,13 +110,42 @@ static int take(struct vf_manage *m, const struct tinyvmm_vf *o, bool *usage)
 	return err_errno(r);
 }
 
+/*
+ * vf_manage_restore() with stderr captured into err, and its results as
+ * tinyvmm vf restore prints them (vmm/cmd/vf_cmd.c) in out. The plain errno.
+ */
 static int restore(const char *bdf)
 {
+	struct tinyvmm_restored res[8];
+	unsigned int nr = 0;
+	size_t n = 0;
 	int r;
 
 	capture(true);
-	r = vf_manage_restore(root, bdf);
+	r = vf_manage_restore(root, bdf, res, ARRAY_SIZE(res), &nr);
 	capture(false);
+	assert_true(nr <= ARRAY_SIZE(res));
+	out[0] = '\0';
+	for (unsigned int i = 0; i < nr; i++) {
+		const struct tinyvmm_restored *v = &res[i];
+
+		if (v->status == -EBUSY)
+			n += (size_t)snprintf(out + n, sizeof(out) - n,
+					      "vf %s: in use by tinyvmm pid %ld; left alone\n",
+					      v->bdf, v->holder_pid);
+		else if (v->status == 0)
+			n += (size_t)snprintf(out + n, sizeof(out) - n,
+					      "vf %s: restored (driver %s%s%s%s)\n", v->bdf,
+					      v->driver[0] ? v->driver : "none",
+					      v->netdev[0] ? ", netdev " : "", v->netdev,
+					      v->pf_settings ? ", PF settings put back" : "");
+	}
+	if (!nr && r == 0)
+		snprintf(out, sizeof(out), "vf restore: nothing to restore%s%s\n", bdf ? " for " : "",
+			 bdf ? bdf : "");
+	if (r == err_mark_user(-EBUSY))
+		return -EBUSY; /* in use: the user's to resolve */
+	assert_false(err_is_user(r));
 	return r;
 }
 

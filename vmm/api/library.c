@@ -261,7 +261,7 @@ int tinyvmm_run(struct tinyvmm *t)
 	sigpending(&pending);
 	was_pending = sigismember(&pending, SIGPIPE);
 	block_sigpipe(&old);
-	code = tinyvmm_run_main(t);
+	code = library_run(t);
 	sigpending(&pending);
 	if (!sigismember(&old, SIGPIPE) && !was_pending && sigismember(&pending, SIGPIPE)) {
 		/* Raised by our writes while blocked: not the caller's to receive. */
@@ -283,7 +283,7 @@ static void *run_thread(void *arg)
 
 	pthread_setname_np(pthread_self(), "tinyvmm-run");
 	block_sigpipe(&old);
-	run_end(t, tinyvmm_run_main(t));
+	run_end(t, library_run(t));
 	return NULL;
 }
 

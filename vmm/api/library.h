@@ -74,7 +74,7 @@ struct tinyvmm {
  * log, kernel, control API, managed VFs, the boots, and back. Returns the
  * exit status; t->phase is RUNNING throughout and is left to the caller.
  */
-int tinyvmm_run_main(struct tinyvmm *t);
+int library_run(struct tinyvmm *t);
 
 /*
  * Make vm the boot that stop and pause act on (NULL: none, before

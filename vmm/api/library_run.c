@@ -416,7 +416,7 @@ static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
 	}
 }
 
-int tinyvmm_run_main(struct tinyvmm *t)
+int library_run(struct tinyvmm *t)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
 	struct vf_manage vfm[TINYVMM_MAX_VFS];

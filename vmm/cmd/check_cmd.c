@@ -7,16 +7,18 @@
 #include "vmm/base/log.h"
 #include "vmm/base/parse.h"
 #include "vmm/cmd/check_cmd.h"
-#include "vmm/host/preflight.h"
 
 int check_cmd_main(int argc, char **argv)
 {
-	static const struct preflight_paths sys = {.sys = "/sys", .proc = "/proc", .dev = "/dev"};
+	struct tinyvmm_check_item items[TINYVMM_CHECK_MAX_ITEMS];
 	const char *vfs[TINYVMM_MAX_VFS];
-	struct preflight_req req = {.mem = TINYVMM_DEFAULT_MEM_MIB * MiB, .vfs = vfs};
+	struct tinyvmm_check_request req = {.vfs = vfs};
+	unsigned int nr = 0, ok = 0;
+	int failed;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		u64 mem;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			printf("usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
@@ -35,10 +37,12 @@ int check_cmd_main(int argc, char **argv)
 			vfs[req.nr_vfs++] = v;
 			i++;
 		} else if (!strcmp(a, "--mem") && v) {
-			if (parse_size(v, &req.mem) < 0 || req.mem < TINYVMM_MIN_MEM_MIB * MiB) {
+			if (parse_size(v, &mem) < 0 || mem < TINYVMM_MIN_MEM_MIB * MiB ||
+			    mem / MiB >= 0xffffffffULL) {
 				log_err("check: --mem %s: give a size like 512 (MiB) or 2G", v);
 				return TINYVMM_EXIT_USAGE;
 			}
+			req.mem_mib = (unsigned int)((mem + MiB - 1) / MiB);
 			i++;
 		} else {
 			log_err("check: %s: unknown argument or missing value; see tinyvmm check "
@@ -47,5 +51,15 @@ int check_cmd_main(int argc, char **argv)
 			return TINYVMM_EXIT_USAGE;
 		}
 	}
-	return preflight_run(stdout, &sys, &req) ? 1 : 0;
+	failed = tinyvmm_check(&req, items, TINYVMM_CHECK_MAX_ITEMS, &nr);
+	if (failed < 0) {
+		log_err("check: %s", strerror(-tinyvmm_errno(failed)));
+		return TINYVMM_EXIT_HOST;
+	}
+	for (unsigned int i = 0; i < nr; i++) {
+		printf("%-5s %-10s %s\n", items[i].ok ? "OK" : "FAIL", items[i].name, items[i].detail);
+		ok += items[i].ok;
+	}
+	printf("check: %u ok, %d failed\n", ok, failed);
+	return failed ? 1 : 0;
 }

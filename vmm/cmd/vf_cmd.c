@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
  * vf_cmd.c - `tinyvmm vf list|create|destroy|restore`: the operator's VF
- * workflow as subcommands; see vf_cmd.h.
+ * workflow as subcommands, on the library's calls; see vf_cmd.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/base/bdf.h"
-#include "vmm/base/parse.h"
-#include "vmm/base/exitcode.h"
+#include "include/tinyvmm.h"
 #include "vmm/base/log.h"
+#include "vmm/base/parse.h"
+#include "vmm/cmd/pci_names.h"
 #include "vmm/cmd/vf_cmd.h"
-#include "vmm/host/vf_list.h"
-#include "vmm/host/vf_manage.h"
-#include "vmm/pci/vfio.h"
+#include "vmm/cmd/vf_print.h"
+
+#define RESTORE_MAX 256 /* VFs a restore reports on */
+
+/* The exit status of a library error: its mark says whose fault it is. */
+static int status_of(int r)
+{
+	return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
+}
 
 void vf_cmd_usage(FILE *f)
 {
+	const char *dir = getenv("TINYVMM_RUN_DIR");
+
 	fprintf(f,
 		"usage: tinyvmm vf list [--json]       SR-IOV PFs and their VFs: names, driver,\n"
 		"                                      IOMMU group, MAC/VLAN as the PF reports\n"
@@ -26,99 +34,33 @@ void vf_cmd_usage(FILE *f)
 		"       tinyvmm vf restore [BDF]       give back VFs a killed tinyvmm left on\n"
 		"                                      vfio-pci (records in %s)\n"
 		"PF is a PCI address (0000:01:00.0) or the PF's network interface (eth0).\n",
-		vf_manage_run_dir());
+		dir && *dir ? dir : "/run/tinyvmm");
 }
 
-/* A PF given as a BDF or a netdev name into its canonical BDF. */
-static int resolve_pf(const char *arg, char bdf[PCI_SYSFS_BDF_SZ])
+static int cmd_count(const char *pf_arg, const char *count)
 {
-	if (bdf_parse(arg, bdf) == 0) {
-		if (pci_sysfs_exists(PCI_SYSFS_SYSFS, bdf))
-			return 0;
-		log_err("pf %s: no such PCI device (see tinyvmm vf list or lspci -D)", arg);
-		return -ENODEV;
-	}
-	if (pci_sysfs_of_netdev(PCI_SYSFS_SYSFS, arg, bdf) == 0)
-		return 0;
-	log_err("pf %s: neither a PCI address nor a PCI network interface (see tinyvmm vf list)",
-		arg);
-	return -ENODEV;
-}
-
-/* Refuse to remove VFs a running tinyvmm holds. */
-static int check_vfs_free(const char *pf)
-{
-	char (*vfs)[PCI_SYSFS_BDF_SZ] = calloc(PCI_SYSFS_MAX_VFS, sizeof(*vfs));
-	char drv[PCI_SYSFS_NAME_SZ];
-	unsigned int nr = 0;
-	int r = 0;
-
-	if (!vfs)
-		return -ENOMEM;
-	pci_sysfs_virtfns(PCI_SYSFS_SYSFS, pf, vfs, PCI_SYSFS_MAX_VFS, &nr);
-	for (unsigned int i = 0; i < nr && !r; i++) {
-		long pid = vf_manage_holder(vfs[i]);
-
-		if (pid > 0) {
-			log_err("pf %s: VF %s is in use by tinyvmm pid %ld; stop that VM first", pf,
-				vfs[i], pid);
-			r = -EBUSY;
-		} else if (pci_sysfs_driver(PCI_SYSFS_SYSFS, vfs[i], drv, sizeof(drv)) == 0 &&
-			   pci_sysfs_driver_is_vfio(drv) && vf_manage_group_open(vfs[i])) {
-			log_err("pf %s: VF %s is open through VFIO (a VM uses it?); stop it first",
-				pf, vfs[i]);
-			r = -EBUSY;
-		}
-	}
-	free(vfs);
-	return r;
-}
-
-static int cmd_numvfs(const char *pf_arg, const char *count)
-{
-	char pf[PCI_SYSFS_BDF_SZ], (*vfs)[PCI_SYSFS_BDF_SZ];
-	unsigned long n, total = 0;
-	unsigned int nr = 0;
+	struct tinyvmm_pf pf;
+	unsigned long n;
 	int r;
 
-	if (resolve_pf(pf_arg, pf) < 0)
-		return EXIT_USAGE;
-	if (pci_sysfs_read_uint(PCI_SYSFS_SYSFS, pf, "sriov_totalvfs", &total) < 0) {
-		log_err("pf %s: not SR-IOV capable (no sriov_totalvfs); see tinyvmm vf list", pf);
-		return EXIT_USAGE;
+	if (parse_uint(count, 65535, &n) < 0) {
+		log_err("pf %s: VF count \"%s\": give a number of VFs, e.g. 4", pf_arg, count);
+		return TINYVMM_EXIT_USAGE;
 	}
-	if (parse_uint(count, 65535, &n) < 0 || n > total) {
-		log_err("pf %s: VF count \"%s\": give 0 to %lu", pf, count, total);
-		return EXIT_USAGE;
-	}
-	if (check_vfs_free(pf) < 0)
-		return EXIT_USAGE;
-	r = pci_sysfs_set_numvfs(PCI_SYSFS_SYSFS, pf, (unsigned int)n);
-	if (r < 0) {
-		log_err("pf %s: cannot set sriov_numvfs to %lu: %s%s", pf, n, strerror(-r),
-			r == -EACCES || r == -EPERM ? " (run as root)"
-			: r == -EBUSY		    ? " (VFs in use?)"
-						    : "; check dmesg");
-		return EXIT_HOST;
-	}
-	vfs = calloc(PCI_SYSFS_MAX_VFS, sizeof(*vfs));
-	if (vfs)
-		pci_sysfs_virtfns(PCI_SYSFS_SYSFS, pf, vfs, PCI_SYSFS_MAX_VFS, &nr);
-	printf("pf %s: %u VF%s", pf, nr, nr == 1 ? "" : "s");
-	for (unsigned int i = 0; i < nr; i++)
-		printf("%s%s", i ? " " : ": ", vfs[i]);
+	r = tinyvmm_vf_set_count(pf_arg, (unsigned int)n, &pf);
+	if (r < 0)
+		return status_of(r);
+	printf("pf %s: %u VF%s", pf.fn.bdf, pf.nr_vfs, pf.nr_vfs == 1 ? "" : "s");
+	for (unsigned int i = 0; i < pf.nr_vfs; i++)
+		printf("%s%s", i ? " " : ": ", pf.vfs[i].bdf);
 	printf("\n");
-	free(vfs);
-	if (nr != n) {
-		log_err("pf %s: asked for %lu VFs, sysfs shows %u", pf, n, nr);
-		return EXIT_HOST;
-	}
+	tinyvmm_pf_free(&pf);
 	return 0;
 }
 
 static int cmd_list(int argc, char **argv)
 {
-	struct vf_list l;
+	struct tinyvmm_vf_list l;
 	bool json = false;
 	int r;
 
@@ -127,55 +69,75 @@ static int cmd_list(int argc, char **argv)
 			json = true;
 		} else {
 			log_err("vf list: unknown argument %s; see tinyvmm vf --help", argv[i]);
-			return EXIT_USAGE;
+			return TINYVMM_EXIT_USAGE;
 		}
 	}
-	r = vf_list_collect(&l, PCI_SYSFS_SYSFS, true);
+	r = tinyvmm_vf_list(&l);
 	if (r == 0) {
 		if (json)
-			vf_list_print_json(stdout, &l);
+			vf_print_json(stdout, &l, pci_names_lookup);
 		else
-			vf_list_print_text(stdout, &l);
+			vf_print_text(stdout, &l, pci_names_lookup);
 	}
-	vf_list_free(&l);
-	return r < 0 ? EXIT_HOST : 0;
+	tinyvmm_vf_list_free(&l);
+	pci_names_close();
+	return r < 0 ? status_of(r) : 0;
+}
+
+static int cmd_restore(const char *bdf)
+{
+	static struct tinyvmm_restored res[RESTORE_MAX];
+	unsigned int nr = 0;
+	int r = tinyvmm_vf_restore(bdf, res, RESTORE_MAX, &nr);
+
+	for (unsigned int i = 0; i < nr && i < RESTORE_MAX; i++) {
+		const struct tinyvmm_restored *v = &res[i];
+
+		if (v->status == -EBUSY)
+			printf("vf %s: in use by tinyvmm pid %ld; left alone\n", v->bdf, v->holder_pid);
+		else if (v->status == 0)
+			printf("vf %s: restored (driver %s%s%s%s)\n", v->bdf,
+			       v->driver[0] ? v->driver : "none", v->netdev[0] ? ", netdev " : "",
+			       v->netdev, v->pf_settings ? ", PF settings put back" : "");
+	}
+	if (nr > RESTORE_MAX)
+		printf("vf restore: %u more VFs handled, not listed\n", nr - RESTORE_MAX);
+	if (!nr && r == 0)
+		printf("vf restore: nothing to restore%s%s\n", bdf ? " for " : "", bdf ? bdf : "");
+	return r < 0 ? status_of(r) : 0;
 }
 
 int vf_cmd_main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
-	int r;
 
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		vf_cmd_usage(cmd ? stdout : stderr);
-		return cmd ? 0 : EXIT_USAGE;
+		return cmd ? 0 : TINYVMM_EXIT_USAGE;
 	}
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "create")) {
 		if (argc != 4) {
 			log_err("vf create: give PF and N, e.g. tinyvmm vf create eth0 4");
-			return EXIT_USAGE;
+			return TINYVMM_EXIT_USAGE;
 		}
-		return cmd_numvfs(argv[2], argv[3]);
+		return cmd_count(argv[2], argv[3]);
 	}
 	if (!strcmp(cmd, "destroy")) {
 		if (argc != 3) {
 			log_err("vf destroy: give the PF, e.g. tinyvmm vf destroy 0000:01:00.0");
-			return EXIT_USAGE;
+			return TINYVMM_EXIT_USAGE;
 		}
-		return cmd_numvfs(argv[2], "0");
+		return cmd_count(argv[2], "0");
 	}
 	if (!strcmp(cmd, "restore")) {
-		char bdf[PCI_SYSFS_BDF_SZ];
-
-		if (argc > 3 || (argc == 3 && bdf_parse(argv[2], bdf) < 0)) {
+		if (argc > 3) {
 			log_err("vf restore: give no argument or one PCI address (0000:01:10.0)");
-			return EXIT_USAGE;
+			return TINYVMM_EXIT_USAGE;
 		}
-		r = vf_manage_restore(PCI_SYSFS_SYSFS, argc == 3 ? bdf : NULL);
-		return r == 0 ? 0 : r == -EBUSY ? EXIT_USAGE : EXIT_HOST;
+		return cmd_restore(argc == 3 ? argv[2] : NULL);
 	}
 	log_err("vf %s: unknown command; the commands are list, create, destroy, restore", cmd);
-	return EXIT_USAGE;
+	return TINYVMM_EXIT_USAGE;
 }

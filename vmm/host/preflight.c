@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <linux/kvm.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,23 +23,26 @@
 #define CAP_IPC_LOCK_BIT 14
 
 struct report {
-	FILE *f;
-	int ok, failed;
+	struct tinyvmm_check_item *items;
+	unsigned int cap, nr;
+	int failed;
 };
 
 static void PRINTF(4, 5) item(struct report *rep, bool ok, const char *name, const char *fmt, ...)
 {
+	struct tinyvmm_check_item *it;
 	va_list ap;
 
-	fprintf(rep->f, "%-5s %-10s ", ok ? "OK" : "FAIL", name);
-	va_start(ap, fmt);
-	vfprintf(rep->f, fmt, ap);
-	va_end(ap);
-	fputc('\n', rep->f);
-	if (ok)
-		rep->ok++;
-	else
+	if (!ok)
 		rep->failed++;
+	if (rep->nr == rep->cap)
+		return; /* the caller's array is full: counted, not kept */
+	it = &rep->items[rep->nr++];
+	snprintf(it->name, sizeof(it->name), "%s", name);
+	it->ok = ok;
+	va_start(ap, fmt);
+	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
+	va_end(ap);
 }
 
 /* The flags line of the first CPU in cpuinfo contains word. */
@@ -268,9 +272,10 @@ static void check_hugepages(struct report *rep, const struct preflight_paths *p,
 	}
 }
 
-int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflight_req *req)
+int preflight_run(struct tinyvmm_check_item *items, unsigned int cap, unsigned int *nr,
+		  const struct preflight_paths *p, const struct preflight_req *req)
 {
-	struct report rep = {.f = f};
+	struct report rep = {.items = items, .cap = cap};
 	char path[PATH_MAX];
 	static char cpuinfo[1 << 16];
 	bool kvm_ok;
@@ -286,6 +291,6 @@ int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflig
 		check_vf(&rep, p, req->vfs[i]);
 	check_memlock(&rep, p, req->mem);
 	check_hugepages(&rep, p, req->mem);
-	fprintf(f, "check: %d ok, %d failed\n", rep.ok, rep.failed);
+	*nr = rep.nr;
 	return rep.failed;
 }

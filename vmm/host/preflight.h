@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * preflight.h - `tinyvmm check [--vf BDF]... [--mem SIZE]`: a preflight report,
- * one line per item, OK or FAIL, each FAIL with the fix:
+ * preflight.h - tinyvmm_check(): can this host run a VM with these VFs?
+ * One item per thing checked, OK or FAIL, each FAIL with the fix; the
+ * tinyvmm check command prints them as
  *
  *   OK    kvm        /dev/kvm: KVM API 12, read-write
  *   OK    cpu        AMD-V (svm) in /proc/cpuinfo
@@ -18,8 +19,7 @@
 #ifndef TINYVMM_PREFLIGHT_H
 #define TINYVMM_PREFLIGHT_H
 
-#include <stdio.h>
-
+#include "include/tinyvmm.h"
 #include "vmm/base/util.h"
 
 struct preflight_paths {
@@ -34,7 +34,11 @@ struct preflight_req {
 	unsigned int nr_vfs;
 };
 
-/* Run every item, print the report to f. Returns the number of FAIL lines. */
-int preflight_run(FILE *f, const struct preflight_paths *p, const struct preflight_req *req);
+/*
+ * Run every item into items[0..*nr) (cap of them: 6 + one per VF is
+ * enough; more are counted but not kept). Returns the number that failed.
+ */
+int preflight_run(struct tinyvmm_check_item *items, unsigned int cap, unsigned int *nr,
+		  const struct preflight_paths *p, const struct preflight_req *req);
 
 #endif

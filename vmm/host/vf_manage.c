@@ -391,18 +391,20 @@ static int is_record(const struct dirent *e)
 	return n > 7 && strcmp(e->d_name + n - 7, ".record") == 0;
 }
 
-int vf_manage_restore(const char *root, const char *bdf)
+int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
+		      unsigned int cap, unsigned int *nr)
 {
 	struct dirent **ents = NULL;
-	int n, r = 0, found = 0;
+	int n, r = 0;
 
+	*nr = 0;
 	n = scandir(vf_manage_run_dir(), &ents, is_record, alphasort);
 	if (n < 0)
 		n = 0; /* no run directory: nothing was ever taken */
 	for (int i = 0; i < n; i++) {
 		struct vf_manage m = {.lock_fd = -1};
+		struct tinyvmm_restored res = {.holder_pid = 0};
 		char name[PCI_SYSFS_BDF_SZ];
-		long holder;
 		int e;
 
 		snprintf(name, sizeof(name), "%.*s", (int)(strlen(ents[i]->d_name) - 7),
@@ -410,43 +412,38 @@ int vf_manage_restore(const char *root, const char *bdf)
 		free(ents[i]);
 		if (bdf && strcmp(name, bdf) != 0)
 			continue;
-		found++;
+		snprintf(res.bdf, sizeof(res.bdf), "%s", name);
 		snprintf(m.name, sizeof(m.name), "vf %s", name);
-		e = lock_take(name, &m.lock_fd, &holder);
+		e = lock_take(name, &m.lock_fd, &res.holder_pid);
 		if (e == -EBUSY) {
-			printf("vf %s: in use by tinyvmm pid %ld; left alone\n", name, holder);
-			r = r ? r : -EBUSY;
-			continue;
-		}
-		if (e == 0)
-			e = record_read(name, &m.rec);
-		if (e < 0) {
-			log_err("vf %s: cannot read its record in %s: %s", name,
-				vf_manage_run_dir(), strerror(-e));
-			vf_manage_give_back(&m, root);
-			r = e;
-			continue;
-		}
-		m.recorded = true;
-		e = restore_record(m.name, &m.rec, root);
-		if (e == 0) {
-			char drv[PCI_SYSFS_NAME_SZ], net[PCI_SYSFS_NAME_SZ];
-
-			record_remove(&m);
-			pci_sysfs_driver(root, name, drv, sizeof(drv));
-			pci_sysfs_netdev(root, name, net, sizeof(net));
-			printf("vf %s: restored (driver %s%s%s%s)\n", name, drv[0] ? drv : "none",
-			       net[0] ? ", netdev " : "", net,
-			       m.rec.net_saved ? ", PF settings put back" : "");
+			r = r ? r : err_mark_user(-EBUSY);
 		} else {
-			r = e;
+			if (e == 0)
+				e = record_read(name, &m.rec);
+			if (e < 0) {
+				log_err("vf %s: cannot read its record in %s: %s", name,
+					vf_manage_run_dir(), strerror(-e));
+			} else {
+				m.recorded = true;
+				e = restore_record(m.name, &m.rec, root);
+			}
+			if (e == 0) {
+				record_remove(&m);
+				pci_sysfs_driver(root, name, res.driver, sizeof(res.driver));
+				pci_sysfs_netdev(root, name, res.netdev, sizeof(res.netdev));
+				res.pf_settings = m.rec.net_saved;
+			} else {
+				r = e;
+			}
+			m.recorded = false;
+			vf_manage_give_back(&m, root);
 		}
-		m.recorded = false;
-		vf_manage_give_back(&m, root);
+		res.status = e;
+		if (*nr < cap)
+			out[*nr] = res;
+		(*nr)++;
 	}
 	free(ents);
-	if (!found)
-		printf("vf restore: nothing to restore%s%s\n", bdf ? " for " : "", bdf ? bdf : "");
 	return r;
 }
 

@@ -57,13 +57,15 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 void vf_manage_give_back(struct vf_manage *m, const char *root);
 
 /*
- * tinyvmm vf restore [BDF]: give back every VF (or only bdf) whose record
- * is in the run directory and whose lock is free (its tinyvmm is gone);
- * a locked one is reported as in use and left alone. Prints one line per
- * VF to stdout. Returns 0 when everything found was restored, -EBUSY when
- * some VF is still in use, another -errno on a failure.
+ * tinyvmm_vf_restore(): give back every VF (or only bdf) whose record is in
+ * the run directory and whose lock is free (its tinyvmm is gone); a locked
+ * one is left alone (status -EBUSY, its holder's pid). One result per
+ * record in out (cap of them; *nr counts all). Returns 0 when everything
+ * found was restored, a user error -EBUSY when some VF is still in use,
+ * another -errno on a failure (logged).
  */
-int vf_manage_restore(const char *root, const char *bdf);
+int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
+		      unsigned int cap, unsigned int *nr);
 
 /* The pid of the tinyvmm holding bdf's lock (1 if unknown), 0 when free. */
 long vf_manage_holder(const char *bdf);

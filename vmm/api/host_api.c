@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * host_api.c - the operator's VF workflow as library calls
+ * (include/tinyvmm.h): list the host's SR-IOV functions, set a PF's VF
+ * count, give back what a killed tinyvmm left taken, and the preflight
+ * check. Each is a thin front of its vmm/host module on the real sysfs.
+ */
+#include <string.h>
+
+#include "include/tinyvmm.h"
+#include "vmm/base/bdf.h"
+#include "vmm/base/err.h"
+#include "vmm/host/pci_sysfs.h"
+#include "vmm/host/preflight.h"
+#include "vmm/host/vf_count.h"
+#include "vmm/host/vf_list.h"
+#include "vmm/host/vf_manage.h"
+
+int tinyvmm_vf_list(struct tinyvmm_vf_list *out)
+{
+	if (!out)
+		return -EINVAL;
+	return vf_list_collect(out, PCI_SYSFS_SYSFS, true);
+}
+
+void tinyvmm_vf_list_free(struct tinyvmm_vf_list *l)
+{
+	if (l)
+		vf_list_free(l);
+}
+
+void tinyvmm_pf_free(struct tinyvmm_pf *pf)
+{
+	if (pf)
+		vf_list_free_pf(pf);
+}
+
+int tinyvmm_vf_set_count(const char *pf, unsigned int count, struct tinyvmm_pf *out)
+{
+	char bdf[PCI_SYSFS_BDF_SZ];
+	int r;
+
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (!pf)
+		return -EINVAL;
+	r = vf_count_resolve_pf(PCI_SYSFS_SYSFS, pf, bdf);
+	if (r == 0)
+		r = vf_count_set(PCI_SYSFS_SYSFS, bdf, count);
+	if (r == 0 && out)
+		r = vf_list_pf(out, PCI_SYSFS_SYSFS, bdf, true);
+	return r;
+}
+
+int tinyvmm_vf_restore(const char *bdf, struct tinyvmm_restored *out, unsigned int cap,
+		       unsigned int *nr)
+{
+	char canon[PCI_SYSFS_BDF_SZ];
+
+	if (!nr || (cap && !out))
+		return -EINVAL;
+	*nr = 0;
+	if (bdf && bdf_parse(bdf, canon) < 0)
+		return err_user(-EINVAL, "vf restore %s: not a PCI address (0000:01:10.0)", bdf);
+	return vf_manage_restore(PCI_SYSFS_SYSFS, bdf ? canon : NULL, out, cap, nr);
+}
+
+int tinyvmm_check(const struct tinyvmm_check_request *req, struct tinyvmm_check_item *items,
+		  unsigned int cap, unsigned int *nr)
+{
+	static const struct preflight_paths sys = {.sys = "/sys", .proc = "/proc", .dev = "/dev"};
+	struct preflight_req pr;
+
+	if (!req || !nr || (cap && !items) || req->nr_vfs > TINYVMM_MAX_VFS ||
+	    (req->nr_vfs && !req->vfs))
+		return -EINVAL;
+	pr.mem = (u64)(req->mem_mib ? req->mem_mib : TINYVMM_DEFAULT_MEM_MIB) * MiB;
+	pr.vfs = req->vfs;
+	pr.nr_vfs = req->nr_vfs;
+	return preflight_run(items, cap, nr, &sys, &pr);
+}
