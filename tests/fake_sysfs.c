@@ -558,7 +558,13 @@ static void *ff_thread(void *arg)
 
 	if (f->has_value)
 		ff_offer(f);
-	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/*
+	 * Read and write: the FIFO then always has a reader (a writer's open
+	 * never waits, its write never gets EPIPE) and never reads as EOF, so
+	 * there is no close-and-reopen window in which a writer that opened
+	 * just before it would be left without a reader (SIGPIPE).
+	 */
+	fd = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	while (fd >= 0 && !f->stop) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 
