@@ -48,8 +48,14 @@ CORE_SRCS += vmm/core/bus.c
 CORE_SRCS += vmm/core/console.c
 CORE_SRCS += vmm/core/events.c
 
-# vmm/arch/x86: what x86 owns (boot protocol, CPU state, port I/O)
+# vmm/arch/$(ARCH): what the architecture owns, behind vmm/arch/arch.h
+# (x86: the boot protocol and zero page, CPU state, IRQ chip, port I/O, PCI config ports)
 ARCH_SRCS :=
+ARCH_SRCS += vmm/arch/x86/arch_vm.c
+ARCH_SRCS += vmm/arch/x86/arch_vcpu.c
+ARCH_SRCS += vmm/arch/x86/arch_mem.c
+ARCH_SRCS += vmm/arch/x86/arch_boot.c
+ARCH_SRCS += vmm/arch/x86/arch_pci.c
 ARCH_SRCS += vmm/arch/x86/bzimage.c
 ARCH_SRCS += vmm/arch/x86/vmlinux.c
 ARCH_SRCS += vmm/arch/x86/kernel_image.c
@@ -148,7 +154,7 @@ test_json_escape_SRCS := vmm/base/json_write.c vmm/base/json.c
 
 # vmm/core
 TESTS += mem
-test_mem_SRCS := vmm/core/mem.c vmm/base/log.c vmm/base/err.c
+test_mem_SRCS := vmm/core/mem.c vmm/arch/x86/arch_mem.c vmm/base/log.c vmm/base/err.c
 TESTS += bus
 test_bus_SRCS := vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += console
@@ -159,7 +165,7 @@ TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
 	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/log.c vmm/base/err.c \
 	vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/i8042.c devices/x86/cmos.c \
-	$(FW_SRCS)
+	devices/pci_host.c vmm/pci/pci_platform.c $(FW_SRCS)
 
 # vmm/arch/x86
 TESTS += bzimage
@@ -168,7 +174,7 @@ TESTS += vmlinux
 test_vmlinux_SRCS := vmm/arch/x86/vmlinux.c vmm/arch/x86/kernel_image.c vmm/arch/x86/bzimage.c
 TESTS += boot
 test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c \
-	vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/base/input_file.c vmm/base/log.c vmm/base/err.c \
+	vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/arch/x86/arch_mem.c vmm/base/input_file.c vmm/base/log.c vmm/base/err.c \
 	$(FW_SRCS)
 TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
@@ -180,7 +186,8 @@ TESTS += vfio
 test_vfio_SRCS := vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/pci_sysfs.c vmm/base/bdf.c \
 	vmm/base/log.c vmm/base/err.c
 TESTS += pci_platform
-test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c
+test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/arch/x86/arch_pci.c vmm/core/bus.c \
+	devices/pci_host.c vmm/base/log.c vmm/base/err.c
 
 # vmm/host
 TESTS += pci_sysfs

@@ -26,6 +26,7 @@
 #include "vmm/arch/x86/bzimage.h"
 #include "vmm/base/exitcode.h"
 #include "arch/layout.h"
+#include "vmm/arch/x86/arch_x86.h"
 #include "vmm/core/vcpu.h"
 #include "vmm/core/vm.h"
 
@@ -170,7 +171,7 @@ static void run_vm(struct vm *vm, unsigned int cpus, const u8 *a, size_t alen, c
 	assert_int_equal(vm_create(vm, 32 * MiB, cpus, false), 0);
 	assert_int_equal(vm->nr_vcpus, cpus);
 	put_guest(&vm->mem, a, alen, b, blen);
-	assert_int_equal(vcpu_set_boot_state(&vm->vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
+	assert_int_equal(arch_boot_set_entry(&vm->vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
 	assert_int_equal(vm_start(vm), 0);
 	if (stop_it) {
 		usleep(200 * 1000);
@@ -258,7 +259,7 @@ static void test_vm_pause(void **state UNUSED)
 	REQUIRE_KVM();
 	assert_int_equal(vm_create(&vm, 32 * MiB, 3, false), 0);
 	put_guest(&vm.mem, code_count, sizeof(code_count), NULL, 0);
-	assert_int_equal(vcpu_set_boot_state(&vm.vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
+	assert_int_equal(arch_boot_set_entry(&vm.vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
 	/* paused before it starts: the vCPUs park at once */
 	assert_int_equal(vm_pause(&vm), 0);
 	assert_int_equal(vm_start(&vm), 0);

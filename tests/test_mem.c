@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arch/layout.h"
+#include "vmm/arch/arch.h"
 #include "vmm/core/mem.h"
 
 static void test_layout_small(void **state UNUSED)
@@ -19,7 +20,7 @@ static void test_layout_small(void **state UNUSED)
 	struct ram_range r[MEM_MAX_RANGES];
 	unsigned int nr = 99;
 
-	assert_int_equal(mem_layout(16 * MiB, r, &nr), 0);
+	assert_int_equal(arch_ram_layout(16 * MiB, r, &nr), 0);
 	assert_int_equal(nr, 1);
 	assert_int_equal(r[0].gpa, 0);
 	assert_int_equal(r[0].size, 16 * MiB);
@@ -30,7 +31,7 @@ static void test_layout_exactly_hole(void **state UNUSED)
 	struct ram_range r[MEM_MAX_RANGES];
 	unsigned int nr;
 
-	assert_int_equal(mem_layout(3 * GiB, r, &nr), 0);
+	assert_int_equal(arch_ram_layout(3 * GiB, r, &nr), 0);
 	assert_int_equal(MMIO_HOLE_START, 3 * GiB);
 	assert_int_equal(nr, 1);
 	assert_int_equal(r[0].size, 3 * GiB);
@@ -41,7 +42,7 @@ static void test_layout_high(void **state UNUSED)
 	struct ram_range r[MEM_MAX_RANGES];
 	unsigned int nr;
 
-	assert_int_equal(mem_layout(3 * GiB + MiB, r, &nr), 0);
+	assert_int_equal(arch_ram_layout(3 * GiB + MiB, r, &nr), 0);
 	assert_int_equal(nr, 2);
 	assert_int_equal(r[0].gpa, 0);
 	assert_int_equal(r[0].size, MMIO_HOLE_START);
@@ -49,7 +50,7 @@ static void test_layout_high(void **state UNUSED)
 	assert_int_equal(r[1].size, MiB);
 
 	/* The largest size still ends at the 64-bit PCI window. */
-	assert_int_equal(mem_layout(GUEST_MAX_RAM, r, &nr), 0);
+	assert_int_equal(arch_ram_layout(GUEST_MAX_RAM, r, &nr), 0);
 	assert_int_equal(nr, 2);
 	assert_int_equal(r[1].gpa + r[1].size, PCI_MMIO64_BASE);
 }
@@ -59,10 +60,10 @@ static void test_layout_bad(void **state UNUSED)
 	struct ram_range r[MEM_MAX_RANGES];
 	unsigned int nr;
 
-	assert_int_equal(mem_layout(0, r, &nr), -EINVAL);
-	assert_int_equal(mem_layout(GUEST_MAX_RAM + GUEST_PAGE_SIZE, r, &nr), -EINVAL);
-	assert_int_equal(mem_layout(~0ULL, r, &nr), -EINVAL);
-	assert_int_equal(mem_layout(16 * MiB + 1, r, &nr), -EINVAL);
+	assert_int_equal(arch_ram_layout(0, r, &nr), -EINVAL);
+	assert_int_equal(arch_ram_layout(GUEST_MAX_RAM + GUEST_PAGE_SIZE, r, &nr), -EINVAL);
+	assert_int_equal(arch_ram_layout(~0ULL, r, &nr), -EINVAL);
+	assert_int_equal(arch_ram_layout(16 * MiB + 1, r, &nr), -EINVAL);
 }
 
 /* A fake mem: two ranges over a small buffer, same shape as mem_create's. */

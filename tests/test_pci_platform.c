@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arch/layout.h"
+#include "vmm/arch/arch.h"
 #include "vmm/pci/pci_platform.h"
 #include "vmm/core/vm.h"
 
@@ -23,7 +24,7 @@ static void test_default_routes(void **state UNUSED)
 	const struct kvm_irq_routing_entry *e;
 	u32 n = 0;
 
-	assert_int_equal(pci_platform_routes_init(&t), 0);
+	assert_int_equal(arch_pci_routes_init(&t), 0);
 	/* kvm_setup_default_irq_routing(): IOAPIC pin g for every GSI 0-23, and
 	 * for GSI 0-15 also the PIC pin (master 0-7, slave 8-15), in that order. */
 	assert_int_equal(t.r->nr, 16 * 2 + 8);
@@ -54,7 +55,7 @@ static void test_msi_routes(void **state UNUSED)
 	struct gsi_routes t;
 	int a = -1, b = -1, c = -1, x;
 
-	assert_int_equal(pci_platform_routes_init(&t), 0);
+	assert_int_equal(arch_pci_routes_init(&t), 0);
 	assert_int_equal(pci_platform_routes_set_msi(&t, &a, 0xfee01000, 0x4041), 0);
 	assert_int_equal(pci_platform_routes_set_msi(&t, &b, 0x1fee02000ULL, 0x4042), 0);
 	assert_int_equal(a, MSI_GSI_BASE);
@@ -103,7 +104,7 @@ static void test_routes_full(void **state UNUSED)
 	struct gsi_routes t;
 	int n = 0, g = -1, r;
 
-	assert_int_equal(pci_platform_routes_init(&t), 0);
+	assert_int_equal(arch_pci_routes_init(&t), 0);
 	while ((r = pci_platform_routes_set_msi(&t, &g, 0xfee00000, (u32)n)) == 0) {
 		n++;
 		g = -1;
@@ -129,55 +130,55 @@ static void test_bar_allowed_mmio(void **state UNUSED)
 	/* A layout whose RAM reaches into the 32-bit window (not one mem.c makes). */
 	const struct ram_range odd[] = {{0, PCI_MMIO32_BASE + 16 * MiB}};
 
-	assert_true(pci_platform_bar_allowed(small, 1, false, PCI_MMIO32_BASE, 16 * KiB));
-	assert_true(pci_platform_bar_allowed(big, 2, false, PCI_MMIO32_BASE, 16 * KiB));
-	assert_true(pci_platform_bar_allowed(small, 1, false, PCI_MMIO32_END - 4 * KiB, 4 * KiB));
-	assert_true(pci_platform_bar_allowed(big, 2, false, PCI_MMIO64_BASE, 1 * GiB));
-	assert_true(pci_platform_bar_allowed(big, 2, false,
+	assert_true(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_BASE, 16 * KiB));
+	assert_true(arch_pci_bar_allowed(big, 2, false, PCI_MMIO32_BASE, 16 * KiB));
+	assert_true(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_END - 4 * KiB, 4 * KiB));
+	assert_true(arch_pci_bar_allowed(big, 2, false, PCI_MMIO64_BASE, 1 * GiB));
+	assert_true(arch_pci_bar_allowed(big, 2, false,
 					     PCI_MMIO64_BASE + PCI_MMIO64_SIZE - 4 * KiB, 4 * KiB));
 	/* Over the IOAPIC, the LAPIC, the KVM TSS: outside the window, and refused. */
-	assert_false(pci_platform_bar_allowed(small, 1, false, PCI_MMIO32_END - 4 * KiB, 8 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, IOAPIC_GPA, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, LAPIC_GPA, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, KVM_TSS_GPA, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, KVM_IDENTITY_MAP_GPA, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_END - 4 * KiB, 8 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, IOAPIC_GPA, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, LAPIC_GPA, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, KVM_TSS_GPA, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, KVM_IDENTITY_MAP_GPA, 4 * KiB));
 	/* RAM, the boot and BIOS areas below 1 MiB. */
-	assert_false(pci_platform_bar_allowed(small, 1, false, 0x1000, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, BIOS_AREA_GPA, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, LOW_RAM_END, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, 256 * MiB, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(big, 2, false, HIGH_RAM_START, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(big, 2, false, HIGH_RAM_START + 8 * GiB, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(odd, 1, false, PCI_MMIO32_BASE, 4 * KiB));
-	assert_true(pci_platform_bar_allowed(odd, 1, false, PCI_MMIO32_BASE + 16 * MiB, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, 0x1000, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, BIOS_AREA_GPA, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, LOW_RAM_END, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, 256 * MiB, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(big, 2, false, HIGH_RAM_START, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(big, 2, false, HIGH_RAM_START + 8 * GiB, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(odd, 1, false, PCI_MMIO32_BASE, 4 * KiB));
+	assert_true(arch_pci_bar_allowed(odd, 1, false, PCI_MMIO32_BASE + 16 * MiB, 4 * KiB));
 	/* Straddling a window's edge, past the 64-bit window, size 0, wrapping. */
-	assert_false(pci_platform_bar_allowed(small, 1, false, PCI_MMIO32_BASE - 4 * KiB, 8 * KiB));
-	assert_false(pci_platform_bar_allowed(big, 2, false, PCI_MMIO64_BASE - 4 * KiB, 8 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_BASE - 4 * KiB, 8 * KiB));
+	assert_false(arch_pci_bar_allowed(big, 2, false, PCI_MMIO64_BASE - 4 * KiB, 8 * KiB));
 	assert_false(
-	    pci_platform_bar_allowed(big, 2, false, PCI_MMIO64_BASE + PCI_MMIO64_SIZE, 4 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, PCI_MMIO32_BASE, 0));
-	assert_false(pci_platform_bar_allowed(small, 1, false, ~0ULL - 4095, 8 * KiB));
-	assert_false(pci_platform_bar_allowed(small, 1, false, 0xfffff000ULL, 4 * KiB));
+	    arch_pci_bar_allowed(big, 2, false, PCI_MMIO64_BASE + PCI_MMIO64_SIZE, 4 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_BASE, 0));
+	assert_false(arch_pci_bar_allowed(small, 1, false, ~0ULL - 4095, 8 * KiB));
+	assert_false(arch_pci_bar_allowed(small, 1, false, 0xfffff000ULL, 4 * KiB));
 }
 
 static void test_bar_allowed_io(void **state UNUSED)
 {
 	const struct ram_range ram[] = {{0, 512 * MiB}};
 
-	assert_true(pci_platform_bar_allowed(ram, 1, true, PCI_IO_WINDOW_BASE, 32));
-	assert_true(pci_platform_bar_allowed(ram, 1, true, PCI_IO_WINDOW_END - 256, 256));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, PCI_IO_WINDOW_END - 4, 8));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, PCI_IO_WINDOW_BASE - 4, 8));
+	assert_true(arch_pci_bar_allowed(ram, 1, true, PCI_IO_WINDOW_BASE, 32));
+	assert_true(arch_pci_bar_allowed(ram, 1, true, PCI_IO_WINDOW_END - 256, 256));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, PCI_IO_WINDOW_END - 4, 8));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, PCI_IO_WINDOW_BASE - 4, 8));
 	/* The fixed ports, each outside the window and refused anyway. */
-	assert_false(pci_platform_bar_allowed(ram, 1, true, PCI_CFG_ADDR_PORT, 8));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, 0xcf0, 16));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, COM1_PORT, 8));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, ACPI_PM_PORT, 4));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, I8042_DATA_PORT, 8));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, 0x0, 0x100));
-	assert_false(pci_platform_bar_allowed(ram, 1, true, PCI_IO_WINDOW_BASE, 0));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, PCI_CFG_ADDR_PORT, 8));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, 0xcf0, 16));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, COM1_PORT, 8));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, ACPI_PM_PORT, 4));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, I8042_DATA_PORT, 8));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, 0x0, 0x100));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, PCI_IO_WINDOW_BASE, 0));
 	/* A memory address is no I/O address. */
-	assert_false(pci_platform_bar_allowed(ram, 1, true, PCI_MMIO32_BASE, 32));
+	assert_false(arch_pci_bar_allowed(ram, 1, true, PCI_MMIO32_BASE, 32));
 }
 
 /* ---- the callbacks, with the buses real and the KVM fd absent ---- */

@@ -29,11 +29,6 @@
 #define BOOTPARAMS_VID_MODE_NORMAL  0xffff
 #define BOOTPARAMS_PROTO_RSDP	    0x020e /* acpi_rsdp_addr honoured from 2.14 */
 
-struct ram_range {
-	gpa_t gpa;
-	u64 size;
-}; /* guest RAM, from the memory layout; sorted, non-overlapping */
-
 /*
  * Build the e820 map: RAM from the ranges, with [EBDA_GPA, LOW_RAM_END) and
  * [BIOS_AREA_GPA, BIOS_AREA_END) reserved (always listed, and carved out of

@@ -16,7 +16,7 @@
 
 #include "vmm/api/api.h"
 #include "vmm/api/config.h"
-#include "vmm/arch/x86/boot.h"
+#include "vmm/arch/arch.h"
 #include "vmm/core/console.h"
 #include "vmm/core/events.h"
 #include "vmm/base/exitcode.h"
@@ -215,35 +215,12 @@ static void emit_stats(const struct tinyvmm *t, const struct vm *vm)
 	events_emit_members(t->events, "stats", &m);
 }
 
-/*
- * Read and check the kernel's headers (*kernel holds them; k->setup points
- * in). Returns 0, or the exit code for the failure (already logged).
- */
-static int read_kernel(const struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
+/* Read and check the kernel's headers into *k. 0, or the exit code (logged). */
+static int read_kernel(const struct tinyvmm *t, struct arch_kernel **k)
 {
-	const char *why;
-	size_t len;
-	u64 file_len;
-	int r;
+	int r = arch_kernel_open(&t->kernel, config_mem_bytes(&t->cfg), k);
 
-	r = boot_read_kernel_header(&t->kernel, kernel, &len, &file_len);
-	if (r < 0)
-		return err_exit_code(r);
-	if (kernel_image_parse(*kernel, len, file_len, config_mem_bytes(&t->cfg), k, &why) < 0) {
-		free(*kernel);
-		*kernel = NULL;
-		return err_exit_code(err_user(-EINVAL, "kernel %s: %s", t->kernel.path, why));
-	}
-	if (k->format == KERNEL_BZIMAGE)
-		log_debug("kernel %s: bzImage protocol %u.%02u, %llu-byte payload, needs RAM up to "
-			  "0x%llx",
-			  t->kernel.path, k->protocol >> 8, k->protocol & 0xff,
-			  (unsigned long long)k->seg[0].filesz, (unsigned long long)k->kernel_end);
-	else
-		log_debug("kernel %s: vmlinux, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx",
-			  t->kernel.path, k->nr_seg, (unsigned long long)k->seg[0].gpa,
-			  (unsigned long long)k->kernel_end, (unsigned long long)k->entry);
-	return 0;
+	return r < 0 ? err_exit_code(r) : 0;
 }
 
 /* After a boot has stopped: the verdicts, the stats event and table. */
@@ -274,22 +251,21 @@ static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, i
 /*
  * Boot one VM from scratch and run it until it stops; returns the exit code.
  * The kernel's segments are read from its file straight into guest RAM, and
- * *kernel (its headers, which k points into) is freed once the zero page is
- * built: the VMM keeps no copy of the kernel for the guest's lifetime.
+ * *kernel (its headers) is freed once the boot tables are built: the VMM
+ * keeps no copy of the kernel for the guest's lifetime.
  */
-static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, bool *again)
+static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
-	struct boot_input in = {
+	struct arch_boot boot = {
 	    .kernel_file = &t->kernel,
-	    .kernel = k,
+	    .kernel = *kernel,
 	    .cmdline = cfg->cmdline,
 	    .initrd = &t->initrd,
 	    .ncpus = cfg->cpus,
 	};
 	struct console *con = NULL;
 	struct passthrough pt;
-	struct boot_info info;
 	struct vm vm;
 	int code, r;
 
@@ -307,19 +283,11 @@ static int run_vm(struct tinyvmm *t, u8 **kernel, const struct kernel_image *k, 
 	tinyvmm_attach_vm(t, &vm); /* a stop asked already stops it now */
 	api_vm_attach(t->api, &vm, &pt);
 	events_emit(t->events, "kvm-ready", NULL);
-	r = boot_load(&vm.mem, &in, &info);
-	free(*kernel);
+	r = arch_boot(&vm, &boot);
+	arch_kernel_free(*kernel);
 	*kernel = NULL;
-	in.kernel = k = NULL; /* pointed into the image */
 	if (r < 0) {
 		code = err_exit_code(r);
-		goto out_vm;
-	}
-	log_debug("boot: entry 0x%llx, zero page 0x%llx, initrd %llu bytes at 0x%llx",
-		  (unsigned long long)info.entry, (unsigned long long)info.zero_page,
-		  (unsigned long long)info.initrd_size, (unsigned long long)info.initrd_gpa);
-	if (vcpu_set_boot_state(&vm.vcpus[0], info.entry) < 0) {
-		code = EXIT_HOST;
 		goto out_vm;
 	}
 	/* The PCI host bridge and the --vf devices, wired up before any vCPU runs. */
@@ -394,7 +362,7 @@ static int run_open(struct tinyvmm *t)
 }
 
 /* The boots: one, or one after each reboot with --reboot=restart. */
-static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
+static int run_boots(struct tinyvmm *t, struct arch_kernel **kernel)
 {
 	enum vm_stop_reason why;
 	int code, stop_code;
@@ -406,11 +374,11 @@ static int run_boots(struct tinyvmm *t, u8 **kernel, struct kernel_image *k)
 			t->run_reason = vm_stop_reason_name(why);
 			return t->cfg.expect ? expect_verdict(t, why, stop_code) : stop_code;
 		}
-		code = run_vm(t, kernel, k, &again);
+		code = run_vm(t, kernel, &again);
 		if (!again)
 			return code;
 		/* --reboot=restart: boot again from the file, as a machine would */
-		code = read_kernel(t, kernel, k);
+		code = read_kernel(t, kernel);
 		if (code)
 			return code;
 	}
@@ -421,8 +389,7 @@ int library_run(struct tinyvmm *t)
 	const struct tinyvmm_config *cfg = &t->cfg;
 	struct vf_manage vfm[TINYVMM_MAX_VFS];
 	unsigned int nr_vfm = 0;
-	u8 *kernel = NULL;
-	struct kernel_image kimg;
+	struct arch_kernel *kernel = NULL;
 	struct json_writer m;
 	char buf[128];
 	int code, r;
@@ -432,7 +399,7 @@ int library_run(struct tinyvmm *t)
 	code = run_open(t);
 	if (code)
 		goto out_events;
-	code = read_kernel(t, &kernel, &kimg);
+	code = read_kernel(t, &kernel);
 	if (code)
 		goto out_events;
 	r = vcpu_signals_init();
@@ -453,12 +420,12 @@ int library_run(struct tinyvmm *t)
 		code = err_exit_code(r);
 		goto out_api;
 	}
-	code = run_boots(t, &kernel, &kimg);
+	code = run_boots(t, &kernel);
 out_api:
 	api_vm_close(t->api);
 	t->api = NULL;
 	vf_manage_give_back_all(vfm, nr_vfm);
-	free(kernel);
+	arch_kernel_free(kernel);
 out_events:
 	json_write_init_members(&m, buf, sizeof(buf));
 	json_write_kv_int(&m, "code", code);

@@ -20,6 +20,12 @@ typedef uint64_t u64;
 typedef int64_t s64;
 typedef u64 gpa_t; /* guest physical address */
 
+/* A range of guest RAM; a layout's ranges are sorted and do not overlap. */
+struct ram_range {
+	gpa_t gpa;
+	u64 size;
+};
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))

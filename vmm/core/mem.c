@@ -4,34 +4,13 @@
 #include <sys/mman.h>
 
 #include "arch/layout.h"
+#include "vmm/arch/arch.h"
 #include "vmm/base/log.h"
 #include "vmm/core/mem.h"
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
 #endif
-
-int mem_layout(u64 ram_bytes, struct ram_range *out, unsigned int *nr)
-{
-	u64 low, high;
-
-	if (ram_bytes == 0 || ram_bytes > GUEST_MAX_RAM || ram_bytes % GUEST_PAGE_SIZE)
-		return -EINVAL;
-	low = MIN(ram_bytes, MMIO_HOLE_START);
-	high = ram_bytes - low;
-	out[0] = (struct ram_range){.gpa = 0, .size = low};
-	*nr = 1;
-	if (high) {
-		u64 end;
-
-		/* GUEST_MAX_RAM keeps this below PCI_MMIO64_BASE; check anyway. */
-		if (__builtin_add_overflow(HIGH_RAM_START, high, &end) || end > PCI_MMIO64_BASE)
-			return -EINVAL;
-		out[1] = (struct ram_range){.gpa = HIGH_RAM_START, .size = high};
-		*nr = 2;
-	}
-	return 0;
-}
 
 static void hugepage_hint(u64 ram_bytes)
 {
@@ -72,7 +51,7 @@ int mem_create(struct mem *m, u64 ram_bytes, bool hugepages)
 	int r;
 
 	memset(m, 0, sizeof(*m));
-	r = mem_layout(ram_bytes, m->ranges, &m->nr);
+	r = arch_ram_layout(ram_bytes, m->ranges, &m->nr);
 	if (r < 0) {
 		log_err("memory: %llu bytes of guest RAM is not a valid size",
 			(unsigned long long)ram_bytes);

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mem.h - guest RAM: its layout around the MMIO hole and its host mapping.
+ * mem.h - guest RAM: its host mapping, in the ranges the architecture lays
+ * it out in (arch_ram_layout(): on x86 around the 32-bit MMIO hole).
  *
- * RAM is [0, min(ram, MMIO_HOLE_START)) and, when there is more,
- * [HIGH_RAM_START, HIGH_RAM_START + rest). All of it is one anonymous host
- * mapping, 2 MiB aligned and advised for transparent huge pages, with the
+ * All of it is one anonymous host mapping, 2 MiB aligned and advised for transparent huge pages, with the
  * ranges back to back, so range i's host address is
  * base + (sum of the sizes before it): one KVM memory slot, and later one
  * VFIO DMA map (iova = gpa), per range.
@@ -12,10 +11,10 @@
 #ifndef TINYVMM_MEM_H
 #define TINYVMM_MEM_H
 
-#include "firmware/x86/bootparams.h" /* struct ram_range */
+#include "vmm/arch/arch.h"
 #include "vmm/base/util.h"
 
-#define MEM_MAX_RANGES	  2
+#define MEM_MAX_RANGES	  ARCH_MAX_RAM_RANGES
 #define MEM_HUGEPAGE_SIZE (2 * MiB)
 
 struct mem {
@@ -26,13 +25,6 @@ struct mem {
 	struct ram_range ranges[MEM_MAX_RANGES]; /* ascending guest addresses */
 	void *hva[MEM_MAX_RANGES];		 /* host address of each range */
 };
-
-/*
- * The guest physical ranges of ram_bytes of RAM. out has room for
- * MEM_MAX_RANGES; *nr gets the count. -EINVAL for 0 or more than
- * GUEST_MAX_RAM (or a size that is not page-aligned).
- */
-int mem_layout(u64 ram_bytes, struct ram_range *out, unsigned int *nr);
 
 /*
  * Map ram_bytes of guest RAM (MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, 2 MiB

@@ -6,11 +6,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "vmm/arch/x86/boot.h"
-#include "vmm/arch/x86/cpu.h"
+#include "vmm/arch/arch.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
-#include "vmm/arch/x86/pio.h"
 #include "vmm/base/thread.h"
 #include "vmm/core/vcpu.h"
 #include "vmm/core/vm.h"
@@ -87,61 +85,6 @@ int vcpu_signals_init(void)
 	return 0;
 }
 
-static int set_cpuid(struct vcpu *v)
-{
-	const struct kvm_cpuid2 *sup = v->vm->cpuid;
-	size_t sz = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
-	struct kvm_cpuid2 *c = malloc(sz);
-	int r;
-
-	if (!c)
-		return -ENOMEM;
-	memcpy(c, sup, sz);
-	cpu_fixup_cpuid(c, v->id);
-	r = ioctl_ptr(v->fd, KVM_SET_CPUID2, c);
-	free(c);
-	if (r < 0)
-		log_err("vcpu %u: KVM_SET_CPUID2: %s", v->id, strerror(-r));
-	return r;
-}
-
-static int set_msrs(struct vcpu *v)
-{
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[CPU_BOOT_MSRS];
-	} m;
-	int r;
-
-	memset(&m, 0, sizeof(m));
-	m.hdr.nmsrs = cpu_boot_msrs(m.e);
-	r = ioctl_ptr(v->fd, KVM_SET_MSRS, &m.hdr);
-	if (r < 0) {
-		log_err("vcpu %u: KVM_SET_MSRS: %s", v->id, strerror(-r));
-		return r;
-	}
-	/* KVM stops at the first MSR it refuses; the guest can live without it. */
-	if ((u32)r < m.hdr.nmsrs)
-		log_warn("vcpu %u: KVM refused MSR 0x%x; continuing without it", v->id,
-			 m.e[r].index);
-	return 0;
-}
-
-static int set_lapic(struct vcpu *v)
-{
-	struct kvm_lapic_state l;
-	int r;
-
-	r = ioctl_ptr(v->fd, KVM_GET_LAPIC, &l);
-	if (r == 0) {
-		cpu_lapic_lints(&l);
-		r = ioctl_ptr(v->fd, KVM_SET_LAPIC, &l);
-	}
-	if (r < 0)
-		log_err("vcpu %u: cannot set the LAPIC LINT pins: %s", v->id, strerror(-r));
-	return r;
-}
-
 int vcpu_create(struct vm *vm, unsigned int id, struct vcpu *v)
 {
 	void *run;
@@ -164,12 +107,7 @@ int vcpu_create(struct vm *vm, unsigned int id, struct vcpu *v)
 		return r;
 	}
 	v->run = run;
-	r = set_cpuid(v);
-	if (r == 0)
-		r = set_msrs(v);
-	if (r == 0)
-		r = set_lapic(v);
-	return r;
+	return arch_vcpu_init(v);
 }
 
 void vcpu_destroy(struct vcpu *v)
@@ -182,68 +120,9 @@ void vcpu_destroy(struct vcpu *v)
 	v->fd = -1;
 }
 
-int vcpu_set_boot_state(struct vcpu *v, gpa_t entry)
-{
-	struct kvm_sregs s;
-	struct kvm_regs regs;
-	int r;
-
-	r = ioctl_ptr(v->fd, KVM_GET_SREGS, &s);
-	if (r == 0) {
-		boot_sregs(&s);
-		r = ioctl_ptr(v->fd, KVM_SET_SREGS, &s);
-	}
-	if (r == 0) {
-		boot_regs(&regs, entry);
-		r = ioctl_ptr(v->fd, KVM_SET_REGS, &regs);
-	}
-	if (r < 0)
-		log_err("vcpu %u: cannot set the boot registers: %s", v->id, strerror(-r));
-	return r;
-}
-
 void vcpu_dump(struct vcpu *v)
 {
-	struct kvm_regs r;
-	struct kvm_sregs s;
-
-	if (ioctl_ptr(v->fd, KVM_GET_REGS, &r) < 0 || ioctl_ptr(v->fd, KVM_GET_SREGS, &s) < 0) {
-		log_err("vcpu %u: cannot read the registers for a dump", v->id);
-		return;
-	}
-	log_err("vcpu %u: RIP=%016llx RSP=%016llx RFLAGS=%08llx RAX=%016llx RSI=%016llx", v->id,
-		(unsigned long long)r.rip, (unsigned long long)r.rsp, (unsigned long long)r.rflags,
-		(unsigned long long)r.rax, (unsigned long long)r.rsi);
-	log_err("vcpu %u: CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx EFER=%08llx", v->id,
-		(unsigned long long)s.cr0, (unsigned long long)s.cr2, (unsigned long long)s.cr3,
-		(unsigned long long)s.cr4, (unsigned long long)s.efer);
-	log_err("vcpu %u: CS=%04x base=%016llx limit=%08x type=%x l=%u db=%u dpl=%u", v->id,
-		s.cs.selector, (unsigned long long)s.cs.base, s.cs.limit, s.cs.type, s.cs.l,
-		s.cs.db, s.cs.dpl);
-	/* KVM on AMD reinitializes the VMCB on a shutdown intercept, so after a
-	 * triple fault the state read back is the reset state, not the crash. */
-	if (r.rip == 0xfff0 && s.cs.base == 0xffff0000)
-		log_err("vcpu %u: (these are reset-state registers: KVM on AMD resets the vCPU on a "
-			"triple fault; the faulting state is lost)", v->id);
-}
-
-static int handle_io(struct vcpu *v)
-{
-	struct kvm_run *run = v->run;
-	u32 size = run->io.size, count = run->io.count;
-	u64 off = run->io.data_offset, total = (u64)size * count;
-	bool write = run->io.direction == KVM_EXIT_IO_OUT;
-	u8 *data = (u8 *)run + off;
-
-	if (!range_ok(off, total, v->vm->run_size)) {
-		LOG_ONCE(LOG_ERR, "vcpu %u: port I/O data outside kvm_run (offset %llu, %u x %u)",
-			 v->id, (unsigned long long)off, count, size);
-		return -EIO;
-	}
-	for (u32 i = 0; i < count; i++)
-		pio_dispatch(&v->vm->pio, v->vm->pci_cfg, run->io.port, data + (u64)i * size, size,
-			     write);
-	return 0;
+	arch_vcpu_dump(v);
 }
 
 static void handle_system_event(struct vcpu *v)
@@ -283,13 +162,6 @@ static bool handle_exit(struct vcpu *v)
 	struct vm *vm = v->vm;
 
 	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		v->exits[VCPU_EXIT_IO]++;
-		if (handle_io(v) < 0) {
-			vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
-			return false;
-		}
-		return true;
 	case KVM_EXIT_MMIO:
 		v->exits[VCPU_EXIT_MMIO]++;
 		bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
@@ -302,12 +174,6 @@ static bool handle_exit(struct vcpu *v)
 		v->exits[VCPU_EXIT_HLT]++;
 		log_info("vcpu %u: the guest halted", v->id);
 		vm_stop(vm, VM_STOP_HALT, EXIT_POWEROFF);
-		return false;
-	case KVM_EXIT_SHUTDOWN:
-		v->exits[VCPU_EXIT_SHUTDOWN]++;
-		log_err("vcpu %u: triple fault (KVM_EXIT_SHUTDOWN): the guest crashed", v->id);
-		vcpu_dump(v);
-		vm_stop(vm, VM_STOP_CRASH, EXIT_CRASH);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
 		v->exits[VCPU_EXIT_OTHER]++;
@@ -326,13 +192,18 @@ static bool handle_exit(struct vcpu *v)
 		vcpu_dump(v);
 		vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
 		return false;
-	default:
+	default: {
+		int r = arch_vcpu_exit(v);
+
+		if (r >= 0)
+			return r > 0;
 		v->exits[VCPU_EXIT_OTHER]++;
 		log_err("vcpu %u: unexpected KVM exit %u (%s)", v->id, run->exit_reason,
 			vcpu_exit_reason_name(run->exit_reason));
 		vcpu_dump(v);
 		vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
 		return false;
+	}
 	}
 }
 

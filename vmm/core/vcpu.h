@@ -2,13 +2,14 @@
 /*
  * vcpu.h - one KVM vCPU and its thread.
  *
- * vcpu_create() makes the vCPU with its CPUID (APIC id = index), reset MSRs
- * and LAPIC LINT pins. Only the BSP (index 0) gets the 64-bit boot state
- * (vcpu_set_boot_state); the APs wait in the in-kernel LAPIC for INIT/SIPI.
+ * vcpu_create() makes the vCPU and maps its kvm_run; arch_vcpu_init() gives
+ * it what its architecture needs (x86: CPUID with APIC id = index, reset
+ * MSRs, LAPIC LINT pins). The boot vCPU's entry state is arch_boot()'s.
  *
- * The thread runs KVM_RUN until the VM stops, dispatching port I/O and
- * MMIO exits to the VM's buses. SIGUSR1 (a no-op handler installed without
- * SA_RESTART by vcpu_signals_init) kicks it out of KVM_RUN.
+ * The thread runs KVM_RUN until the VM stops, dispatching MMIO exits to the
+ * VM's bus and the exits only an architecture has (x86: port I/O) to
+ * arch_vcpu_exit(). SIGUSR1 (a no-op handler installed without SA_RESTART
+ * by vcpu_signals_init) kicks it out of KVM_RUN.
  */
 #ifndef TINYVMM_VCPU_H
 #define TINYVMM_VCPU_H
@@ -50,14 +51,11 @@ int vcpu_signals_init(void);
 int vcpu_create(struct vm *vm, unsigned int id, struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
 
-/* The Linux 64-bit entry state (boot.h) on this vCPU, entering at entry. */
-int vcpu_set_boot_state(struct vcpu *v, gpa_t entry);
-
 int vcpu_start(struct vcpu *v);
 /* Make KVM_RUN return: immediate_exit, then SIGUSR1 if the thread runs. */
 void vcpu_kick(struct vcpu *v);
 
-/* Log RIP, RSP, RFLAGS, CR0/2/3/4, EFER and CS (one line each group). */
+/* Log where the vCPU is: its registers (arch_vcpu_dump()), a few lines. */
 void vcpu_dump(struct vcpu *v);
 
 /* Name of a KVM_EXIT_* reason, "?" if unknown. */

@@ -8,19 +8,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devices/x86/cmos.h"
 #include "devices/power.h"
+#include "vmm/arch/arch.h"
 #include "vmm/core/console.h"
 #include "vmm/core/events.h"
 #include "vmm/base/exitcode.h"
-#include "arch/layout.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/core/vcpu.h"
 #include "vmm/core/vm.h"
 
 #define KVM_API_VERSION_NEEDED 12
-#define CPUID_MAX_ENTRIES      4096
 #define JOIN_KICK_NS	       100000000L /* re-kick a vCPU that has not left KVM_RUN */
 #define PAUSE_TRIES	       20	  /* vm_pause() waits 20 x JOIN_KICK_NS at most */
 
@@ -172,28 +170,8 @@ int vm_irq_line(struct vm *vm, u32 gsi, int level)
 	return ioctl_ptr(vm->vm_fd, KVM_IRQ_LINE, &l);
 }
 
-static void serial_irq(void *opaque, int level)
+void vm_power_event(struct vm *vm, enum power_event ev)
 {
-	struct vm *vm = opaque;
-	int r = vm_irq_line(vm, COM1_IRQ, level);
-
-	if (r < 0)
-		LOG_ONCE(LOG_ERR, "serial: KVM_IRQ_LINE on IRQ %d: %s", COM1_IRQ, strerror(-r));
-}
-
-static void serial_kick(void *opaque)
-{
-	struct vm *vm = opaque;
-	struct console *c = __atomic_load_n(&vm->console, __ATOMIC_ACQUIRE);
-
-	if (c)
-		console_kick(c);
-}
-
-static void power_event(void *opaque, enum power_event ev)
-{
-	struct vm *vm = opaque;
-
 	switch (ev) {
 	case POWER_OFF:
 		vm_stop(vm, VM_STOP_POWEROFF, EXIT_POWEROFF);
@@ -207,10 +185,8 @@ static void power_event(void *opaque, enum power_event ev)
 	}
 }
 
-static void debug_exit(void *opaque, u8 code)
+void vm_guest_exit(struct vm *vm, u8 code)
 {
-	struct vm *vm = opaque;
-
 	log_debug("debug-exit: guest wrote status %u", code);
 	if (vm_stop_reason(vm) == VM_RUNNING)
 		events_emit_int(vm->events, "guest-exit", "code", code);
@@ -246,30 +222,30 @@ static int kvm_open(struct vm *vm)
 	return 0;
 }
 
-#define CAP(c)                                                                                     \
-	{                                                                                          \
-		c, #c                                                                              \
-	}
+#define CAP(c) {c, #c}
+/* What every architecture needs; arch_vm_check() adds its own. */
 static const struct {
 	long cap;
 	const char *name;
 } required_caps[] = {
-    CAP(KVM_CAP_IRQCHIP),   CAP(KVM_CAP_USER_MEMORY), CAP(KVM_CAP_SET_TSS_ADDR),
-    CAP(KVM_CAP_PIT2),	    CAP(KVM_CAP_IRQFD),	      CAP(KVM_CAP_IRQ_ROUTING),
-    CAP(KVM_CAP_EXT_CPUID), CAP(KVM_CAP_MP_STATE),
+    CAP(KVM_CAP_USER_MEMORY),
+    CAP(KVM_CAP_IRQFD),
+    CAP(KVM_CAP_IRQ_ROUTING),
 };
 
 static int check_caps(struct vm *vm)
 {
 	int max;
 
-	for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++) {
-		if (ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0) {
-			log_err("/dev/kvm: no %s; tinyvmm needs x86 KVM with an in-kernel IRQ chip",
-				required_caps[i].name);
-			return -ENOTSUP;
-		}
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++)
+		if (ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
+			return err_host(-ENOTSUP, "/dev/kvm: no %s; tinyvmm needs KVM with an "
+						  "in-kernel IRQ chip",
+					required_caps[i].name);
+	int r = arch_vm_check(vm);
+
+	if (r < 0)
+		return r;
 	max = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (max <= 0)
 		max = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
@@ -283,30 +259,6 @@ static int check_caps(struct vm *vm)
 	return 0;
 }
 
-static int get_supported_cpuid(struct vm *vm)
-{
-	for (u32 nent = 128; nent <= CPUID_MAX_ENTRIES; nent *= 2) {
-		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
-		int r;
-
-		if (!c)
-			return -ENOMEM;
-		c->nent = nent;
-		r = ioctl_ptr(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c);
-		if (r == 0) {
-			vm->cpuid = c;
-			return 0;
-		}
-		free(c);
-		if (r != -E2BIG) {
-			log_err("/dev/kvm: KVM_GET_SUPPORTED_CPUID: %s", strerror(-r));
-			return r;
-		}
-	}
-	log_err("/dev/kvm: KVM_GET_SUPPORTED_CPUID needs more than %d entries", CPUID_MAX_ENTRIES);
-	return -E2BIG;
-}
-
 /* Log "vm: WHAT: error" for a failed ioctl and pass the error on. */
 static int vm_ioctl_check(int r, const char *what)
 {
@@ -317,23 +269,10 @@ static int vm_ioctl_check(int r, const char *what)
 
 static int create_vm(struct vm *vm)
 {
-	struct kvm_pit_config pit = {.flags = 0};
-	u64 idmap = KVM_IDENTITY_MAP_GPA;
-	int r;
-
 	vm->vm_fd = ioctl_val(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return vm_ioctl_check(vm->vm_fd, "KVM_CREATE_VM");
-	r = vm_ioctl_check(ioctl_val(vm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_GPA), "KVM_SET_TSS_ADDR");
-	if (r == 0 && ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0)
-		r = vm_ioctl_check(ioctl_ptr(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap),
-				   "KVM_SET_IDENTITY_MAP_ADDR");
-	if (r == 0)
-		r = vm_ioctl_check(ioctl_val(vm->vm_fd, KVM_CREATE_IRQCHIP, 0),
-				   "KVM_CREATE_IRQCHIP");
-	if (r == 0)
-		r = vm_ioctl_check(ioctl_ptr(vm->vm_fd, KVM_CREATE_PIT2, &pit), "KVM_CREATE_PIT2");
-	return r;
+	return arch_vm_create(vm);
 }
 
 static int map_memory(struct vm *vm)
@@ -354,23 +293,6 @@ static int map_memory(struct vm *vm)
 	return r;
 }
 
-static int add_device(struct vm *vm, struct device **slot, struct device *d, u64 port, u64 len)
-{
-	int r;
-
-	if (!d) {
-		log_err("vm: cannot create a device: out of memory");
-		return -ENOMEM;
-	}
-	*slot = d;
-	r = bus_register(&vm->pio, port, len, d);
-	if (r < 0)
-		log_err("%s: cannot claim ports 0x%llx-0x%llx: %s", d->name,
-			(unsigned long long)port, (unsigned long long)(port + len - 1),
-			strerror(-r));
-	return r;
-}
-
 static int add_devices(struct vm *vm)
 {
 	int r;
@@ -381,37 +303,10 @@ static int add_devices(struct vm *vm)
 		if (r < 0)
 			bus_destroy(&vm->pio);
 	}
-	if (r < 0) {
-		log_err("vm: cannot create the buses: %s", strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return err_host(r, "vm: cannot create the buses: %s", strerror(-r));
 	vm->buses_ready = true;
-
-	r = serial_create(&vm->serial, serial_irq, serial_kick, vm);
-	if (r < 0) {
-		log_err("serial: cannot create COM1: %s", strerror(-r));
-		return r;
-	}
-	r = bus_register(&vm->pio, COM1_PORT, COM1_PORT_LEN, serial_device(vm->serial));
-	if (r < 0) {
-		log_err("serial: cannot claim COM1: %s", strerror(-r));
-		return r;
-	}
-	r = add_device(vm, &vm->power_acpi, power_acpi_create(power_event, vm), ACPI_PM_PORT,
-		       ACPI_PM_PORT_LEN);
-	if (r == 0)
-		r = add_device(vm, &vm->i8042, i8042_create(power_event, vm), I8042_DATA_PORT,
-			       I8042_PORT_LEN);
-	if (r == 0)
-		r = add_device(vm, &vm->pvpanic, pvpanic_create(power_event, vm), PVPANIC_PORT, 1);
-	if (r == 0)
-		r = add_device(vm, &vm->post, post_create(), POST_PORT, POST_PORT_LEN);
-	if (r == 0)
-		r = add_device(vm, &vm->cmos, cmos_create(), CMOS_PORT, CMOS_PORT_LEN);
-	if (r == 0)
-		r = add_device(vm, &vm->debug_exit, debug_exit_create(debug_exit, vm),
-			       DEBUG_EXIT_PORT, 1);
-	return r;
+	return arch_vm_devices(vm);
 }
 
 static int create_vcpus(struct vm *vm)
@@ -423,9 +318,6 @@ static int create_vcpus(struct vm *vm)
 		return r < 0 ? r : -EINVAL;
 	}
 	vm->run_size = (size_t)r;
-	r = get_supported_cpuid(vm);
-	if (r < 0)
-		return r;
 	vm->vcpus = calloc(vm->want_cpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
 		return err_host(-ENOMEM, "vm: out of memory for %u vCPUs", vm->want_cpus);
@@ -522,29 +414,17 @@ void vm_join(struct vm *vm)
 
 void vm_destroy(struct vm *vm)
 {
-	struct device **devs[] = {&vm->power_acpi, &vm->i8042, &vm->pvpanic, &vm->post,
-				  &vm->debug_exit, &vm->cmos};
-
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_destroy(&vm->vcpus[i]);
 	free(vm->vcpus);
 	vm->vcpus = NULL;
 	vm->nr_vcpus = 0;
-	free(vm->cpuid);
-	vm->cpuid = NULL;
 	if (vm->buses_ready) {
 		bus_destroy(&vm->pio);
 		bus_destroy(&vm->mmio);
 		vm->buses_ready = false;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {
-		if (*devs[i] && (*devs[i])->ops->destroy)
-			(*devs[i])->ops->destroy(*devs[i]);
-		*devs[i] = NULL;
-	}
-	if (vm->serial)
-		serial_destroy(vm->serial);
-	vm->serial = NULL;
+	arch_vm_destroy(vm); /* its devices, once no bus points at them */
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)

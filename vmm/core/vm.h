@@ -5,7 +5,7 @@
  * the platform devices, the vCPUs, and the stop state.
  *
  * Lifecycle (library_run.c):
- *   vm_create() -> boot_load(&vm->mem, ...) -> vcpu_set_boot_state(BSP)
+ *   vm_create() -> arch_boot() (RAM and the boot vCPU)
  *   -> console -> vm_start() -> wait until vm_stop_reason() != VM_RUNNING
  *   (vm->stop_efd becomes readable) -> vm_join() -> vm_destroy().
  *
@@ -21,11 +21,13 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "devices/power.h"
 #include "devices/serial.h"
 #include "vmm/core/bus.h"
 #include "vmm/core/mem.h"
 #include "vmm/base/util.h"
 
+struct arch_vm;
 struct vcpu;
 struct console;
 struct vm_pci;
@@ -60,21 +62,15 @@ struct vm {
 	struct bus pio, mmio;
 	bool buses_ready;
 
-	/* Platform devices; each is also registered on vm->pio. */
+	/* The UART (made by the architecture's arch_vm_devices(), on its bus). */
 	struct serial *serial;
-	struct device *power_acpi, *i8042, *pvpanic, *post, *debug_exit, *cmos;
-	struct events *events; /* --events log or NULL; set by main before vm_start() */
-	struct console *console; /* set by main; serial's kick goes here */
-	/* The PCI configuration-mechanism device (pci_host), also registered
-	 * on vm->pio. vCPUs send port I/O at 0xcf8-0xcff to it directly, not
-	 * under the bus lock (vmm/pio.h), so config writes can trap I/O BARs.
-	 * Set before vm_start(), cleared after vm_join(); NULL without PCI. */
-	struct device *pci_cfg;
+	struct events *events;	 /* --events log or NULL; set by the run before vm_start() */
+	struct console *console; /* set by the run; serial's kick goes here */
+	struct arch_vm *arch;	 /* the architecture's part (vmm/arch/arch.h) */
 
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;	  /* created so far */
 	size_t run_size;	  /* KVM_GET_VCPU_MMAP_SIZE */
-	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, shared by all vCPUs */
 	bool immediate_exit;	  /* KVM_CAP_IMMEDIATE_EXIT */
 
 	int stop_efd;	/* eventfd: readable once the VM has stopped */
@@ -135,8 +131,17 @@ bool vm_paused(const struct vm *vm);
 /* On a vCPU thread, before each KVM_RUN: park while the VM is paused. */
 void vm_pause_point(struct vcpu *v);
 
-/* Drive an IOAPIC/PIC input line (KVM_IRQ_LINE). */
+/* Drive an input line of the in-kernel IRQ chip (KVM_IRQ_LINE). */
 int vm_irq_line(struct vm *vm, u32 gsi, int level);
+
+/*
+ * What the platform devices report, as the architecture wires them:
+ * a power off, reset or panic stops the VM with its reason and status; the
+ * guest's debug exit stops it with the guest's status (and the guest-exit
+ * event). Any thread.
+ */
+void vm_power_event(struct vm *vm, enum power_event ev);
+void vm_guest_exit(struct vm *vm, u8 code);
 
 
 /* The --stats table: exits per vCPU and kind, accesses per device. */

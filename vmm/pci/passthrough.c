@@ -6,9 +6,8 @@
 
 #include "devices/pci_host.h"
 #include "devices/vfio_pci.h"
-#include "firmware/x86/acpi.h"
 #include "vmm/core/events.h"
-#include "arch/layout.h"
+#include "vmm/arch/arch.h"
 #include "vmm/base/err.h"
 #include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
@@ -86,13 +85,10 @@ static int add_host_bridge(struct passthrough *pt)
 
 	if (r < 0)
 		return err_host(r, "pci: cannot create the host bridge: %s", strerror(-r));
-	r = bus_register(&pt->vm->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN,
-			 pci_host_device(pt->host));
+	r = arch_pci_attach(pt->vm, pci_host_device(pt->host));
 	if (r < 0)
-		return err_host(r, "pci: cannot claim ports 0x%x-0x%x: %s", PCI_CFG_ADDR_PORT,
-				PCI_CFG_ADDR_PORT + PCI_HOST_PORT_LEN - 1, strerror(-r));
+		return r;
 	pt->host_registered = true;
-	pt->vm->pci_cfg = pci_host_device(pt->host); /* before any vCPU runs */
 	return 0;
 }
 
@@ -103,7 +99,7 @@ static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf)
 	if (r < 0)
 		return r;
 	r = vfio_pci_create(&vf->pci, &vfio_sys_ops, vf->dev, &pt->vm->pci->plat, vf->name,
-			    vf->slot, acpi_pci_intx_gsi(vf->slot, 0));
+			    vf->slot, arch_pci_intx_gsi(vf->slot, 0));
 	if (r < 0)
 		return r; /* logged */
 	r = pci_host_add(pt->host, vf->slot, vfio_pci_device(vf->pci));
@@ -151,9 +147,10 @@ static void emit_attached(struct vm *vm, const struct passthrough_vf *vf)
 
 int passthrough_attach(struct passthrough *pt, struct vm *vm)
 {
-	struct pci_windows w = PCI_WINDOWS_DEFAULT;
+	struct pci_windows w;
 	int r;
 
+	arch_pci_windows(&w);
 	pt->vm = vm;
 	r = add_host_bridge(pt);
 	if (r < 0 || pt->nr_vfs == 0)
@@ -190,10 +187,8 @@ void passthrough_detach(struct passthrough *pt)
 		vf->dev = NULL;
 	}
 	vfio_container_close(&pt->c); /* unmaps DMA */
-	if (pt->host_registered) {
-		pt->vm->pci_cfg = NULL; /* the vCPUs are joined */
-		bus_unregister(&pt->vm->pio, PCI_CFG_ADDR_PORT, pci_host_device(pt->host));
-	}
+	if (pt->host_registered)
+		arch_pci_detach(pt->vm, pci_host_device(pt->host)); /* the vCPUs are joined */
 	pt->host_registered = false;
 	if (pt->host)
 		pci_host_destroy(pt->host);

@@ -4,15 +4,13 @@
 #include <string.h>
 
 #include "arch/layout.h"
+#include "vmm/arch/arch.h"
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/pci/pci_platform.h"
 #include "vmm/core/vm.h"
 
 #define ROUTES_INITIAL_CAP 64
-#define PIC_PINS	   8 /* per 8259 */
-#define PIC_GSIS	   16
-
-_Static_assert(MSI_GSI_BASE >= IOAPIC_PINS, "MSI GSIs must not collide with IOAPIC pins");
 _Static_assert(PCI_PLATFORM_GSI_LIMIT == VM_GSI_LIMIT, "one KVM_MAX_IRQ_ROUTES");
 
 /* ---- the routing table (pure) ---- */
@@ -50,22 +48,19 @@ static void add_irqchip(struct gsi_routes *t, u32 gsi, u32 chip, u32 pin)
 	e->u.irqchip.pin = pin;
 }
 
-/* What kvm_setup_default_irq_routing() installs on x86, in its order. */
 int pci_platform_routes_init(struct gsi_routes *t)
 {
-	int r;
-
 	memset(t, 0, sizeof(*t));
-	r = routes_reserve(t, ROUTES_INITIAL_CAP);
+	return routes_reserve(t, ROUTES_INITIAL_CAP);
+}
+
+int pci_platform_routes_add_irqchip(struct gsi_routes *t, u32 gsi, u32 chip, u32 pin)
+{
+	int r = routes_reserve(t, (t->r ? t->r->nr : 0) + 1);
+
 	if (r < 0)
 		return r;
-	for (u32 gsi = 0; gsi < IOAPIC_PINS; gsi++) {
-		add_irqchip(t, gsi, KVM_IRQCHIP_IOAPIC, gsi);
-		if (gsi < PIC_GSIS)
-			add_irqchip(t, gsi,
-				    gsi < PIC_PINS ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
-				    gsi % PIC_PINS);
-	}
+	add_irqchip(t, gsi, chip, pin);
 	return 0;
 }
 
@@ -156,64 +151,6 @@ int pci_platform_routes_remove(struct gsi_routes *t, int gsi)
 }
 
 /* ---- where a BAR may go (pure) ---- */
-
-struct span {
-	u64 base, len;
-};
-
-static bool overlaps(u64 a, u64 alen, u64 b, u64 blen)
-{
-	return a < b + blen && b < a + alen; /* callers rule out wrapping */
-}
-
-static bool inside(u64 a, u64 alen, u64 base, u64 end)
-{
-	return a >= base && a + alen <= end;
-}
-
-static const struct span fixed_mmio[] = {
-    {0, BIOS_AREA_END}, /* IVT, boot GDT/page tables/zero page, EBDA, VGA hole, BIOS/ACPI */
-    {IOAPIC_GPA, IOAPIC_SIZE},
-    {LAPIC_GPA, LAPIC_SIZE},
-    {KVM_IDENTITY_MAP_GPA, KVM_TSS_GPA + KVM_TSS_SIZE - KVM_IDENTITY_MAP_GPA},
-};
-
-static const struct span fixed_ports[] = {
-    {PCI_CFG_ADDR_PORT, 8},
-    {COM1_PORT, COM1_PORT_LEN},
-    {ACPI_PM_PORT, ACPI_PM_PORT_LEN},
-    {I8042_DATA_PORT, I8042_PORT_LEN},
-    {POST_PORT, 1},
-    {PVPANIC_PORT, 1},
-    {DEBUG_EXIT_PORT, 1},
-};
-
-bool pci_platform_bar_allowed(const struct ram_range *ram, unsigned int nr_ram, bool io, u64 gpa,
-			      u64 size)
-{
-	u64 end;
-
-	if (!size || __builtin_add_overflow(gpa, size, &end))
-		return false;
-	if (io) {
-		if (!inside(gpa, size, PCI_IO_WINDOW_BASE, PCI_IO_WINDOW_END))
-			return false;
-		for (size_t i = 0; i < ARRAY_SIZE(fixed_ports); i++)
-			if (overlaps(gpa, size, fixed_ports[i].base, fixed_ports[i].len))
-				return false;
-		return true;
-	}
-	if (!inside(gpa, size, PCI_MMIO32_BASE, PCI_MMIO32_END) &&
-	    !inside(gpa, size, PCI_MMIO64_BASE, PCI_MMIO64_BASE + PCI_MMIO64_SIZE))
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(fixed_mmio); i++)
-		if (overlaps(gpa, size, fixed_mmio[i].base, fixed_mmio[i].len))
-			return false;
-	for (unsigned int i = 0; i < nr_ram; i++)
-		if (ram[i].size && overlaps(gpa, size, ram[i].gpa, ram[i].size))
-			return false;
-	return true;
-}
 
 /* ---- the callbacks on a KVM VM ---- */
 
@@ -368,7 +305,7 @@ static bool plat_bar_ok(struct pci_platform *p, bool io, u64 gpa, u64 size)
 {
 	const struct mem *m = &to_pci(p)->vm->mem;
 
-	return pci_platform_bar_allowed(m->ranges, m->nr, io, gpa, size);
+	return arch_pci_bar_allowed(m->ranges, m->nr, io, gpa, size);
 }
 
 static const struct pci_platform_ops kvm_pci_ops = {
@@ -387,15 +324,13 @@ int pci_platform_create(struct vm *vm)
 	struct vm_pci *k = calloc(1, sizeof(*k));
 	int n, r;
 
-	if (!k) {
-		log_err("pci: out of memory");
-		return -ENOMEM;
-	}
-	r = pci_platform_routes_init(&k->routes);
+	if (!k)
+		return err_host(-ENOMEM, "pci: out of memory");
+	r = arch_pci_routes_init(&k->routes);
 	if (r < 0) {
-		log_err("pci: cannot build the GSI routing table: %s", strerror(-r));
+		pci_platform_routes_free(&k->routes);
 		free(k);
-		return r;
+		return err_host(r, "pci: cannot build the GSI routing table: %s", strerror(-r));
 	}
 	n = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
 	k->nr_slots = n > 0 ? MIN((u32)n, (u32)PCI_PLATFORM_MAX_SLOTS) : 32;

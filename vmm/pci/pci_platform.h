@@ -8,10 +8,11 @@
  *   msi_route      MSI routes in the VM's GSI routing table, from
  *                  MSI_GSI_BASE up, lowest free GSI first. KVM_SET_GSI_ROUTING
  *                  replaces the whole table, so the table kept here holds
- *                  KVM's default IRQ chip routing (IOAPIC pins 0-23, PIC
- *                  pins for GSI 0-15) plus every MSI route.
+ *                  KVM's default IRQ chip routing (arch_pci_routes_init(); on
+ *                  x86 IOAPIC pins 0-23, PIC pins for GSI 0-15) plus every MSI
+ *                  route.
  *   irqfd          KVM_IRQFD, with KVM_IRQFD_FLAG_RESAMPLE for INTx
- *   bar_ok         pci_platform_bar_allowed() on the VM's RAM ranges
+ *   bar_ok         arch_pci_bar_allowed() on the VM's RAM ranges
  *
  *   pci_platform_create(vm) -> vm->pci; &vm->pci->plat goes to the devices
  *   ... pci_platform_destroy(vm) after the devices are gone.
@@ -19,8 +20,9 @@
  * Every callback is thread-safe (vCPU threads call in through config
  * writes): one mutex guards the routing table and the slot map.
  *
- * A guest config write may trap() an I/O BAR on vm->pio: the vCPUs send
- * ports 0xcf8-0xcff to the host bridge outside that bus's lock (vmm/pio.h).
+ * A guest config write may trap() an I/O BAR on vm->pio: on x86 the vCPUs
+ * send ports 0xcf8-0xcff to the host bridge outside that bus's lock
+ * (vmm/arch/x86/pio.h).
  * Any other PIO device that trapped a PIO range from inside its own access
  * would get -EDEADLK (bus.h).
  *
@@ -34,7 +36,6 @@
 #include <pthread.h>
 
 #include "devices/pci.h"
-#include "firmware/x86/bootparams.h" /* struct ram_range */
 #include "vmm/base/util.h"
 
 struct vm;
@@ -48,8 +49,10 @@ struct gsi_routes {
 	u32 cap;
 };
 
-/* Fill t with KVM's default x86 routing (40 entries). -ENOMEM. */
+/* An empty table (room reserved); -ENOMEM. */
 int pci_platform_routes_init(struct gsi_routes *t);
+/* Append an IRQ chip route: gsi to pin of chip (KVM_IRQCHIP_*). -ENOMEM, -ENOSPC. */
+int pci_platform_routes_add_irqchip(struct gsi_routes *t, u32 gsi, u32 chip, u32 pin);
 void pci_platform_routes_free(struct gsi_routes *t);
 /*
  * *gsi < 0: add an MSI route on the lowest free GSI >= MSI_GSI_BASE and
@@ -62,17 +65,6 @@ int pci_platform_routes_remove(struct gsi_routes *t, int gsi);
 /* The entry for gsi of the given type, or NULL. */
 const struct kvm_irq_routing_entry *pci_platform_routes_find(const struct gsi_routes *t, u32 gsi,
 							     u32 type);
-
-/*
- * May a BAR sit at [gpa, gpa+size)? Memory BARs: inside the 32-bit or 64-bit
- * PCI window, clear of the RAM ranges, the boot/BIOS areas below 1 MiB, the
- * IOAPIC and LAPIC pages and the KVM identity-map and TSS pages. I/O BARs:
- * inside [PCI_IO_WINDOW_BASE, PCI_IO_WINDOW_END), clear of the fixed ports
- * (0xcf8-0xcff, COM1, ACPI PM, i8042, POST, pvpanic, debug exit). size 0 or
- * a wrapping range: false. Pure.
- */
-bool pci_platform_bar_allowed(const struct ram_range *ram, unsigned int nr_ram, bool io, u64 gpa,
-			      u64 size);
 
 struct vm_pci {
 	struct pci_platform plat; /* hand &plat to the device models */
