@@ -96,6 +96,7 @@ API_SRCS += vmm/api/api_vm.c
 DEV_SRCS :=
 DEV_SRCS += devices/serial.c
 DEV_SRCS += devices/power.c
+DEV_SRCS += devices/x86/acpi_pm.c
 DEV_SRCS += devices/x86/i8042.c
 DEV_SRCS += devices/x86/cmos.c
 DEV_SRCS += devices/pci_host.c
@@ -164,7 +165,8 @@ test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/log.c vmm/b
 TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
 	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/log.c vmm/base/err.c \
-	vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/i8042.c devices/x86/cmos.c \
+	vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c \
+	devices/x86/cmos.c \
 	devices/pci_host.c vmm/pci/pci_platform.c $(FW_SRCS)
 
 # vmm/arch/x86
@@ -247,7 +249,7 @@ test_serial_SRCS := devices/serial.c vmm/base/log.c vmm/base/err.c
 TESTS += cmos
 test_cmos_SRCS := devices/x86/cmos.c
 TESTS += power
-test_power_SRCS := devices/power.c devices/x86/i8042.c vmm/base/log.c vmm/base/err.c
+test_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_host
 test_pci_host_SRCS := devices/pci_host.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_slots

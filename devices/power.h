@@ -1,18 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * power.h - the guest's ways to end or restart the VM.
+ * power.h - the guest's ways to end or restart the VM, and what the devices
+ * that report them share (power_alloc(): a device with a power_fn). The
+ * architecture's own ones use it too: x86's ACPI PM registers and POST port
+ * (devices/x86/acpi_pm.h) and i8042 (devices/x86/i8042.h).
  *
- *  - power_acpi: ACPI hardware-reduced sleep control/status and reset
- *    registers at ACPI_PM_PORT (the FADT points at them). Writing
- *    SLP_EN | (ACPI_S5_SLP_TYP << 2) to the sleep control register is a
- *    power-off; writing ACPI_RESET_VALUE to the reset register is a reset.
- *  - i8042: the keyboard controller at I8042_DATA_PORT/I8042_CMD_PORT, enough
- *    for Linux's reboot=k path (command 0xfe pulses the reset line). Register
- *    it once at I8042_DATA_PORT with I8042_PORT_LEN bytes: offset 0 is the
- *    data port, offset 4 the status (read) / command (write) port. The status
- *    reads 0x1c (no data, system flag, not inhibited), a data read returns 0,
- *    other commands and data are accepted and ignored. Offsets 1-3 (0x61-0x63,
- *    normally the in-kernel PIT's speaker port) read all-ones, writes ignored.
  *  - pvpanic: the QEMU-compatible panic port at PVPANIC_PORT (1 byte); the
  *    guest's pvpanic driver writes bit 0 when the kernel panics. A read
  *    returns the supported events (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED);
@@ -22,16 +14,8 @@
  *    tinyvmm exits with exactly that status (0..255; guests should use 0..63,
  *    64 and up overlap tinyvmm's own codes). Only offset 0 of a write counts;
  *    reads return all-ones.
- *  - post: ports POST_PORT..+POST_PORT_LEN (io_delay and the ISA DMA page
- *    registers, which Linux probes); reads all-ones, writes ignored,
- *    silently.
  *
- * ACPI registers (offsets from ACPI_PM_PORT, ACPI_PM_PORT_LEN bytes, 8 bits
- * each): 0 sleep control (a SLP_EN write with another SLP_TYP is logged once
- * and ignored), 1 sleep status (reads 0; WAK_STS write-1-to-clear ignored),
- * 2 reset (a write of another value than ACPI_RESET_VALUE is ignored), all
- * read 0. Every device treats a multi-byte access as consecutive bytes.
- *
+ * Every device treats a multi-byte access as consecutive bytes.
  * Each reports through one callback, called on the vCPU thread that made the
  * access. The callback must not block; it records the event and asks the VM
  * to stop.
@@ -51,18 +35,28 @@ typedef void (*power_fn)(void *opaque, enum power_event ev);
 /* The debug exit port's report: the status byte the guest wrote. */
 typedef void (*debug_exit_fn)(void *opaque, u8 code);
 
-#define ACPI_SLP_EN 0x20 /* sleep control: bit 5 starts the sleep */
-#define ACPI_SLP_TYP(v) (((v) >> 2) & 7)
-#define I8042_STATUS 0x1c /* no output data, system flag, keyboard enabled */
-#define I8042_CMD_RESET 0xfe /* pulse output port bit 0: CPU reset */
 #define PVPANIC_PANICKED 0x01
 #define PVPANIC_CRASH_LOADED 0x02
 
 /* Each returns a heap device (free it with d->ops->destroy) or NULL. */
-struct device *power_acpi_create(power_fn fn, void *opaque);
-struct device *i8042_create(power_fn fn, void *opaque);
 struct device *pvpanic_create(power_fn fn, void *opaque);
-struct device *post_create(void);
 struct device *debug_exit_create(debug_exit_fn fn, void *opaque);
+
+/* ---- for the power devices' own files ---- */
+
+struct power_dev {
+	struct device dev;
+	power_fn fn;
+	debug_exit_fn exit_fn; /* debug_exit only */
+	void *opaque;
+};
+
+/* A device named name with ops whose events go to fn(opaque); NULL without memory. */
+struct device *power_alloc(const char *name, const struct dev_ops *ops, power_fn fn,
+			   void *opaque);
+/* Report ev through d's power_fn (none: nothing). */
+void power_report(struct device *d, enum power_event ev);
+/* The dev_ops destroy of every power device. */
+void power_destroy(struct device *d);
 
 #endif

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "devices/power.h"
+#include "devices/x86/acpi_pm.h"
+#include "devices/x86/i8042.h"
 #include "arch/layout.h"
 
 struct rec {

@@ -8,7 +8,7 @@
 
 #include "arch/layout.h"
 #include "vmm/base/log.h"
-#include "devices/power.h"
+#include "devices/x86/i8042.h"
 
 #define I8042_DATA 0
 #define I8042_CMD  (I8042_CMD_PORT - I8042_DATA_PORT)
