@@ -16,8 +16,10 @@ WERROR  ?= 1
 BUILD   := build
 ASAN    := $(BUILD)/asan
 
+# -Wconversion also turns on -Wsign-conversion in C.
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	   -Wformat=2 -Wundef -Wwrite-strings -Wpointer-arith
+	   -Wmissing-declarations -Wredundant-decls -Wold-style-definition -Wnested-externs \
+	   -Wconversion -Wformat=2 -Wundef -Wwrite-strings -Wpointer-arith
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif

@@ -90,8 +90,8 @@ static unsigned int cap_keep_len(const u8 *dcfg, u8 p, u8 id)
 	case PCI_CAP_ID_PM:
 		return PCI_PM_SIZEOF;
 	case PCI_CAP_ID_MSI:
-		return 10 + (flags & PCI_MSI_FLAGS_64BIT ? 4 : 0) +
-		       (flags & PCI_MSI_FLAGS_MASKBIT ? 10 : 0);
+		return 10u + (flags & PCI_MSI_FLAGS_64BIT ? 4u : 0u) +
+		       (flags & PCI_MSI_FLAGS_MASKBIT ? 10u : 0u);
 	case PCI_CAP_ID_MSIX:
 		return PCI_CAP_MSIX_SIZEOF;
 	case PCI_CAP_ID_EXP:
@@ -298,10 +298,10 @@ static void bars_setup(struct vfio_pci *v, u16 *cmd_wmask)
 			continue;
 		put_le32(v->cfg + off, b->flags);
 		if (b->io) {
-			put_le32(v->wmask + off, (u32)mask & PCI_BASE_ADDRESS_IO_MASK);
+			put_le32(v->wmask + off, (u32)(mask & PCI_BASE_ADDRESS_IO_MASK));
 			*cmd_wmask |= PCI_COMMAND_IO;
 		} else {
-			put_le32(v->wmask + off, (u32)mask & PCI_BASE_ADDRESS_MEM_MASK);
+			put_le32(v->wmask + off, (u32)(mask & PCI_BASE_ADDRESS_MEM_MASK));
 			if (b->is64)
 				put_le32(v->wmask + off + 4, (u32)(mask >> 32));
 			*cmd_wmask |= PCI_COMMAND_MEMORY;

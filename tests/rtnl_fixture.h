@@ -28,11 +28,11 @@ static inline size_t mb_put(struct mb *m, const void *d, size_t n)
 {
 	size_t off = m->len;
 
-	assert_true(off + NLA_ALIGN(n) <= sizeof(m->buf));
-	memset(m->buf + off, 0, NLA_ALIGN(n));
+	assert_true(off + rtnl_nla_align(n) <= sizeof(m->buf));
+	memset(m->buf + off, 0, rtnl_nla_align(n));
 	if (n)
 		memcpy(m->buf + off, d, n);
-	m->len += NLA_ALIGN(n);
+	m->len += rtnl_nla_align(n);
 	return off;
 }
 
@@ -45,7 +45,7 @@ static inline void mb_setlen16(struct mb *m, size_t off, size_t v)
 
 static inline size_t mb_attr(struct mb *m, u16 type, const void *d, size_t n)
 {
-	struct nlattr a = {.nla_len = (u16)(NLA_HDRLEN + n), .nla_type = type};
+	struct nlattr a = {.nla_len = (u16)(RTNL_NLA_HDRLEN + n), .nla_type = type};
 	size_t off = mb_put(m, &a, sizeof(a));
 
 	mb_put(m, d, n);
@@ -54,7 +54,7 @@ static inline size_t mb_attr(struct mb *m, u16 type, const void *d, size_t n)
 
 static inline size_t mb_nest(struct mb *m, u16 type)
 {
-	struct nlattr a = {.nla_len = NLA_HDRLEN, .nla_type = type};
+	struct nlattr a = {.nla_len = RTNL_NLA_HDRLEN, .nla_type = type};
 
 	return mb_put(m, &a, sizeof(a));
 }
@@ -203,14 +203,14 @@ static inline int parse_exact(const struct mb *m, size_t len, struct rtnl_vf *vf
 /* Offset of the first attribute of type inside [from, m->len), top level walk. */
 static inline size_t find_attr(const struct mb *m, size_t from, u16 type)
 {
-	for (size_t off = from; off + NLA_HDRLEN <= m->len;) {
+	for (size_t off = from; off + RTNL_NLA_HDRLEN <= m->len;) {
 		struct nlattr a;
 
 		memcpy(&a, m->buf + off, sizeof(a));
-		if ((a.nla_type & NLA_TYPE_MASK) == type)
+		if ((a.nla_type & RTNL_NLA_TYPE_MASK) == type)
 			return off;
-		assert_true(a.nla_len >= NLA_HDRLEN);
-		off += NLA_ALIGN(a.nla_len);
+		assert_true(a.nla_len >= RTNL_NLA_HDRLEN);
+		off += rtnl_nla_align(a.nla_len);
 	}
 	fail_msg("attribute %u not found", type);
 	return 0;

@@ -317,7 +317,7 @@ static void test_load(void **state UNUSED)
 	/* A kernel file that shrank after its headers were read. */
 	assert_int_equal(mem_create(&m, 64 * MiB, false), 0);
 	in.initrd = NULL;
-	assert_int_equal(ftruncate(kf.fd, len - 1), 0);
+	assert_int_equal(ftruncate(kf.fd, (off_t)len - 1), 0);
 	assert_int_equal(boot_load(&m, &in, &info), err_mark_user(-EIO));
 	mem_destroy(&m);
 

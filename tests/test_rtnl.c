@@ -195,8 +195,8 @@ static void test_parse_lying_nla_len(void **state)
 	(void)state;
 	build_reply(&m, three_vfs, 3);
 	list = find_attr(&m, ATTRS, IFLA_VFINFO_LIST);
-	info = list + NLA_HDRLEN;
-	mac = find_attr(&m, info + NLA_HDRLEN, IFLA_VF_MAC);
+	info = list + RTNL_NLA_HDRLEN;
+	mac = find_attr(&m, info + RTNL_NLA_HDRLEN, IFLA_VF_MAC);
 
 	/* The list claims more than the message has. */
 	t = m;
@@ -204,7 +204,7 @@ static void test_parse_lying_nla_len(void **state)
 	assert_int_equal(parse_exact(&t, t.len, vfs, 4, &nr), -EINVAL);
 	assert_int_equal(nr, 0);
 	/* An nla_len below the attribute header, at each level. */
-	for (u16 bad = 0; bad < NLA_HDRLEN; bad++) {
+	for (u16 bad = 0; bad < RTNL_NLA_HDRLEN; bad++) {
 		t = m;
 		mb_setlen16(&t, info, bad);
 		assert_int_equal(parse_exact(&t, t.len, vfs, 4, &nr), -EINVAL);
@@ -218,7 +218,7 @@ static void test_parse_lying_nla_len(void **state)
 		struct nlattr a;
 
 		memcpy(&a, t.buf + info, sizeof(a));
-		mb_setlen16(&t, list, NLA_HDRLEN + a.nla_len - 8);
+		mb_setlen16(&t, list, RTNL_NLA_HDRLEN + a.nla_len - 8);
 	}
 	assert_int_equal(parse_exact(&t, t.len, vfs, 4, &nr), -EINVAL);
 	/* An IFLA_VF_MAC that claims to run past its VF_INFO. */

@@ -46,7 +46,7 @@ static void test_build_getlink(void **state)
 	memcpy(&a, buf + ATTRS, sizeof(a));
 	assert_int_equal(a.nla_type, IFLA_EXT_MASK);
 	assert_int_equal(a.nla_len, 8);
-	memcpy(&mask, buf + ATTRS + NLA_HDRLEN, sizeof(mask));
+	memcpy(&mask, buf + ATTRS + RTNL_NLA_HDRLEN, sizeof(mask));
 	assert_true(mask & RTEXT_FILTER_VF);
 	assert_true(mask & RTEXT_FILTER_SKIP_STATS);
 

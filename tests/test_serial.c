@@ -479,7 +479,7 @@ static void test_linux_autoconfig(void **state)
 	assert_int_not_equal(status2, 0xe0);
 	/* Not an XScale: IER.UUE does not stick. */
 	scratch = rd(f, IER);
-	wr(f, IER, scratch & ~0x40);
+	wr(f, IER, (u8)(scratch & ~0x40));
 	assert_int_equal(rd(f, IER) & 0x40, 0);
 	wr(f, IER, scratch | 0x40);
 	assert_int_equal(rd(f, IER) & 0x40, 0);

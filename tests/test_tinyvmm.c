@@ -524,8 +524,8 @@ static void test_events(void **state UNUSED)
 	mono = strstr(lines[0], "\"clock_monotonic\": ");
 	assert_non_null(mono);
 	t_start = strtod(mono + strlen("\"clock_monotonic\": "), NULL);
-	assert_true(t_start >= before.tv_sec + before.tv_nsec / 1e9);
-	assert_true(t_start <= after.tv_sec + after.tv_nsec / 1e9);
+	assert_true(t_start >= (double)before.tv_sec + (double)before.tv_nsec / 1e9);
+	assert_true(t_start <= (double)after.tv_sec + (double)after.tv_nsec / 1e9);
 	assert_contains(lines[0], "\"pid\": ");
 	assert_int_equal(n, (int)ARRAY_SIZE(want) + 1);
 	for (int i = 0; i < n; i++) {

@@ -30,9 +30,9 @@
 /*
  * libpci 3.9 looks names up in udev's hwdb too; on a host without hwdb.bin
  * udev_hwdb_new() fails and the next lookup calls udev_new() again over
- * the first one (libpci's leak, names-hwdb.c). Not ours: told to LSan.
+ * the first one (libpci's leak, names-hwdb.c). Not ours: told to LSan
+ * (<sanitizer/lsan_interface.h> declares the hook).
  */
-const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:udev_new\n";

@@ -35,6 +35,12 @@
 
 #define ETH_P_8021Q_ 0x8100
 
+_Static_assert(RTNL_NLA_ALIGNTO == NLA_ALIGNTO, "RTNL_NLA_ALIGNTO is not NLA_ALIGNTO");
+_Static_assert(RTNL_NLA_HDRLEN == sizeof(struct nlattr) &&
+		       RTNL_NLA_HDRLEN % RTNL_NLA_ALIGNTO == 0,
+	       "RTNL_NLA_HDRLEN is not NLA_HDRLEN");
+_Static_assert(RTNL_NLA_TYPE_MASK == (u16)NLA_TYPE_MASK, "RTNL_NLA_TYPE_MASK is not NLA_TYPE_MASK");
+
 /* ---- attribute reading ---- */
 
 static u32 rd32(const u8 *p)
@@ -61,15 +67,15 @@ static int nla_next(struct nla_iter *it, u16 *type, const u8 **data, size_t *dle
 	struct nlattr a;
 	size_t step;
 
-	if (it->left < NLA_HDRLEN)
+	if (it->left < RTNL_NLA_HDRLEN)
 		return 0;
 	memcpy(&a, it->p, sizeof(a));
-	if (a.nla_len < NLA_HDRLEN || a.nla_len > it->left)
+	if (a.nla_len < RTNL_NLA_HDRLEN || a.nla_len > it->left)
 		return -EINVAL;
-	*type = a.nla_type & NLA_TYPE_MASK;
-	*data = it->p + NLA_HDRLEN;
-	*dlen = a.nla_len - NLA_HDRLEN;
-	step = MIN((size_t)NLA_ALIGN(a.nla_len), it->left);
+	*type = a.nla_type & RTNL_NLA_TYPE_MASK;
+	*data = it->p + RTNL_NLA_HDRLEN;
+	*dlen = a.nla_len - RTNL_NLA_HDRLEN;
+	step = MIN(rtnl_nla_align(a.nla_len), it->left);
 	it->p += step;
 	it->left -= step;
 	return 1;
@@ -371,7 +377,7 @@ static void nb_put(struct nlbuf *b, const void *data, size_t n)
 /* Attribute header; returns its offset for nb_end() (payload put after). */
 static size_t nb_begin(struct nlbuf *b, u16 type)
 {
-	struct nlattr a = {.nla_len = NLA_HDRLEN, .nla_type = type};
+	struct nlattr a = {.nla_len = RTNL_NLA_HDRLEN, .nla_type = type};
 	size_t off = b->len;
 
 	nb_put(b, &a, sizeof(a));
@@ -396,7 +402,7 @@ static void nb_attr(struct nlbuf *b, u16 type, const void *data, size_t n)
 		memcpy(q, data, n);
 	/* nla_len is the unpadded length, as nla_put() writes it. */
 	if (!b->full) {
-		u16 l = (u16)(NLA_HDRLEN + n);
+		u16 l = (u16)(RTNL_NLA_HDRLEN + n);
 
 		memcpy(b->p + off + offsetof(struct nlattr, nla_len), &l, sizeof(l));
 	}

@@ -38,6 +38,22 @@
 #define RTNL_QOS_MAX	 7
 #define RTNL_MAC_STR_LEN 18 /* "xx:xx:xx:xx:xx:xx" + NUL */
 
+/*
+ * Unsigned forms of the uapi's NLA_HDRLEN, NLA_TYPE_MASK and NLA_ALIGN():
+ * those are int expressions built with ~ (~3, ~0xc000), negative ints that
+ * change sign when they meet a size_t or a u16. Same values, checked
+ * against <linux/netlink.h> in rtnl.c.
+ */
+#define RTNL_NLA_ALIGNTO   4u	   /* NLA_ALIGNTO */
+#define RTNL_NLA_HDRLEN	   4u	   /* NLA_HDRLEN: struct nlattr, aligned */
+#define RTNL_NLA_TYPE_MASK 0x3fffu /* NLA_TYPE_MASK: without NLA_F_NESTED, NLA_F_NET_BYTEORDER */
+
+/* NLA_ALIGN(): len rounded up to a multiple of RTNL_NLA_ALIGNTO. */
+static inline size_t rtnl_nla_align(size_t len)
+{
+	return (len + RTNL_NLA_ALIGNTO - 1) & ~(size_t)(RTNL_NLA_ALIGNTO - 1);
+}
+
 /* One VF as the PF reports it. */
 struct rtnl_vf {
 	unsigned int index; /* VF number on the PF (IFLA_VF_MAC's vf field) */
