@@ -3,6 +3,7 @@
 #   make            build/tinyvmm, build/libtinyvmm.a (include/tinyvmm.h), build/examples/
 #   make check      cmocka unit tests, rebuilt with ASan/UBSan, and the format check
 #   make format     reformat the tree with clang-format (.clang-format)
+#   make format-check  list the files clang-format would change; fail if there is one
 #   make images     guest image and lab host image (build/images/)
 #   make lab-test   every scenario in tests/lab/scenarios/, in the lab
 #   make test       setup + check + lab-test: what .ci/run runs
@@ -371,8 +372,35 @@ $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))
 
 TEST_BINS := $(TESTS:%=$(ASAN)/tests/test_%)
 
-check: $(TEST_BINS) $(HEADER_CHECK)
+check: format-check $(TEST_BINS) $(HEADER_CHECK)
 	@tests/run-unit $(TEST_BINS)
+
+# ---- formatting: every C source and header through clang-format (.clang-format) ----
+
+CLANG_FORMAT ?= clang-format
+# The tracked files (a fresh clone has them all); outside a git checkout, the source folders.
+FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+ifeq ($(FORMAT_SRCS),)
+FORMAT_SRCS := $(shell find vmm devices firmware include tests tools bench examples \
+	-name '*.[ch]' -not -path 'tests/lab/*' -not -path 'bench/lab/*' 2>/dev/null | sort)
+endif
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+
+# One clang-format run over all of them; each file it would change is named.
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || \
+		{ echo "format: $(CLANG_FORMAT) not found; install it: apt-get install clang-format"; exit 1; }
+	@test -n "$(strip $(FORMAT_SRCS))" || { echo "format: no C sources found"; exit 1; }
+	@out=$$($(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS) 2>&1) && \
+		{ echo "format: $(words $(FORMAT_SRCS)) files clean"; exit 0; }; \
+	bad=$$(printf '%s\n' "$$out" | \
+		sed -n 's/^\(.*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u); \
+	if [ -z "$$bad" ]; then printf '%s\n' "$$out"; echo "format: $(CLANG_FORMAT) failed"; exit 1; fi; \
+	for f in $$bad; do echo "format: $$f differs from .clang-format"; done; \
+	echo "format: $$(echo $$bad | wc -w) of $(words $(FORMAT_SRCS)) files differ; make format fixes them"; \
+	exit 1
 
 images: $(BUILD)/tinyvmm $(EXAMPLES) $(BENCH_TOOLS) $(TOOLS)
 	guest-images/build-all
@@ -398,6 +426,6 @@ distclean:
 
 FORCE:
 
-.PHONY: all check images lab-test test demo clean distclean FORCE
+.PHONY: all check format format-check images lab-test test demo clean distclean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

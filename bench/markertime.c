@@ -61,7 +61,8 @@ static void read_smaps(pid_t pid, unsigned long guest_mib, struct mem_figures *m
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long s, e;
 
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
 			start = s;
 			end = e;
 			continue;
@@ -84,7 +85,9 @@ static void read_smaps(pid_t pid, unsigned long guest_mib, struct mem_figures *m
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: markertime [-m MARKER] [-g GUEST_MIB] [-t SECS] [-o LOG] -- CMD [ARGS...]\n");
+	fprintf(
+	    stderr,
+	    "usage: markertime [-m MARKER] [-g GUEST_MIB] [-t SECS] [-o LOG] -- CMD [ARGS...]\n");
 	exit(2);
 }
 
@@ -93,7 +96,7 @@ int main(int argc, char **argv)
 	const char *marker = "TINYVMM-GUEST-READY", *logpath = NULL;
 	unsigned long guest_mib = 0;
 	double timeout_s = 0, t0, t_marker = -1, t_exit;
-	struct mem_figures mem = { -1, -1 };
+	struct mem_figures mem = {-1, -1};
 	char buf[65536], linebuf[4096];
 	size_t linelen = 0;
 	int pfd[2], opt, status, logfd = -1, rc;
@@ -102,11 +105,20 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "m:g:t:o:")) != -1) {
 		switch (opt) {
-		case 'm': marker = optarg; break;
-		case 'g': guest_mib = strtoul(optarg, NULL, 0); break;
-		case 't': timeout_s = atof(optarg); break;
-		case 'o': logpath = optarg; break;
-		default: usage();
+		case 'm':
+			marker = optarg;
+			break;
+		case 'g':
+			guest_mib = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			timeout_s = atof(optarg);
+			break;
+		case 'o':
+			logpath = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind >= argc)
@@ -136,7 +148,7 @@ int main(int argc, char **argv)
 	}
 	close(pfd[1]);
 	for (;;) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
 		int wait_ms = -1;
 		ssize_t n;
 

@@ -17,8 +17,7 @@ struct dev_ops {
 	int (*pio)(struct device *d, u64 off, void *data, u32 len, bool write);
 	int (*mmio)(struct device *d, u64 off, void *data, u32 len, bool write);
 	u32 (*cfg_read)(struct device *d, u16 reg); /* PCI config, dword index */
-	void (*cfg_write)(struct device *d, u16 reg, u8 off, const void *data,
-			  u32 len);
+	void (*cfg_write)(struct device *d, u16 reg, u8 off, const void *data, u32 len);
 	void (*destroy)(struct device *d);
 };
 

@@ -17,7 +17,7 @@
 #include "devices/device.h"
 
 /* PCI configuration space: standard header offsets used across the tree. */
-#define PCI_CFG_SPACE_SIZE 256
+#define PCI_CFG_SPACE_SIZE     256
 #define PCI_CFG_EXP_SPACE_SIZE 4096
 
 struct pci_platform;

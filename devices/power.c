@@ -25,8 +25,7 @@ void power_destroy(struct device *d)
 	free(d->priv);
 }
 
-struct device *power_alloc(const char *name, const struct dev_ops *ops, power_fn fn,
-			   void *opaque)
+struct device *power_alloc(const char *name, const struct dev_ops *ops, power_fn fn, void *opaque)
 {
 	struct power_dev *p = calloc(1, sizeof(*p));
 

@@ -35,7 +35,7 @@ typedef void (*power_fn)(void *opaque, enum power_event ev);
 /* The debug exit port's report: the status byte the guest wrote. */
 typedef void (*debug_exit_fn)(void *opaque, u8 code);
 
-#define PVPANIC_PANICKED 0x01
+#define PVPANIC_PANICKED     0x01
 #define PVPANIC_CRASH_LOADED 0x02
 
 /* Each returns a heap device (free it with d->ops->destroy) or NULL. */
@@ -52,8 +52,7 @@ struct power_dev {
 };
 
 /* A device named name with ops whose events go to fn(opaque); NULL without memory. */
-struct device *power_alloc(const char *name, const struct dev_ops *ops, power_fn fn,
-			   void *opaque);
+struct device *power_alloc(const char *name, const struct dev_ops *ops, power_fn fn, void *opaque);
 /* Report ev through d's power_fn (none: nothing). */
 void power_report(struct device *d, enum power_event ev);
 /* The dev_ops destroy of every power device. */

@@ -211,7 +211,7 @@ static u8 rx_get(struct serial *s, struct serial_wake *w)
 	if (rx_room_locked(s) == 0)
 		w->rx_room = true;
 	v = s->rx[s->rx_head];
-	s->rx_brk &= (u16)~(1u << s->rx_head);
+	s->rx_brk &= (u16) ~(1u << s->rx_head);
 	s->rx_head = (s->rx_head + 1) % SERIAL_RX_FIFO;
 	s->rx_count--;
 	return v;

@@ -82,12 +82,12 @@ static inline int tinyvmm_errno(int r)
 }
 
 /* The run's exit status: the same values as the tinyvmm command's. */
-#define TINYVMM_EXIT_POWEROFF	   0  /* powered off, rebooted, expect matched, stopped */
-#define TINYVMM_EXIT_USAGE	   64 /* a bad setting, kernel, initrd or VF */
-#define TINYVMM_EXIT_HOST	   65 /* host, KVM or VFIO error */
-#define TINYVMM_EXIT_CRASH	   66 /* triple fault or kernel panic (pvpanic) */
-#define TINYVMM_EXIT_TIMEOUT	   67 /* the timeout expired */
-#define TINYVMM_EXIT_EXPECT_FAILED 68 /* the guest ended before expect matched */
+#define TINYVMM_EXIT_POWEROFF	   0   /* powered off, rebooted, expect matched, stopped */
+#define TINYVMM_EXIT_USAGE	   64  /* a bad setting, kernel, initrd or VF */
+#define TINYVMM_EXIT_HOST	   65  /* host, KVM or VFIO error */
+#define TINYVMM_EXIT_CRASH	   66  /* triple fault or kernel panic (pvpanic) */
+#define TINYVMM_EXIT_TIMEOUT	   67  /* the timeout expired */
+#define TINYVMM_EXIT_EXPECT_FAILED 68  /* the guest ended before expect matched */
 #define TINYVMM_EXIT_SIGNAL_BASE   128 /* + N: the command only, stopped by signal N */
 /* 1..63: the byte the guest wrote to the debug exit port 0x501. */
 
@@ -95,10 +95,10 @@ static inline int tinyvmm_errno(int r)
 #define TINYVMM_DEFAULT_CMDLINE "console=ttyS0 panic=-1"
 #define TINYVMM_DEFAULT_MEM_MIB 256
 #define TINYVMM_MIN_MEM_MIB	16
-#define TINYVMM_MAX_CPUS	255	     /* xAPIC ids 0..254 in the ACPI MADT */
+#define TINYVMM_MAX_CPUS	255 /* xAPIC ids 0..254 in the ACPI MADT */
 #define TINYVMM_MAX_VFS		16
 #define TINYVMM_MAX_TIMEOUT	(366.0 * 86400) /* seconds: a year */
-#define TINYVMM_BDF_SIZE	13 /* "DDDD:BB:DD.F" and its NUL */
+#define TINYVMM_BDF_SIZE	13		/* "DDDD:BB:DD.F" and its NUL */
 
 /* One virtual machine and its run. Opaque. */
 struct tinyvmm;
@@ -117,9 +117,9 @@ struct tinyvmm_vf {
 	bool unmanaged;		    /* managed=off: it must be on vfio-pci already */
 	bool set_mac;		    /* mac=: set through the PF before the guest starts */
 	unsigned char mac[6];
-	bool set_vlan;		   /* vlan=: set through the PF (0: untagged) */
-	unsigned int vlan;	   /* 0..4094 */
-	unsigned int qos;	   /* 802.1p priority 0..7, with set_vlan and vlan > 0 */
+	bool set_vlan;		      /* vlan=: set through the PF (0: untagged) */
+	unsigned int vlan;	      /* 0..4094 */
+	unsigned int qos;	      /* 802.1p priority 0..7, with set_vlan and vlan > 0 */
 	enum tinyvmm_switch spoofchk; /* the PF's spoof check for the VF */
 	enum tinyvmm_switch trust;    /* the PF's trust for the VF */
 };
@@ -130,9 +130,9 @@ struct tinyvmm_vf {
  * matching --option in its message, as the command does.
  */
 struct tinyvmm_config {
-	const char *kernel;  /* required: an x86_64 bzImage or vmlinux (opened by create) */
-	const char *initrd;  /* optional initial ramdisk (opened by create) */
-	const char *cmdline; /* default TINYVMM_DEFAULT_CMDLINE */
+	const char *kernel;   /* required: an x86_64 bzImage or vmlinux (opened by create) */
+	const char *initrd;   /* optional initial ramdisk (opened by create) */
+	const char *cmdline;  /* default TINYVMM_DEFAULT_CMDLINE */
 	unsigned int mem_mib; /* guest RAM in MiB, TINYVMM_MIN_MEM_MIB and up; default 256 */
 	unsigned int cpus;    /* vCPUs, 1..TINYVMM_MAX_CPUS; default 1 */
 	/* File the guest's serial output is appended to; NULL: this process's
@@ -185,8 +185,8 @@ struct tinyvmm_status {
 struct tinyvmm_stats {
 	/* VM exits by kind, summed over the vCPUs: of the VM running now, or
 	 * once it has stopped of the last one (all zero before the first). */
-	unsigned int nr_kinds;				  /* entries used below */
-	const char *exit_names[TINYVMM_EXIT_KINDS_MAX];	  /* "io", "mmio", "hlt", ... */
+	unsigned int nr_kinds;				/* entries used below */
+	const char *exit_names[TINYVMM_EXIT_KINDS_MAX]; /* "io", "mmio", "hlt", ... */
 	unsigned long long exits[TINYVMM_EXIT_KINDS_MAX];
 	unsigned int vcpus;
 	unsigned int boots;
@@ -373,11 +373,11 @@ void tinyvmm_pf_free(struct tinyvmm_pf *pf);
 /* One VF that tinyvmm_vf_restore() found a crash record for. */
 struct tinyvmm_restored {
 	char bdf[TINYVMM_BDF_SIZE];
-	int status;	  /* 0 given back; -EBUSY in use by holder_pid; other: failed (logged) */
-	long holder_pid;  /* the tinyvmm holding it, with -EBUSY */
+	int status;	 /* 0 given back; -EBUSY in use by holder_pid; other: failed (logged) */
+	long holder_pid; /* the tinyvmm holding it, with -EBUSY */
 	char driver[TINYVMM_NAME_SIZE]; /* status 0: the driver it is on now, "" none */
 	char netdev[TINYVMM_NAME_SIZE]; /* and its network interface, "" none */
-	bool pf_settings; /* its PF settings were put back too */
+	bool pf_settings;		/* its PF settings were put back too */
 };
 
 /*
@@ -394,7 +394,7 @@ int tinyvmm_vf_restore(const char *bdf, struct tinyvmm_restored *out, unsigned i
 
 /* One item of the preflight check. */
 struct tinyvmm_check_item {
-	char name[32];	 /* "kvm", "cpu", "iommu", "vfio-pci", "vf BDF", "memlock", "hugepages" */
+	char name[32]; /* "kvm", "cpu", "iommu", "vfio-pci", "vf BDF", "memlock", "hugepages" */
 	bool ok;
 	char detail[480]; /* what was found; a failure ends with "fix: ..." */
 };

@@ -168,7 +168,7 @@ const char *fake_sysfs_read(const char *root, char *buf, size_t len, const char 
 /* ---- PCI functions ---- */
 
 void fake_sysfs_ids(const char *root, const char *bdf, unsigned int vendor, unsigned int device,
-		    unsigned int class)
+		    unsigned int class_code)
 {
 	char path[PATH_MAX], val[32];
 	u8 cfg[256] = {0};
@@ -177,14 +177,14 @@ void fake_sysfs_ids(const char *root, const char *bdf, unsigned int vendor, unsi
 	fake_sysfs_write(root, val, FAKE_DEVDIR "/%s/vendor", bdf);
 	snprintf(val, sizeof(val), "0x%04x\n", device);
 	fake_sysfs_write(root, val, FAKE_DEVDIR "/%s/device", bdf);
-	snprintf(val, sizeof(val), "0x%06x\n", class);
+	snprintf(val, sizeof(val), "0x%06x\n", class_code);
 	fake_sysfs_write(root, val, FAKE_DEVDIR "/%s/class", bdf);
 	put_le16(cfg + 0x00, (u16)vendor);
 	put_le16(cfg + 0x02, (u16)device);
-	cfg[0x08] = 0x01;		       /* revision */
-	put_le16(cfg + 0x0a, (u16)(class >> 8)); /* sub-class, base class */
-	cfg[0x09] = (u8)class;		       /* prog-if */
-	cfg[0x0e] = 0x00;		       /* header type 0 */
+	cfg[0x08] = 0x01;			      /* revision */
+	put_le16(cfg + 0x0a, (u16)(class_code >> 8)); /* sub-class, base class */
+	cfg[0x09] = (u8)class_code;		      /* prog-if */
+	cfg[0x0e] = 0x00;			      /* header type 0 */
 	snprintf(path, sizeof(path), "%s/" FAKE_DEVDIR "/%s/config", root, bdf);
 	write_path(path, cfg, sizeof(cfg));
 }
@@ -234,8 +234,8 @@ void fake_sysfs_bind(const char *root, const char *bdf, const char *drv)
 	fake_sysfs_symlink(root, target, FAKE_DEVDIR "/%s/driver", bdf);
 }
 
-void fake_sysfs_sriov(const char *root, const char *pf, unsigned int total,
-		      const char *const *vfs, unsigned int nr)
+void fake_sysfs_sriov(const char *root, const char *pf, unsigned int total, const char *const *vfs,
+		      unsigned int nr)
 {
 	char val[32], target[64];
 

@@ -66,7 +66,7 @@ void fake_sysfs_remove(const char *root, const char *fmt, ...) PRINTF(2, 3);
 bool fake_sysfs_exists(const char *root, const char *fmt, ...) PRINTF(2, 3);
 /* The whole file into buf (NUL-terminated); fails the test if unreadable. */
 const char *fake_sysfs_read(const char *root, char *buf, size_t len, const char *fmt, ...)
-	PRINTF(4, 5);
+    PRINTF(4, 5);
 
 /*
  * A PCI function with its attribute files (ids 8086:10ca, class 0x020000,
@@ -76,13 +76,13 @@ const char *fake_sysfs_read(const char *root, char *buf, size_t len, const char 
 void fake_sysfs_dev(const char *root, const char *bdf, int group, const char *drv);
 /* Change vendor, device, class files and config space. */
 void fake_sysfs_ids(const char *root, const char *bdf, unsigned int vendor, unsigned int device,
-		    unsigned int class);
+		    unsigned int class_code);
 /* Bind to drv (NULL: unbind), creating bus/pci/drivers/drv/. */
 void fake_sysfs_bind(const char *root, const char *bdf, const char *drv);
 void fake_sysfs_driver_dir(const char *root, const char *drv);
 /* PF attributes sriov_totalvfs/sriov_numvfs and physfn/virtfnN links for vfs[0..nr). */
-void fake_sysfs_sriov(const char *root, const char *pf, unsigned int total,
-		      const char *const *vfs, unsigned int nr);
+void fake_sysfs_sriov(const char *root, const char *pf, unsigned int total, const char *const *vfs,
+		      unsigned int nr);
 /* A netdev of bdf: net/<ifname>/ and class/net/<ifname>. */
 void fake_sysfs_netdev(const char *root, const char *bdf, const char *ifname);
 

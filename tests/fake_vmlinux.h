@@ -14,13 +14,13 @@
 #define FAKE_ELF_DATA 0x1000 /* segment file bytes start here, each 16-aligned */
 
 struct fake_seg {
-	u32 type;	 /* 0 means PT_LOAD */
-	u32 flags;	 /* PF_R/PF_W/PF_X */
+	u32 type;  /* 0 means PT_LOAD */
+	u32 flags; /* PF_R/PF_W/PF_X */
 	u64 paddr;
-	u64 vaddr;	 /* 0: same as paddr */
+	u64 vaddr; /* 0: same as paddr */
 	u64 filesz;
 	u64 memsz;
-	const u8 *data;	 /* filesz bytes, or NULL for a pattern (i * 7 + segment) */
+	const u8 *data; /* filesz bytes, or NULL for a pattern (i * 7 + segment) */
 };
 
 /*
@@ -55,7 +55,8 @@ static inline size_t fake_vmlinux(u8 *img, size_t cap, u64 entry, const struct f
 		put_le32(ph + offsetof(Elf64_Phdr, p_type), seg[i].type ? seg[i].type : PT_LOAD);
 		put_le32(ph + offsetof(Elf64_Phdr, p_flags), seg[i].flags);
 		put_le64(ph + offsetof(Elf64_Phdr, p_offset), off);
-		put_le64(ph + offsetof(Elf64_Phdr, p_vaddr), seg[i].vaddr ? seg[i].vaddr : seg[i].paddr);
+		put_le64(ph + offsetof(Elf64_Phdr, p_vaddr),
+			 seg[i].vaddr ? seg[i].vaddr : seg[i].paddr);
 		put_le64(ph + offsetof(Elf64_Phdr, p_paddr), seg[i].paddr);
 		put_le64(ph + offsetof(Elf64_Phdr, p_filesz), seg[i].filesz);
 		put_le64(ph + offsetof(Elf64_Phdr, p_memsz), seg[i].memsz);

@@ -333,8 +333,11 @@ static void test_load(void **state UNUSED)
 static void test_load_vmlinux(void **state UNUSED)
 {
 	const struct fake_seg segs[] = {
-	    {.flags = PF_R | PF_X, .paddr = 0x1000000, .vaddr = 0xffffffff81000000ULL,
-	     .filesz = 0x3000, .memsz = 0x3000},
+	    {.flags = PF_R | PF_X,
+	     .paddr = 0x1000000,
+	     .vaddr = 0xffffffff81000000ULL,
+	     .filesz = 0x3000,
+	     .memsz = 0x3000},
 	    {.flags = PF_R | PF_W, .paddr = 0x1200000, .filesz = 0x100, .memsz = 0x2000},
 	};
 	char path[] = "/tmp/test_boot_initrd.XXXXXX", kpath[] = "/tmp/test_boot_kernel.XXXXXX";
@@ -492,7 +495,8 @@ static void test_read_kernel_header(void **state UNUSED)
 	free(buf);
 	/* Empty. */
 	assert_int_equal(ftruncate(f.fd, 0), 0);
-	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len), err_mark_user(-EINVAL));
+	assert_int_equal(boot_read_kernel_header(&f, &buf, &len, &file_len),
+			 err_mark_user(-EINVAL));
 	close(f.fd);
 	unlink(path);
 }
@@ -504,7 +508,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_state),	       cmocka_unit_test(test_cmdline_check),
 	    cmocka_unit_test(test_initrd_placement),   cmocka_unit_test(test_load),
 	    cmocka_unit_test(test_load_cmdline_limit), cmocka_unit_test(test_load_past_ram),
-	    cmocka_unit_test(test_read_kernel_header),	       cmocka_unit_test(test_load_vmlinux),
+	    cmocka_unit_test(test_read_kernel_header), cmocka_unit_test(test_load_vmlinux),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

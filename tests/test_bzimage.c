@@ -32,12 +32,12 @@ static void make_image(void)
 	memset(img, 0, IMG_LEN);
 	for (size_t i = SETUP_LEN; i < IMG_LEN; i++)
 		img[i] = (u8)(i * 7);
-	fake_bzimage_header(img, &(struct fake_bz){.setup_sects = SETUP_SECTS,
-						   .payload_len = PAYLOAD_LEN,
-						   .cmdline_size = 2047,
-						   .init_size = 0x2000000,
-						   .xloadflags = XLF_KERNEL_64 |
-								 XLF_CAN_BE_LOADED_ABOVE_4G});
+	fake_bzimage_header(
+	    img, &(struct fake_bz){.setup_sects = SETUP_SECTS,
+				   .payload_len = PAYLOAD_LEN,
+				   .cmdline_size = 2047,
+				   .init_size = 0x2000000,
+				   .xloadflags = XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G});
 }
 
 static int setup(void **state UNUSED)

@@ -362,9 +362,8 @@ static void test_vf_from_env(void **state UNUSED)
 	expect_fail(&c, "0000:01:10.0 is already passed by --vf 0000:01:10.0");
 
 	unsetenv("PCIDEVICE_NOT_THERE");
-	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_NOT_THERE",
-			       NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_NOT_THERE", NULL), -EINVAL);
 	expect_fail(&c, "--vf-from-env PCIDEVICE_NOT_THERE: the variable is not set");
 	setenv("PCIDEVICE_EMPTY", "", 1);
 	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_EMPTY", NULL),
@@ -410,8 +409,8 @@ static void test_ci_options(void **state UNUSED)
 
 static void test_ci_options_bad(void **state UNUSED)
 {
-	static const char *const bad_timeouts[] = {"0", "-1", "", "abc", "1s", "nan", "inf",
-						   " 1", "+1", "1e9", "0.0"};
+	static const char *const bad_timeouts[] = {"0",	  "-1", "",   "abc", "1s", "nan",
+						   "inf", " 1", "+1", "1e9", "0.0"};
 	struct cli c;
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad_timeouts); i++) {
@@ -478,9 +477,9 @@ static void test_vf_bad(void **state UNUSED)
 	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", NULL), -EINVAL);
 	expect_fail(&c, "--vf: missing argument");
 	/* The same function twice, in two spellings. */
-	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", "0000:01:10.0", "--vf",
-			       "01:10.0,slot=4", NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    parse(&c, "--kernel", kernel, "--vf", "0000:01:10.0", "--vf", "01:10.0,slot=4", NULL),
+	    -EINVAL);
 	expect_fail(&c, "--vf 0000:01:10.0: 0000:01:10.0 is already passed by --vf 0000:01:10.0; "
 			"give each function once");
 
@@ -609,11 +608,38 @@ static void test_option_lookup(void **state UNUSED)
 static void test_help_and_version(void **state UNUSED)
 {
 	static const char *const documented[] = {
-	    "--kernel", "--initrd",    "--cmdline", "--mem",	 "--cpus", "--console",
-	    "--reboot", "--hugepages", "--stats",   "--verbose", "--help", "--version",
-	    "--vf BDF[,key=val]", "slot=N", "mac=", "vlan=", "managed=on", "--vf-from-env",
-	    "/run/tinyvmm", "vf restore", "vf list", "vf create", "tinyvmm check", "0000:00:SS.0", "command-line order", "vfio-pci",
-	    "Ctrl-A x", "64",	       "65",	    "66",	 "128+N",  "example",
+	    "--kernel",
+	    "--initrd",
+	    "--cmdline",
+	    "--mem",
+	    "--cpus",
+	    "--console",
+	    "--reboot",
+	    "--hugepages",
+	    "--stats",
+	    "--verbose",
+	    "--help",
+	    "--version",
+	    "--vf BDF[,key=val]",
+	    "slot=N",
+	    "mac=",
+	    "vlan=",
+	    "managed=on",
+	    "--vf-from-env",
+	    "/run/tinyvmm",
+	    "vf restore",
+	    "vf list",
+	    "vf create",
+	    "tinyvmm check",
+	    "0000:00:SS.0",
+	    "command-line order",
+	    "vfio-pci",
+	    "Ctrl-A x",
+	    "64",
+	    "65",
+	    "66",
+	    "128+N",
+	    "example",
 	};
 	struct cli c;
 
@@ -631,15 +657,21 @@ static void test_help_and_version(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),	     cmocka_unit_test(test_everything),
-	    cmocka_unit_test(test_mem_sizes),	     cmocka_unit_test(test_mem_bad),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_everything),
+	    cmocka_unit_test(test_mem_sizes),
+	    cmocka_unit_test(test_mem_bad),
 	    cmocka_unit_test(test_cpus),
-	    cmocka_unit_test(test_kernel_required),  cmocka_unit_test(test_bad_options),
-	    cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_vf),
+	    cmocka_unit_test(test_kernel_required),
+	    cmocka_unit_test(test_bad_options),
+	    cmocka_unit_test(test_help_and_version),
+	    cmocka_unit_test(test_vf),
 	    cmocka_unit_test(test_vf_bad),
-	    cmocka_unit_test(test_vf_from_env), cmocka_unit_test(test_ci_options),
+	    cmocka_unit_test(test_vf_from_env),
+	    cmocka_unit_test(test_ci_options),
 	    cmocka_unit_test(test_ci_options_bad),
-	    cmocka_unit_test(test_config_file), cmocka_unit_test(test_option_lookup),
+	    cmocka_unit_test(test_config_file),
+	    cmocka_unit_test(test_option_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -392,7 +392,8 @@ static void test_file_mode_appends(void **state)
 	close(fd);
 	unlink(path);
 	/* A file that cannot be created is an error, not a crash. */
-	assert_int_equal(console_open(&c, f->s, "/nonexistent-dir/console.log", quit, f), err_mark_user(-ENOENT));
+	assert_int_equal(console_open(&c, f->s, "/nonexistent-dir/console.log", quit, f),
+			 err_mark_user(-ENOENT));
 }
 
 /* Run with fd 0 and fd 1 replaced; put them back afterwards. */

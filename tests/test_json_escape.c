@@ -227,7 +227,8 @@ static void test_escape_random_reads_back(void **state UNUSED)
 		for (size_t i = 0; i < len; i++) {
 			int r = rand_r(&seed);
 
-			in[i] = r & 1 ? pick[(size_t)(r >> 1) % ARRAY_SIZE(pick)] : (unsigned char)(r >> 8);
+			in[i] = r & 1 ? pick[(size_t)(r >> 1) % ARRAY_SIZE(pick)]
+				      : (unsigned char)(r >> 8);
 			if (!in[i])
 				in[i] = 1; /* no NUL: see the test above */
 		}

@@ -171,7 +171,8 @@ static void run_vm(struct vm *vm, unsigned int cpus, const u8 *a, size_t alen, c
 	assert_int_equal(vm_create(vm, 32 * MiB, cpus, false), 0);
 	assert_int_equal(vm->nr_vcpus, cpus);
 	put_guest(&vm->mem, a, alen, b, blen);
-	assert_int_equal(arch_boot_set_entry(&vm->vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
+	assert_int_equal(arch_boot_set_entry(&vm->vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET),
+			 0);
 	assert_int_equal(vm_start(vm), 0);
 	if (stop_it) {
 		usleep(200 * 1000);
@@ -299,10 +300,8 @@ static void test_vm_pause(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_bare_long_mode),
-	    cmocka_unit_test(test_vm_poweroff),
-	    cmocka_unit_test(test_vm_triple_fault),
-	    cmocka_unit_test(test_vm_stop_spinning),
+	    cmocka_unit_test(test_bare_long_mode),  cmocka_unit_test(test_vm_poweroff),
+	    cmocka_unit_test(test_vm_triple_fault), cmocka_unit_test(test_vm_stop_spinning),
 	    cmocka_unit_test(test_vm_pause),
 	};
 

@@ -33,7 +33,6 @@
 
 #include "include/tinyvmm.h"
 
-
 static char skip_why[160];
 static char dir[64], kernel[128], consf[128], evf[128], errf[128], outf[128], sockf[128];
 static char rundir[128];
@@ -46,8 +45,6 @@ static char buf[16384];
 			skip();                                                                    \
 		}                                                                                  \
 	} while (0)
-
-
 
 static const u8 code_ok_off[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
 				 OUT_PORT(0x600, 0x34), SPIN};
@@ -99,7 +96,6 @@ static void slurp(const char *path, char *dst, size_t len)
 {
 	e2e_slurp(path, dst, len);
 }
-
 
 static void sleep_ms(long ms)
 {
@@ -370,10 +366,10 @@ static void record_event(void *opaque, const char *event, const char *json_line)
 
 static void test_event_callback(void **state UNUSED)
 {
-	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
-				  OUT_PORT(0x501, 5), SPIN};
-	static const char *const want[] = {"vmm-start", "kvm-ready",	 "guest-entry",
-					   "guest-exit", "stats", "vmm-exit"};
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'), OUT_PORT(0x501, 5),
+				  SPIN};
+	static const char *const want[] = {"vmm-start",	 "kvm-ready", "guest-entry",
+					   "guest-exit", "stats",     "vmm-exit"};
 	struct tinyvmm_config cfg = {.events = evf};
 	static struct seen s;
 	char *line, *save = NULL;
@@ -428,8 +424,9 @@ static void test_event_callback(void **state UNUSED)
 
 static void test_expect_timeout(void **state UNUSED)
 {
-	static const u8 ok[] = {OUT_COM1('n'), OUT_COM1('o'), OUT_COM1('\r'), OUT_COM1('\n'),
-				OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\r'), OUT_COM1('\n'), SPIN};
+	static const u8 ok[] = {OUT_COM1('n'),	OUT_COM1('o'),	OUT_COM1('\r'),
+				OUT_COM1('\n'), OUT_COM1('O'),	OUT_COM1('K'),
+				OUT_COM1('\r'), OUT_COM1('\n'), SPIN};
 	struct tinyvmm_config cfg = {.expect = "^OK$", .timeout = 10};
 	struct tinyvmm_status st;
 	struct tinyvmm_stats stats;
@@ -529,7 +526,7 @@ static void test_stdout_console(void **state UNUSED)
 	slurp(outf, buf, sizeof(buf));
 	assert_string_equal(buf, "OK\n");
 	assert_int_equal(fcntl(in[0], F_SETFL, O_NONBLOCK), 0); /* fail, not hang */
-	assert_int_equal(read(in[0], &c, 1), 1); /* still there */
+	assert_int_equal(read(in[0], &c, 1), 1);		/* still there */
 	close(in[0]);
 	close(in[1]);
 	tinyvmm_destroy(t);

@@ -134,8 +134,8 @@ static void test_bar_allowed_mmio(void **state UNUSED)
 	assert_true(arch_pci_bar_allowed(big, 2, false, PCI_MMIO32_BASE, 16 * KiB));
 	assert_true(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_END - 4 * KiB, 4 * KiB));
 	assert_true(arch_pci_bar_allowed(big, 2, false, PCI_MMIO64_BASE, 1 * GiB));
-	assert_true(arch_pci_bar_allowed(big, 2, false,
-					     PCI_MMIO64_BASE + PCI_MMIO64_SIZE - 4 * KiB, 4 * KiB));
+	assert_true(arch_pci_bar_allowed(big, 2, false, PCI_MMIO64_BASE + PCI_MMIO64_SIZE - 4 * KiB,
+					 4 * KiB));
 	/* Over the IOAPIC, the LAPIC, the KVM TSS: outside the window, and refused. */
 	assert_false(arch_pci_bar_allowed(small, 1, false, PCI_MMIO32_END - 4 * KiB, 8 * KiB));
 	assert_false(arch_pci_bar_allowed(small, 1, false, IOAPIC_GPA, 4 * KiB));

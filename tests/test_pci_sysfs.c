@@ -139,9 +139,8 @@ static void test_group_viable(void **state UNUSED)
 				"0000:01:10.2 (vfio-pci), 0000:01:10.3 (no driver), "
 				"0000:01:10.4 (mlx5_vfio_pci)");
 	/* Alone in its group: nothing to list. */
-	assert_int_equal(pci_sysfs_group_others(root, 8, "0000:02:00.0", bad, sizeof(bad), ok,
-					     sizeof(ok)),
-			 0);
+	assert_int_equal(
+	    pci_sysfs_group_others(root, 8, "0000:02:00.0", bad, sizeof(bad), ok, sizeof(ok)), 0);
 	assert_string_equal(ok, "");
 	/* No such group. */
 	assert_int_equal(pci_sysfs_group_others(root, 99, VF0, bad, sizeof(bad), ok, sizeof(ok)),
@@ -186,7 +185,8 @@ static void test_group_truncated(void **state UNUSED)
 	assert_string_equal(ok + sizeof(ok) - 4, "...");
 	assert_memory_equal(ok, "0000:01:10.2 (no driver), ", 26);
 	/* A one-byte buffer stays an empty string. */
-	assert_int_equal(pci_sysfs_group_others(root, 7, VF0, tiny, sizeof(tiny), ok, sizeof(ok)), 3);
+	assert_int_equal(pci_sysfs_group_others(root, 7, VF0, tiny, sizeof(tiny), ok, sizeof(ok)),
+			 3);
 	assert_string_equal(tiny, "");
 }
 
@@ -239,11 +239,12 @@ static void test_read_attr(void **state UNUSED)
 		int r;
 		unsigned long v;
 	} cases[] = {
-	    {"4\n", 0, 4},	  {"0", 0, 0},		{"64 \n", 0, 64},
-	    {"junk\n", -EINVAL, 0}, {"", -EINVAL, 0},	{"\n", -EINVAL, 0},
-	    {"-1\n", -EINVAL, 0},	  {" 4\n", -EINVAL, 0}, {"12abc\n", -EINVAL, 0},
-	    {"4 5\n", -EINVAL, 0},	  {"0x10\n", -EINVAL, 0},
-	    {"99999999999999999999999\n", -EINVAL, 0},
+	    {"4\n", 0, 4},	     {"0", 0, 0},
+	    {"64 \n", 0, 64},	     {"junk\n", -EINVAL, 0},
+	    {"", -EINVAL, 0},	     {"\n", -EINVAL, 0},
+	    {"-1\n", -EINVAL, 0},    {" 4\n", -EINVAL, 0},
+	    {"12abc\n", -EINVAL, 0}, {"4 5\n", -EINVAL, 0},
+	    {"0x10\n", -EINVAL, 0},  {"99999999999999999999999\n", -EINVAL, 0},
 	};
 	char buf[16];
 	unsigned long v;
@@ -280,7 +281,8 @@ static void test_write_attr(void **state UNUSED)
 	/* Like sysfs, nothing is created: a missing attribute is an error. */
 	assert_int_equal(pci_sysfs_write_attr(root, PF, "sriov_numvfs", "2"), -ENOENT);
 	assert_false(fake_sysfs_exists(root, FAKE_DEVDIR "/%s/sriov_numvfs", PF));
-	assert_int_equal(pci_sysfs_write_attr(root, "0000:07:00.0", "driver_override", "x"), -ENOENT);
+	assert_int_equal(pci_sysfs_write_attr(root, "0000:07:00.0", "driver_override", "x"),
+			 -ENOENT);
 }
 
 /* ---- SR-IOV links ---- */

@@ -77,10 +77,12 @@ static int setup(void **state UNUSED)
 	paths = (struct preflight_paths){.sys = root, .proc = proc, .dev = dev};
 	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
 	fake_sysfs_write(root, cap_ipc_lock, "proc/self/status");
-	fake_sysfs_write(root, "MemTotal: 1000 kB\nHugePages_Total:       0\nHugePages_Free:        "
-			       "0\n",
+	fake_sysfs_write(root,
+			 "MemTotal: 1000 kB\nHugePages_Total:       0\nHugePages_Free:        "
+			 "0\n",
 			 "proc/meminfo");
-	fake_sysfs_write(root, "always [madvise] never\n", "kernel/mm/transparent_hugepage/enabled");
+	fake_sysfs_write(root, "always [madvise] never\n",
+			 "kernel/mm/transparent_hugepage/enabled");
 	fake_sysfs_symlink(root, "/dev/kvm", "dev/kvm");
 	fake_sysfs_write(root, "", "dev/vfio/vfio");
 	fake_sysfs_driver_dir(root, "vfio-pci");
@@ -194,8 +196,8 @@ static void test_all_ok(void **state UNUSED)
 
 	assert_int_equal(run(vfs, 1, 512 * MiB), have_kvm ? 0 : 1);
 	if (have_kvm) {
-		snprintf(kvm_line, sizeof(kvm_line), "OK    kvm        %s/kvm: KVM API %d, read-write",
-			 dev, KVM_API_VERSION);
+		snprintf(kvm_line, sizeof(kvm_line),
+			 "OK    kvm        %s/kvm: KVM API %d, read-write", dev, KVM_API_VERSION);
 		assert_string_equal(line_of("OK", "kvm"), kvm_line);
 		assert_non_null(strstr(out, "check: 7 ok, 0 failed\n"));
 	} else {
@@ -206,12 +208,14 @@ static void test_all_ok(void **state UNUSED)
 	expect("OK", "vfio-pci", "driver loaded, ");
 	expect("OK", "vfio-pci", "/dev/vfio/vfio present");
 	assert_string_equal(line_of("OK", "vf " VF),
-			    "OK    vf " VF " IOMMU group 12, viable, an SR-IOV VF, on igbvf (tinyvmm "
+			    "OK    vf " VF
+			    " IOMMU group 12, viable, an SR-IOV VF, on igbvf (tinyvmm "
 			    "moves it to vfio-pci; managed=off needs it there)");
 	expect("OK", "memlock", "512 MiB");
-	assert_string_equal(line_of("OK", "hugepages"),
-			    "OK    hugepages  transparent huge pages: madvise (tinyvmm asks for them); "
-			    "0 free 2 MiB pages for --hugepages (256 needed)");
+	assert_string_equal(
+	    line_of("OK", "hugepages"),
+	    "OK    hugepages  transparent huge pages: madvise (tinyvmm asks for them); "
+	    "0 free 2 MiB pages for --hugepages (256 needed)");
 	/* Items in their documented order. */
 	assert_true(strstr(out, " kvm ") < strstr(out, " cpu "));
 	assert_true(strstr(out, " cpu ") < strstr(out, " iommu "));
@@ -227,9 +231,11 @@ static void test_kvm_and_cpu(void **state UNUSED)
 	fake_sysfs_remove(root, "dev/kvm");
 	fake_sysfs_write(root, plain_intel_cpuinfo, "proc/cpuinfo");
 	assert_int_equal(run(NULL, 0, 512 * MiB), 2);
-	expect("FAIL", "kvm", "dev/kvm: No such file or directory; fix: load KVM: modprobe kvm_intel");
-	expect("FAIL", "cpu", "no vmx or svm flag in cpuinfo; fix: enable Intel VT-x in the "
-			      "firmware setup, or nested virtualization");
+	expect("FAIL", "kvm",
+	       "dev/kvm: No such file or directory; fix: load KVM: modprobe kvm_intel");
+	expect("FAIL", "cpu",
+	       "no vmx or svm flag in cpuinfo; fix: enable Intel VT-x in the "
+	       "firmware setup, or nested virtualization");
 	fake_sysfs_write(root, plain_amd_cpuinfo, "proc/cpuinfo");
 	run(NULL, 0, 512 * MiB);
 	expect("FAIL", "cpu", "fix: enable AMD-V (SVM) in the firmware setup");
@@ -267,14 +273,16 @@ static void test_iommu_off(void **state UNUSED)
 	snprintf(dev, sizeof(dev), "%s/dev", root);
 	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
 	fake_sysfs_write(root, cap_ipc_lock, "proc/self/status");
-	fake_sysfs_write(root, "always [madvise] never\n", "kernel/mm/transparent_hugepage/enabled");
+	fake_sysfs_write(root, "always [madvise] never\n",
+			 "kernel/mm/transparent_hugepage/enabled");
 	fake_sysfs_symlink(root, "/dev/kvm", "dev/kvm");
 	fake_sysfs_write(root, "", "dev/vfio/vfio");
 	fake_sysfs_driver_dir(root, "vfio-pci");
 
 	assert_int_equal(run(NULL, 0, 512 * MiB), have_kvm ? 1 : 2);
-	expect("FAIL", "iommu", "no IOMMU groups: the IOMMU is off; fix: boot the host with "
-				"intel_iommu=on iommu=pt");
+	expect("FAIL", "iommu",
+	       "no IOMMU groups: the IOMMU is off; fix: boot the host with "
+	       "intel_iommu=on iommu=pt");
 	expect("FAIL", "iommu", "enable VT-d in the firmware setup");
 	expect_not("FAIL", "iommu", "amd_iommu");
 	fake_sysfs_write(root, amd_cpuinfo, "proc/cpuinfo");
@@ -335,13 +343,14 @@ static void test_vf_ok_variants(void **state UNUSED)
 	int base = have_kvm ? 0 : 1;
 
 	fake_sysfs_bind(root, VF, "vfio-pci");
-	fake_sysfs_dev(root, VF2, 13, NULL);		/* not a VF, unbound */
+	fake_sysfs_dev(root, VF2, 13, NULL);		      /* not a VF, unbound */
 	fake_sysfs_dev(root, "0000:01:10.2", 14, "pci-stub"); /* given in the short form */
 	assert_int_equal(run(vfs, 3, 512 * MiB), base);
 	assert_string_equal(line_of("OK", "vf " VF),
 			    "OK    vf " VF " IOMMU group 12, viable, an SR-IOV VF, on vfio-pci");
 	assert_string_equal(line_of("OK", "vf " VF2),
-			    "OK    vf " VF2 " IOMMU group 13, viable, on no driver (tinyvmm moves it "
+			    "OK    vf " VF2
+			    " IOMMU group 13, viable, on no driver (tinyvmm moves it "
 			    "to vfio-pci; managed=off needs it there)");
 	expect("OK", "vf 0000:01:10.2", "IOMMU group 14, viable, on pci-stub (tinyvmm moves it");
 }
@@ -377,11 +386,12 @@ static void test_memlock(void **state UNUSED)
 		 (unsigned long long)(lim / KiB), (unsigned long long)(lim / MiB));
 	assert_string_equal(line_of("OK", "memlock"), want);
 	assert_int_equal(run(NULL, 0, lim + MiB), base + 1);
-	snprintf(want, sizeof(want),
-		 "RLIMIT_MEMLOCK is %llu KiB, pinning %llu MiB of guest RAM for DMA needs %llu KiB; "
-		 "fix: ulimit -l %llu",
-		 (unsigned long long)(lim / KiB), (unsigned long long)(lim / MiB + 1),
-		 (unsigned long long)((lim + MiB) / KiB), (unsigned long long)((lim + MiB) / KiB));
+	snprintf(
+	    want, sizeof(want),
+	    "RLIMIT_MEMLOCK is %llu KiB, pinning %llu MiB of guest RAM for DMA needs %llu KiB; "
+	    "fix: ulimit -l %llu",
+	    (unsigned long long)(lim / KiB), (unsigned long long)(lim / MiB + 1),
+	    (unsigned long long)((lim + MiB) / KiB), (unsigned long long)((lim + MiB) / KiB));
 	expect("FAIL", "memlock", want);
 	/* No status file: no capability assumed. */
 	fake_sysfs_remove(root, "proc/self/status");
@@ -392,7 +402,8 @@ static void test_memlock(void **state UNUSED)
 	rl.rlim_max = RLIM_INFINITY;
 	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
 		assert_int_equal(run(NULL, 0, 512 * MiB), base);
-		expect("OK", "memlock", "RLIMIT_MEMLOCK unlimited; 512 MiB of guest RAM can be pinned");
+		expect("OK", "memlock",
+		       "RLIMIT_MEMLOCK unlimited; 512 MiB of guest RAM can be pinned");
 	} else {
 		print_message("[ SKIPPED ] memlock unlimited line: cannot raise RLIMIT_MEMLOCK\n");
 	}
@@ -402,10 +413,13 @@ static void test_hugepages(void **state UNUSED)
 {
 	int base = have_kvm ? 0 : 1;
 
-	fake_sysfs_write(root, "always madvise [never]\n", "kernel/mm/transparent_hugepage/enabled");
+	fake_sysfs_write(root, "always madvise [never]\n",
+			 "kernel/mm/transparent_hugepage/enabled");
 	assert_int_equal(run(NULL, 0, 512 * MiB), base + 1);
-	expect("FAIL", "hugepages", "no transparent huge pages and 0 free 2 MiB pages (256 needed)");
-	expect("FAIL", "hugepages", "fix: echo madvise > /sys/kernel/mm/transparent_hugepage/enabled");
+	expect("FAIL", "hugepages",
+	       "no transparent huge pages and 0 free 2 MiB pages (256 needed)");
+	expect("FAIL", "hugepages",
+	       "fix: echo madvise > /sys/kernel/mm/transparent_hugepage/enabled");
 	expect("FAIL", "hugepages", "echo 256 > /proc/sys/vm/nr_hugepages and use --hugepages");
 	/* Enough reserved 2 MiB pages make up for it. */
 	fake_sysfs_write(root, "HugePages_Total:     300\nHugePages_Free:      256\n",
@@ -416,7 +430,8 @@ static void test_hugepages(void **state UNUSED)
 	assert_int_equal(run(NULL, 0, 514 * MiB), base + 1);
 	expect("FAIL", "hugepages", "256 free 2 MiB pages (257 needed)");
 	/* always counts like madvise; no THP file at all is "never". */
-	fake_sysfs_write(root, "[always] madvise never\n", "kernel/mm/transparent_hugepage/enabled");
+	fake_sysfs_write(root, "[always] madvise never\n",
+			 "kernel/mm/transparent_hugepage/enabled");
 	assert_int_equal(run(NULL, 0, 1024 * MiB), base);
 	expect("OK", "hugepages", "transparent huge pages: always (tinyvmm asks for them)");
 	fake_sysfs_remove(root, "kernel/mm/transparent_hugepage/enabled");

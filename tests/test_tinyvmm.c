@@ -2,9 +2,10 @@
 /*
  * test_tinyvmm.c - the built build/tinyvmm end to end on this machine's
  * /dev/kvm, with synthetic bzImages (and a synthetic ELF vmlinux) whose
- * 64-bit entry point runs a few instructions: power off, reboot (ACPI and i8042), panic (pvpanic), triple
- * fault, and a signal while the guest spins. Checks exit codes (exitcode.h),
- * the console output and the one-line messages.
+ * 64-bit entry point runs a few instructions: power off, reboot (ACPI and
+ * i8042), panic (pvpanic), triple fault, and a signal while the guest spins.
+ * Checks exit codes (exitcode.h), the console output and the one-line
+ * messages.
  *
  * Without a usable /dev/kvm every test skips and says why.
  */
@@ -34,7 +35,7 @@
 #include "vmm/base/exitcode.h"
 #include "vmm/base/util.h"
 
-#define TINYVMM	    "build/tinyvmm"
+#define TINYVMM "build/tinyvmm"
 
 static char skip_why[160];
 static char dir[64], kernel[128], outf[128], errf[128], consf[128], evf[128];
@@ -166,8 +167,6 @@ static int run(int sig, int delay_ms, ...)
 		fail_msg("tinyvmm died of signal %d; stderr: %s", WTERMSIG(status), err);
 	return WEXITSTATUS(status);
 }
-
-
 
 static void test_poweroff(void **state UNUSED)
 {
@@ -366,6 +365,7 @@ static void run_flood(struct flood_result *res, bool flood)
 static void test_console_flood(void **state UNUSED)
 {
 	/* rbx = 64 rounds of rep outsb of 4096 bytes (256 KiB) to COM1 */
+	/* clang-format off */
 	static const u8 flood[] = {
 	    0xbb, 0x40, 0x00, 0x00, 0x00, /* mov ebx, 64 */
 	    0x66, 0xba, 0xf8, 0x03,	  /* mov dx, 0x3f8 */
@@ -376,6 +376,7 @@ static void test_console_flood(void **state UNUSED)
 	    0x75, 0xf0,			  /* jnz 1b */
 	    OUT_PORT(0x600, 0x34),	  /* power off */
 	    SPIN};
+	/* clang-format on */
 	static const u8 quiet[] = {OUT_COM1('q'), OUT_PORT(0x600, 0x34), SPIN};
 	struct flood_result base, f;
 
@@ -435,8 +436,9 @@ static void test_timeout(void **state UNUSED)
 
 static void test_expect(void **state UNUSED)
 {
-	static const u8 ok[] = {OUT_COM1('n'), OUT_COM1('o'), OUT_COM1('\r'), OUT_COM1('\n'),
-				OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\r'), OUT_COM1('\n'), SPIN};
+	static const u8 ok[] = {OUT_COM1('n'),	OUT_COM1('o'),	OUT_COM1('\r'),
+				OUT_COM1('\n'), OUT_COM1('O'),	OUT_COM1('K'),
+				OUT_COM1('\r'), OUT_COM1('\n'), SPIN};
 	static const u8 off[] = {OUT_COM1('K'), OUT_COM1('O'), OUT_COM1('\n'),
 				 OUT_PORT(0x600, 0x34), SPIN};
 
@@ -446,8 +448,7 @@ static void test_expect(void **state UNUSED)
 	assert_string_equal(out, "no\r\nOK\r\n");
 	/* A line that never matches, and the guest powers off: 68. */
 	write_kernel(off, sizeof(off));
-	assert_int_equal(run(0, 0, "--expect", "^OK$", "--timeout", "4", NULL),
-			 EXIT_EXPECT_FAILED);
+	assert_int_equal(run(0, 0, "--expect", "^OK$", "--timeout", "4", NULL), EXIT_EXPECT_FAILED);
 	assert_contains(err, "guest ended (poweroff) before --expect matched");
 	/* The same output matched before the power-off wins. */
 	assert_int_equal(run(0, 0, "--expect", "KO", NULL), EXIT_POWEROFF);
@@ -460,8 +461,8 @@ static void test_expect(void **state UNUSED)
 
 static void test_console_log(void **state UNUSED)
 {
-	static const u8 code[] = {OUT_COM1('a'), OUT_COM1('\n'), OUT_COM1('b'), OUT_COM1('\n'),
-				  OUT_PORT(0x600, 0x34), SPIN};
+	static const u8 code[] = {OUT_COM1('a'),  OUT_COM1('\n'),	 OUT_COM1('b'),
+				  OUT_COM1('\n'), OUT_PORT(0x600, 0x34), SPIN};
 	char log[256];
 
 	REQUIRE_KVM();
@@ -498,10 +499,11 @@ static int event_lines(char lines[][512], int max)
 
 static void test_events(void **state UNUSED)
 {
-	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
-				  OUT_PORT(0x501, 5), SPIN};
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'), OUT_PORT(0x501, 5),
+				  SPIN};
 	/* first-console-byte comes from the console thread: anywhere after guest-entry. */
-	const char *want[] = {"\"event\": \"vmm-start\"", "\"event\": \"kvm-ready\"",
+	const char *want[] = {"\"event\": \"vmm-start\"",
+			      "\"event\": \"kvm-ready\"",
 			      "\"event\": \"guest-entry\", \"vcpus\": 1",
 			      "\"event\": \"guest-exit\", \"code\": 5",
 			      "\"event\": \"stats\", \"exits\": {\"io\": ",
@@ -572,18 +574,27 @@ static void write_file(const char *path, const u8 *buf, size_t len)
  */
 static void test_vmlinux(void **state UNUSED)
 {
+	/* clang-format off */
 	static const u8 code[] = {
 	    0x8a, 0x04, 0x25, 0x00, 0x00, 0x20, 0x01, /* mov al, [0x1200000] */
 	    0x66, 0xba, 0xf8, 0x03, 0xee,	      /* mov dx, 0x3f8; out dx, al */
 	    0x8a, 0x04, 0x25, 0x10, 0x00, 0x20, 0x01, /* mov al, [0x1200010] (.bss) */
 	    0x04, '0', 0xee,			      /* add al, '0'; out dx, al */
 	    OUT_COM1('\n'), OUT_PORT(0x600, 0x34), SPIN};
+	/* clang-format on */
 	static u8 text[0x40 + sizeof(code)], img[0x4000];
 	const u8 data[16] = {'V'};
 	const struct fake_seg segs[] = {
-	    {.flags = PF_R | PF_X, .paddr = 0x1000000, .vaddr = 0xffffffff81000000ULL,
-	     .filesz = sizeof(text), .memsz = sizeof(text), .data = text},
-	    {.flags = PF_R | PF_W, .paddr = 0x1200000, .filesz = sizeof(data), .memsz = 0x1000,
+	    {.flags = PF_R | PF_X,
+	     .paddr = 0x1000000,
+	     .vaddr = 0xffffffff81000000ULL,
+	     .filesz = sizeof(text),
+	     .memsz = sizeof(text),
+	     .data = text},
+	    {.flags = PF_R | PF_W,
+	     .paddr = 0x1200000,
+	     .filesz = sizeof(data),
+	     .memsz = 0x1000,
 	     .data = data},
 	};
 	size_t len;
@@ -662,7 +673,8 @@ static void test_check_no_iommu(void **state UNUSED)
 		skip();
 	}
 	assert_int_equal(run_cmd(argv), 1);
-	assert_contains(out, "FAIL  iommu      no IOMMU groups: the IOMMU is off; fix: boot the host with");
+	assert_contains(
+	    out, "FAIL  iommu      no IOMMU groups: the IOMMU is off; fix: boot the host with");
 	assert_contains(out, "_iommu=on");
 	assert_contains(out, "FAIL  vf 0000:7f:1f.7 no such PCI device; fix:");
 	assert_contains(out, "OK    memlock");
@@ -786,8 +798,6 @@ static int ctl(bool in, const char *op, const char *args)
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
 }
-
-
 
 /* Wait until status says running (the socket is up before the vCPUs). */
 static void wait_running(void)
@@ -948,16 +958,16 @@ static void test_api_shutdown_timeout(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_poweroff),	cmocka_unit_test(test_stats_and_console_file),
-	    cmocka_unit_test(test_reboot_exit), cmocka_unit_test(test_reboot_restart),
-	    cmocka_unit_test(test_panic),	cmocka_unit_test(test_triple_fault),
-	    cmocka_unit_test(test_signals),	cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_poweroff),	  cmocka_unit_test(test_stats_and_console_file),
+	    cmocka_unit_test(test_reboot_exit),	  cmocka_unit_test(test_reboot_restart),
+	    cmocka_unit_test(test_panic),	  cmocka_unit_test(test_triple_fault),
+	    cmocka_unit_test(test_signals),	  cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_console_flood), cmocka_unit_test(test_vmlinux),
-	    cmocka_unit_test(test_debug_exit),	cmocka_unit_test(test_timeout),
-	    cmocka_unit_test(test_expect),	cmocka_unit_test(test_console_log),
-	    cmocka_unit_test(test_events),
-	    cmocka_unit_test(test_check_no_iommu), cmocka_unit_test(test_check_args), cmocka_unit_test(test_vf_subcommands),
-	    cmocka_unit_test(test_api_ctl),	cmocka_unit_test(test_api_shutdown_timeout),
+	    cmocka_unit_test(test_debug_exit),	  cmocka_unit_test(test_timeout),
+	    cmocka_unit_test(test_expect),	  cmocka_unit_test(test_console_log),
+	    cmocka_unit_test(test_events),	  cmocka_unit_test(test_check_no_iommu),
+	    cmocka_unit_test(test_check_args),	  cmocka_unit_test(test_vf_subcommands),
+	    cmocka_unit_test(test_api_ctl),	  cmocka_unit_test(test_api_shutdown_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

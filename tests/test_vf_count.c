@@ -137,7 +137,8 @@ static void test_in_use(void **state UNUSED)
 	r = CAPTURE(vf_count_set(root, PF, 0));
 	assert_true(err_is_user(r));
 	assert_int_equal(err_errno(r), -EBUSY);
-	snprintf(path, sizeof(path), "pf " PF ": VF " VF0 " is in use by tinyvmm pid %ld", (long)getpid());
+	snprintf(path, sizeof(path), "pf " PF ": VF " VF0 " is in use by tinyvmm pid %ld",
+		 (long)getpid());
 	expect_err(path);
 	/* Let go: the write is made (the fake kernel keeps its VF link, hence -EIO). */
 	close(fd);

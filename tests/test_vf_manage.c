@@ -28,9 +28,9 @@
 #include "vmm/host/vf_manage.h"
 #include "tests/fake_sysfs.h"
 
-#define PF  "0000:01:00.0"
-#define VF0 "0000:01:10.0"
-#define VF1 "0000:01:10.1"
+#define PF	   "0000:01:00.0"
+#define VF0	   "0000:01:10.0"
+#define VF1	   "0000:01:10.1"
 #define BIND_GROUP 4242 /* /dev/vfio/4242 must not exist for the rollback test */
 
 static char root[FAKE_ROOT_SZ], run_dir[FAKE_ROOT_SZ + 8];
@@ -134,15 +134,14 @@ static int restore(const char *bdf)
 					      "vf %s: in use by tinyvmm pid %ld; left alone\n",
 					      v->bdf, v->holder_pid);
 		else if (v->status == 0)
-			n += (size_t)snprintf(out + n, sizeof(out) - n,
-					      "vf %s: restored (driver %s%s%s%s)\n", v->bdf,
-					      v->driver[0] ? v->driver : "none",
-					      v->netdev[0] ? ", netdev " : "", v->netdev,
-					      v->pf_settings ? ", PF settings put back" : "");
+			n += (size_t)snprintf(
+			    out + n, sizeof(out) - n, "vf %s: restored (driver %s%s%s%s)\n", v->bdf,
+			    v->driver[0] ? v->driver : "none", v->netdev[0] ? ", netdev " : "",
+			    v->netdev, v->pf_settings ? ", PF settings put back" : "");
 	}
 	if (!nr && r == 0)
-		snprintf(out, sizeof(out), "vf restore: nothing to restore%s%s\n", bdf ? " for " : "",
-			 bdf ? bdf : "");
+		snprintf(out, sizeof(out), "vf restore: nothing to restore%s%s\n",
+			 bdf ? " for " : "", bdf ? bdf : "");
 	if (r == err_mark_user(-EBUSY))
 		return -EBUSY; /* in use: the user's to resolve */
 	assert_false(err_is_user(r));
@@ -535,8 +534,9 @@ static void test_take_after_crash_restore_fails(void **state UNUSED)
 	{
 		char buf[2048];
 
-		assert_non_null(strstr(fake_sysfs_read(root, buf, sizeof(buf), "run/%s.record", VF0),
-				       "driver=igbvf\n"));
+		assert_non_null(
+		    strstr(fake_sysfs_read(root, buf, sizeof(buf), "run/%s.record", VF0),
+			   "driver=igbvf\n"));
 	}
 	assert_int_equal(m.lock_fd, -1);
 	assert_int_equal(vf_manage_holder(VF0), 0);
@@ -595,9 +595,8 @@ static void test_restore_no_change(void **state UNUSED)
 	assert_string_equal(out, "");
 	expect_err("vf " VF0 ": could not unbind it from vfio-pci");
 	assert_string_equal(attr(VF0, "driver_override"), "\n");
-	assert_string_equal(fake_sysfs_read(root, out, sizeof(out),
-					    "bus/pci/drivers/vfio-pci/unbind"),
-			    VF0);
+	assert_string_equal(
+	    fake_sysfs_read(root, out, sizeof(out), "bus/pci/drivers/vfio-pci/unbind"), VF0);
 	assert_string_equal(driver_of(VF0), "vfio-pci");
 	/* The record stays for the next try, the lock does not. */
 	assert_true(has_record(VF0));

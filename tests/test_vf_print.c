@@ -21,10 +21,10 @@
 #include "vmm/cmd/pci_names.h"
 #include "vmm/cmd/vf_print.h"
 
-#define PF  "0000:01:00.0"
-#define PF2 "0000:02:00.0"
-#define VF0 "0000:01:10.0"
-#define VF1 "0000:01:10.1"
+#define PF	"0000:01:00.0"
+#define PF2	"0000:02:00.0"
+#define VF0	"0000:01:10.0"
+#define VF1	"0000:01:10.1"
 #define PCI_IDS "/usr/share/misc/pci.ids"
 
 /*
@@ -184,12 +184,12 @@ static void test_json_empty(void **state UNUSED)
 static void test_json_document(void **state UNUSED)
 {
 	static const char *const pf_keys[] = {
-	    "bdf",    "vendor_id",   "device_id",    "vendor",	  "device",	    "driver",
-	    "netdev", "iommu_group", "viable",	     "sriov_numvfs", "sriov_totalvfs", "vfs"};
-	static const char *const vf_keys[] = {
-	    "bdf",	   "index",  "vendor_id", "device_id", "vendor", "device",
-	    "driver",	   "netdev", "iommu_group", "viable",   "mac",	 "vlan",
-	    "qos",	   "spoofchk", "trust",	 "link_state"};
+	    "bdf",    "vendor_id",   "device_id", "vendor",	  "device",	    "driver",
+	    "netdev", "iommu_group", "viable",	  "sriov_numvfs", "sriov_totalvfs", "vfs"};
+	static const char *const vf_keys[] = {"bdf",	     "index",	 "vendor_id", "device_id",
+					      "vendor",	     "device",	 "driver",    "netdev",
+					      "iommu_group", "viable",	 "mac",	      "vlan",
+					      "qos",	     "spoofchk", "trust",     "link_state"};
 	struct tinyvmm_vf_list l;
 	const struct json *pf, *vfs, *vf;
 	struct json *v;
@@ -343,14 +343,22 @@ static void expect_columns(const char *header, const char *row, const char *cons
 
 static void test_text(void **state UNUSED)
 {
-	static const char *const cols[] = {"VF",   "BDF", "DRIVER",   "NETDEV", "GROUP", "VIABLE",
-					   "MAC",  "VLAN", "QOS",	  "SPOOFCHK", "TRUST",
-					   "DEVICE"};
-	static const char *const row0[] = {"0",   VF0, "igbvf", "eth1", "12", "yes",
-					   "52:54:00:12:34:56", "100", "3", "on", "off",
+	static const char *const cols[] = {"VF",  "BDF",  "DRIVER", "NETDEV",	"GROUP", "VIABLE",
+					   "MAC", "VLAN", "QOS",    "SPOOFCHK", "TRUST", "DEVICE"};
+	static const char *const row0[] = {"0",
+					   VF0,
+					   "igbvf",
+					   "eth1",
+					   "12",
+					   "yes",
+					   "52:54:00:12:34:56",
+					   "100",
+					   "3",
+					   "on",
+					   "off",
 					   "82576 Virtual Function"};
 	static const char *const row1[] = {"1", VF1, "-", "-", "-", "no",
-					   "-", "-",  "-", "-", "-", "-"}; /* f00d:0002: no name */
+					   "-", "-", "-", "-", "-", "-"}; /* f00d:0002: no name */
 	char line[4][256];
 	struct tinyvmm_vf_list l;
 	char *out;
@@ -359,8 +367,8 @@ static void test_text(void **state UNUSED)
 	out = print(vf_print_text, &l);
 	for (int i = 0; i < 4; i++)
 		nth_line(out, i, line[i], sizeof(line[i]));
-	assert_string_equal(line[0],
-			    "PF " PF "  8086:10c9  Intel Corporation 82576 Gigabit Network Connection");
+	assert_string_equal(
+	    line[0], "PF " PF "  8086:10c9  Intel Corporation 82576 Gigabit Network Connection");
 	assert_string_equal(line[1], "   driver igb, netdev eth0, IOMMU group 1, 2 of 7 VFs");
 	assert_memory_equal(line[2], "   VF ", 6);
 	expect_columns(line[2], line[3], cols, row0, ARRAY_SIZE(cols));
@@ -420,12 +428,9 @@ static void test_pci_names(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_json_empty),
-	    cmocka_unit_test(test_json_document),
-	    cmocka_unit_test(test_json_values),
-	    cmocka_unit_test(test_json_escaped),
-	    cmocka_unit_test(test_text),
-	    cmocka_unit_test(test_pci_names),
+	    cmocka_unit_test(test_json_empty),	cmocka_unit_test(test_json_document),
+	    cmocka_unit_test(test_json_values), cmocka_unit_test(test_json_escaped),
+	    cmocka_unit_test(test_text),	cmocka_unit_test(test_pci_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

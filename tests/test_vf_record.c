@@ -186,9 +186,9 @@ static void test_parse_lenient(void **state UNUSED)
 static void test_parse_refusals(void **state UNUSED)
 {
 	static const char *const bad[] = {
-	    "pid=5\n",				 /* no bdf */
-	    "bdf=0000:01:10.0\n",		 /* no pid */
-	    "bdf=0000:01:10.0\npid=0\n",	 /* pid out of range */
+	    "pid=5\n",			 /* no bdf */
+	    "bdf=0000:01:10.0\n",	 /* no pid */
+	    "bdf=0000:01:10.0\npid=0\n", /* pid out of range */
 	    "bdf=0000:01:10.0\npid=-4\n",
 	    "bdf=0000:01:10.0\npid=2147483648\n",
 	    "bdf=0000:01:10.0\npid=12x\n",

@@ -28,11 +28,17 @@ static size_t len;
  * init + bss (memsz > filesz); entry at the physical start of text. */
 static const struct fake_seg kernel_segs[] = {
     {.flags = PF_R | PF_X, .paddr = 0x1000000, .vaddr = KVA, .filesz = 0x800, .memsz = 0x800},
-    {.flags = PF_R | PF_W, .paddr = 0x1200000, .vaddr = KVA + 0x200000, .filesz = 0x400,
+    {.flags = PF_R | PF_W,
+     .paddr = 0x1200000,
+     .vaddr = KVA + 0x200000,
+     .filesz = 0x400,
      .memsz = 0x400},
     {.type = PT_NOTE, .flags = PF_R, .paddr = 0x1000100, .filesz = 0x20, .memsz = 0x20},
     {.flags = PF_R | PF_W, .paddr = 0x1400000, .vaddr = 0, .filesz = 0x100, .memsz = 0x100},
-    {.flags = PF_R | PF_W | PF_X, .paddr = 0x1600000, .vaddr = KVA + 0x600000, .filesz = 0x200,
+    {.flags = PF_R | PF_W | PF_X,
+     .paddr = 0x1600000,
+     .vaddr = KVA + 0x600000,
+     .filesz = 0x200,
      .memsz = 0x300000},
 };
 
@@ -250,7 +256,7 @@ static void test_bad_headers(void **state UNUSED)
 	expect_reject(-EINVAL, "program headers end past the end of the file");
 	put_le64(img + offsetof(Elf64_Ehdr, e_phoff), ~0ULL - 8);
 	expect_reject(-EINVAL, "program headers end past the end of the file");
-	memcpy(img, "\x7f" "ELX", 4);
+	memcpy(img, "\177ELX", 4);
 	struct kernel_image k;
 	const char *why;
 	assert_int_equal(vmlinux_parse(img, len, len, RAM, &k, &why), -EINVAL);
@@ -329,7 +335,8 @@ static void test_kernel_parse_dispatch(void **state UNUSED)
 	assert_int_equal(k.protocol, 0x20f);
 	/* neither format */
 	memset(bz, 0, 512);
-	assert_int_equal(kernel_image_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why), -EINVAL);
+	assert_int_equal(kernel_image_parse(bz, 5 * 512 + 4096, 5 * 512 + 4096, RAM, &k, &why),
+			 -EINVAL);
 	assert_non_null(strstr(why, "not a bzImage"));
 	assert_int_equal(kernel_image_parse(bz, 0, 0, RAM, &k, &why), -EINVAL);
 	free(bz);
@@ -396,8 +403,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_kernel_like),	      cmocka_unit_test(test_entry),
-	    cmocka_unit_test(test_segments_sorted),     cmocka_unit_test(test_bad_segments),
-	    cmocka_unit_test(test_too_many_segments),   cmocka_unit_test(test_bad_headers),
+	    cmocka_unit_test(test_segments_sorted),   cmocka_unit_test(test_bad_segments),
+	    cmocka_unit_test(test_too_many_segments), cmocka_unit_test(test_bad_headers),
 	    cmocka_unit_test(test_mutations),	      cmocka_unit_test(test_kernel_parse_dispatch),
 	    cmocka_unit_test(test_synth_setup),	      cmocka_unit_test(test_prefix),
 	};

@@ -78,4 +78,3 @@ struct device *post_create(void)
 {
 	return power_alloc("post", &post_ops, NULL, NULL);
 }
-

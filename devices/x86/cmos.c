@@ -47,8 +47,8 @@ static void cmos_destroy(struct device *d)
 }
 
 static const struct dev_ops cmos_ops = {
-	.pio = cmos_pio,
-	.destroy = cmos_destroy,
+    .pio = cmos_pio,
+    .destroy = cmos_destroy,
 };
 
 struct device *cmos_create(void)

@@ -316,8 +316,7 @@ static int make_socket(struct api *a, const struct sockaddr_un *sa)
 	r = bind(a->lfd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ? 0 : -errno;
 	umask(old);
 	if (r < 0)
-		return err_user(r, "api %s: cannot create the socket: %s", a->path,
-				strerror(-r));
+		return err_user(r, "api %s: cannot create the socket: %s", a->path, strerror(-r));
 	if (chmod(a->path, 0600) < 0 || stat(a->path, &st) < 0) {
 		r = -errno;
 		unlink(a->path);

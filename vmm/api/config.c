@@ -13,7 +13,7 @@
 
 _Static_assert(CONFIG_MIN_SLOT == PCI_FIRST_DEVICE_SLOT && CONFIG_MAX_SLOT == PCI_MAX_SLOTS - 1,
 	       "the guest slots are the layout's");
-_Static_assert(TINYVMM_MIN_MEM_MIB * MiB <= GUEST_MAX_RAM, "the layout holds the minimum RAM");
+_Static_assert((TINYVMM_MIN_MEM_MIB * MiB) <= GUEST_MAX_RAM, "the layout holds the minimum RAM");
 
 /* The string fields of the config, for copying and freeing. */
 #define CONFIG_STRINGS(c)                                                                          \
@@ -103,12 +103,12 @@ static int check_events(const char *spec)
 		return err_user(-EINVAL, "--events: empty file name; give a file or fd:N");
 	fd = config_events_fd(spec);
 	if (fd == -2)
-		return err_user(-EINVAL, "--events %s: not a descriptor number; give fd:N, e.g. fd:3",
-				spec);
+		return err_user(-EINVAL,
+				"--events %s: not a descriptor number; give fd:N, e.g. fd:3", spec);
 	fl = fd >= 0 ? fcntl(fd, F_GETFL) : 0;
 	if (fd >= 0 && (fl < 0 || (fl & O_ACCMODE) == O_RDONLY))
-		return err_user(-EINVAL, "--events %s: descriptor %d is not open for writing",
-				spec, fd);
+		return err_user(-EINVAL, "--events %s: descriptor %d is not open for writing", spec,
+				fd);
 	return 0;
 }
 
@@ -121,27 +121,29 @@ int config_check_vf(struct tinyvmm_vf *vf, const char *arg)
 	if (!arg)
 		arg = bdf;
 	if (bdf_parse(bdf, vf->bdf) < 0)
-		return err_user(-EINVAL,
-				"--vf %s: \"%s\" is not a PCI address; give DDDD:BB:DD.F or BB:DD.F "
-				"as lspci -D shows it, e.g. --vf 0000:01:10.0",
-				arg, bdf);
+		return err_user(
+		    -EINVAL,
+		    "--vf %s: \"%s\" is not a PCI address; give DDDD:BB:DD.F or BB:DD.F "
+		    "as lspci -D shows it, e.g. --vf 0000:01:10.0",
+		    arg, bdf);
 	if (vf->slot > CONFIG_MAX_SLOT)
 		return err_user(-EINVAL, "--vf %s: slot=%u: give a guest slot from %d to %d", arg,
 				vf->slot, CONFIG_MIN_SLOT, CONFIG_MAX_SLOT);
 	if (vf->set_mac && rtnl_mac_is_multicast(vf->mac))
-		return err_user(-EINVAL,
-				"--vf %s: mac=%02x:%02x:%02x:%02x:%02x:%02x is a multicast address "
-				"(low bit of the first byte set); give a unicast one, e.g. 52:54:00:..",
-				arg, vf->mac[0], vf->mac[1], vf->mac[2], vf->mac[3], vf->mac[4],
-				vf->mac[5]);
+		return err_user(
+		    -EINVAL,
+		    "--vf %s: mac=%02x:%02x:%02x:%02x:%02x:%02x is a multicast address "
+		    "(low bit of the first byte set); give a unicast one, e.g. 52:54:00:..",
+		    arg, vf->mac[0], vf->mac[1], vf->mac[2], vf->mac[3], vf->mac[4], vf->mac[5]);
 	if (vf->set_mac && rtnl_mac_is_zero(vf->mac))
-		return err_user(-EINVAL,
-				"--vf %s: mac=00:00:00:00:00:00: the all-zero address is not a MAC; "
-				"give a unicast one",
-				arg);
+		return err_user(
+		    -EINVAL,
+		    "--vf %s: mac=00:00:00:00:00:00: the all-zero address is not a MAC; "
+		    "give a unicast one",
+		    arg);
 	if (vf->set_vlan && vf->vlan > CONFIG_VLAN_MAX)
-		return err_user(-EINVAL, "--vf %s: vlan=%u: give a VLAN id from 0 (none) to %d", arg,
-				vf->vlan, CONFIG_VLAN_MAX);
+		return err_user(-EINVAL, "--vf %s: vlan=%u: give a VLAN id from 0 (none) to %d",
+				arg, vf->vlan, CONFIG_VLAN_MAX);
 	if (vf->qos > CONFIG_QOS_MAX)
 		return err_user(-EINVAL, "--vf %s: qos=%u: give an 802.1p priority from 0 to %d",
 				arg, vf->qos, CONFIG_QOS_MAX);
@@ -149,8 +151,8 @@ int config_check_vf(struct tinyvmm_vf *vf, const char *arg)
 		return err_user(-EINVAL, "--vf %s: qos= applies to a VLAN; give vlan=N (1-%d) too",
 				arg, CONFIG_VLAN_MAX);
 	if ((unsigned int)vf->spoofchk > TINYVMM_OFF || (unsigned int)vf->trust > TINYVMM_OFF)
-		return err_user(-EINVAL, "--vf %s: spoofchk and trust are on, off or left as they are",
-				arg);
+		return err_user(-EINVAL,
+				"--vf %s: spoofchk and trust are on, off or left as they are", arg);
 	return 0;
 }
 
@@ -171,8 +173,9 @@ int config_add_vf(struct tinyvmm_config *c, const struct tinyvmm_vf *vf, const c
 	int r;
 
 	if (c->nr_vfs >= TINYVMM_MAX_VFS)
-		return err_user(-EINVAL, "--vf %s: too many; at most %d functions can be passed "
-					 "through",
+		return err_user(-EINVAL,
+				"--vf %s: too many; at most %d functions can be passed "
+				"through",
 				arg ? arg : vf->bdf, TINYVMM_MAX_VFS);
 	c->vfs[c->nr_vfs] = *vf;
 	r = config_check_vf(&c->vfs[c->nr_vfs], arg);
@@ -200,7 +203,8 @@ int config_check(struct tinyvmm_config *c)
 				"--timeout %g: give a number of seconds greater than 0 and at most "
 				"%.0f, e.g. --timeout 30 or --timeout 0.5",
 				c->timeout, TINYVMM_MAX_TIMEOUT);
-	r = check_name(c->console, "console", "empty file name; give a file to write the console to");
+	r = check_name(c->console, "console",
+		       "empty file name; give a file to write the console to");
 	if (r == 0)
 		r = check_name(c->console_log, "console-log",
 			       "empty file name; give a file to append the console to");
@@ -214,7 +218,8 @@ int config_check(struct tinyvmm_config *c)
 	if (c->console_log_timestamps && !c->console_log)
 		return err_user(-EINVAL, "--console-log-timestamps: needs --console-log FILE");
 	if (c->nr_vfs > TINYVMM_MAX_VFS)
-		return err_user(-EINVAL, "--vf: %u of them; at most %d functions can be passed through",
+		return err_user(-EINVAL,
+				"--vf: %u of them; at most %d functions can be passed through",
 				c->nr_vfs, TINYVMM_MAX_VFS);
 	for (unsigned int i = 0; i < c->nr_vfs; i++) {
 		r = config_check_vf(&c->vfs[i], NULL);

@@ -487,8 +487,8 @@ int tinyvmm_stats(struct tinyvmm *t, struct tinyvmm_stats *st)
 		st->vcpus = t->vm->nr_vcpus;
 		for (unsigned int i = 0; i < t->vm->nr_vcpus; i++)
 			for (int k = 0; k < VCPU_EXIT_KINDS; k++)
-				st->exits[k] += __atomic_load_n(&t->vm->vcpus[i].exits[k],
-								__ATOMIC_RELAXED);
+				st->exits[k] +=
+				    __atomic_load_n(&t->vm->vcpus[i].exits[k], __ATOMIC_RELAXED);
 	} else {
 		st->vcpus = t->last_vcpus;
 		for (int k = 0; k < VCPU_EXIT_KINDS; k++)

@@ -42,31 +42,31 @@ struct tinyvmm {
 	 * stats and stop (lock only) never wait for one. */
 	pthread_mutex_t vm_lock;
 	pthread_mutex_t lock;
-	pthread_cond_t done_cond;   /* phase became STOPPED */
-	int done_efd;		    /* eventfd, readable once phase is STOPPED */
+	pthread_cond_t done_cond; /* phase became STOPPED */
+	int done_efd;		  /* eventfd, readable once phase is STOPPED */
 	enum tinyvmm_phase phase;
-	struct timespec t0;	    /* the start: ts 0 of the events, the timeout's origin */
-	struct vm *vm;		    /* the boot under way (attached), or NULL */
-	bool stop_pending;	    /* a stop was asked: this boot stops, no other runs */
+	struct timespec t0; /* the start: ts 0 of the events, the timeout's origin */
+	struct vm *vm;	    /* the boot under way (attached), or NULL */
+	bool stop_pending;  /* a stop was asked: this boot stops, no other runs */
 	enum vm_stop_reason stop_why;
 	int stop_code;
-	unsigned int boots;	    /* atomic */
+	unsigned int boots;		 /* atomic */
 	u64 last_exits[VCPU_EXIT_KINDS]; /* the last VM's, at detach */
 	unsigned int last_vcpus;
-	double end_uptime;	    /* STOPPED: the run's length */
-	int exit_code;		    /* STOPPED: its status */
-	const char *reason;	    /* STOPPED: its vmm-exit reason */
-	pthread_t thread;	    /* tinyvmm_start()'s */
+	double end_uptime;  /* STOPPED: the run's length */
+	int exit_code;	    /* STOPPED: its status */
+	const char *reason; /* STOPPED: its vmm-exit reason */
+	pthread_t thread;   /* tinyvmm_start()'s */
 	bool has_thread, joined;
 
 	/* The run's own (library_run.c; the run's thread, the console's, atomics). */
-	struct events *events; /* NULL without an events file or callback */
-	int log_fd;	       /* console_log, or -1 */
-	bool matched;	       /* atomic: expect matched */
-	bool first_byte;       /* atomic: first-console-byte reported */
-	double marker_ts;      /* seconds from t0 to the expect match; read after matched */
+	struct events *events;	/* NULL without an events file or callback */
+	int log_fd;		/* console_log, or -1 */
+	bool matched;		/* atomic: expect matched */
+	bool first_byte;	/* atomic: first-console-byte reported */
+	double marker_ts;	/* seconds from t0 to the expect match; read after matched */
 	const char *run_reason; /* the last VM's stop reason name, for vmm-exit */
-	struct api_vm *api;    /* api_socket, or NULL */
+	struct api_vm *api;	/* api_socket, or NULL */
 };
 
 /*

@@ -45,8 +45,8 @@ static void run_matched(void *opaque, const char *line, const struct timespec *t
 	struct json_writer m;
 
 	/* the line was complete when written out: that is the marker time */
-	t->marker_ts = (double)(taken->tv_sec - t->t0.tv_sec) +
-		       (double)(taken->tv_nsec - t->t0.tv_nsec) / 1e9;
+	t->marker_ts =
+	    (double)(taken->tv_sec - t->t0.tv_sec) + (double)(taken->tv_nsec - t->t0.tv_nsec) / 1e9;
 	/* marker_ts before matched: read after it */
 	__atomic_store_n(&t->matched, true, __ATOMIC_RELEASE);
 	json_write_init_members(&m, buf, sizeof(buf));
@@ -177,7 +177,8 @@ static int expect_verdict(const struct tinyvmm *t, enum vm_stop_reason why, int 
 	if (why == VM_STOP_EXPECT || (matched && guest_ended(why)))
 		return EXIT_POWEROFF;
 	if (guest_ended(why)) {
-		log_err("expect: guest ended (%s) before --expect matched", vm_stop_reason_name(why));
+		log_err("expect: guest ended (%s) before --expect matched",
+			vm_stop_reason_name(why));
 		return EXIT_EXPECT_FAILED;
 	}
 	if (why == VM_STOP_API && !matched) {

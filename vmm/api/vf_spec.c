@@ -124,17 +124,19 @@ int tinyvmm_vf_parse(const char *arg, struct tinyvmm_vf *out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	if (strlen(arg) >= sizeof(buf))
-		return err_user(-EINVAL, "--vf: argument too long (%zu bytes); give BDF[,key=value]...",
+		return err_user(-EINVAL,
+				"--vf: argument too long (%zu bytes); give BDF[,key=value]...",
 				strlen(arg));
 	strcpy(buf, arg);
 	next = strchr(buf, ',');
 	if (next)
 		*next++ = '\0';
 	if (bdf_parse(buf, out->bdf) < 0)
-		return err_user(-EINVAL,
-				"--vf %s: \"%s\" is not a PCI address; give DDDD:BB:DD.F or BB:DD.F "
-				"as lspci -D shows it, e.g. --vf 0000:01:10.0",
-				arg, buf);
+		return err_user(
+		    -EINVAL,
+		    "--vf %s: \"%s\" is not a PCI address; give DDDD:BB:DD.F or BB:DD.F "
+		    "as lspci -D shows it, e.g. --vf 0000:01:10.0",
+		    arg, buf);
 	while ((p = next)) {
 		char *val;
 		size_t k;
@@ -144,9 +146,9 @@ int tinyvmm_vf_parse(const char *arg, struct tinyvmm_vf *out)
 			*next++ = '\0';
 		val = strchr(p, '=');
 		if (!*p || p == val)
-			return err_user(-EINVAL,
-					"--vf %s: empty option; give BDF[,key=value]... with keys %s",
-					arg, VF_KEYS_HELP);
+			return err_user(
+			    -EINVAL, "--vf %s: empty option; give BDF[,key=value]... with keys %s",
+			    arg, VF_KEYS_HELP);
 		if (!val || !val[1])
 			return err_user(-EINVAL, "--vf %s: %s needs a value, e.g. slot=3", arg, p);
 		*val++ = '\0';
@@ -154,8 +156,8 @@ int tinyvmm_vf_parse(const char *arg, struct tinyvmm_vf *out)
 			if (strcmp(p, vf_keys[k].name) == 0)
 				break;
 		if (k == ARRAY_SIZE(vf_keys))
-			return err_user(-EINVAL, "--vf %s: unknown key \"%s\"; the keys are: %s", arg,
-					p, VF_KEYS_HELP);
+			return err_user(-EINVAL, "--vf %s: unknown key \"%s\"; the keys are: %s",
+					arg, p, VF_KEYS_HELP);
 		if (seen & 1u << k)
 			return err_user(-EINVAL, "--vf %s: %s given twice", arg, p);
 		seen |= 1u << k;

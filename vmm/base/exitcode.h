@@ -50,8 +50,8 @@ struct exit_code_name {
 };
 
 static const struct exit_code_name exit_code_names[] = {
-    {EXIT_POWEROFF, "poweroff"}, {EXIT_USAGE, "usage"},		    {EXIT_HOST, "host"},
-    {EXIT_CRASH, "crash"},	 {EXIT_TIMEOUT, "timeout"},	    {EXIT_EXPECT_FAILED, "expect-failed"},
+    {EXIT_POWEROFF, "poweroff"},  {EXIT_USAGE, "usage"},     {EXIT_HOST, "host"},
+    {EXIT_CRASH, "crash"},	  {EXIT_TIMEOUT, "timeout"}, {EXIT_EXPECT_FAILED, "expect-failed"},
     {EXIT_SIGNAL_BASE, "signal"},
 };
 

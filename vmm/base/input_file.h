@@ -20,7 +20,9 @@ struct input_file {
 	u64 size;	  /* at open */
 };
 
+/* clang-format off */
 #define INPUT_FILE_INIT(what_) {.what = (what_), .path = NULL, .fd = -1, .size = 0}
+/* clang-format on */
 
 /*
  * Open path (O_RDONLY|O_NONBLOCK|O_CLOEXEC, so a FIFO never blocks; then

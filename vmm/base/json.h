@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JSON_MAX_DEPTH 32
-#define JSON_MAX_TEXT  (1u << 20) /* 1 MiB */
+#define JSON_MAX_DEPTH	  32
+#define JSON_MAX_TEXT	  (1u << 20)	     /* 1 MiB */
 #define JSON_MAX_SAFE_INT 9007199254740991.0 /* 2^53 - 1 */
 
 enum json_type {
@@ -41,11 +41,11 @@ enum json_type {
 
 struct json {
 	enum json_type type;
-	bool boolean;	/* JSON_BOOL */
-	double number;	/* JSON_NUMBER */
-	char *str;	/* JSON_STRING: decoded, NUL-terminated */
-	size_t str_len; /* its length in bytes */
-	size_t n;	/* JSON_ARRAY / JSON_OBJECT: number of members */
+	bool boolean;	    /* JSON_BOOL */
+	double number;	    /* JSON_NUMBER */
+	char *str;	    /* JSON_STRING: decoded, NUL-terminated */
+	size_t str_len;	    /* its length in bytes */
+	size_t n;	    /* JSON_ARRAY / JSON_OBJECT: number of members */
 	struct json *items; /* n values */
 	char **keys;	    /* JSON_OBJECT: n decoded keys, in document order */
 };

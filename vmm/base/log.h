@@ -36,17 +36,16 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap) PRINTF(2, 0);
 typedef void (*log_sink_fn)(void *opaque, enum log_level level, const char *msg);
 void log_set_sink(log_sink_fn fn, void *opaque);
 
-#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_err(...)   log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
-#define LOG_ONCE(level, ...)                                                   \
-	do {                                                                   \
-		static bool log_once_done_;                                    \
-		if (!__atomic_exchange_n(&log_once_done_, true,                \
-					 __ATOMIC_RELAXED))                    \
-			log_msg(level, __VA_ARGS__);                           \
+#define LOG_ONCE(level, ...)                                                                       \
+	do {                                                                                       \
+		static bool log_once_done_;                                                        \
+		if (!__atomic_exchange_n(&log_once_done_, true, __ATOMIC_RELAXED))                 \
+			log_msg(level, __VA_ARGS__);                                               \
 	} while (0)
 
 #endif

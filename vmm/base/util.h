@@ -26,17 +26,20 @@ struct ram_range {
 	u64 size;
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+/* Kept as written: clang-format 14 reads (a) - 1 as a cast of -1 and writes (a)-1. */
+/* clang-format off */
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	 (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define IS_POW2(x) ((x) != 0 && ((x) & ((x) - 1)) == 0)
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define KiB (1024ULL)
-#define MiB (1024ULL * KiB)
-#define GiB (1024ULL * MiB)
+#define IS_POW2(x)	 ((x) != 0 && ((x) & ((x) - 1)) == 0)
+#define MIN(a, b)	 ((a) < (b) ? (a) : (b))
+#define MAX(a, b)	 ((a) > (b) ? (a) : (b))
+#define KiB		 (1024ULL)
+#define MiB		 (1024ULL * KiB)
+#define GiB		 (1024ULL * MiB)
+/* clang-format on */
 
-#define UNUSED __attribute__((unused))
+#define UNUSED	     __attribute__((unused))
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /*
@@ -51,11 +54,11 @@ static inline int sys_ioctl(int fd, unsigned long req, unsigned long arg)
 }
 
 /* ioctl whose argument is a pointer to the struct the request encodes. */
-#define ioctl_ptr(fd, req, ptr)                                                \
-	({                                                                     \
-		_Static_assert(_IOC_SIZE(req) == sizeof(*(ptr)),               \
-			       "ioctl argument size does not match " #req);    \
-		sys_ioctl((fd), (req), (unsigned long)(ptr));                  \
+#define ioctl_ptr(fd, req, ptr)                                                                    \
+	({                                                                                         \
+		_Static_assert(_IOC_SIZE(req) == sizeof(*(ptr)),                                   \
+			       "ioctl argument size does not match " #req);                        \
+		sys_ioctl((fd), (req), (unsigned long)(ptr));                                      \
 	})
 
 /* ioctl whose argument is a plain value (or none). */

@@ -21,12 +21,13 @@ int check_cmd_main(int argc, char **argv)
 		u64 mem;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			printf("usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
-			       "Preflight: /dev/kvm, CPU virtualization, IOMMU, vfio-pci, each VF's\n"
-			       "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages.\n"
-			       "One OK/FAIL line per item, each FAIL with its fix. Exit 0 when all\n"
-			       "pass, 1 otherwise.\n",
-			       TINYVMM_DEFAULT_MEM_MIB);
+			printf(
+			    "usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
+			    "Preflight: /dev/kvm, CPU virtualization, IOMMU, vfio-pci, each VF's\n"
+			    "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages.\n"
+			    "One OK/FAIL line per item, each FAIL with its fix. Exit 0 when all\n"
+			    "pass, 1 otherwise.\n",
+			    TINYVMM_DEFAULT_MEM_MIB);
 			return 0;
 		}
 		if (!strcmp(a, "--vf") && v) {
@@ -57,7 +58,8 @@ int check_cmd_main(int argc, char **argv)
 		return TINYVMM_EXIT_HOST;
 	}
 	for (unsigned int i = 0; i < nr; i++) {
-		printf("%-5s %-10s %s\n", items[i].ok ? "OK" : "FAIL", items[i].name, items[i].detail);
+		printf("%-5s %-10s %s\n", items[i].ok ? "OK" : "FAIL", items[i].name,
+		       items[i].detail);
 		ok += items[i].ok;
 	}
 	printf("check: %u ok, %d failed\n", ok, failed);

@@ -125,29 +125,32 @@ void cli_usage(FILE *f)
 			 o->has_short ? o->id : ' ', o->has_short ? ',' : ' ', o->name,
 			 o->arg ? (o->id == OPT_REBOOT ? "=" : " ") : "", o->arg ? o->arg : "");
 		if (o->id == OPT_MEM)
-			snprintf(help, sizeof(help), "%s%uG)", o->help, tinyvmm_max_mem_mib() / 1024);
+			snprintf(help, sizeof(help), "%s%uG)", o->help,
+				 tinyvmm_max_mem_mib() / 1024);
 		else
 			snprintf(help, sizeof(help), "%s", o->help);
 		fprintf(f, "  %-26s %s\n", left, help);
 	}
-	fprintf(f, "\nVF passthrough: --vf BDF[,slot=N][,mac=MAC][,vlan=N[,qos=N]][,spoofchk=on|off]\n"
-		   "[,trust=on|off][,managed=on|off]. Each VF appears in the guest at 0000:00:SS.0.\n"
-		   "Slots are stable: slot=N pins SS to N (1-31); the others take the lowest\n"
-		   "free slots from 1 in command-line order, whatever their host addresses.\n"
-		   "managed=on (default) binds the VF to vfio-pci at start and gives it back to\n"
-		   "its driver on every exit (a crash record in /run/tinyvmm lets `tinyvmm vf\n"
-		   "restore` finish after a SIGKILL); managed=off needs it on vfio-pci already.\n"
-		   "mac=, vlan= (0-4094), qos=, spoofchk=, trust= are set through the PF over\n"
-		   "rtnetlink before the guest starts and put back when the VM ends. A VF is\n"
-		   "used by one tinyvmm at a time. The host needs its IOMMU on, and every other\n"
-		   "device of the VF's IOMMU group on vfio-pci.\n"
-		   "\nsubcommands (tinyvmm vf --help, tinyvmm check --help):\n"
-		   "  tinyvmm vf list [--json]     SR-IOV PFs and VFs: names, drivers, groups, MAC/VLAN\n"
-		   "  tinyvmm vf create PF N       create N VFs on PF (a BDF or a netdev name)\n"
-		   "  tinyvmm vf destroy PF        remove PF's VFs\n"
-		   "  tinyvmm vf restore [BDF]     give back VFs a killed tinyvmm left behind\n"
-		   "  tinyvmm check [--vf BDF]... [--mem SIZE]   preflight: OK/FAIL per item\n"
-		   "  tinyvmm ctl PATH OP [JSON] | --raw   talk to a VM's --api-socket\n");
+	fprintf(
+	    f,
+	    "\nVF passthrough: --vf BDF[,slot=N][,mac=MAC][,vlan=N[,qos=N]][,spoofchk=on|off]\n"
+	    "[,trust=on|off][,managed=on|off]. Each VF appears in the guest at 0000:00:SS.0.\n"
+	    "Slots are stable: slot=N pins SS to N (1-31); the others take the lowest\n"
+	    "free slots from 1 in command-line order, whatever their host addresses.\n"
+	    "managed=on (default) binds the VF to vfio-pci at start and gives it back to\n"
+	    "its driver on every exit (a crash record in /run/tinyvmm lets `tinyvmm vf\n"
+	    "restore` finish after a SIGKILL); managed=off needs it on vfio-pci already.\n"
+	    "mac=, vlan= (0-4094), qos=, spoofchk=, trust= are set through the PF over\n"
+	    "rtnetlink before the guest starts and put back when the VM ends. A VF is\n"
+	    "used by one tinyvmm at a time. The host needs its IOMMU on, and every other\n"
+	    "device of the VF's IOMMU group on vfio-pci.\n"
+	    "\nsubcommands (tinyvmm vf --help, tinyvmm check --help):\n"
+	    "  tinyvmm vf list [--json]     SR-IOV PFs and VFs: names, drivers, groups, MAC/VLAN\n"
+	    "  tinyvmm vf create PF N       create N VFs on PF (a BDF or a netdev name)\n"
+	    "  tinyvmm vf destroy PF        remove PF's VFs\n"
+	    "  tinyvmm vf restore [BDF]     give back VFs a killed tinyvmm left behind\n"
+	    "  tinyvmm check [--vf BDF]... [--mem SIZE]   preflight: OK/FAIL per item\n"
+	    "  tinyvmm ctl PATH OP [JSON] | --raw   talk to a VM's --api-socket\n");
 	fprintf(f, "\nconsole: when stdin is a terminal it is put in raw mode; Ctrl-A x quits\n"
 		   "(status 130, like SIGINT), Ctrl-A Ctrl-A sends a literal Ctrl-A.\n\n"
 		   "exit status:\n");
@@ -240,7 +243,8 @@ static int opt_vf(struct cli *c, const char *arg, bool from_cmdline)
 		cfg->nr_vfs = 0;
 	}
 	if (cfg->nr_vfs == TINYVMM_MAX_VFS)
-		return err_user(-EINVAL, "--vf %s: too many; at most %d functions can be passed through",
+		return err_user(-EINVAL,
+				"--vf %s: too many; at most %d functions can be passed through",
 				arg, TINYVMM_MAX_VFS);
 	r = tinyvmm_vf_parse(arg, &cfg->vfs[cfg->nr_vfs]);
 	if (r == 0)
@@ -406,8 +410,9 @@ static int config_prescan(int argc, char **argv, const char *shortopts,
 		if (opt == OPT_HELP || opt == OPT_VERSION)
 			return 0;
 		if (opt == OPT_CONFIG && path)
-			return err_user(-EINVAL, "--config %s: given twice (also --config %s); give "
-						 "one file",
+			return err_user(-EINVAL,
+					"--config %s: given twice (also --config %s); give "
+					"one file",
 					optarg, path);
 		if (opt == OPT_CONFIG)
 			path = optarg;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* config_file.c - --config FILE: a JSON object of options, applied one by one; see config_file.h. */
+/*
+ * config_file.c - --config FILE: a JSON object of options, applied one by
+ * one; see config_file.h.
+ */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,7 +41,8 @@ static void format_number(double d, char *buf, size_t len)
 	}
 }
 
-/* Turn a number node into the string node of its text, so the text lives as long as the document. */
+/* Turn a number node into the string node of its text, so the text lives as
+ * long as the document. */
 static int number_to_string(struct ctx *x, struct json *v)
 {
 	char num[40];
@@ -104,7 +108,8 @@ static int vf_item(struct ctx *x, const struct json *it, size_t idx)
 				     "config %s: key \"vf\" item %zu: \"%s\": expected a string, "
 				     "an integer or true/false, got %s",
 				     x->path, idx, k,
-				     m->type == JSON_NUMBER ? "a fraction" : json_type_name(m->type));
+				     m->type == JSON_NUMBER ? "a fraction"
+							    : json_type_name(m->type));
 			goto out;
 		}
 	}
@@ -129,16 +134,18 @@ static int apply_key(struct ctx *x, const char *key, struct json *v, bool takes_
 
 	if (!takes_arg) {
 		if (v->type != JSON_BOOL)
-			return err_user(-EINVAL, "config %s: key \"%s\": expected true or false, got %s",
+			return err_user(-EINVAL,
+					"config %s: key \"%s\": expected true or false, got %s",
 					x->path, key, json_type_name(v->type));
 		return v->boolean ? x->apply(x->opaque, key, NULL) : 0;
 	}
 	if (strcmp(key, "vf") == 0) {
 		if (v->type != JSON_ARRAY)
-			return err_user(-EINVAL,
-					"config %s: key \"vf\": expected an array of --vf strings or "
-					"objects, got %s",
-					x->path, json_type_name(v->type));
+			return err_user(
+			    -EINVAL,
+			    "config %s: key \"vf\": expected an array of --vf strings or "
+			    "objects, got %s",
+			    x->path, json_type_name(v->type));
 		for (size_t i = 0; i < v->n; i++) {
 			r = vf_item(x, &v->items[i], i);
 			if (r < 0)
@@ -171,22 +178,24 @@ int config_file_apply(struct json *root, const char *path, config_file_lookup_fn
 	struct ctx x = {.path = path, .apply = apply, .opaque = opaque};
 
 	if (root->type != JSON_OBJECT)
-		return err_user(-EINVAL,
-				"config %s: expected a JSON object of option names and values, got %s",
-				path, json_type_name(root->type));
+		return err_user(
+		    -EINVAL, "config %s: expected a JSON object of option names and values, got %s",
+		    path, json_type_name(root->type));
 	for (size_t i = 0; i < root->n; i++) {
 		const char *key = root->keys[i];
 		bool takes_arg = false;
 		int r;
 
 		if (listed(refused_keys, key))
-			return err_user(-EINVAL, "config %s: key \"%s\" is not allowed in a config file",
+			return err_user(-EINVAL,
+					"config %s: key \"%s\" is not allowed in a config file",
 					path, key);
 		if (lookup(key, &takes_arg) < 0)
-			return err_user(-EINVAL,
-					"config %s: unknown key \"%.64s\" (see tinyvmm --help for the "
-					"option names)",
-					path, key);
+			return err_user(
+			    -EINVAL,
+			    "config %s: unknown key \"%.64s\" (see tinyvmm --help for the "
+			    "option names)",
+			    path, key);
 		r = apply_key(&x, key, &root->items[i], takes_arg);
 		if (r < 0)
 			return r;
@@ -232,8 +241,9 @@ static int read_file(const char *path, char **buf, size_t *len)
 			break;
 		n += (size_t)r;
 		if (n > JSON_MAX_TEXT) {
-			e = err_user(-EFBIG, "config %s: larger than %u bytes; is it the right file?",
-				     path, JSON_MAX_TEXT);
+			e = err_user(-EFBIG,
+				     "config %s: larger than %u bytes; is it the right file?", path,
+				     JSON_MAX_TEXT);
 			goto err;
 		}
 	}

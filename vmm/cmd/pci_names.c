@@ -58,11 +58,11 @@ void pci_names_lookup(unsigned int vendor_id, unsigned int device_id, char *vend
 		vendor[0] = device[0] = '\0';
 		return;
 	}
-	if (!pci_lookup_name(acc, vendor, (int)vendor_len, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
-			     vendor_id))
+	if (!pci_lookup_name(acc, vendor, (int)vendor_len,
+			     PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, vendor_id))
 		vendor[0] = '\0';
-	if (!pci_lookup_name(acc, device, (int)device_len, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-			     vendor_id, device_id))
+	if (!pci_lookup_name(acc, device, (int)device_len,
+			     PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, vendor_id, device_id))
 		device[0] = '\0';
 }
 

@@ -26,15 +26,16 @@ void vf_cmd_usage(FILE *f)
 {
 	const char *dir = getenv("TINYVMM_RUN_DIR");
 
-	fprintf(f,
-		"usage: tinyvmm vf list [--json]       SR-IOV PFs and their VFs: names, driver,\n"
-		"                                      IOMMU group, MAC/VLAN as the PF reports\n"
-		"       tinyvmm vf create PF N         set PF's VF count to N (through 0 if needed)\n"
-		"       tinyvmm vf destroy PF          remove all of PF's VFs\n"
-		"       tinyvmm vf restore [BDF]       give back VFs a killed tinyvmm left on\n"
-		"                                      vfio-pci (records in %s)\n"
-		"PF is a PCI address (0000:01:00.0) or the PF's network interface (eth0).\n",
-		dir && *dir ? dir : "/run/tinyvmm");
+	fprintf(
+	    f,
+	    "usage: tinyvmm vf list [--json]       SR-IOV PFs and their VFs: names, driver,\n"
+	    "                                      IOMMU group, MAC/VLAN as the PF reports\n"
+	    "       tinyvmm vf create PF N         set PF's VF count to N (through 0 if needed)\n"
+	    "       tinyvmm vf destroy PF          remove all of PF's VFs\n"
+	    "       tinyvmm vf restore [BDF]       give back VFs a killed tinyvmm left on\n"
+	    "                                      vfio-pci (records in %s)\n"
+	    "PF is a PCI address (0000:01:00.0) or the PF's network interface (eth0).\n",
+	    dir && *dir ? dir : "/run/tinyvmm");
 }
 
 static int cmd_count(const char *pf_arg, const char *count)
@@ -94,7 +95,8 @@ static int cmd_restore(const char *bdf)
 		const struct tinyvmm_restored *v = &res[i];
 
 		if (v->status == -EBUSY)
-			printf("vf %s: in use by tinyvmm pid %ld; left alone\n", v->bdf, v->holder_pid);
+			printf("vf %s: in use by tinyvmm pid %ld; left alone\n", v->bdf,
+			       v->holder_pid);
 		else if (v->status == 0)
 			printf("vf %s: restored (driver %s%s%s%s)\n", v->bdf,
 			       v->driver[0] ? v->driver : "none", v->netdev[0] ? ", netdev " : "",

@@ -72,13 +72,14 @@ void vf_print_text(FILE *f, const struct tinyvmm_vf_list *l, vf_print_names_fn n
 			pf->fn.vendor_id, pf->fn.device_id, or_dash(pn.vendor), or_dash(pn.device));
 		fprintf(f, "   driver %s, netdev %s, IOMMU group %s, %lu of %lu VFs\n",
 			or_dash(pf->fn.driver), or_dash(pf->fn.netdev),
-			pf->fn.iommu_group >= 0 ? group : "none (IOMMU off)", pf->sriov_numvfs, pf->sriov_totalvfs);
+			pf->fn.iommu_group >= 0 ? group : "none (IOMMU off)", pf->sriov_numvfs,
+			pf->sriov_totalvfs);
 		if (!pf->nr_vfs)
 			continue;
 		col_widths(pf, &wi, &wd, &wn);
 		fprintf(f, "   %-*s %-12s  %-*s %-*s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n", wi,
-			"VF", "BDF", wd, "DRIVER", wn, "NETDEV", "GROUP", "VIABLE", "MAC", "VLAN", "QOS",
-			"SPOOFCHK", "TRUST", "DEVICE");
+			"VF", "BDF", wd, "DRIVER", wn, "NETDEV", "GROUP", "VIABLE", "MAC", "VLAN",
+			"QOS", "SPOOFCHK", "TRUST", "DEVICE");
 		for (unsigned int k = 0; k < pf->nr_vfs; k++) {
 			const struct tinyvmm_pci_fn *vf = &pf->vfs[k];
 			char mac[MAC_STR_LEN] = "-", vlan[8] = "-", qos[8] = "-";
@@ -91,7 +92,8 @@ void vf_print_text(FILE *f, const struct tinyvmm_vf_list *l, vf_print_names_fn n
 				snprintf(vlan, sizeof(vlan), "%u", vf->vlan);
 				snprintf(qos, sizeof(qos), "%u", vf->qos);
 			}
-			fprintf(f, "   %-*d %-12s  %-*s %-*s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n",
+			fprintf(f,
+				"   %-*d %-12s  %-*s %-*s %-5s %-6s %-17s %-4s %-3s %-8s %-5s %s\n",
 				wi, vf->index, vf->bdf, wd, or_dash(vf->driver), wn,
 				or_dash(vf->netdev), vf->iommu_group >= 0 ? group : "-",
 				vf->viable ? "yes" : "no", mac, vlan, qos,

@@ -216,8 +216,7 @@ err_close:
 	return ret;
 }
 
-int console_open_stdout(struct console **out, struct serial *s, console_quit_fn quit,
-			void *opaque)
+int console_open_stdout(struct console **out, struct serial *s, console_quit_fn quit, void *opaque)
 {
 	return console_open_stdio(out, s, false, quit, opaque);
 }

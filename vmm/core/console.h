@@ -36,14 +36,13 @@ typedef void (*console_quit_fn)(void *opaque);
  * Returns 0 or -errno after logging one line naming the file. The thread
  * does not run until console_start().
  */
-int console_open(struct console **out, struct serial *s, const char *path,
-		 console_quit_fn quit, void *opaque);
+int console_open(struct console **out, struct serial *s, const char *path, console_quit_fn quit,
+		 void *opaque);
 /*
  * console_open(path NULL) without input: stdout only, stdin left alone (the
  * library's console when the embedding program owns stdin).
  */
-int console_open_stdout(struct console **out, struct serial *s, console_quit_fn quit,
-			void *opaque);
+int console_open_stdout(struct console **out, struct serial *s, console_quit_fn quit, void *opaque);
 /*
  * The same with explicit descriptors, for tests and other callers: in_fd (or
  * -1 for no input) and out_fd (or -1 to discard output) are owned by the
@@ -95,7 +94,7 @@ int console_start(struct console *c);
  * Wake the thread: async-signal-safe, one eventfd write. NULL is a no-op, so
  * a serial kick wrapper may run before the console exists.
  */
-void console_kick(struct console *c);   /* serial_kick_fn-compatible via wrapper */
+void console_kick(struct console *c); /* serial_kick_fn-compatible via wrapper */
 /*
  * Stop the thread after flushing pending output (at most ~1 s), restore tty,
  * close the descriptors and free c. Safe on a console never started, and on

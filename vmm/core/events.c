@@ -20,7 +20,7 @@ struct events {
 	bool owns_fd;
 	struct timespec t0;
 	pthread_mutex_t lock;
-	char *name; /* spec, for messages */
+	char *name;	     /* spec, for messages */
 	events_hook_fn hook; /* events_set_hook(), or NULL */
 	void *hook_opaque;
 };
@@ -112,7 +112,8 @@ void events_emit(struct events *ev, const char *name, const char *members)
 			 ev->name ? ev->name : "log", name);
 	} else {
 		if (ev->fd >= 0 && write(ev->fd, line, (size_t)n) != n)
-			LOG_ONCE(LOG_WARN, "events %s: write failed: %s; events dropped (logged once)",
+			LOG_ONCE(LOG_WARN,
+				 "events %s: write failed: %s; events dropped (logged once)",
 				 ev->name ? ev->name : "log", strerror(errno));
 		if (ev->hook) {
 			line[n - 1] = '\0'; /* the hook gets the line without its newline */

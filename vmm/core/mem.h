@@ -3,10 +3,10 @@
  * mem.h - guest RAM: its host mapping, in the ranges the architecture lays
  * it out in (arch_ram_layout(): on x86 around the 32-bit MMIO hole).
  *
- * All of it is one anonymous host mapping, 2 MiB aligned and advised for transparent huge pages, with the
- * ranges back to back, so range i's host address is
- * base + (sum of the sizes before it): one KVM memory slot, and later one
- * VFIO DMA map (iova = gpa), per range.
+ * All of it is one anonymous host mapping, 2 MiB aligned and advised for
+ * transparent huge pages, with the ranges back to back, so range i's host
+ * address is base + (sum of the sizes before it): one KVM memory slot, and
+ * later one VFIO DMA map (iova = gpa), per range.
  */
 #ifndef TINYVMM_MEM_H
 #define TINYVMM_MEM_H

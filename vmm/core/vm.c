@@ -23,11 +23,13 @@
 #define PAUSE_TRIES	       20	  /* vm_pause() waits 20 x JOIN_KICK_NS at most */
 
 static const char *const stop_reason_names[VM_STOP_REASONS] = {
-    [VM_RUNNING] = "running",  [VM_STOP_POWEROFF] = "poweroff", [VM_STOP_RESET] = "reset",
-    [VM_STOP_PANIC] = "panic", [VM_STOP_CRASH] = "crash",	[VM_STOP_HALT] = "halt",
-    [VM_STOP_ERROR] = "error", [VM_STOP_SIGNAL] = "signal",	[VM_STOP_QUIT] = "quit",
-    [VM_STOP_GUEST_EXIT] = "guest-exit", [VM_STOP_TIMEOUT] = "timeout",
-    [VM_STOP_EXPECT] = "expect-matched", [VM_STOP_API] = "api-stop",
+    [VM_RUNNING] = "running",	   [VM_STOP_POWEROFF] = "poweroff",
+    [VM_STOP_RESET] = "reset",	   [VM_STOP_PANIC] = "panic",
+    [VM_STOP_CRASH] = "crash",	   [VM_STOP_HALT] = "halt",
+    [VM_STOP_ERROR] = "error",	   [VM_STOP_SIGNAL] = "signal",
+    [VM_STOP_QUIT] = "quit",	   [VM_STOP_GUEST_EXIT] = "guest-exit",
+    [VM_STOP_TIMEOUT] = "timeout", [VM_STOP_EXPECT] = "expect-matched",
+    [VM_STOP_API] = "api-stop",
 };
 _Static_assert(ARRAY_SIZE(stop_reason_names) == VM_STOP_REASONS, "name every stop reason");
 
@@ -222,7 +224,9 @@ static int kvm_open(struct vm *vm)
 	return 0;
 }
 
+/* clang-format off */
 #define CAP(c) {c, #c}
+/* clang-format on */
 /* What every architecture needs; arch_vm_check() adds its own. */
 static const struct {
 	long cap;
@@ -239,8 +243,9 @@ static int check_caps(struct vm *vm)
 
 	for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++)
 		if (ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
-			return err_host(-ENOTSUP, "/dev/kvm: no %s; tinyvmm needs KVM with an "
-						  "in-kernel IRQ chip",
+			return err_host(-ENOTSUP,
+					"/dev/kvm: no %s; tinyvmm needs KVM with an "
+					"in-kernel IRQ chip",
 					required_caps[i].name);
 	int r = arch_vm_check(vm);
 
@@ -252,7 +257,8 @@ static int check_caps(struct vm *vm)
 	if (max <= 0)
 		max = 4; /* what the KVM API documents when neither is there */
 	if (vm->want_cpus > (unsigned int)max)
-		return err_user(-ERANGE, "vm: %u vCPUs asked for, but this host's KVM supports at "
+		return err_user(-ERANGE,
+				"vm: %u vCPUs asked for, but this host's KVM supports at "
 				"most %d; ask for fewer",
 				vm->want_cpus, max);
 	vm->immediate_exit = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;

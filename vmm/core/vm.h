@@ -37,14 +37,14 @@ struct events;
 
 enum vm_stop_reason {
 	VM_RUNNING,
-	VM_STOP_POWEROFF, /* ACPI S5, or KVM's shutdown system event */
-	VM_STOP_RESET,	  /* the guest rebooted */
-	VM_STOP_PANIC,	  /* pvpanic, or KVM's crash system event */
-	VM_STOP_CRASH,	  /* triple fault */
-	VM_STOP_HALT,	  /* HLT exit (only without the in-kernel LAPIC) */
-	VM_STOP_ERROR,	  /* host or KVM failure */
-	VM_STOP_SIGNAL,	  /* SIGINT, SIGTERM or SIGHUP */
-	VM_STOP_QUIT,	  /* Ctrl-A x on the console */
+	VM_STOP_POWEROFF,   /* ACPI S5, or KVM's shutdown system event */
+	VM_STOP_RESET,	    /* the guest rebooted */
+	VM_STOP_PANIC,	    /* pvpanic, or KVM's crash system event */
+	VM_STOP_CRASH,	    /* triple fault */
+	VM_STOP_HALT,	    /* HLT exit (only without the in-kernel LAPIC) */
+	VM_STOP_ERROR,	    /* host or KVM failure */
+	VM_STOP_SIGNAL,	    /* SIGINT, SIGTERM or SIGHUP */
+	VM_STOP_QUIT,	    /* Ctrl-A x on the console */
 	VM_STOP_GUEST_EXIT, /* the guest wrote its status to the debug exit port */
 	VM_STOP_TIMEOUT,    /* --timeout expired */
 	VM_STOP_EXPECT,	    /* --expect matched a console line */
@@ -55,9 +55,9 @@ enum vm_stop_reason {
 struct vm {
 	int kvm_fd;
 	int vm_fd;
-	u64 want_ram;		 /* vm_create()'s: guest RAM bytes, */
-	unsigned int want_cpus;	 /* vCPUs */
-	bool want_hugepages;	 /* and whether RAM is on hugetlb pages */
+	u64 want_ram;		/* vm_create()'s: guest RAM bytes, */
+	unsigned int want_cpus; /* vCPUs */
+	bool want_hugepages;	/* and whether RAM is on hugetlb pages */
 	struct mem mem;
 	struct bus pio, mmio;
 	bool buses_ready;
@@ -69,9 +69,9 @@ struct vm {
 	struct arch_vm *arch;	 /* the architecture's part (vmm/arch/arch.h) */
 
 	struct vcpu *vcpus;
-	unsigned int nr_vcpus;	  /* created so far */
-	size_t run_size;	  /* KVM_GET_VCPU_MMAP_SIZE */
-	bool immediate_exit;	  /* KVM_CAP_IMMEDIATE_EXIT */
+	unsigned int nr_vcpus; /* created so far */
+	size_t run_size;       /* KVM_GET_VCPU_MMAP_SIZE */
+	bool immediate_exit;   /* KVM_CAP_IMMEDIATE_EXIT */
 
 	int stop_efd;	/* eventfd: readable once the VM has stopped */
 	int stop_state; /* reason << 8 | exit code; atomic, first writer wins */
@@ -79,9 +79,9 @@ struct vm {
 	/* Pausing (vm_pause): vCPU threads park on pause_cond while paused. */
 	pthread_mutex_t pause_lock;
 	pthread_cond_t pause_cond;
-	bool paused;		/* written under pause_lock, read atomically */
-	unsigned int pause_seq; /* bumped by each vm_pause(); atomic */
-	unsigned int parked;	/* vCPU threads parked now, under pause_lock */
+	bool paused;		    /* written under pause_lock, read atomically */
+	unsigned int pause_seq;	    /* bumped by each vm_pause(); atomic */
+	unsigned int parked;	    /* vCPU threads parked now, under pause_lock */
 	struct timespec started_at; /* CLOCK_MONOTONIC at vm_start(): guest entry */
 
 	/* PCI platform (vmm/pci_platform.h): GSI routing table, BAR memory
@@ -142,7 +142,6 @@ int vm_irq_line(struct vm *vm, u32 gsi, int level);
  */
 void vm_power_event(struct vm *vm, enum power_event ev);
 void vm_guest_exit(struct vm *vm, u8 code);
-
 
 /* The --stats table: exits per vCPU and kind, accesses per device. */
 void vm_print_stats(const struct vm *vm, FILE *f);

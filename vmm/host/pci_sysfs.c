@@ -115,7 +115,7 @@ static int skip_dots(const struct dirent *e)
 }
 
 int pci_sysfs_group_others(const char *root, int group, const char *self, char *bad, size_t badlen,
-			char *ok, size_t oklen)
+			   char *ok, size_t oklen)
 {
 	char dir[PATH_MAX], path[PATH_MAX], drv[NAME_MAX + 1];
 	struct dirent **ents;
@@ -131,8 +131,8 @@ int pci_sysfs_group_others(const char *root, int group, const char *self, char *
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
 
-		if (strcmp(name, self) != 0 &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s/driver", dir, name) < sizeof(path)) {
+		if (strcmp(name, self) != 0 && (size_t)snprintf(path, sizeof(path), "%s/%s/driver",
+								dir, name) < sizeof(path)) {
 			bool has = link_base(path, drv, sizeof(drv)) == 0;
 
 			if (has && !pci_sysfs_driver_dma_safe(drv)) {
@@ -268,7 +268,8 @@ int pci_sysfs_write_attr(const char *root, const char *bdf, const char *attr, co
 	return r < 0 ? r : write_path(path, val);
 }
 
-int pci_sysfs_physfn(const char *root, const char *vf, char pf[PCI_SYSFS_BDF_SZ], unsigned int *index)
+int pci_sysfs_physfn(const char *root, const char *vf, char pf[PCI_SYSFS_BDF_SZ],
+		     unsigned int *index)
 {
 	char path[PATH_MAX], name[PCI_SYSFS_BDF_SZ];
 	int r = devpath(path, sizeof(path), root, vf, "physfn");
@@ -293,8 +294,8 @@ int pci_sysfs_physfn(const char *root, const char *vf, char pf[PCI_SYSFS_BDF_SZ]
 	return -ENOENT;
 }
 
-int pci_sysfs_virtfns(const char *root, const char *pf, char (*vfs)[PCI_SYSFS_BDF_SZ], unsigned int max,
-		   unsigned int *nr)
+int pci_sysfs_virtfns(const char *root, const char *pf, char (*vfs)[PCI_SYSFS_BDF_SZ],
+		      unsigned int max, unsigned int *nr)
 {
 	char path[PATH_MAX];
 

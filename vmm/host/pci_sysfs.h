@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PCI_SYSFS_SYSFS  "/sys"
-#define PCI_SYSFS_BDF_SZ 13 /* "DDDD:BB:DD.F" + NUL */
+#define PCI_SYSFS_SYSFS	  "/sys"
+#define PCI_SYSFS_BDF_SZ  13 /* "DDDD:BB:DD.F" + NUL */
 #define PCI_SYSFS_NAME_SZ 64
 #define PCI_SYSFS_MAX_VFS 2048 /* virtfnN links looked at */
 
@@ -42,7 +42,7 @@ int pci_sysfs_iommu_group(const char *root, const char *bdf);
  * how many are bad (0: viable for passthrough), or -errno.
  */
 int pci_sysfs_group_others(const char *root, int group, const char *self, char *bad, size_t badlen,
-			char *ok, size_t oklen);
+			   char *ok, size_t oklen);
 
 /* The first netdev under the device (net/<name>); -ENOENT when none. */
 int pci_sysfs_netdev(const char *root, const char *bdf, char *ifname, size_t len);
@@ -62,13 +62,14 @@ int pci_sysfs_read_attr(const char *root, const char *bdf, const char *attr, cha
 int pci_sysfs_write_attr(const char *root, const char *bdf, const char *attr, const char *val);
 
 /* A VF's PF (physfn link) and its index among the PF's virtfnN links. -ENOENT: not a VF. */
-int pci_sysfs_physfn(const char *root, const char *vf, char pf[PCI_SYSFS_BDF_SZ], unsigned int *index);
+int pci_sysfs_physfn(const char *root, const char *vf, char pf[PCI_SYSFS_BDF_SZ],
+		     unsigned int *index);
 /*
  * The PF's VFs by index (virtfn0, virtfn1, ...) into vfs[max]; *nr is the
  * count found. A PF without SR-IOV has none (0, nr = 0).
  */
-int pci_sysfs_virtfns(const char *root, const char *pf, char (*vfs)[PCI_SYSFS_BDF_SZ], unsigned int max,
-		   unsigned int *nr);
+int pci_sysfs_virtfns(const char *root, const char *pf, char (*vfs)[PCI_SYSFS_BDF_SZ],
+		      unsigned int max, unsigned int *nr);
 
 /*
  * Bind bdf to driver drv the way the kernel intends: driver_override = drv,

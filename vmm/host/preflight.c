@@ -85,8 +85,9 @@ static int check_kvm(struct report *rep, const struct preflight_paths *p)
 	api = ioctl(fd, KVM_GET_API_VERSION, 0);
 	close(fd);
 	if (api < 0) {
-		item(rep, false, "kvm", "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: "
-					"load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)",
+		item(rep, false, "kvm",
+		     "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: "
+		     "load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)",
 		     path, strerror(errno));
 		return 0;
 	}
@@ -156,8 +157,9 @@ static void check_vfio(struct report *rep, const struct preflight_paths *p)
 	snprintf(drv, sizeof(drv), "%s/bus/pci/drivers/vfio-pci", p->sys);
 	snprintf(node, sizeof(node), "%s/vfio/vfio", p->dev);
 	if (stat(drv, &st) < 0)
-		item(rep, false, "vfio-pci", "the vfio-pci driver is not loaded; fix: modprobe "
-					     "vfio-pci (and add vfio-pci to /etc/modules)");
+		item(rep, false, "vfio-pci",
+		     "the vfio-pci driver is not loaded; fix: modprobe "
+		     "vfio-pci (and add vfio-pci to /etc/modules)");
 	else if (stat(node, &st) < 0)
 		item(rep, false, "vfio-pci", "%s is missing; fix: modprobe vfio_iommu_type1", node);
 	else
@@ -166,19 +168,22 @@ static void check_vfio(struct report *rep, const struct preflight_paths *p)
 
 static void check_vf(struct report *rep, const struct preflight_paths *p, const char *arg)
 {
-	char bdf[PCI_SYSFS_BDF_SZ], drv[PCI_SYSFS_NAME_SZ], name[32], bad[256], ok[256], pf[PCI_SYSFS_BDF_SZ];
+	char bdf[PCI_SYSFS_BDF_SZ], drv[PCI_SYSFS_NAME_SZ], name[32], bad[256], ok[256],
+	    pf[PCI_SYSFS_BDF_SZ];
 	unsigned int idx;
 	int g, nbad;
 
 	snprintf(name, sizeof(name), "vf %s", arg);
 	if (bdf_parse(arg, bdf) < 0) {
-		item(rep, false, name, "not a PCI address; fix: give DDDD:BB:DD.F as lspci -D shows");
+		item(rep, false, name,
+		     "not a PCI address; fix: give DDDD:BB:DD.F as lspci -D shows");
 		return;
 	}
 	snprintf(name, sizeof(name), "vf %s", bdf);
 	if (pci_sysfs_driver(p->sys, bdf, drv, sizeof(drv)) < 0) {
-		item(rep, false, name, "no such PCI device; fix: create VFs with tinyvmm vf create "
-				       "PF N, see tinyvmm vf list");
+		item(rep, false, name,
+		     "no such PCI device; fix: create VFs with tinyvmm vf create "
+		     "PF N, see tinyvmm vf list");
 		return;
 	}
 	g = pci_sysfs_iommu_group(p->sys, bdf);
@@ -188,8 +193,9 @@ static void check_vf(struct report *rep, const struct preflight_paths *p, const 
 	}
 	nbad = pci_sysfs_group_others(p->sys, g, bdf, bad, sizeof(bad), ok, sizeof(ok));
 	if (nbad != 0) {
-		item(rep, false, name, "IOMMU group %d is not viable: %s; fix: bind %s to vfio-pci "
-				       "or pass %s with --vf too",
+		item(rep, false, name,
+		     "IOMMU group %d is not viable: %s; fix: bind %s to vfio-pci "
+		     "or pass %s with --vf too",
 		     g, nbad > 0 ? bad : strerror(-nbad), nbad > 1 ? "them" : "it",
 		     nbad > 1 ? "them" : "it");
 		return;
@@ -197,8 +203,9 @@ static void check_vf(struct report *rep, const struct preflight_paths *p, const 
 	item(rep, true, name, "IOMMU group %d, viable, %s%s%s%s", g,
 	     pci_sysfs_physfn(p->sys, bdf, pf, &idx) == 0 ? "an SR-IOV VF, " : "",
 	     drv[0] ? "on " : "on no driver", drv,
-	     pci_sysfs_driver_is_vfio(drv) ? "" : " (tinyvmm moves it to vfio-pci; managed=off "
-					       "needs it there)");
+	     pci_sysfs_driver_is_vfio(drv) ? ""
+					   : " (tinyvmm moves it to vfio-pci; managed=off "
+					     "needs it there)");
 }
 
 /* CAP_IPC_LOCK in CapEff of procfs self/status: pinning is not limited. */
@@ -220,12 +227,14 @@ static void check_memlock(struct report *rep, const struct preflight_paths *p, u
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
 		item(rep, false, "memlock", "getrlimit: %s", strerror(errno));
 	} else if (rl.rlim_cur == RLIM_INFINITY) {
-		item(rep, true, "memlock", "RLIMIT_MEMLOCK unlimited; %llu MiB of guest RAM can be "
-					   "pinned for DMA",
+		item(rep, true, "memlock",
+		     "RLIMIT_MEMLOCK unlimited; %llu MiB of guest RAM can be "
+		     "pinned for DMA",
 		     (unsigned long long)(mem / MiB));
 	} else if (has_ipc_lock(p)) {
-		item(rep, true, "memlock", "CAP_IPC_LOCK: pinning %llu MiB is not limited by "
-					   "RLIMIT_MEMLOCK (%llu KiB)",
+		item(rep, true, "memlock",
+		     "CAP_IPC_LOCK: pinning %llu MiB is not limited by "
+		     "RLIMIT_MEMLOCK (%llu KiB)",
 		     (unsigned long long)(mem / MiB), (unsigned long long)(rl.rlim_cur / KiB));
 	} else if (rl.rlim_cur >= mem) {
 		item(rep, true, "memlock", "RLIMIT_MEMLOCK %llu KiB covers %llu MiB of guest RAM",

@@ -36,8 +36,7 @@
 #define ETH_P_8021Q_ 0x8100
 
 _Static_assert(RTNL_NLA_ALIGNTO == NLA_ALIGNTO, "RTNL_NLA_ALIGNTO is not NLA_ALIGNTO");
-_Static_assert(RTNL_NLA_HDRLEN == sizeof(struct nlattr) &&
-		       RTNL_NLA_HDRLEN % RTNL_NLA_ALIGNTO == 0,
+_Static_assert(RTNL_NLA_HDRLEN == sizeof(struct nlattr) && RTNL_NLA_HDRLEN % RTNL_NLA_ALIGNTO == 0,
 	       "RTNL_NLA_HDRLEN is not NLA_HDRLEN");
 _Static_assert(RTNL_NLA_TYPE_MASK == (u16)NLA_TYPE_MASK, "RTNL_NLA_TYPE_MASK is not NLA_TYPE_MASK");
 

@@ -184,8 +184,8 @@ static int conn_request(struct rtnl_conn *c, const void *req, size_t len, u32 se
 }
 
 /* One request on a fresh socket to the PF's namespace: conn_open + conn_request. */
-static int transact(const char *pf, const void *req, size_t len, u32 seq, u8 **buf,
-		    const u8 **msg, size_t *mlen)
+static int transact(const char *pf, const void *req, size_t len, u32 seq, u8 **buf, const u8 **msg,
+		    size_t *mlen)
 {
 	struct rtnl_conn c;
 	int r = conn_open(&c, pf);

@@ -13,8 +13,8 @@ int vf_count_resolve_pf(const char *root, const char *arg, char bdf[PCI_SYSFS_BD
 	if (bdf_parse(arg, bdf) == 0) {
 		if (pci_sysfs_exists(root, bdf))
 			return 0;
-		return err_user(-ENODEV, "pf %s: no such PCI device (see tinyvmm vf list or lspci -D)",
-				arg);
+		return err_user(-ENODEV,
+				"pf %s: no such PCI device (see tinyvmm vf list or lspci -D)", arg);
 	}
 	if (pci_sysfs_of_netdev(root, arg, bdf) == 0)
 		return 0;
@@ -39,13 +39,15 @@ static int check_vfs_free(const char *root, const char *pf)
 		long pid = vf_manage_holder(vfs[i]);
 
 		if (pid > 0)
-			r = err_user(-EBUSY, "pf %s: VF %s is in use by tinyvmm pid %ld; stop that VM first",
-				     pf, vfs[i], pid);
+			r = err_user(
+			    -EBUSY, "pf %s: VF %s is in use by tinyvmm pid %ld; stop that VM first",
+			    pf, vfs[i], pid);
 		else if (pci_sysfs_driver(root, vfs[i], drv, sizeof(drv)) == 0 &&
 			 pci_sysfs_driver_is_vfio(drv) && vf_manage_group_open(vfs[i]))
-			r = err_user(-EBUSY,
-				     "pf %s: VF %s is open through VFIO (a VM uses it?); stop it first",
-				     pf, vfs[i]);
+			r = err_user(
+			    -EBUSY,
+			    "pf %s: VF %s is open through VFIO (a VM uses it?); stop it first", pf,
+			    vfs[i]);
 	}
 	free(vfs);
 	return r;
@@ -59,8 +61,9 @@ int vf_count_set(const char *root, const char *pf, unsigned int count)
 	int r;
 
 	if (pci_sysfs_read_uint(root, pf, "sriov_totalvfs", &total) < 0)
-		return err_user(-EINVAL, "pf %s: not SR-IOV capable (no sriov_totalvfs); see tinyvmm vf list",
-				pf);
+		return err_user(
+		    -EINVAL, "pf %s: not SR-IOV capable (no sriov_totalvfs); see tinyvmm vf list",
+		    pf);
 	if (count > total)
 		return err_user(-ERANGE, "pf %s: VF count \"%u\": give 0 to %lu", pf, count, total);
 	r = check_vfs_free(root, pf);

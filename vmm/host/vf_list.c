@@ -36,9 +36,9 @@ static void fn_sysfs(const char *root, struct tinyvmm_pci_fn *fn)
 	pci_sysfs_driver(root, fn->bdf, fn->driver, sizeof(fn->driver));
 	pci_sysfs_netdev(root, fn->bdf, fn->netdev, sizeof(fn->netdev));
 	fn->iommu_group = pci_sysfs_iommu_group(root, fn->bdf);
-	fn->viable = fn->iommu_group >= 0 &&
-		     pci_sysfs_group_others(root, fn->iommu_group, fn->bdf, bad, sizeof(bad), ok,
-					    sizeof(ok)) == 0;
+	fn->viable =
+	    fn->iommu_group >= 0 && pci_sysfs_group_others(root, fn->iommu_group, fn->bdf, bad,
+							   sizeof(bad), ok, sizeof(ok)) == 0;
 	if (fn->iommu_group < 0)
 		fn->iommu_group = -1;
 }
@@ -109,7 +109,8 @@ int vf_list_pf(struct tinyvmm_pf *pf, const char *root, const char *bdf, bool ne
 
 static int pf_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct tinyvmm_pf *)a)->fn.bdf, ((const struct tinyvmm_pf *)b)->fn.bdf);
+	return strcmp(((const struct tinyvmm_pf *)a)->fn.bdf,
+		      ((const struct tinyvmm_pf *)b)->fn.bdf);
 }
 
 int vf_list_collect(struct tinyvmm_vf_list *l, const char *root, bool net)

@@ -153,7 +153,7 @@ static int restore_driver(const char *name, const struct vf_record *rec, const c
 		r = -EAGAIN;
 	/* The operator's own driver_override, or none. */
 	pci_sysfs_write_attr(root, rec->bdf, "driver_override",
-			  rec->driver_override[0] ? rec->driver_override : "\n");
+			     rec->driver_override[0] ? rec->driver_override : "\n");
 	if (r < 0) {
 		if (rec->driver[0])
 			log_err("%s: could not give it back to %s (%s, now on %s); try: echo %s > "
@@ -175,7 +175,7 @@ static int restore_record(const char *name, const struct vf_record *rec, const c
 		e = rtnl_vf_restore(rec->pf_netdev, &rec->saved);
 		if (e < 0) {
 			log_debug("%s: could not restore its settings on PF %s vf %d: %s", name,
-				rec->pf_netdev, rec->vf_index, strerror(-e));
+				  rec->pf_netdev, rec->vf_index, strerror(-e));
 			r = e;
 		}
 	}
@@ -234,8 +234,8 @@ static int provision(struct vf_manage *m, const struct tinyvmm_vf *o, const char
 	set.trust = o->trust == TINYVMM_ON;
 	r = rtnl_vf_apply(rec->pf_netdev, idx, &set);
 	if (r < 0) {
-		log_debug("%s: PF %s refused the settings for vf %u: %s", m->name,
-			  rec->pf_netdev, idx, strerror(-r)); /* rtnl said why */
+		log_debug("%s: PF %s refused the settings for vf %u: %s", m->name, rec->pf_netdev,
+			  idx, strerror(-r)); /* rtnl said why */
 		rtnl_vf_restore(rec->pf_netdev, &rec->saved);
 		return r;
 	}
@@ -346,7 +346,7 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 	rec->saved.spoofchk = rec->saved.trust = rec->saved.link_state = -1;
 	strcpy(rec->driver, drv);
 	if (pci_sysfs_read_attr(root, o->bdf, "driver_override", rec->driver_override,
-			     sizeof(rec->driver_override)) < 0 ||
+				sizeof(rec->driver_override)) < 0 ||
 	    !strcmp(rec->driver_override, "(null)"))
 		rec->driver_override[0] = '\0';
 	r = wants_net(o) ? provision(m, o, root) : 0;

@@ -92,7 +92,7 @@ static int parse_line(struct vf_record *r, const char *key, const char *v)
 	}
 	if (!strcmp(key, "spoofchk") || !strcmp(key, "trust") || !strcmp(key, "link_state")) {
 		e = parse_long(v, -1, key[0] == 'l' ? 2 : 1, &n);
-		*(key[0] == 's' ? &r->saved.spoofchk
+		*(key[0] == 's'	  ? &r->saved.spoofchk
 		  : key[0] == 't' ? &r->saved.trust
 				  : &r->saved.link_state) = (int)n;
 		return e;

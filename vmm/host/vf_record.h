@@ -38,13 +38,13 @@
 
 struct vf_record {
 	char bdf[PCI_SYSFS_BDF_SZ];
-	long pid;			    /* the tinyvmm that took the VF */
-	char driver[PCI_SYSFS_NAME_SZ];	    /* its driver before, "" for none */
+	long pid;				 /* the tinyvmm that took the VF */
+	char driver[PCI_SYSFS_NAME_SZ];		 /* its driver before, "" for none */
 	char driver_override[PCI_SYSFS_NAME_SZ]; /* driver_override before, "" for none */
-	bool rebound;			    /* tinyvmm moved it to vfio-pci */
-	char pf[PCI_SYSFS_BDF_SZ];		    /* "" when not a VF */
+	bool rebound;				 /* tinyvmm moved it to vfio-pci */
+	char pf[PCI_SYSFS_BDF_SZ];		 /* "" when not a VF */
 	char pf_netdev[PCI_SYSFS_NAME_SZ];
-	int vf_index; /* -1 when not a VF */
+	int vf_index;	/* -1 when not a VF */
 	bool net_saved; /* saved holds the PF's settings from before tinyvmm's */
 	struct rtnl_vf saved;
 };

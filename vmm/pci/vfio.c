@@ -72,9 +72,8 @@ int vfio_device_check(const char *root, const char *bdf, char out[13], int *grou
 		if (errno == EACCES)
 			return err_host(-EACCES, "vfio %s: cannot read %s: %s", bdf, dev,
 					strerror(EACCES));
-		return err_user(-ENODEV,
-				"vfio %s: no such PCI device (check the address with lspci -D)",
-				bdf);
+		return err_user(
+		    -ENODEV, "vfio %s: no such PCI device (check the address with lspci -D)", bdf);
 	}
 	g = pci_sysfs_iommu_group(root, bdf);
 	if (g < 0) {
@@ -250,7 +249,7 @@ static int group_open(struct vfio_container *c, const char *bdf, int id)
 	r = ioctl_val(fd, VFIO_GROUP_GET_STATUS, &st);
 	if (r < 0) {
 		log_err("vfio %s: VFIO_GROUP_GET_STATUS on %s: %s", bdf, path, strerror(-r));
-				goto err;
+		goto err;
 	}
 	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
 		r = report_group(SYSFS_ROOT, bdf, id, true);

@@ -31,7 +31,7 @@ struct vfio_region {
 	u32 index; /* VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_CONFIG_REGION_INDEX */
 	u32 flags; /* VFIO_REGION_INFO_FLAG_READ/WRITE/MMAP/CAPS */
 	u64 size;
-	u64 offset;	  /* file offset of the region in the device fd */
+	u64 offset;		/* file offset of the region in the device fd */
 	unsigned int nr_sparse; /* VFIO_REGION_INFO_CAP_SPARSE_MMAP areas; */
 	struct {		/* 0 with FLAG_MMAP means all of it */
 		u64 offset, size;
@@ -82,7 +82,9 @@ struct vfio_container {
  * Sets c->fd = -1 first, so vfio_container_close() is always safe after it
  * (and on a container initialised with VFIO_CONTAINER_INIT).
  */
+/* clang-format off */
 #define VFIO_CONTAINER_INIT {.fd = -1}
+/* clang-format on */
 int vfio_container_open(struct vfio_container *c);
 /* Unmap all DMA, close the groups and the container. Safe twice. */
 void vfio_container_close(struct vfio_container *c);
@@ -97,10 +99,13 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
  * Open the device BDF ("0000:01:10.0") through its IOMMU group. Errors are
  * one line naming the device and the fix, e.g.
  *   vfio 0000:01:10.0: no such PCI device (check the address with lspci -D)
- *   vfio 0000:01:10.0: bound to igbvf, not vfio-pci; rebind it: modprobe vfio-pci; echo vfio-pci > .../driver_override; ...
- *   vfio 0000:01:10.0: IOMMU group 5 is not viable: 0000:01:10.1 is bound to igbvf (the group also holds ...); bind it to vfio-pci or pass it with --vf too
+ *   vfio 0000:01:10.0: bound to igbvf, not vfio-pci; rebind it: modprobe vfio-pci;
+ *     echo vfio-pci > .../driver_override; ...
+ *   vfio 0000:01:10.0: IOMMU group 5 is not viable: 0000:01:10.1 is bound to igbvf
+ *     (the group also holds ...); bind it to vfio-pci or pass it with --vf too
  *   vfio 0000:01:10.0: /dev/vfio/5 is in use by another process (another tinyvmm or QEMU?); ...
- *   vfio: cannot pin guest RAM for DMA: RLIMIT_MEMLOCK is 8192 KiB, the DMA map needs 512 MiB (all guest RAM); raise it with ulimit -l 524288 ...
+ *   vfio: cannot pin guest RAM for DMA: RLIMIT_MEMLOCK is 8192 KiB, the DMA map needs
+ *     512 MiB (all guest RAM); raise it with ulimit -l 524288 ...
  * All of vfio_device_check()'s checks come first (see below), then the group
  * (reused when an earlier device shares it), the container and the device fd.
  * Errors the user can fix carry ERR_USER (err.h); host failures do not.
@@ -110,7 +115,6 @@ void vfio_device_close(struct vfio_dev *d);
 const char *vfio_device_name(const struct vfio_dev *d); /* the BDF */
 
 extern const struct vfio_ops vfio_sys_ops;
-
 
 /*
  * The checks vfio_device_open() makes in sysfs before it touches /dev/vfio,

@@ -48,7 +48,8 @@ int arch_kernel_open(const struct input_file *f, u64 ram, struct arch_kernel **o
 		log_debug("kernel %s: bzImage protocol %u.%02u, %llu-byte payload, needs RAM up to "
 			  "0x%llx",
 			  f->path, img->protocol >> 8, img->protocol & 0xff,
-			  (unsigned long long)img->seg[0].filesz, (unsigned long long)img->kernel_end);
+			  (unsigned long long)img->seg[0].filesz,
+			  (unsigned long long)img->kernel_end);
 	else
 		log_debug("kernel %s: vmlinux, %u segment(s) in 0x%llx-0x%llx, entry 0x%llx",
 			  f->path, img->nr_seg, (unsigned long long)img->seg[0].gpa,

@@ -96,7 +96,7 @@ static const struct span fixed_ports[] = {
 };
 
 bool arch_pci_bar_allowed(const struct ram_range *ram, unsigned int nr_ram, bool io, u64 gpa,
-			      u64 size)
+			  u64 size)
 {
 	u64 end;
 

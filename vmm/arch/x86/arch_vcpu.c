@@ -103,9 +103,10 @@ void arch_vcpu_dump(struct vcpu *v)
 	/* KVM on AMD reinitializes the VMCB on a shutdown intercept, so after a
 	 * triple fault the state read back is the reset state, not the crash. */
 	if (r.rip == 0xfff0 && s.cs.base == 0xffff0000)
-		log_err("vcpu %u: (these are reset-state registers: KVM on AMD resets the vCPU on a "
-			"triple fault; the faulting state is lost)",
-			v->id);
+		log_err(
+		    "vcpu %u: (these are reset-state registers: KVM on AMD resets the vCPU on a "
+		    "triple fault; the faulting state is lost)",
+		    v->id);
 }
 
 static int handle_io(struct vcpu *v)
@@ -122,8 +123,8 @@ static int handle_io(struct vcpu *v)
 		return -EIO;
 	}
 	for (u32 i = 0; i < count; i++)
-		pio_dispatch(&v->vm->pio, v->vm->arch->pci_cfg, run->io.port,
-			     data + (u64)i * size, size, write);
+		pio_dispatch(&v->vm->pio, v->vm->arch->pci_cfg, run->io.port, data + (u64)i * size,
+			     size, write);
 	return 0;
 }
 

@@ -26,13 +26,15 @@
 
 #define CPUID_MAX_ENTRIES 4096
 
+/* clang-format off */
 #define CAP(c) {c, #c}
+/* clang-format on */
 static const struct {
 	long cap;
 	const char *name;
 } required_caps[] = {
-    CAP(KVM_CAP_IRQCHIP),     CAP(KVM_CAP_SET_TSS_ADDR), CAP(KVM_CAP_PIT2),
-    CAP(KVM_CAP_EXT_CPUID),   CAP(KVM_CAP_MP_STATE),
+    CAP(KVM_CAP_IRQCHIP),   CAP(KVM_CAP_SET_TSS_ADDR), CAP(KVM_CAP_PIT2),
+    CAP(KVM_CAP_EXT_CPUID), CAP(KVM_CAP_MP_STATE),
 };
 
 int arch_vm_check(struct vm *vm)
@@ -174,7 +176,7 @@ void arch_vm_destroy(struct vm *vm)
 
 	if (!a)
 		return;
-	struct device **devs[] = {&a->power_acpi, &a->i8042, &a->pvpanic,
+	struct device **devs[] = {&a->power_acpi, &a->i8042,	  &a->pvpanic,
 				  &a->post,	  &a->debug_exit, &a->cmos};
 
 	for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {

@@ -183,8 +183,9 @@ static int load_cmdline(struct mem *m, const struct boot_input *in, struct boot_
 					in->kernel->format == KERNEL_VMLINUX
 					    ? "x86's COMMAND_LINE_SIZE"
 					    : "cmdline_size");
-		return err_user(-EINVAL, "--cmdline: %zu bytes is more than tinyvmm's %llu-byte limit",
-				len, (unsigned long long)BOOT_CMDLINE_MAX - 1);
+		return err_user(-EINVAL,
+				"--cmdline: %zu bytes is more than tinyvmm's %llu-byte limit", len,
+				(unsigned long long)BOOT_CMDLINE_MAX - 1);
 	}
 	/* len + 1 copies the NUL. */
 	if (boot_copy(m, BOOT_CMDLINE_GPA, in->cmdline, len + 1) < 0)
@@ -217,7 +218,8 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 				f->path, (unsigned long long)((size + MiB - 1) / MiB),
 				(unsigned long long)((k->kernel_end + MiB - 1) / MiB),
 				(unsigned long long)(limit / MiB),
-				limit == low_end ? "end of low RAM" : "the kernel's initrd_addr_max");
+				limit == low_end ? "end of low RAM"
+						 : "the kernel's initrd_addr_max");
 	}
 	dst = mem_gpa_to_hva(m, gpa, size);
 	if (!dst)

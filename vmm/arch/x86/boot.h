@@ -99,7 +99,8 @@ int boot_read_kernel_header(const struct input_file *f, u8 **buf, size_t *len, u
 
 struct boot_input {
 	const struct input_file *kernel_file; /* the segments are read from here */
-	const struct kernel_image *kernel;    /* its headers, by kernel_image_parse() for this RAM size */
+	/* its headers, by kernel_image_parse() for this RAM size */
+	const struct kernel_image *kernel;
 	const char *cmdline;
 	const struct input_file *initrd; /* NULL or path NULL: none */
 	unsigned int ncpus;

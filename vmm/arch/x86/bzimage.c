@@ -106,8 +106,8 @@ int bzimage_parse_prefix(const void *buf, size_t len, u64 file_len, u64 ram_byte
 		return WHY("truncated: the setup code is %zu bytes but the file has only %llu",
 			   out->setup_len, (unsigned long long)file_len);
 	if (out->setup_len > len)
-		return WHY("setup code of %zu bytes is more than the %zu bytes read", out->setup_len,
-			   len);
+		return WHY("setup code of %zu bytes is more than the %zu bytes read",
+			   out->setup_len, len);
 	if (out->setup_len < HDR_END)
 		return WHY("setup code of %zu bytes cannot hold the boot header", out->setup_len);
 	out->setup = b;

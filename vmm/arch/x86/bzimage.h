@@ -20,8 +20,8 @@
 #define BZ_MIN_PROTOCOL	       0x206 /* cmdline_size */
 #define BZ_64BIT_PROTOCOL      0x20c /* xloadflags (XLF_KERNEL_64), init_size, pref_address */
 #define BZ_SECTOR	       512
-#define BZ_DEFAULT_SETUP_SECTS 4     /* setup_sects 0 means 4 */
-#define BZ_ENTRY64_OFFSET      0x200 /* 64-bit entry: load address + 0x200 */
+#define BZ_DEFAULT_SETUP_SECTS 4		       /* setup_sects 0 means 4 */
+#define BZ_ENTRY64_OFFSET      0x200		       /* 64-bit entry: load address + 0x200 */
 #define BZ_MAX_SETUP_LEN       ((255 + 1) * BZ_SECTOR) /* setup_sects is one byte */
 
 struct bzimage {

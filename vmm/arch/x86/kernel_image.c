@@ -19,7 +19,7 @@ const char *kernel_image_format_name(enum kernel_format f)
 }
 
 int kernel_image_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
-		 struct kernel_image *out, const char **why)
+		       struct kernel_image *out, const char **why)
 {
 	struct bzimage bz;
 	int r;

@@ -35,23 +35,23 @@
 enum kernel_format { KERNEL_BZIMAGE, KERNEL_VMLINUX };
 
 struct kernel_segment {
-	gpa_t gpa;	 /* guest physical load address */
-	u64 offset;	 /* where its filesz bytes are in the file */
+	gpa_t gpa;  /* guest physical load address */
+	u64 offset; /* where its filesz bytes are in the file */
 	u64 filesz;
-	u64 memsz;	 /* >= filesz: the rest is zeroed (.bss) */
+	u64 memsz; /* >= filesz: the rest is zeroed (.bss) */
 };
 
 struct kernel_image {
 	enum kernel_format format;
 	struct kernel_segment seg[KERNEL_MAX_SEGMENTS]; /* sorted by gpa, disjoint */
 	unsigned int nr_seg;
-	gpa_t entry;	      /* the 64-bit entry point: RIP */
-	u64 kernel_end;	      /* [KERNEL_LOAD_GPA, kernel_end) is the kernel's; the initrd goes above */
-	u32 cmdline_size;     /* longest command line, without the NUL */
-	u32 initrd_addr_max;  /* highest address the initrd may occupy (inclusive) */
-	const u8 *setup;      /* bzImage: its setup (header source); vmlinux: NULL */
+	gpa_t entry;	     /* the 64-bit entry point: RIP */
+	u64 kernel_end;	     /* [KERNEL_LOAD_GPA, kernel_end): the kernel; initrd above it */
+	u32 cmdline_size;    /* longest command line, without the NUL */
+	u32 initrd_addr_max; /* highest address the initrd may occupy (inclusive) */
+	const u8 *setup;     /* bzImage: its setup (header source); vmlinux: NULL */
 	size_t setup_len;
-	u16 protocol;	      /* bzImage boot protocol version; 0 for a vmlinux */
+	u16 protocol; /* bzImage boot protocol version; 0 for a vmlinux */
 };
 
 /* "bzImage" or "vmlinux", for messages. */
@@ -67,7 +67,7 @@ const char *kernel_image_format_name(enum kernel_format f);
  * this thread's next call). out->setup points into buf.
  */
 int kernel_image_parse(const void *buf, size_t len, u64 file_len, u64 ram_bytes,
-		 struct kernel_image *out, const char **why);
+		       struct kernel_image *out, const char **why);
 
 /*
  * The setup header a vmlinux does not have, as a loader would assume it:

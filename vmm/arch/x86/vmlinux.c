@@ -36,9 +36,11 @@ static int check_ehdr(const u8 *b, size_t len, const char **why)
 		return WHY("an ELF file for machine %u, not x86_64 (%u)", machine, EM_X86_64);
 	type = get_le16(b + EH(e_type));
 	if (type == ET_REL)
-		return WHY("an ELF object file (.o or .ko), not a kernel; use vmlinux or the bzImage");
+		return WHY(
+		    "an ELF object file (.o or .ko), not a kernel; use vmlinux or the bzImage");
 	if (type == ET_DYN)
-		return WHY("an ELF shared object or PIE program, not a kernel; use vmlinux or the bzImage");
+		return WHY("an ELF shared object or PIE program, not a kernel; use vmlinux or the "
+			   "bzImage");
 	if (type != ET_EXEC)
 		return WHY("an ELF file of type %u, not an executable kernel", type);
 	if (get_le16(b + EH(e_phentsize)) != sizeof(Elf64_Phdr))
@@ -68,8 +70,7 @@ static int add_segment(struct kernel_image *out, const struct kernel_segment *s,
 }
 
 /* One PT_LOAD program header at ph: checked, then added to out. */
-static int load_phdr(u64 file_len, const u8 *ph, struct kernel_image *out,
-		     const char **why)
+static int load_phdr(u64 file_len, const u8 *ph, struct kernel_image *out, const char **why)
 {
 	u64 off = get_le64(ph + PH(p_offset)), paddr = get_le64(ph + PH(p_paddr));
 	u64 filesz = get_le64(ph + PH(p_filesz)), memsz = get_le64(ph + PH(p_memsz));
@@ -110,7 +111,8 @@ static gpa_t find_entry(const u8 *b, u64 entry)
 			const u8 *ph = phdrs + (u64)i * sizeof(Elf64_Phdr);
 			u64 base = get_le64(ph + (pass ? PH(p_vaddr) : PH(p_paddr)));
 
-			if (get_le32(ph + PH(p_type)) != PT_LOAD || !(get_le32(ph + PH(p_flags)) & PF_X))
+			if (get_le32(ph + PH(p_type)) != PT_LOAD ||
+			    !(get_le32(ph + PH(p_flags)) & PF_X))
 				continue;
 			if (entry >= base && entry - base < get_le64(ph + PH(p_filesz)))
 				return get_le64(ph + PH(p_paddr)) + (entry - base);
