@@ -38,7 +38,9 @@ BASE_SRCS += vmm/base/log.c
 BASE_SRCS += vmm/base/err.c
 BASE_SRCS += vmm/base/parse.c
 BASE_SRCS += vmm/base/bdf.c
+BASE_SRCS += vmm/base/utf8.c
 BASE_SRCS += vmm/base/json.c
+BASE_SRCS += vmm/base/json_get.c
 BASE_SRCS += vmm/base/json_write.c
 BASE_SRCS += vmm/base/input_file.c
 
@@ -133,7 +135,9 @@ CMD_SRCS += vmm/cmd/ctl.c
 CMD_SRCS += vmm/base/log.c
 CMD_SRCS += vmm/base/err.c
 CMD_SRCS += vmm/base/parse.c
+CMD_SRCS += vmm/base/utf8.c
 CMD_SRCS += vmm/base/json.c
+CMD_SRCS += vmm/base/json_get.c
 CMD_SRCS += vmm/base/json_write.c
 # libpci: pci.ids names for tinyvmm vf list (the command's only)
 CMD_LDLIBS := -lpci
@@ -149,12 +153,14 @@ test_bdf_SRCS := vmm/base/bdf.c
 TESTS += input_file
 test_input_file_SRCS := vmm/base/input_file.c vmm/base/err.c vmm/base/log.c
 TESTS += json
-test_json_SRCS := vmm/base/json.c
+test_json_SRCS := vmm/base/json.c vmm/base/json_get.c vmm/base/utf8.c
 TESTS += json_write
-test_json_write_SRCS := vmm/base/json_write.c vmm/base/json.c
+test_json_write_SRCS := vmm/base/json_write.c vmm/base/utf8.c vmm/base/json.c \
+	vmm/base/json_get.c
 TESTS += json_escape
 # json_escape() of json_write.c, read back by json.c
-test_json_escape_SRCS := vmm/base/json_write.c vmm/base/json.c
+test_json_escape_SRCS := vmm/base/json_write.c vmm/base/utf8.c vmm/base/json.c \
+	vmm/base/json_get.c
 
 # vmm/core
 TESTS += mem
@@ -164,13 +170,13 @@ test_bus_SRCS := vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += console
 test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c vmm/base/err.c
 TESTS += events
-test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c
+test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
+	vmm/base/err.c
 TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
-	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/log.c vmm/base/err.c \
-	vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c \
-	devices/x86/cmos.c \
-	devices/pci_host.c vmm/pci/pci_platform.c $(FW_SRCS)
+	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
+	vmm/base/err.c vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c \
+	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c vmm/pci/pci_platform.c $(FW_SRCS)
 
 # vmm/arch/x86
 TESTS += bzimage
@@ -179,12 +185,13 @@ TESTS += vmlinux
 test_vmlinux_SRCS := vmm/arch/x86/vmlinux.c vmm/arch/x86/kernel_image.c vmm/arch/x86/bzimage.c
 TESTS += boot
 test_boot_SRCS := vmm/arch/x86/boot.c vmm/arch/x86/kernel_image.c vmm/arch/x86/vmlinux.c \
-	vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/arch/x86/arch_mem.c vmm/base/input_file.c vmm/base/log.c vmm/base/err.c \
-	$(FW_SRCS)
+	vmm/arch/x86/bzimage.c vmm/core/mem.c vmm/arch/x86/arch_mem.c vmm/base/input_file.c \
+	vmm/base/log.c vmm/base/err.c $(FW_SRCS)
 TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += pio
-test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c devices/pci_host.c
+test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c \
+	devices/pci_host.c
 
 # vmm/pci
 TESTS += vfio
@@ -211,8 +218,8 @@ test_vf_manage_SRCS := vmm/host/vf_manage.c vmm/host/vf_record.c vmm/host/pci_sy
 	vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c \
 	tests/fake_sysfs.c
 TESTS += vf_list
-test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c \
-	vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
+test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c \
+	vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += vf_count
 test_vf_count_SRCS := vmm/host/vf_count.c vmm/host/vf_manage.c vmm/host/vf_record.c \
 	vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c \
@@ -223,8 +230,8 @@ test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/base/bdf.c 
 
 # vmm/api
 TESTS += api
-test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/base/json_write.c \
-	vmm/base/log.c vmm/base/err.c
+test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/base/json_get.c \
+	vmm/base/utf8.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c
 TESTS += library
 # the library end to end (include/tinyvmm.h): all of it
 test_library_SRCS := $(LIB_SRCS)
@@ -232,12 +239,14 @@ test_library_SRCS := $(LIB_SRCS)
 # vmm/cmd
 TESTS += cli
 test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/api/vf_spec.c \
-	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/log.c vmm/base/err.c
+	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/json_get.c \
+	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c
 TESTS += config_file
-test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/log.c vmm/base/err.c
+test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/json_get.c \
+	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c
 TESTS += vf_print
 test_vf_print_SRCS := vmm/cmd/vf_print.c vmm/cmd/pci_names.c vmm/base/json_write.c \
-	vmm/base/json.c vmm/base/log.c
+	vmm/base/utf8.c vmm/base/json.c vmm/base/json_get.c vmm/base/log.c
 test_vf_print_LIBS := -lpci
 TESTS += tinyvmm
 # the built command end to end: an order-only prerequisite, so it is built first but not linked
@@ -252,7 +261,8 @@ test_serial_SRCS := devices/serial.c vmm/base/log.c vmm/base/err.c
 TESTS += cmos
 test_cmos_SRCS := devices/x86/cmos.c
 TESTS += power
-test_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c vmm/base/log.c vmm/base/err.c
+test_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c vmm/base/log.c \
+	vmm/base/err.c
 TESTS += pci_host
 test_pci_host_SRCS := devices/pci_host.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_slots
@@ -312,7 +322,8 @@ $(ASAN_FLAGS_STAMP): FORCE
 $(BUILD)/bench/%: $(BUILD)/bench/%.o
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-$(BUILD)/tools/jsonl-check: $(BUILD)/tools/jsonl-check.o $(BUILD)/vmm/base/json.o
+$(BUILD)/tools/jsonl-check: $(BUILD)/tools/jsonl-check.o $(BUILD)/vmm/base/json.o \
+		$(BUILD)/vmm/base/json_get.o $(BUILD)/vmm/base/utf8.o
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 # One relocatable object whose only global symbols are those listed in
@@ -365,7 +376,7 @@ $(ASAN)/%.o: %.c $(ASAN_FLAGS_STAMP)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
 define test_rule
-$(ASAN)/tests/test_$(1): $(ASAN)/tests/test_$(1).o $$(patsubst %.c,$(ASAN)/%.o,$$(test_$(1)_SRCS))
+$(ASAN)/tests/test_$(1): $(ASAN)/tests/test_$(1).o $$(sort $$(patsubst %.c,$(ASAN)/%.o,$$(test_$(1)_SRCS)))
 	$$(CC) $$(CFLAGS) $$(SANFLAGS) -o $$@ $$(filter %.o,$$^) -lcmocka $$(LDLIBS) $$(test_$(1)_LIBS)
 endef
 $(foreach t,$(TESTS),$(eval $(call test_rule,$(t))))

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/capture.h"
 #include "vmm/base/err.h"
 #include "vmm/base/input_file.h"
 
@@ -51,25 +52,14 @@ static int teardown(void **state UNUSED)
 /* Open path as a kernel, capturing stderr; the plain errno, checked to be the user's. */
 static int open_as(struct input_file *f, const char *what, const char *path)
 {
-	FILE *ferr = tmpfile();
-	int r, saved;
-	size_t n;
+	int r;
 
-	assert_non_null(ferr);
 	*f = (struct input_file)INPUT_FILE_INIT(what);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fileno(ferr), 2);
+	capture_begin();
 	alarm(5); /* a FIFO must not block the open */
 	r = input_file_open(f, path);
 	alarm(0);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(ferr);
-	n = fread(err, 1, sizeof(err) - 1, ferr);
-	err[n] = '\0';
-	fclose(ferr);
+	capture_end(err, sizeof(err), NULL, 0);
 	if (r < 0) {
 		assert_true(err_is_user(r));
 		assert_int_equal(f->fd, -1);

@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "tests/capture.h"
 #include "tests/fake_sysfs.h"
 #include "vmm/base/err.h"
 #include "vmm/host/vf_count.h"
@@ -45,24 +46,13 @@ static int teardown(void **state UNUSED)
 	return 0;
 }
 
-/* f() with stderr captured into err; the result as it is. */
+/* expr with stderr captured into err; its value as it is. */
 #define CAPTURE(expr)                                                                              \
 	({                                                                                         \
-		FILE *ferr_ = tmpfile();                                                           \
-		int saved_, r_;                                                                    \
-		size_t n_;                                                                         \
-		assert_non_null(ferr_);                                                            \
-		fflush(stderr);                                                                    \
-		saved_ = dup(2);                                                                   \
-		dup2(fileno(ferr_), 2);                                                            \
+		int r_;                                                                            \
+		capture_begin();                                                                   \
 		r_ = (expr);                                                                       \
-		fflush(stderr);                                                                    \
-		dup2(saved_, 2);                                                                   \
-		close(saved_);                                                                     \
-		rewind(ferr_);                                                                     \
-		n_ = fread(err, 1, sizeof(err) - 1, ferr_);                                        \
-		err[n_] = '\0';                                                                    \
-		fclose(ferr_);                                                                     \
+		capture_end(err, sizeof(err), NULL, 0);                                            \
 		r_;                                                                                \
 	})
 

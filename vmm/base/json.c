@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "vmm/base/json.h"
+#include "vmm/base/utf8.h"
 #include "vmm/base/util.h"
 
 #define NUMBER_MAX 128 /* longest number text accepted, in bytes */
@@ -29,17 +30,6 @@ struct parser {
 	char *err;
 	size_t errlen;
 };
-
-static const char *const type_names[] = {
-    [JSON_NULL] = "null",     [JSON_BOOL] = "boolean", [JSON_NUMBER] = "number",
-    [JSON_STRING] = "string", [JSON_ARRAY] = "array",  [JSON_OBJECT] = "object",
-};
-_Static_assert(ARRAY_SIZE(type_names) == JSON_OBJECT + 1, "a JSON type has no name");
-
-const char *json_type_name(enum json_type t)
-{
-	return (unsigned int)t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
-}
 
 /* Record the first error at byte offset at, with its 1-based line and column. */
 static int PRINTF(3, 4) fail(struct parser *p, size_t at, const char *fmt, ...)
@@ -149,41 +139,6 @@ static int hex4(const char *s, unsigned int *out)
 	return 0;
 }
 
-static size_t put_utf8(char *o, unsigned int cp)
-{
-	static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
-	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-
-	for (size_t i = n - 1; i > 0; i--, cp >>= 6)
-		o[i] = (char)(0x80 | (cp & 0x3f));
-	o[0] = (char)(lead[n] | cp);
-	return n;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	static const unsigned int min[] = {0, 0x80, 0x800, 0x10000};
-	unsigned int cp, extra;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0; /* continuation byte, overlong C0/C1, or past U+10FFFF */
-	extra = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
-	if (extra >= n)
-		return 0;
-	cp = s[0] & (0x3f >> extra);
-	for (unsigned int i = 1; i <= extra; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return extra + 1;
-}
-
 /* One \uXXXX escape (or a surrogate pair) at p->pos (the backslash) into o. */
 static int parse_u_escape(struct parser *p, char *o, size_t *olen)
 {
@@ -206,7 +161,7 @@ static int parse_u_escape(struct parser *p, char *o, size_t *olen)
 		p->pos += 6;
 	}
 	p->pos += 6;
-	*olen = put_utf8(o, cp);
+	*olen = utf8_put(o, cp);
 	return 0;
 }
 
@@ -603,41 +558,4 @@ int json_parse(const char *text, size_t len, struct json **out, char *err, size_
 err:
 	json_free(v);
 	return p.rc;
-}
-
-const struct json *json_get(const struct json *v, const char *key)
-{
-	if (!v || v->type != JSON_OBJECT || !key)
-		return NULL;
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->keys[i], key) == 0)
-			return &v->items[i];
-	return NULL;
-}
-
-const char *json_get_str(const struct json *v, const char *key)
-{
-	const struct json *m = json_get(v, key);
-
-	return m && m->type == JSON_STRING ? m->str : NULL;
-}
-
-int json_int(const struct json *v, int64_t min, int64_t max, int64_t *out)
-{
-	int64_t i;
-
-	if (!v)
-		return -ENOENT;
-	if (v->type != JSON_NUMBER)
-		return -EINVAL;
-	/* Beyond 2^53 a double no longer holds every integer: refuse to guess. */
-	if (v->number < -JSON_MAX_SAFE_INT || v->number > JSON_MAX_SAFE_INT)
-		return -ERANGE;
-	i = (int64_t)v->number;
-	if ((double)i != v->number)
-		return -EINVAL; /* a fraction */
-	if (i < min || i > max)
-		return -ERANGE;
-	*out = i;
-	return 0;
 }

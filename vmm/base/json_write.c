@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vmm/base/json_write.h"
+#include "vmm/base/utf8.h"
 #include "vmm/base/util.h"
 
 enum {
@@ -30,34 +31,6 @@ enum {
 };
 
 /* ---- escaping ---- */
-
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0: the rule
- * json.c's reader applies (no overlongs, surrogates or code points past
- * U+10FFFF). The unit test feeds every escaped byte back to json_parse().
- */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	static const unsigned int min[] = {0, 0x80, 0x800, 0x10000};
-	unsigned int cp, extra;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	extra = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
-	if (extra >= n)
-		return 0;
-	cp = s[0] & (0x3f >> extra);
-	for (unsigned int i = 1; i <= extra; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return extra + 1;
-}
 
 /* json_escape(), also saying how many bytes of src it took (*used). */
 static size_t escape(char *dst, size_t cap, const char *src, size_t len, size_t *used)
