@@ -8,13 +8,36 @@
 #   make lab-test   every scenario in tests/lab/scenarios/, in the lab
 #   make test       setup + check + lab-test: what .ci/run runs
 #   make demo       setup + boot a guest with a VF in the lab
+#   make ARCH=arm64 the same for arm64 (Debian's cross compiler) into build/arm64/:
+#                   tinyvmm, libtinyvmm.a, examples, tools; scripts/setup makes the
+#                   arm64 sysroot (libfdt, libpci) in build/arm64/sysroot
 #   WERROR=0        do not turn warnings into errors
 #   EXTRA_CFLAGS=   added to every compile; a change of flags rebuilds everything
 
-CC      ?= gcc
 ARCH    ?= x86
 WERROR  ?= 1
+ifeq ($(ARCH),x86)
+CC      ?= gcc
 BUILD   := build
+else ifeq ($(ARCH),arm64)
+CROSS   := aarch64-linux-gnu-
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+AR      := $(CROSS)ar
+OBJCOPY := $(CROSS)objcopy
+NM      := $(CROSS)nm
+BUILD   := build/arm64
+SYSROOT := build/arm64/sysroot
+ARCH_CPPFLAGS := -isystem $(SYSROOT)/usr/include
+ARCH_LDFLAGS  := -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
+# libfdt goes into the library's one object, so an embedder links no -lfdt
+LIB_ARCHIVES  := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+else
+$(error ARCH=$(ARCH): tinyvmm builds for ARCH=x86 (the default) or ARCH=arm64)
+endif
+LD      ?= ld
+OBJCOPY ?= objcopy
+NM      ?= nm
 ASAN    := $(BUILD)/asan
 
 # -Wconversion also turns on -Wsign-conversion in C.
@@ -24,10 +47,13 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
-# Root-relative includes ("vmm/core/vm.h"); arch/layout.h is the architecture's.
 CFLAGS  := -std=gnu11 -O2 -g $(WARN) -fstack-protector-strong -D_GNU_SOURCE \
-	   -I. -Ivmm/arch/$(ARCH)/include -pthread -MMD -MP $(EXTRA_CFLAGS)
-LDLIBS  := -pthread
+	   -pthread -MMD -MP $(EXTRA_CFLAGS)
+# Root-relative includes ("vmm/core/vm.h"); arch/layout.h is the architecture's
+# (ARCH_INC is set per target for the arm64 unit tests of an x86 build).
+ARCH_INC = -Ivmm/arch/$(ARCH)/include
+CPPFLAGS = -I. $(ARCH_INC) $(ARCH_CPPFLAGS)
+LDLIBS  := $(ARCH_LDFLAGS) -pthread
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # ---- the library (build/libtinyvmm.a): everything below but vmm/cmd ----
@@ -54,8 +80,10 @@ CORE_SRCS += vmm/core/console.c
 CORE_SRCS += vmm/core/events.c
 
 # vmm/arch/$(ARCH): what the architecture owns, behind vmm/arch/arch.h
-# (x86: the boot protocol and zero page, CPU state, IRQ chip, port I/O, PCI config ports)
+# (x86: the boot protocol and zero page, CPU state, IRQ chip, port I/O, PCI config ports;
+# arm64: the Image and its device tree, vCPU init and PSCI, GICv3 and ITS, PCIe ECAM)
 ARCH_SRCS :=
+ifeq ($(ARCH),x86)
 ARCH_SRCS += vmm/arch/x86/arch_vm.c
 ARCH_SRCS += vmm/arch/x86/arch_vcpu.c
 ARCH_SRCS += vmm/arch/x86/arch_mem.c
@@ -67,6 +95,14 @@ ARCH_SRCS += vmm/arch/x86/kernel_image.c
 ARCH_SRCS += vmm/arch/x86/boot.c
 ARCH_SRCS += vmm/arch/x86/cpu.c
 ARCH_SRCS += vmm/arch/x86/pio.c
+else
+ARCH_SRCS += vmm/arch/arm64/arch_vm.c
+ARCH_SRCS += vmm/arch/arm64/arch_vcpu.c
+ARCH_SRCS += vmm/arch/arm64/arch_mem.c
+ARCH_SRCS += vmm/arch/arm64/arch_boot.c
+ARCH_SRCS += vmm/arch/arm64/arch_pci.c
+ARCH_SRCS += vmm/arch/arm64/image.c
+endif
 
 # vmm/pci: the PCI host side and VFIO
 PCI_SRCS :=
@@ -101,10 +137,14 @@ API_SRCS += vmm/api/api_vm.c
 DEV_SRCS :=
 DEV_SRCS += devices/serial.c
 DEV_SRCS += devices/power.c
+ifeq ($(ARCH),x86)
 DEV_SRCS += devices/x86/acpi_pm.c
 DEV_SRCS += devices/x86/i8042.c
 DEV_SRCS += devices/x86/cmos.c
+DEV_SRCS += devices/x86/pci_cf8.c
+endif
 DEV_SRCS += devices/pci_host.c
+DEV_SRCS += devices/pci_ecam.c
 DEV_SRCS += devices/vfio_pci.c
 DEV_SRCS += devices/vfio_pci_cfg.c
 DEV_SRCS += devices/vfio_pci_bar.c
@@ -113,9 +153,13 @@ DEV_SRCS += devices/vfio_pci_irq.c
 
 # firmware: tables the guest reads
 FW_SRCS :=
+ifeq ($(ARCH),x86)
 FW_SRCS += firmware/x86/aml.c
 FW_SRCS += firmware/x86/acpi.c
 FW_SRCS += firmware/x86/bootparams.c
+else
+FW_SRCS += firmware/arm64/dtb.c
+endif
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ARCH_SRCS) $(PCI_SRCS) $(HOST_SRCS) $(API_SRCS) \
 	    $(DEV_SRCS) $(FW_SRCS)
@@ -176,7 +220,7 @@ TESTS += kvm
 test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
 	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c \
-	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c vmm/pci/pci_platform.c $(FW_SRCS)
+	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c devices/x86/pci_cf8.c vmm/pci/pci_platform.c $(FW_SRCS)
 
 # vmm/arch/x86
 TESTS += bzimage
@@ -191,7 +235,14 @@ TESTS += cpu
 test_cpu_SRCS := vmm/arch/x86/cpu.c
 TESTS += pio
 test_pio_SRCS := vmm/arch/x86/pio.c vmm/core/bus.c vmm/base/log.c vmm/base/err.c \
-	devices/pci_host.c
+	devices/pci_host.c devices/x86/pci_cf8.c
+
+# vmm/arch/arm64 and firmware/arm64, natively (pure code)
+TESTS += image
+test_image_SRCS := vmm/arch/arm64/image.c
+TESTS += dtb
+test_dtb_SRCS := firmware/arm64/dtb.c
+test_dtb_LIBS := -lfdt
 
 # vmm/pci
 TESTS += vfio
@@ -199,7 +250,7 @@ test_vfio_SRCS := vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/pci_sysfs.c vmm/bas
 	vmm/base/log.c vmm/base/err.c
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/arch/x86/arch_pci.c vmm/core/bus.c \
-	devices/pci_host.c vmm/base/log.c vmm/base/err.c
+	devices/pci_host.c devices/x86/pci_cf8.c vmm/base/log.c vmm/base/err.c
 
 # vmm/host
 TESTS += pci_sysfs
@@ -264,9 +315,9 @@ TESTS += power
 test_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c vmm/base/log.c \
 	vmm/base/err.c
 TESTS += pci_host
-test_pci_host_SRCS := devices/pci_host.c vmm/base/log.c vmm/base/err.c
+test_pci_host_SRCS := devices/pci_host.c devices/x86/pci_cf8.c devices/pci_ecam.c vmm/base/log.c vmm/base/err.c
 TESTS += pci_slots
-test_pci_slots_SRCS := devices/pci_host.c vmm/base/log.c vmm/base/err.c
+test_pci_slots_SRCS := devices/pci_host.c devices/x86/pci_cf8.c vmm/base/log.c vmm/base/err.c
 VFIO_PCI_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \
 	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c \
 	vmm/base/log.c vmm/base/err.c
@@ -314,10 +365,12 @@ FLAGS_STAMP := $(BUILD)/flags.stamp
 ASAN_FLAGS_STAMP := $(ASAN)/flags.stamp
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(CC) $(CFLAGS) $(LDLIBS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDLIBS)' >$@
+	@echo '$(CC) $(CFLAGS) $(CPPFLAGS) $(LDLIBS)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS) $(CPPFLAGS) $(LDLIBS)' >$@
 $(ASAN_FLAGS_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(CC) $(CFLAGS) $(SANFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(SANFLAGS)' >$@
+	@echo '$(CC) $(CFLAGS) $(CPPFLAGS) $(SANFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS) $(CPPFLAGS) $(SANFLAGS)' >$@
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
@@ -333,20 +386,18 @@ $(BUILD)/tools/jsonl-check: $(BUILD)/tools/jsonl-check.o $(BUILD)/vmm/base/json.
 # exported symbols are exactly the list, each is declared in the header, no
 # command entry point or getopt reference is inside, and nothing beyond
 # libc and libpthread is needed.
-LD      ?= ld
-OBJCOPY ?= objcopy
-$(LIB): $(LIB_OBJS) vmm/api/libtinyvmm.syms
+$(LIB): $(LIB_OBJS) $(LIB_ARCHIVES) vmm/api/libtinyvmm.syms
 	@rm -f $@
-	$(LD) -r -o $(BUILD)/libtinyvmm.o $(LIB_OBJS)
+	$(LD) -r -o $(BUILD)/libtinyvmm.o $(LIB_OBJS) $(LIB_ARCHIVES)
 	$(OBJCOPY) --keep-global-symbols=vmm/api/libtinyvmm.syms $(BUILD)/libtinyvmm.o
-	@nm -g --defined-only $(BUILD)/libtinyvmm.o | awk '{ print $$3 }' | sort >$(BUILD)/libtinyvmm.got
+	@$(NM) -g --defined-only $(BUILD)/libtinyvmm.o | awk '{ print $$3 }' | sort >$(BUILD)/libtinyvmm.got
 	@sort vmm/api/libtinyvmm.syms | diff -u - $(BUILD)/libtinyvmm.got || \
 		{ echo "libtinyvmm: exported symbols differ from vmm/api/libtinyvmm.syms"; exit 1; }
 	@for s in $$(cat vmm/api/libtinyvmm.syms); do grep -q "\b$$s(" include/tinyvmm.h || \
 		{ echo "libtinyvmm: $$s is exported but not declared in include/tinyvmm.h"; exit 1; }; done
-	@! nm $(BUILD)/libtinyvmm.o | grep -E ' (getopt|getopt_long|optarg|optind|opterr|optopt|[a-z_]*_main)$$' || \
+	@! $(NM) $(BUILD)/libtinyvmm.o | grep -E ' (getopt|getopt_long|optarg|optind|opterr|optopt|[a-z_]*_main)$$' || \
 		{ echo "libtinyvmm: the command's getopt or *_main is in the library"; exit 1; }
-	@! nm -u $(BUILD)/libtinyvmm.o | grep -E ' U pci_' || \
+	@! $(NM) -u $(BUILD)/libtinyvmm.o | grep -E ' U pci_' || \
 		{ echo "libtinyvmm: needs libpci"; exit 1; }
 	$(AR) rcs $@ $(BUILD)/libtinyvmm.o
 
@@ -357,7 +408,7 @@ $(BUILD)/tinyvmm: $(CMD_OBJS) $(LIB)
 # with the library and -pthread, nothing else.
 $(BUILD)/examples/%: examples/%.c include/tinyvmm.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -O2 -g $(WARN) -pedantic -Iinclude -o $@ $< $(LIB) -pthread
+	$(CC) -std=c99 -O2 -g $(WARN) -pedantic -Iinclude -o $@ $< $(LIB) $(ARCH_LDFLAGS) -pthread
 
 $(HEADER_CHECK): include/tinyvmm.h
 	@mkdir -p $(dir $@)
@@ -369,11 +420,15 @@ $(HEADER_CHECK): include/tinyvmm.h
 
 $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 $(ASAN)/%.o: %.c $(ASAN_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
+
+# The arm64 pure modules are unit-tested natively too, with the arm64 layout.
+$(ASAN)/vmm/arch/arm64/%.o $(ASAN)/firmware/arm64/%.o: ARCH_INC = -Ivmm/arch/arm64/include
+$(ASAN)/tests/test_image.o $(ASAN)/tests/test_dtb.o: ARCH_INC = -Ivmm/arch/arm64/include
 
 define test_rule
 $(ASAN)/tests/test_$(1): $(ASAN)/tests/test_$(1).o $$(sort $$(patsubst %.c,$(ASAN)/%.o,$$(test_$(1)_SRCS)))
@@ -419,6 +474,16 @@ images: $(BUILD)/tinyvmm $(EXAMPLES) $(BENCH_TOOLS) $(TOOLS)
 lab-test: images
 	tests/lab/run --all
 
+# The arm64 lab: its images need nothing from the VMM build; the lab host
+# takes build/arm64/tinyvmm (make ARCH=arm64) when it is there.
+images-arm64:
+	guest-images/build-all-arm64
+
+lab-test-arm64: images-arm64
+	tests/lab/run --arch arm64 --all
+
+.PHONY: images-arm64 lab-test-arm64
+
 test:
 	scripts/test
 
@@ -439,4 +504,4 @@ FORCE:
 
 .PHONY: all check format format-check images lab-test test demo clean distclean FORCE
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/asan $(BUILD)/vmm $(BUILD)/devices $(BUILD)/firmware $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench $(BUILD)/examples -name '*.d' -print 2>/dev/null)

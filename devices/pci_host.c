@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * pci_host.c - the virtual PCI host bridge (configuration mechanism #1),
- * the BIOS-style BAR assignment and stable slot numbers; see pci_host.h.
+ * pci_host.c - the virtual PCI host bridge: bus 0's slots and their
+ * configuration accesses, the BIOS-style BAR assignment and stable slot
+ * numbers; see pci_host.h.
  */
 #include <linux/pci_regs.h>
 #include <stdio.h>
@@ -11,26 +12,13 @@
 #include "vmm/base/log.h"
 #include "devices/pci_host.h"
 
-#define CFG_ENABLE     (1u << 31)
-#define CFG_EXT_REG(a) (((a) >> 24) & 0xf) /* AMD extended register bits 11:8 */
-#define CFG_BUS(a)     (((a) >> 16) & 0xff)
-#define CFG_SLOT(a)    (((a) >> 11) & 0x1f)
-#define CFG_FN(a)      (((a) >> 8) & 0x7)
-#define CFG_REG(a)     ((u16)(((a) >> 2) & 0x3f))
-#define CFG_DATA_OFF   (PCI_CFG_DATA_PORT - PCI_CFG_ADDR_PORT)
 #define REG_DWORD(off) ((u16)((off) / 4))
 #define BAR_REG(i)     ((u16)(REG_DWORD(PCI_BASE_ADDRESS_0) + (i)))
 #define MAX_SLOT       (PCI_MAX_SLOTS - 1)
-
-_Static_assert(PCI_CFG_DATA_PORT == PCI_CFG_ADDR_PORT + 4, "CF8/CFC layout");
-_Static_assert(PCI_IO_WINDOW_BASE >= PCI_CFG_ADDR_PORT + PCI_HOST_PORT_LEN &&
-		   PCI_IO_WINDOW_END <= 0x10000,
-	       "the I/O BAR window must lie above the fixed ports and inside 64 KiB");
+#define CFG_SPACE_SIZE 256 /* conventional config space: beyond it reads all-ones */
 
 struct pci_host {
-	struct device dev;    /* the PIO device on 0xcf8-0xcff */
 	struct device bridge; /* slot 0: the host bridge's own function */
-	u32 addr;	      /* CF8; atomic */
 	struct device *slots[PCI_MAX_SLOTS];
 	u64 cfg_reads, cfg_writes, cfg_unclaimed; /* atomic */
 };
@@ -59,77 +47,37 @@ static const struct dev_ops bridge_ops = {
     .cfg_write = bridge_cfg_write,
 };
 
-/* ---- ports 0xcf8-0xcff ---- */
+/* ---- configuration accesses ---- */
 
-/* The device function CF8 selects, or NULL (reads all-ones, writes dropped). */
-static struct device *cfg_target(struct pci_host *h, u16 *reg)
-{
-	u32 a = __atomic_load_n(&h->addr, __ATOMIC_ACQUIRE);
-
-	if (!(a & CFG_ENABLE) || CFG_EXT_REG(a) || CFG_BUS(a) != 0 || CFG_FN(a) != 0)
-		return NULL;
-	*reg = CFG_REG(a);
-	return h->slots[CFG_SLOT(a)];
-}
-
-static void cfg_data(struct pci_host *h, u32 off, u8 *data, u32 len, bool write)
+void pci_host_config(struct pci_host *h, unsigned int bus, unsigned int slot, unsigned int fn,
+		     u32 reg, void *data, u32 len, bool write)
 {
 	struct device *d = NULL;
-	u16 reg = 0;
+	u8 *b = data;
+	u32 off = reg % 4;
 
-	if (off + len <= 4)
-		d = cfg_target(h, &reg);
-	else
-		LOG_ONCE(LOG_WARN,
-			 "pci: %u-byte %s at port 0x%x runs past 0x%x; ignored (logged once)", len,
-			 write ? "write" : "read", PCI_CFG_DATA_PORT + off, PCI_CFG_DATA_PORT + 3);
+	if (bus == 0 && fn == 0 && slot <= MAX_SLOT && reg < CFG_SPACE_SIZE &&
+	    (len == 1 || len == 2 || len == 4) && off + len <= 4)
+		d = h->slots[slot];
 	if (!d) {
 		__atomic_add_fetch(&h->cfg_unclaimed, 1, __ATOMIC_RELAXED);
 		if (!write)
-			memset(data, 0xff, len);
+			memset(data, 0xff, MIN(len, 8u));
 		return;
 	}
 	if (write) {
 		__atomic_add_fetch(&h->cfg_writes, 1, __ATOMIC_RELAXED);
 		if (d->ops->cfg_write)
-			d->ops->cfg_write(d, reg, (u8)off, data, len);
+			d->ops->cfg_write(d, REG_DWORD(reg), (u8)off, data, len);
 	} else {
-		u32 v = d->ops->cfg_read ? d->ops->cfg_read(d, reg) : ~0u;
+		u32 v = d->ops->cfg_read ? d->ops->cfg_read(d, REG_DWORD(reg)) : ~0u;
 
 		__atomic_add_fetch(&h->cfg_reads, 1, __ATOMIC_RELAXED);
 		v >>= 8 * off;
 		for (u32 i = 0; i < len; i++)
-			data[i] = (u8)(v >> (8 * i));
+			b[i] = (u8)(v >> (8 * i));
 	}
 }
-
-static int host_pio(struct device *dev, u64 off, void *data, u32 len, bool write)
-{
-	struct pci_host *h = dev->priv;
-	bool sized = len == 1 || len == 2 || len == 4;
-
-	if (off >= CFG_DATA_OFF && off < PCI_HOST_PORT_LEN && sized) {
-		cfg_data(h, (u32)(off - CFG_DATA_OFF), data, len, write);
-		return 0;
-	}
-	if (off == 0 && len == 4) {
-		if (write)
-			__atomic_store_n(&h->addr, get_le32(data) & ~3u, __ATOMIC_RELEASE);
-		else
-			put_le32(data, __atomic_load_n(&h->addr, __ATOMIC_ACQUIRE));
-		return 0;
-	}
-	/* Byte/word accesses to 0xcf8-0xcfb are not configuration cycles. */
-	LOG_ONCE(LOG_DEBUG, "pci: %u-byte %s at port 0x%llx is not a config access; ignored", len,
-		 write ? "write" : "read", (unsigned long long)(PCI_CFG_ADDR_PORT + off));
-	if (!write)
-		memset(data, 0xff, MIN(len, 8u));
-	return 0;
-}
-
-static const struct dev_ops host_ops = {
-    .pio = host_pio,
-};
 
 int pci_host_create(struct pci_host **out)
 {
@@ -138,7 +86,6 @@ int pci_host_create(struct pci_host **out)
 	*out = NULL;
 	if (!h)
 		return -ENOMEM;
-	h->dev = (struct device){.name = "pci-host", .ops = &host_ops, .priv = h};
 	h->bridge = (struct device){.name = "pci host bridge", .ops = &bridge_ops, .priv = h};
 	h->slots[PCI_HOST_BRIDGE_SLOT] = &h->bridge;
 	*out = h;
@@ -148,11 +95,6 @@ int pci_host_create(struct pci_host **out)
 void pci_host_destroy(struct pci_host *h)
 {
 	free(h);
-}
-
-struct device *pci_host_device(struct pci_host *h)
-{
-	return &h->dev;
 }
 
 int pci_host_add(struct pci_host *h, unsigned int slot, struct device *dev)

@@ -1,35 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pci_host.h - the virtual PCI host bridge: configuration mechanism #1 on
- * ports 0xcf8-0xcff, bus 0 only, and the firmware's BAR assignment.
+ * pci_host.h - the virtual PCI host bridge: bus 0, its slots, and the
+ * firmware's BAR assignment. How the guest reaches the configuration
+ * space is the architecture's mechanism, each a device of its own that
+ * calls pci_host_config(): x86's ports 0xcf8-0xcff (devices/x86/pci_cf8.h)
+ * or a PCIe ECAM window (devices/pci_ecam.h).
  *
  *   pci_host_create(&h)
- *   bus_register(&vm->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN, pci_host_device(h))
+ *   the mechanism's device on its bus (arch_pci_attach())
  *   pci_host_add(h, slot, dev)          for every device, slot from pci_slots_assign()
  *   pci_host_assign_bars(h, &windows)   before the guest runs
  *   ... the guest runs ...
- *   bus_unregister(...); pci_host_destroy(h)   (the slot devices are the caller's)
+ *   the mechanism off its bus; pci_host_destroy(h)   (the slot devices are the caller's)
  *
- * Ports: a 4-byte access to 0xcf8 reads or writes the address register
- * (bit 31 enable, 23:16 bus, 15:11 device, 10:8 function, 7:2 register);
- * any other access to 0xcf8-0xcfb reads all-ones and is dropped. 0xcfc-0xcff
- * are the data port: 1, 2 or 4 bytes at offset 0-3 reach the selected dword
- * at that byte offset; an access that would run past 0xcff (4 bytes at
- * 0xcfd-0xcff, 2 bytes at 0xcff) reads all-ones and is dropped.
- *
- * Only bus 0, function 0 of each slot exists: the enable bit clear, another
- * bus, another function, an empty slot, or an extended register number (CF8
- * bits 27:24, AMD's extension; not supported) read all-ones and drop writes.
- * Slot 0 is the host bridge itself (PCI_HOST_VENDOR_ID:PCI_HOST_DEVICE_ID,
- * class 06:00:00, header type 0, no BARs, read-only).
+ * Only bus 0, function 0 of each slot exists: another bus, another
+ * function, an empty slot, a register past the conventional 256 bytes, or
+ * an access that is not 1, 2 or 4 bytes inside one dword reads all-ones and
+ * drops writes. Slot 0 is the host bridge itself
+ * (PCI_HOST_VENDOR_ID:PCI_HOST_DEVICE_ID, class 06:00:00, header type 0, no
+ * BARs, read-only).
  *
  * A slot's device gets cfg_read(dev, reg) with the dword index (0-63) and
  * cfg_write(dev, reg, byte offset 0-3, data, len). The slot table is fixed
  * before the guest runs; accesses from several vCPUs are safe without any
- * outside lock (the address register is one atomic word, read once per data
- * access; as on hardware the guest serialises its use). vCPUs call the PIO
- * device directly, not under the pio bus lock (vmm/pio.h), so a slot device's
- * cfg_write may register or unregister ranges on that bus (I/O BAR traps).
+ * outside lock. On x86 the vCPUs call the ports' device directly, not under
+ * the pio bus lock (vmm/arch/x86/pio.h), so a slot device's cfg_write may
+ * register or unregister ranges on that bus (I/O BAR traps).
  */
 #ifndef TINYVMM_PCI_HOST_H
 #define TINYVMM_PCI_HOST_H
@@ -43,7 +39,6 @@
 #define PCI_HOST_VENDOR_ID 0x8086
 #define PCI_HOST_DEVICE_ID 0x0d57
 #define PCI_HOST_CLASS	   0x060000 /* bridge, host bridge */
-#define PCI_HOST_PORT_LEN  8	    /* 0xcf8-0xcff */
 
 /* A 64-bit BAR at least this big goes to the 64-bit window. */
 #define PCI_BAR_HIGH_MIN (256 * MiB)
@@ -57,7 +52,7 @@ struct pci_windows {
 	u64 io_base, io_end;
 };
 
-/* The windows of vmm/layout.h (the ones the DSDT's PCI0 _CRS declares). */
+/* The windows of the layout (on x86 the ones the DSDT's PCI0 _CRS declares). */
 #define PCI_WINDOWS_DEFAULT                                                                        \
 	((struct pci_windows){                                                                     \
 	    .mmio32_base = PCI_MMIO32_BASE,                                                        \
@@ -68,7 +63,7 @@ struct pci_windows {
 	    .io_end = PCI_IO_WINDOW_END,                                                           \
 	})
 
-/* Data-port accesses, for --stats (the address register is not counted). */
+/* Configuration accesses, for --stats (x86's address register is not counted). */
 struct pci_host_stats {
 	u64 cfg_reads, cfg_writes; /* that reached a function (bridge or device) */
 	u64 cfg_unclaimed;	   /* disabled, bus/function/slot absent, bad size */
@@ -79,8 +74,12 @@ int pci_host_create(struct pci_host **out);
 /* Frees the bridge; not the devices added to it. */
 void pci_host_destroy(struct pci_host *h);
 
-/* The PIO device to register at PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN bytes. */
-struct device *pci_host_device(struct pci_host *h);
+/*
+ * One configuration access: byte reg (0-4095) of function fn of slot on bus,
+ * len bytes at data. Any thread. Counted in the stats.
+ */
+void pci_host_config(struct pci_host *h, unsigned int bus, unsigned int slot, unsigned int fn,
+		     u32 reg, void *data, u32 len, bool write);
 
 /*
  * Put dev at 0000:00:slot.0. -EINVAL for slot 0 (the bridge) or >= 32 or a

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "devices/pci_host.h"
+#include "devices/pci_ecam.h"
+#include "devices/x86/pci_cf8.h"
 
 #define CFG_DWORDS 64
 #define BAR0	   (PCI_BASE_ADDRESS_0 / 4)
@@ -116,18 +118,20 @@ static void fake_bar(struct fake *f, unsigned int i, enum bar_kind k, u64 size)
 /* ---- port helpers ---- */
 
 static struct pci_host *h;
+static struct pci_cf8 *cf8_dev;
 static struct device *port;
 
 static int setup(void **state UNUSED)
 {
-	if (pci_host_create(&h) < 0)
+	if (pci_host_create(&h) < 0 || pci_cf8_create(&cf8_dev, h) < 0)
 		return -1;
-	port = pci_host_device(h);
+	port = pci_cf8_device(cf8_dev);
 	return 0;
 }
 
 static int teardown(void **state UNUSED)
 {
+	pci_cf8_destroy(cf8_dev);
 	pci_host_destroy(h);
 	return 0;
 }
@@ -543,9 +547,68 @@ static void test_assign_malformed(void **state UNUSED)
 	pci_host_destroy(hh);
 }
 
+/* ---- the PCIe ECAM window: the same slots through MMIO offsets ---- */
+
+static void test_ecam(void **state UNUSED)
+{
+	struct pci_ecam *e;
+	struct device *d;
+	struct pci_host_stats st;
+	struct fake f;
+	u8 b[8];
+	u64 slot5 = 5ULL << 15;
+
+	fake_init(&f, "fake");
+	assert_int_equal(pci_host_add(h, 5, &f.dev), 0);
+	assert_int_equal(pci_ecam_create(&e, h), 0);
+	d = pci_ecam_device(e);
+	/* dword 0 of 00:05.0, then its device id by itself */
+	assert_int_equal(d->ops->mmio(d, slot5, b, 4, false), 0);
+	assert_int_equal(get_le32(b), 0x10ca8086);
+	assert_int_equal(d->ops->mmio(d, slot5 + 2, b, 2, false), 0);
+	assert_int_equal(get_le16(b), 0x10ca);
+	/* the host bridge at slot 0 */
+	assert_int_equal(d->ops->mmio(d, 0, b, 4, false), 0);
+	assert_int_equal(get_le32(b), (u32)PCI_HOST_DEVICE_ID << 16 | PCI_HOST_VENDOR_ID);
+	/* a byte write lands at its offset in the dword */
+	b[0] = 0x42;
+	assert_int_equal(d->ops->mmio(d, slot5 + 0x3c + 1, b, 1, true), 0);
+	assert_int_equal(f.last_reg, 0x3c / 4);
+	assert_int_equal(f.last_off, 1);
+	assert_int_equal(f.last_len, 1);
+	/* all-ones: an empty slot, another function, extended config space, an
+	 * 8-byte access, one that straddles a dword */
+	pci_host_get_stats(h, &st);
+	{
+		const struct {
+			u64 off;
+			u32 len;
+		} none[] = {
+		    {7ULL << 15, 4}, {slot5 | 1ULL << 12, 4}, {slot5 + 0x100, 4},
+		    {slot5, 8},	     {slot5 + 2, 4},	      {slot5 + 3, 2},
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
+			memset(b, 0, sizeof(b));
+			assert_int_equal(d->ops->mmio(d, none[i].off, b, none[i].len, false), 0);
+			for (u32 k = 0; k < none[i].len; k++)
+				assert_int_equal(b[k], 0xff);
+		}
+		assert_int_equal(f.nr_writes, 1);
+		/* writes there are dropped */
+		assert_int_equal(d->ops->mmio(d, slot5 + 0x100, b, 4, true), 0);
+		assert_int_equal(f.nr_writes, 1);
+		pci_host_get_stats(h, &st);
+		assert_int_equal(st.cfg_unclaimed, ARRAY_SIZE(none) + 1);
+	}
+	pci_ecam_destroy(e);
+	pci_ecam_destroy(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_ecam, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_address_register, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_bridge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_data_port_offsets, setup, teardown),

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "devices/pci_host.h"
+#include "devices/x86/pci_cf8.h"
 #include "vmm/arch/x86/pio.h"
 
 #define SLOT	 3
@@ -84,7 +85,8 @@ static const struct dev_ops iofn_io_ops = {.pio = iofn_io};
 struct fx {
 	struct bus pio;
 	struct pci_host *host;
-	struct device *cfg; /* what vm->pci_cfg holds */
+	struct pci_cf8 *cf8;
+	struct device *cfg; /* what the x86 arch_vm's pci_cfg holds */
 	struct iofn fn;
 };
 
@@ -94,7 +96,8 @@ static int fx_setup(void **state)
 
 	assert_int_equal(bus_init(&x->pio, "pio"), 0);
 	assert_int_equal(pci_host_create(&x->host), 0);
-	x->cfg = pci_host_device(x->host);
+	assert_int_equal(pci_cf8_create(&x->cf8, x->host), 0);
+	x->cfg = pci_cf8_device(x->cf8);
 	/* As passthrough.c does: the bridge is on the bus too (stats, overlaps). */
 	assert_int_equal(bus_register(&x->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN, x->cfg), 0);
 	x->fn.dev = (struct device){.name = "iofn", .ops = &iofn_ops, .priv = &x->fn};
@@ -110,6 +113,7 @@ static int fx_teardown(void **state)
 	struct fx *x = *state;
 
 	bus_destroy(&x->pio);
+	pci_cf8_destroy(x->cf8);
 	pci_host_destroy(x->host);
 	test_free(x);
 	return 0;

@@ -41,9 +41,9 @@
 
 #include "vmm/base/util.h"
 
-struct device;
 struct gsi_routes;
 struct input_file;
+struct pci_host;
 struct pci_windows;
 struct vcpu;
 struct vm;
@@ -103,10 +103,10 @@ int arch_boot(struct vm *vm, const struct arch_boot *b);
 
 /* ---- PCI ---- */
 
-/* Route the guest's configuration accesses to host (the host bridge device). */
-int arch_pci_attach(struct vm *vm, struct device *host);
-/* Undo arch_pci_attach() once the vCPUs are joined. */
-void arch_pci_detach(struct vm *vm, struct device *host);
+/* Route the guest's configuration accesses to host (its mechanism on its bus). */
+int arch_pci_attach(struct vm *vm, struct pci_host *host);
+/* Undo arch_pci_attach() once the vCPUs are joined; safe when it failed or never ran. */
+void arch_pci_detach(struct vm *vm);
 
 /* The guest address windows the BARs are placed in. */
 void arch_pci_windows(struct pci_windows *w);

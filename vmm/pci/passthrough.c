@@ -85,7 +85,7 @@ static int add_host_bridge(struct passthrough *pt)
 
 	if (r < 0)
 		return err_host(r, "pci: cannot create the host bridge: %s", strerror(-r));
-	r = arch_pci_attach(pt->vm, pci_host_device(pt->host));
+	r = arch_pci_attach(pt->vm, pt->host);
 	if (r < 0)
 		return r;
 	pt->host_registered = true;
@@ -188,7 +188,7 @@ void passthrough_detach(struct passthrough *pt)
 	}
 	vfio_container_close(&pt->c); /* unmaps DMA */
 	if (pt->host_registered)
-		arch_pci_detach(pt->vm, pci_host_device(pt->host)); /* the vCPUs are joined */
+		arch_pci_detach(pt->vm); /* the vCPUs are joined */
 	pt->host_registered = false;
 	if (pt->host)
 		pci_host_destroy(pt->host);

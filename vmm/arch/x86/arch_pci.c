@@ -10,6 +10,7 @@
 
 #include "arch/layout.h"
 #include "devices/pci_host.h"
+#include "devices/x86/pci_cf8.h"
 #include "firmware/x86/acpi.h"
 #include "vmm/arch/arch.h"
 #include "vmm/arch/x86/arch_x86.h"
@@ -22,21 +23,34 @@
 
 _Static_assert(MSI_GSI_BASE >= IOAPIC_PINS, "MSI GSIs must not collide with IOAPIC pins");
 
-int arch_pci_attach(struct vm *vm, struct device *host)
+int arch_pci_attach(struct vm *vm, struct pci_host *host)
 {
-	int r = bus_register(&vm->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN, host);
+	struct arch_vm *a = vm->arch;
+	int r = pci_cf8_create(&a->cf8, host);
 
 	if (r < 0)
+		return err_host(r, "pci: cannot create ports 0xcf8-0xcff: %s", strerror(-r));
+	r = bus_register(&vm->pio, PCI_CFG_ADDR_PORT, PCI_HOST_PORT_LEN, pci_cf8_device(a->cf8));
+	if (r < 0) {
+		pci_cf8_destroy(a->cf8);
+		a->cf8 = NULL;
 		return err_host(r, "pci: cannot claim ports 0x%x-0x%x: %s", PCI_CFG_ADDR_PORT,
 				PCI_CFG_ADDR_PORT + PCI_HOST_PORT_LEN - 1, strerror(-r));
-	vm->arch->pci_cfg = host; /* before any vCPU runs */
+	}
+	a->pci_cfg = pci_cf8_device(a->cf8); /* before any vCPU runs */
 	return 0;
 }
 
-void arch_pci_detach(struct vm *vm, struct device *host)
+void arch_pci_detach(struct vm *vm)
 {
-	vm->arch->pci_cfg = NULL; /* the vCPUs are joined */
-	bus_unregister(&vm->pio, PCI_CFG_ADDR_PORT, host);
+	struct arch_vm *a = vm->arch;
+
+	if (!a || !a->cf8)
+		return;
+	a->pci_cfg = NULL; /* the vCPUs are joined */
+	bus_unregister(&vm->pio, PCI_CFG_ADDR_PORT, pci_cf8_device(a->cf8));
+	pci_cf8_destroy(a->cf8);
+	a->cf8 = NULL;
 }
 
 void arch_pci_windows(struct pci_windows *w)

@@ -11,6 +11,7 @@
 #include "vmm/base/util.h"
 
 struct device;
+struct pci_cf8;
 struct vcpu;
 
 struct arch_vm {
@@ -23,6 +24,7 @@ struct arch_vm {
 	 * arch_pci_attach() before the vCPUs start, cleared by
 	 * arch_pci_detach() after they are joined; NULL without PCI. */
 	struct device *pci_cfg;
+	struct pci_cf8 *cf8; /* the ports' device, made by arch_pci_attach() */
 };
 
 /* The Linux 64-bit entry state (boot.h) on v, entering at entry (arch_boot.c). */

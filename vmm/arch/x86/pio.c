@@ -2,7 +2,7 @@
 /* pio.c - route one port I/O access of a vCPU exit; see pio.h. */
 #include <string.h>
 
-#include "devices/pci_host.h"
+#include "devices/x86/pci_cf8.h"
 #include "arch/layout.h"
 #include "vmm/base/log.h"
 #include "vmm/arch/x86/pio.h"
