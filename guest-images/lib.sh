@@ -186,3 +186,167 @@ stale() {
 	[ -e "$out" ] || return 0
 	[ -n "$(find "$@" -newer "$out" 2>/dev/null | head -n1)" ]
 }
+
+# ---------------------------------------------------------------------------
+# arm64 (guest-images/build-*-arm64): Debian's arm64 packages, downloaded and
+# unpacked through scripts/arm64-apt (a private apt state; this machine's dpkg
+# architecture list is untouched). Layout under build/:
+#   build/cache/arm64/apt/           the private apt state (lists, cache)
+#   build/cache/arm64/debs/          downloaded arm64 .deb files
+#   build/cache/arm64/root/<name>/   unpacked sets of packages (a .debs manifest)
+#   build/cache/kernel/<ver>-arm64/  unpacked linux-image-<ver>-arm64 (+ depmod)
+#   build/images/arm64/              kernel.version, guest/, host/
+
+A64=$CACHE/arm64
+A64_IMAGES=$IMAGES/arm64
+
+a64_apt() { "$ROOT/scripts/arm64-apt" "$@"; }
+
+# The versioned arm64 kernel package linux-image-arm64 points at, or the
+# newest cached one when apt cannot say.
+a64_kernel_pkg() {
+	local p
+	p=$(a64_apt apt-cache depends linux-image-arm64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*-arm64\)$/\1/p' | head -n1 || true)
+	if [ -z "$p" ]; then
+		p=$(ls -1 "$CACHE/kernel" 2>/dev/null | grep -- '-arm64$' | sort -V | tail -n1 || true)
+		[ -n "$p" ] || die "cannot resolve linux-image-arm64 (run scripts/setup, then scripts/arm64-apt update --force)"
+		p=linux-image-$p
+		msg "arm64 apt metadata unavailable; using cached $p"
+	fi
+	echo "$p"
+}
+
+# Download (once) and unpack (once) the arm64 kernel package into the same
+# cache as the x86 one (the version, e.g. 6.1.0-57-arm64, keeps them apart),
+# so kernel_root, kernel_image and install_modules serve both. Prints the
+# version.
+a64_fetch_kernel() {
+	local pkg ver dir deb
+	pkg=$(a64_kernel_pkg)
+	ver=${pkg#linux-image-}
+	dir=$CACHE/kernel/$ver
+	if [ ! -f "$dir/.done" ]; then
+		deb=$(a64_apt fetch "$pkg") || die "could not download $pkg (run scripts/setup)"
+		msg "unpacking $(basename "$deb")"
+		rm -rf "$dir"
+		mkdir -p "$dir/root"
+		dpkg-deb -x "$deb" "$dir/root"
+		[ -d "$dir/root/lib/modules/$ver" ] || die "$deb has no /lib/modules/$ver"
+		depmod -b "$dir/root" "$ver"
+		touch "$dir/.done"
+	fi
+	echo "$ver"
+}
+
+# a64_root NAME [--backports] PKG...: unpack PKG and what it depends on (its
+# dependency closure, less the *-data, *-common and *-doc packages: only
+# programs and libraries are taken from here) into
+# build/cache/arm64/root/NAME, and print that folder. Unpacked again only when
+# a package version changes (the .debs manifest).
+a64_root() {
+	local name=$1 bp=() pkgs debs want dir d
+	shift
+	if [ "${1:-}" = --backports ]; then bp=(--backports); shift; fi
+	dir=$A64/root/$name
+	pkgs=$(a64_apt "${bp[@]}" closure "$@" | grep -Ev -e '-(data|common|doc)$' || true)
+	debs=$(a64_apt "${bp[@]}" fetch "$@" $pkgs) || die "could not download the arm64 packages for $name ($*); run scripts/setup"
+	want=$(for d in $debs; do basename "$d"; done | LC_ALL=C sort)
+	if [ ! -f "$dir/.debs" ] || [ "$(cat "$dir/.debs")" != "$want" ]; then
+		msg "unpacking $(echo "$want" | wc -l) arm64 package(s) for $name"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		for d in $debs; do dpkg-deb -x "$d" "$dir" || die "dpkg-deb -x $d failed; delete it and build again"; done
+		echo "$want" >"$dir/.debs"
+	fi
+	echo "$dir"
+}
+
+# a64_resolve ROOT PATH: PATH inside ROOT with its symlinks followed inside
+# ROOT (the .debs' links are absolute: /lib/ld-linux-aarch64.so.1 -> ...).
+a64_resolve() {
+	local root=$1 p=$2 t i=0
+	while [ -L "$root$p" ] && [ $i -lt 20 ]; do
+		t=$(readlink "$root$p")
+		case "$t" in
+		/*) p=$t ;;
+		*) p=$(dirname "$p")/$t ;;
+		esac
+		i=$((i + 1))
+	done
+	[ -e "$root$p" ] && echo "$root$p"
+}
+
+# a64_needed FILE: the sonames an arm64 ELF file needs.
+a64_needed() {
+	aarch64-linux-gnu-readelf -d "$1" | sed -n 's/.*(NEEDED).*Shared library: \[\(.*\)\]/\1/p'
+}
+
+# a64_install_program STAGE PROG DEST ROOT...: copy the arm64 program PROG to
+# STAGE/DEST, its ELF interpreter to its own path, and the libraries it needs,
+# recursively (aarch64-linux-gnu-readelf -d), to STAGE/lib/aarch64-linux-gnu
+# (ld.so's built-in search path). Libraries are looked for in each ROOT's
+# lib/aarch64-linux-gnu, usr/lib/aarch64-linux-gnu, lib and usr/lib, in the
+# order given; one already in STAGE is kept.
+a64_install_program() {
+	local stage=$1 prog=$2 dest=$3
+	shift 3
+	local roots=("$@") todo=() f so r dir src interp
+	mkdir -p "$stage/$(dirname "$dest")" "$stage/lib/aarch64-linux-gnu"
+	cp -L "$prog" "$stage/$dest"
+	interp=$(aarch64-linux-gnu-readelf -l "$prog" | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
+	if [ -n "$interp" ] && [ ! -e "$stage$interp" ]; then
+		src=
+		for r in "${roots[@]}"; do src=$(a64_resolve "$r" "$interp") && break; done
+		[ -n "$src" ] || die "$prog: its interpreter $interp is in none of ${roots[*]}"
+		mkdir -p "$stage$(dirname "$interp")"
+		cp "$src" "$stage$interp"
+	fi
+	todo=("$stage/$dest")
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for so in $(a64_needed "$f"); do
+			[ -e "$stage/lib/aarch64-linux-gnu/$so" ] && continue
+			[ "/lib/$so" = "$interp" ] && continue
+			src=
+			for r in "${roots[@]}"; do
+				for dir in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib; do
+					src=$(a64_resolve "$r" "/$dir/$so") && break 2
+				done
+			done
+			[ -n "$src" ] || die "$(basename "$prog") needs $so, which is in none of ${roots[*]}"
+			cp "$src" "$stage/lib/aarch64-linux-gnu/$so"
+			todo+=("$stage/lib/aarch64-linux-gnu/$so")
+		done
+	done
+}
+
+# a64_is_elf FILE: FILE is an arm64 ELF executable.
+a64_is_elf() {
+	aarch64-linux-gnu-readelf -h "$1" 2>/dev/null | grep -q 'Machine:.*AArch64'
+}
+
+# a64_install_busybox STAGE ROOT: the arm64 busybox-static from ROOT plus the
+# usual directories.
+a64_install_busybox() {
+	local stage=$1 root=$2
+	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,usr/bin,usr/sbin,mnt}
+	cp "$root/bin/busybox" "$stage/bin/busybox"
+	ln -sf busybox "$stage/bin/sh"
+}
+
+# a64_available_modules VER MODULE...: the MODULEs that VER has as modules
+# (built-in or absent ones are left out, each said once on stderr).
+a64_available_modules() {
+	local ver=$1 m have
+	shift
+	for m in "$@"; do
+		have=$(resolve_modules "$ver" "$m" 2>/dev/null || true)
+		if [ -n "$have" ]; then
+			echo "$m"
+		else
+			msg "$m is not a module in $ver (built in, or not built): left out"
+		fi
+	done
+}
