@@ -63,9 +63,12 @@ guest_script_arg() {
 	printf 'tv.script=%s' "$(base64 "$1" | tr -d '\n')"
 }
 
-# The guest image's default command line, plus a script.
+# guest_cmdline FILE [CONSOLE]: the guest image's default command line, plus
+# a script. CONSOLE defaults to $GUEST_CONSOLE (ttyS0: tinyvmm's 16550 on x86
+# and arm64); the reference QEMU's is $REF_GUEST_CONSOLE (ttyAMA0 on arm64).
+# Keep "quiet": on arm64 each console character is a nested MMIO exit.
 guest_cmdline() {
-	printf 'console=ttyS0 panic=-1 quiet %s' "$(guest_script_arg "$1")"
+	printf 'console=%s panic=-1 quiet %s' "${2:-${GUEST_CONSOLE:-ttyS0}}" "$(guest_script_arg "$1")"
 }
 
 # Assertions: print what failed and exit non-zero.
@@ -110,15 +113,25 @@ pf_addr() {
 
 # The reference VMM (QEMU) booting the guest image with VF BDFs passed through:
 # ref_qemu LOG SCRIPT BDF...   (waits for it to finish; returns its status)
+# x86: the pc board and the bzImage; arm64: the virt board (GICv3, in-kernel
+# vGIC and ITS) and the Image, with the console on its PL011.
 ref_qemu() {
 	local log=$1 script=$2 dev=
 	shift 2
 	for b in "$@"; do dev="$dev -device vfio-pci,host=$b"; done
-	# shellcheck disable=SC2086
-	qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults \
-		-serial stdio -no-reboot -L /usr/share/qemu \
-		-kernel "$GUEST_BZIMAGE" -initrd "$GUEST_INITRD" \
-		-append "$(guest_cmdline "$script")" $dev >"$log.raw" 2>&1
+	if [ "${LAB_ARCH:-x86}" = arm64 ]; then
+		# shellcheck disable=SC2086
+		qemu-system-aarch64 -accel kvm -M virt,gic-version=3 -cpu host -m 256 -nographic \
+			-nodefaults -serial stdio -no-reboot \
+			-kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
+			-append "$(guest_cmdline "$script" "$REF_GUEST_CONSOLE")" $dev >"$log.raw" 2>&1
+	else
+		# shellcheck disable=SC2086
+		qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults \
+			-serial stdio -no-reboot -L /usr/share/qemu \
+			-kernel "$GUEST_BZIMAGE" -initrd "$GUEST_INITRD" \
+			-append "$(guest_cmdline "$script")" $dev >"$log.raw" 2>&1
+	fi
 	local rc=$?
 	tr -d '\r' <"$log.raw" >"$log"
 	return $rc
