@@ -60,9 +60,8 @@ static void test_good(void **state UNUSED)
 	const char *why = NULL;
 
 	good_header();
-	assert_int_equal(image_parse(hdr, sizeof(hdr), 15 * MiB, RAM_BASE, RAM, DTB_MAX_SIZE, &img,
-				     &why),
-			 0);
+	assert_int_equal(
+	    image_parse(hdr, sizeof(hdr), 15 * MiB, RAM_BASE, RAM, DTB_MAX_SIZE, &img, &why), 0);
 	assert_int_equal(img.load, RAM_BASE);
 	assert_int_equal(img.end, RAM_BASE + KSIZ);
 	assert_int_equal(img.image_size, KSIZ);
@@ -115,9 +114,9 @@ static void test_refused(void **state UNUSED)
 		struct arm64_image img;
 		const char *why = NULL;
 
-		assert_int_equal(image_parse(hdr, 32, 15 * MiB, RAM_BASE, RAM, DTB_MAX_SIZE, &img,
-					     &why),
-				 -EINVAL);
+		assert_int_equal(
+		    image_parse(hdr, 32, 15 * MiB, RAM_BASE, RAM, DTB_MAX_SIZE, &img, &why),
+		    -EINVAL);
 	}
 }
 

@@ -12,7 +12,7 @@
 #define CFG_BUS(a)     (((a) >> 16) & 0xff)
 #define CFG_SLOT(a)    (((a) >> 11) & 0x1f)
 #define CFG_FN(a)      (((a) >> 8) & 0x7)
-#define CFG_REG(a)     ((a) & 0xfc)
+#define CFG_REG(a)     ((a)&0xfc)
 #define CFG_DATA_OFF   (PCI_CFG_DATA_PORT - PCI_CFG_ADDR_PORT)
 
 _Static_assert(PCI_CFG_DATA_PORT == PCI_CFG_ADDR_PORT + 4, "CF8/CFC layout");

@@ -155,7 +155,7 @@ static void add_cpus(struct dtb *d, const struct dtb_config *c)
 static void add_gic(struct dtb *d, const struct dtb_config *c)
 {
 	const u32 regs[] = {
-	    (u32)(GIC_DIST_GPA >> 32),	 (u32)GIC_DIST_GPA,	0, (u32)GIC_DIST_SIZE,
+	    (u32)(GIC_DIST_GPA >> 32),	 (u32)GIC_DIST_GPA,   0, (u32)GIC_DIST_SIZE,
 	    (u32)(GIC_REDIST_GPA >> 32), (u32)GIC_REDIST_GPA, 0, (u32)(GIC_REDIST_SIZE * c->ncpus),
 	};
 	char name[32];
@@ -235,7 +235,8 @@ static void add_pci(struct dtb *d)
 	};
 	const u32 map_mask[] = {0x1f << 11, 0, 0, 7};
 	const u32 msi_map[] = {0, PHANDLE_ITS, 0, 0x10000};
-	/* per slot and pin: child unit address (3), pin, parent, parent unit address (2), SPI (3) */
+	/* per slot and pin: child unit address (3), pin, parent, parent unit address (2), SPI (3)
+	 */
 	u32 imap[PCI_MAX_SLOTS * 4 * 10];
 	size_t n = 0;
 	char name[32];

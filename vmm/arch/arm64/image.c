@@ -22,12 +22,13 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 		return -EINVAL;
 	}
 	if (get_le32(h + 56) != IMAGE_MAGIC) {
-		*why = memcmp(h, "\177ELF", 4) == 0 ? "an ELF file (a vmlinux?), not an arm64 Image; "
-						    "boot arch/arm64/boot/Image"
-		       : memcmp(h + 0x202, "HdrS", 4) == 0 && len > 0x206
-			   ? "an x86 bzImage, not an arm64 Image"
-			   : "not an arm64 Image (no \"ARM\\x64\" magic at offset 56); a compressed "
-			     "Image.gz must be unpacked first";
+		*why =
+		    memcmp(h, "\177ELF", 4) == 0 ? "an ELF file (a vmlinux?), not an arm64 Image; "
+						   "boot arch/arm64/boot/Image"
+		    : memcmp(h + 0x202, "HdrS", 4) == 0 && len > 0x206
+			? "an x86 bzImage, not an arm64 Image"
+			: "not an arm64 Image (no \"ARM\\x64\" magic at offset 56); a compressed "
+			  "Image.gz must be unpacked first";
 		return -EINVAL;
 	}
 	out->text_offset = get_le64(h + 8);
@@ -35,7 +36,8 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 	out->flags = get_le64(h + 24);
 	out->file_size = file_len;
 	if (out->image_size == 0) {
-		*why = "image_size is 0: a kernel older than Linux 3.17, which tinyvmm does not boot";
+		*why =
+		    "image_size is 0: a kernel older than Linux 3.17, which tinyvmm does not boot";
 		return -EINVAL;
 	}
 	if (out->flags & IMAGE_FLAG_BE) {
@@ -67,10 +69,11 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 	out->end = end;
 	usable = ram_end - reserve;
 	if (end > usable) {
-		*why = WHY("needs %llu MiB of RAM for the kernel and %llu MiB for the device tree, "
-			   "more than the guest has (%llu MiB); use a bigger --mem",
-			   (unsigned long long)((end - ram_base + MiB - 1) / MiB),
-			   (unsigned long long)(reserve / MiB), (unsigned long long)(ram_size / MiB));
+		*why =
+		    WHY("needs %llu MiB of RAM for the kernel and %llu MiB for the device tree, "
+			"more than the guest has (%llu MiB); use a bigger --mem",
+			(unsigned long long)((end - ram_base + MiB - 1) / MiB),
+			(unsigned long long)(reserve / MiB), (unsigned long long)(ram_size / MiB));
 		return -ENOMEM;
 	}
 	return 0;

@@ -23,12 +23,12 @@
 
 #include "vmm/base/util.h"
 
-#define IMAGE_HEADER_SIZE    64
-#define IMAGE_MAGIC	     0x644d5241u /* "ARM\x64" */
-#define IMAGE_FLAG_BE	     (1ULL << 0)
-#define IMAGE_FLAG_PAGE(f)   (((f) >> 1) & 3) /* 0 unspecified, 1 4K, 2 16K, 3 64K */
-#define IMAGE_FLAG_PHYS_ANY  (1ULL << 3)
-#define IMAGE_FLAGS_KNOWN    0xfULL
+#define IMAGE_HEADER_SIZE     64
+#define IMAGE_MAGIC	      0x644d5241u /* "ARM\x64" */
+#define IMAGE_FLAG_BE	      (1ULL << 0)
+#define IMAGE_FLAG_PAGE(f)    (((f) >> 1) & 3) /* 0 unspecified, 1 4K, 2 16K, 3 64K */
+#define IMAGE_FLAG_PHYS_ANY   (1ULL << 3)
+#define IMAGE_FLAGS_KNOWN     0xfULL
 #define IMAGE_TEXT_OFFSET_MAX 0x200000ULL /* inside the 2 MiB region */
 
 struct arm64_image {
@@ -36,8 +36,8 @@ struct arm64_image {
 	u64 image_size; /* bytes from load: the file, then its .bss */
 	u64 flags;
 	u64 file_size;
-	gpa_t load;	/* where the file goes: ram_base + text_offset */
-	gpa_t end;	/* load + image_size: the first byte after the kernel */
+	gpa_t load; /* where the file goes: ram_base + text_offset */
+	gpa_t end;  /* load + image_size: the first byte after the kernel */
 };
 
 /*
