@@ -41,9 +41,11 @@ struct pci_platform_ops {
 	/*
 	 * MSI route: *gsi < 0 allocates a GSI and stores it; otherwise the
 	 * route of *gsi is updated in place. The route delivers the MSI
-	 * (addr, data) message.
+	 * (addr, data) message as sent by requester ID devid (bus << 8 |
+	 * devfn, as the guest sees the function; arm64's ITS tells devices
+	 * apart by it, x86 ignores it).
 	 */
-	int (*msi_route)(struct pci_platform *p, int *gsi, u64 addr, u32 data);
+	int (*msi_route)(struct pci_platform *p, int *gsi, u64 addr, u32 data, u32 devid);
 	void (*msi_unroute)(struct pci_platform *p, int gsi);
 
 	/*

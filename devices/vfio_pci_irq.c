@@ -37,10 +37,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "arch/layout.h"
 #include "devices/vfio_pci_priv.h"
-
-#define MSI_ADDR_MASK 0xfff00000u
-#define MSI_ADDR_BASE 0xfee00000u
 
 static int efd_new(struct vfio_pci *v)
 {
@@ -80,7 +78,7 @@ static void vec_deliver(struct vfio_pci *v, struct vp_vec *vec, bool live, u64 a
 
 	if (vec->efd < 0)
 		live = false;
-	if (live && ((u32)addr & MSI_ADDR_MASK) != MSI_ADDR_BASE) {
+	if (live && (addr < MSI_ADDR_BASE || addr - MSI_ADDR_BASE >= MSI_ADDR_SIZE)) {
 		vp_log_once(
 		    v, VPL_MSI_ADDR, LOG_WARN,
 		    "%s vector %u has address 0x%llx, not an MSI address; keeping it masked", what,
@@ -90,7 +88,7 @@ static void vec_deliver(struct vfio_pci *v, struct vp_vec *vec, bool live, u64 a
 	if (live && (vec->gsi < 0 || vec->route_addr != addr || vec->route_data != data)) {
 		int gsi = vec->gsi;
 
-		r = p->msi_route(v->plat, &gsi, addr, data);
+		r = p->msi_route(v->plat, &gsi, addr, data, (u32)v->slot << 3);
 		if (r < 0) {
 			vp_log_once(v, VPL_ROUTE, LOG_ERR, "cannot route %s vector %u: %s", what, i,
 				    strerror(-r));

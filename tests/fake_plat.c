@@ -107,7 +107,7 @@ static void fp_untrap(struct pci_platform *p, bool pio, u64 addr, struct device 
 	fp->bad++;
 }
 
-static int fp_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data)
+static int fp_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data, u32 devid)
 {
 	struct fake_plat *fp = FP(p);
 	struct fake_route *r;
@@ -122,13 +122,14 @@ static int fp_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data)
 		}
 		r->addr = addr;
 		r->data = data;
+		r->devid = devid;
 		r->updates++;
 		fp->route_updates++;
 		return 0;
 	}
 	for (unsigned int i = 0; i < FAKE_PLAT_ROUTES; i++) {
 		if (!fp->routes[i].live) {
-			fp->routes[i] = (struct fake_route){true, addr, data, 0};
+			fp->routes[i] = (struct fake_route){true, addr, data, devid, 0};
 			*gsi = MSI_GSI_BASE + (int)i;
 			fp->route_allocs++;
 			return 0;

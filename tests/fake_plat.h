@@ -39,6 +39,7 @@ struct fake_route {
 	bool live;
 	u64 addr;
 	u32 data;
+	u32 devid; /* the requester ID the device said the MSI comes from */
 	unsigned int updates;
 };
 

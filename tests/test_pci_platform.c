@@ -56,8 +56,8 @@ static void test_msi_routes(void **state UNUSED)
 	int a = -1, b = -1, c = -1, x;
 
 	assert_int_equal(arch_pci_routes_init(&t), 0);
-	assert_int_equal(pci_platform_routes_set_msi(&t, &a, 0xfee01000, 0x4041), 0);
-	assert_int_equal(pci_platform_routes_set_msi(&t, &b, 0x1fee02000ULL, 0x4042), 0);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &a, 0xfee01000, 0x4041, -1), 0);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &b, 0x1fee02000ULL, 0x4042, -1), 0);
 	assert_int_equal(a, MSI_GSI_BASE);
 	assert_int_equal(b, MSI_GSI_BASE + 1);
 	assert_int_equal(t.r->nr, 42);
@@ -66,10 +66,20 @@ static void test_msi_routes(void **state UNUSED)
 	assert_int_equal(e->u.msi.address_lo, 0xfee02000);
 	assert_int_equal(e->u.msi.address_hi, 1);
 	assert_int_equal(e->u.msi.data, 0x4042);
+	assert_int_equal(e->flags, 0); /* no requester ID asked for */
+
+	/* With a requester ID (arm64's ITS): KVM_MSI_VALID_DEVID and the ID. */
+	x = -1;
+	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0x08090040, 0x11, 0x28), 0);
+	e = pci_platform_routes_find(&t, (u32)x, KVM_IRQ_ROUTING_MSI);
+	assert_non_null(e);
+	assert_int_equal(e->flags, KVM_MSI_VALID_DEVID);
+	assert_int_equal(e->u.msi.devid, 0x28);
+	assert_int_equal(pci_platform_routes_remove(&t, x), 0);
 
 	/* Update in place: same GSI, same size, new message. */
 	x = a;
-	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0xfee03000, 0x4051), 0);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0xfee03000, 0x4051, -1), 0);
 	assert_int_equal(x, a);
 	assert_int_equal(t.r->nr, 42);
 	e = pci_platform_routes_find(&t, (u32)a, KVM_IRQ_ROUTING_MSI);
@@ -80,7 +90,7 @@ static void test_msi_routes(void **state UNUSED)
 	assert_int_equal(pci_platform_routes_remove(&t, a), 0);
 	assert_int_equal(t.r->nr, 41);
 	assert_null(pci_platform_routes_find(&t, (u32)a, KVM_IRQ_ROUTING_MSI));
-	assert_int_equal(pci_platform_routes_set_msi(&t, &c, 0xfee04000, 0x4061), 0);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &c, 0xfee04000, 0x4061, -1), 0);
 	assert_int_equal(c, MSI_GSI_BASE);
 	/* b is untouched by all this. */
 	e = pci_platform_routes_find(&t, (u32)b, KVM_IRQ_ROUTING_MSI);
@@ -88,12 +98,12 @@ static void test_msi_routes(void **state UNUSED)
 
 	/* IRQ chip entries are not MSI routes: neither updated nor removed. */
 	x = 4;
-	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0xfee00000, 1), -ENOENT);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0xfee00000, 1, -1), -ENOENT);
 	assert_int_equal(pci_platform_routes_remove(&t, 4), -ENOENT);
 	assert_int_equal(pci_platform_routes_remove(&t, 999), -ENOENT);
 	assert_int_equal(pci_platform_routes_remove(&t, -1), -ENOENT);
 	x = 999;
-	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0xfee00000, 1), -ENOENT);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &x, 0xfee00000, 1, -1), -ENOENT);
 	assert_int_equal(t.r->nr, 42);
 	assert_non_null(pci_platform_routes_find(&t, 4, KVM_IRQ_ROUTING_IRQCHIP));
 	pci_platform_routes_free(&t);
@@ -105,7 +115,7 @@ static void test_routes_full(void **state UNUSED)
 	int n = 0, g = -1, r;
 
 	assert_int_equal(arch_pci_routes_init(&t), 0);
-	while ((r = pci_platform_routes_set_msi(&t, &g, 0xfee00000, (u32)n)) == 0) {
+	while ((r = pci_platform_routes_set_msi(&t, &g, 0xfee00000, (u32)n, -1)) == 0) {
 		n++;
 		g = -1;
 	}
@@ -116,7 +126,7 @@ static void test_routes_full(void **state UNUSED)
 	/* After one goes, one more fits, on the freed GSI. */
 	assert_int_equal(pci_platform_routes_remove(&t, MSI_GSI_BASE + 100), 0);
 	g = -1;
-	assert_int_equal(pci_platform_routes_set_msi(&t, &g, 0xfee00000, 7), 0);
+	assert_int_equal(pci_platform_routes_set_msi(&t, &g, 0xfee00000, 7, -1), 0);
 	assert_int_equal(g, MSI_GSI_BASE + 100);
 	pci_platform_routes_free(&t);
 }
@@ -256,7 +266,7 @@ static void test_callbacks(void **state UNUSED)
 	ops->unmap(p, -5); /* nonsense handle */
 
 	/* A route KVM refuses leaves the table as KVM has it. */
-	assert_int_equal(ops->msi_route(p, &gsi, 0xfee00000, 0x4041), -EBADF);
+	assert_int_equal(ops->msi_route(p, &gsi, 0xfee00000, 0x4041, 0x08), -EBADF);
 	assert_int_equal(gsi, -1);
 	assert_int_equal(vm.pci->routes.r->nr, 40);
 	ops->msi_unroute(p, MSI_GSI_BASE); /* none: logged, harmless */

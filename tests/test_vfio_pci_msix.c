@@ -43,6 +43,7 @@ static void test_msix_enable_unmask_binds_and_routes(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->addr, MSI_ADDR | 0x1000);
 	assert_int_equal(r->data, 0x4021);
+	assert_int_equal(r->devid, FX_SLOT << 3); /* from the guest slot, function 0 */
 	assert_int_equal(cfg_rd(f, VF_MSIX + PCI_MSIX_FLAGS, 2), EN | (VF_NVEC - 1));
 
 	/* The table reads back, in 4- and 8-byte accesses. */

@@ -96,7 +96,7 @@ static int lowest_free_gsi(const struct gsi_routes *t)
 	return -ENOSPC;
 }
 
-static void set_msi(struct kvm_irq_routing_entry *e, u32 gsi, u64 addr, u32 data)
+static void set_msi(struct kvm_irq_routing_entry *e, u32 gsi, u64 addr, u32 data, int devid)
 {
 	memset(e, 0, sizeof(*e));
 	e->gsi = gsi;
@@ -104,9 +104,13 @@ static void set_msi(struct kvm_irq_routing_entry *e, u32 gsi, u64 addr, u32 data
 	e->u.msi.address_lo = (u32)addr;
 	e->u.msi.address_hi = (u32)(addr >> 32);
 	e->u.msi.data = data;
+	if (devid >= 0) {
+		e->flags = KVM_MSI_VALID_DEVID;
+		e->u.msi.devid = (u32)devid;
+	}
 }
 
-int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 data)
+int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 data, int devid)
 {
 	int g, r;
 
@@ -119,7 +123,7 @@ int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 da
 
 		if (!e)
 			return -ENOENT;
-		set_msi(e, (u32)*gsi, addr, data);
+		set_msi(e, (u32)*gsi, addr, data, devid);
 		return 0;
 	}
 	g = lowest_free_gsi(t);
@@ -128,7 +132,7 @@ int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 da
 	r = routes_reserve(t, t->r->nr + 1);
 	if (r < 0)
 		return r;
-	set_msi(&t->r->entries[t->r->nr++], (u32)g, addr, data);
+	set_msi(&t->r->entries[t->r->nr++], (u32)g, addr, data, devid);
 	*gsi = g;
 	return 0;
 }
@@ -240,9 +244,10 @@ static int commit_routes(struct vm_pci *k)
 	return r;
 }
 
-static int plat_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data)
+static int plat_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data, u32 devid)
 {
 	struct vm_pci *k = to_pci(p);
+	int id = k->msi_devid ? (int)devid : -1;
 	struct kvm_irq_routing_entry old = {0};
 	const struct kvm_irq_routing_entry *e;
 	bool update = false;
@@ -254,14 +259,14 @@ static int plat_msi_route(struct pci_platform *p, int *gsi, u64 addr, u32 data)
 		old = *e;
 		update = true;
 	}
-	r = pci_platform_routes_set_msi(&k->routes, &g, addr, data);
+	r = pci_platform_routes_set_msi(&k->routes, &g, addr, data, id);
 	if (r == 0) {
 		/* On failure put the table back as KVM still has it. */
 		r = commit_routes(k);
 		if (r < 0 && update)
 			pci_platform_routes_set_msi(
 			    &k->routes, &g, (u64)old.u.msi.address_hi << 32 | old.u.msi.address_lo,
-			    old.u.msi.data);
+			    old.u.msi.data, id);
 		else if (r < 0)
 			pci_platform_routes_remove(&k->routes, g);
 	}
@@ -335,6 +340,8 @@ int pci_platform_create(struct vm *vm)
 	n = ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
 	k->nr_slots = n > 0 ? MIN((u32)n, (u32)PCI_PLATFORM_MAX_SLOTS) : 32;
 	k->first_slot = vm->mem.nr;
+	/* On the VM: true once an ITS exists (arm64). */
+	k->msi_devid = ioctl_val(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MSI_DEVID) > 0;
 	k->vm = vm;
 	k->plat.ops = &kvm_pci_ops;
 	k->plat.opaque = k;

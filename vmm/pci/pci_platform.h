@@ -58,8 +58,10 @@ void pci_platform_routes_free(struct gsi_routes *t);
  * *gsi < 0: add an MSI route on the lowest free GSI >= MSI_GSI_BASE and
  * store it (-ENOSPC when none is left below PCI_PLATFORM_GSI_LIMIT).
  * *gsi >= 0: update that MSI route in place (-ENOENT if it is not one).
+ * devid >= 0 is the requester ID the route carries (KVM_MSI_VALID_DEVID);
+ * -1 for none.
  */
-int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 data);
+int pci_platform_routes_set_msi(struct gsi_routes *t, int *gsi, u64 addr, u32 data, int devid);
 /* Remove the MSI route of gsi; -ENOENT if there is none (IRQ chip entries stay). */
 int pci_platform_routes_remove(struct gsi_routes *t, int gsi);
 /* The entry for gsi of the given type, or NULL. */
@@ -72,6 +74,7 @@ struct vm_pci {
 	pthread_mutex_t lock;
 	struct gsi_routes routes;
 	bool routes_set;	  /* KVM_SET_GSI_ROUTING done at least once */
+	bool msi_devid;		  /* KVM wants each MSI's requester ID (arm64's ITS) */
 	u32 first_slot, nr_slots; /* slot numbers [first_slot, nr_slots) are ours */
 	bool slot_used[PCI_PLATFORM_MAX_SLOTS];
 };

@@ -38,6 +38,10 @@
 #define GIC_MAX_VCPUS	((GIC_REDIST_END - GIC_REDIST_GPA) / GIC_REDIST_SIZE) /* 123 */
 #define GITS_TRANSLATER 0x10040ULL /* offset in the ITS: the MSI doorbell */
 
+/* Where a device's MSI writes go: the ITS's doorbell, GITS_TRANSLATER. */
+#define MSI_ADDR_BASE (GIC_ITS_GPA + GITS_TRANSLATER)
+#define MSI_ADDR_SIZE 4ULL
+
 #define UART_GPA	0x09000000ULL
 #define UART_SIZE	0x1000ULL
 #define UART_CLOCK_HZ	1843200 /* the 16550's input clock, for clock-frequency */

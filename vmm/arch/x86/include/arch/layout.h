@@ -48,13 +48,16 @@
 #define KERNEL_LOAD_GPA 0x100000ULL /* protected-mode kernel, 1 MiB */
 #define HIGH_MEM_START	0x100000ULL /* first RAM byte above the legacy holes */
 
-#define MMIO_HOLE_START	     0xc0000000ULL /* low RAM ends here at the most */
-#define MMIO_HOLE_END	     0x100000000ULL
-#define PCI_MMIO32_BASE	     MMIO_HOLE_START
-#define PCI_MMIO32_END	     0xfec00000ULL /* exclusive */
-#define IOAPIC_GPA	     0xfec00000ULL
-#define IOAPIC_SIZE	     0x1000ULL
-#define LAPIC_GPA	     0xfee00000ULL
+#define MMIO_HOLE_START 0xc0000000ULL /* low RAM ends here at the most */
+#define MMIO_HOLE_END	0x100000000ULL
+#define PCI_MMIO32_BASE MMIO_HOLE_START
+#define PCI_MMIO32_END	0xfec00000ULL /* exclusive */
+#define IOAPIC_GPA	0xfec00000ULL
+#define IOAPIC_SIZE	0x1000ULL
+#define LAPIC_GPA	0xfee00000ULL
+/* Where a device's MSI writes go: the LAPICs' 1 MiB interrupt window. */
+#define MSI_ADDR_BASE	     0xfee00000ULL
+#define MSI_ADDR_SIZE	     0x100000ULL
 #define LAPIC_SIZE	     0x1000ULL
 #define KVM_IDENTITY_MAP_GPA 0xfffbc000ULL
 #define KVM_TSS_GPA	     0xfffbd000ULL	   /* 3 pages */
