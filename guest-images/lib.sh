@@ -202,6 +202,14 @@ A64_IMAGES=$IMAGES/arm64
 
 a64_apt() { "$ROOT/scripts/arm64-apt" "$@"; }
 
+# The host tools the arm64 builders use (scripts/setup installs them).
+a64_need_tools() {
+	local t
+	for t in aarch64-linux-gnu-readelf dpkg-deb depmod cpio gzip apt-get; do
+		command -v "$t" >/dev/null || die "$t not found; run scripts/setup"
+	done
+}
+
 # The versioned arm64 kernel package linux-image-arm64 points at, or the
 # newest cached one when apt cannot say.
 a64_kernel_pkg() {
@@ -249,6 +257,13 @@ a64_root() {
 	shift
 	if [ "${1:-}" = --backports ]; then bp=(--backports); shift; fi
 	dir=$A64/root/$name
+	# checked since the arm64 lists last changed (and they are not older
+	# than the machine's own): the versions cannot have changed
+	if [ -f "$dir/.checked" ] && [ "$(cat "$dir/.checked")" = "${bp[*]} $*" ] &&
+		[ "$dir/.checked" -nt "$A64/apt/lists.stamp" ] && ! [ /var/lib/apt/lists -nt "$A64/apt/lists.stamp" ]; then
+		echo "$dir"
+		return
+	fi
 	pkgs=$(a64_apt "${bp[@]}" closure "$@" | grep -Ev -e '-(data|common|doc)$' || true)
 	debs=$(a64_apt "${bp[@]}" fetch "$@" $pkgs) || die "could not download the arm64 packages for $name ($*); run scripts/setup"
 	want=$(for d in $debs; do basename "$d"; done | LC_ALL=C sort)
@@ -259,6 +274,7 @@ a64_root() {
 		for d in $debs; do dpkg-deb -x "$d" "$dir" || die "dpkg-deb -x $d failed; delete it and build again"; done
 		echo "$want" >"$dir/.debs"
 	fi
+	echo "${bp[*]} $*" >"$dir/.checked"
 	echo "$dir"
 }
 
