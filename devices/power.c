@@ -61,6 +61,7 @@ static int pvpanic_pio(struct device *d, u64 off, void *data, u32 len, bool writ
 
 static const struct dev_ops pvpanic_ops = {
     .pio = pvpanic_pio,
+    .mmio = pvpanic_pio, /* pvpanic-mmio on arm64: the same byte register */
     .destroy = power_destroy,
 };
 
@@ -84,6 +85,7 @@ static int debug_exit_pio(struct device *d, u64 off, void *data, u32 len, bool w
 
 static const struct dev_ops debug_exit_ops = {
     .pio = debug_exit_pio,
+    .mmio = debug_exit_pio,
     .destroy = power_destroy,
 };
 

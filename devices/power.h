@@ -15,7 +15,9 @@
  *    64 and up overlap tinyvmm's own codes). Only offset 0 of a write counts;
  *    reads return all-ones.
  *
- * Every device treats a multi-byte access as consecutive bytes.
+ * Every device treats a multi-byte access as consecutive bytes, and works
+ * the same on the port I/O bus (x86) and the MMIO bus (arm64: pvpanic-mmio,
+ * the debug exit register at DEBUG_EXIT_GPA).
  * Each reports through one callback, called on the vCPU thread that made the
  * access. The callback must not block; it records the event and asks the VM
  * to stop.

@@ -392,7 +392,7 @@ static int serial_pio(struct device *d, u64 off, void *data, u32 len, bool write
 }
 
 static const struct dev_ops serial_ops = {
-    .pio = serial_pio,
+    .pio = serial_pio, .mmio = serial_pio, /* ns16550a with byte registers (arm64) */
 };
 
 int serial_create(struct serial **out, serial_irq_fn irq, serial_kick_fn kick, void *opaque)

@@ -140,6 +140,8 @@ static void test_nodes(void **state UNUSED)
 	expect_str("/chosen", "bootargs", "console=ttyS0 panic=-1 quiet");
 	snprintf(path, sizeof(path), "/uart@%llx", (unsigned long long)UART_GPA);
 	expect_str("/chosen", "stdout-path", path);
+	p = getprop("/chosen", "linux,pci-probe-only", &len);
+	assert_int_equal(cell(p, 0), 1);
 	p = getprop("/chosen", "linux,initrd-start", &len);
 	assert_int_equal(len, 8);
 	assert_int_equal(u64_at(p), RAM_BASE + 400 * MiB);

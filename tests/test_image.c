@@ -84,6 +84,9 @@ static void test_refused(void **state UNUSED)
 	expect_refused(15 * MiB, RAM, "no \"ARM\\x64\" magic at offset 56");
 	memcpy(hdr, "\177ELF", 4);
 	expect_refused(15 * MiB, RAM, "an ELF file");
+	hdr[0] = 0x1f;
+	hdr[1] = 0x8b;
+	expect_refused(15 * MiB, RAM, "gunzip -c FILE > Image");
 	good_header();
 	put_le32(hdr + 56, 0);
 	memcpy(hdr + 0x202, "HdrS", 4);
@@ -120,6 +123,27 @@ static void test_refused(void **state UNUSED)
 	}
 }
 
+/* The initrd: as high as it fits below the device tree and the 32 GiB window. */
+static void test_initrd_place(void **state UNUSED)
+{
+	struct arm64_image img = {.load = RAM_BASE, .end = RAM_BASE + KSIZ};
+	gpa_t dtb = RAM_BASE + RAM - DTB_MAX_SIZE, g = 0;
+
+	assert_int_equal(image_place_initrd(&img, RAM_BASE, dtb, 3 * MiB + 17, &g), 0);
+	assert_int_equal(g, (dtb - 3 * MiB - 17) & ~0xfffULL);
+	assert_true(g + 3 * MiB + 17 <= dtb);
+	/* exactly filling the room between the kernel and the device tree */
+	assert_int_equal(image_place_initrd(&img, RAM_BASE, dtb, dtb - img.end, &g), 0);
+	assert_int_equal(g, img.end);
+	assert_int_equal(image_place_initrd(&img, RAM_BASE, dtb, dtb - img.end + 1, &g), -ENOSPC);
+	assert_int_equal(image_place_initrd(&img, RAM_BASE, dtb, 0, &g), -ENOSPC);
+	assert_int_equal(image_place_initrd(&img, RAM_BASE, dtb, ~0ULL, &g), -ENOSPC);
+	/* 64 GiB of RAM: the initrd stays under RAM_BASE + 32 GiB */
+	dtb = RAM_BASE + (64ULL << 30) - DTB_MAX_SIZE;
+	assert_int_equal(image_place_initrd(&img, RAM_BASE, dtb, 5 * MiB, &g), 0);
+	assert_int_equal(g + 5 * MiB, RAM_BASE + IMAGE_INITRD_WINDOW);
+}
+
 /* Every byte of the header set to values that matter: a verdict each time, no crash. */
 static void test_sweep(void **state UNUSED)
 {
@@ -151,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_initrd_place),
 	    cmocka_unit_test(test_sweep),
 	};
 

@@ -109,6 +109,9 @@ static void add_chosen(struct dtb *d, const struct dtb_config *c)
 	begin(d, "chosen");
 	prop_str(d, "bootargs", c->cmdline ? c->cmdline : "");
 	prop_str(d, "stdout-path", uart);
+	/* tinyvmm assigns the BARs (stable addresses, clear of the MSI-X
+	 * traps), as kvmtool does: Linux keeps them */
+	prop_u32(d, "linux,pci-probe-only", 1);
 	if (c->initrd_size) {
 		prop_u64(d, "linux,initrd-start", c->initrd_gpa);
 		prop_u64(d, "linux,initrd-end", c->initrd_gpa + c->initrd_size);

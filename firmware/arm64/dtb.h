@@ -4,7 +4,8 @@
  * Pure: writes into a buffer, never touches KVM or guest memory.
  *
  *   /                 "linux,dummy-virt", 2 address and size cells
- *   chosen            bootargs, stdout-path (the UART), linux,initrd-start/end
+ *   chosen            bootargs, stdout-path (the UART), linux,initrd-start/end,
+ *                     linux,pci-probe-only (Linux keeps tinyvmm's BAR addresses)
  *   memory@...        one node per RAM range
  *   cpus/cpu@N        "arm,arm-v8", enable-method "psci", reg = the vCPU's MPIDR
  *   psci              "arm,psci-0.2" over hvc (KVM handles it in the kernel)

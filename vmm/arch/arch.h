@@ -18,7 +18,8 @@
  *                        guest's debug exit, wired to vm_power_event() and
  *                        vm_guest_exit()
  *   arch_vcpu_init(v)    each vCPU after KVM_CREATE_VCPU (x86: CPUID, MSRs,
- *                        LAPIC pins)
+ *                        LAPIC pins; arm64: KVM_ARM_VCPU_INIT)
+ *   arch_vm_ready(vm)    once every vCPU exists (arm64: the GIC's init)
  *   arch_vm_destroy(vm)  all of it; safe on a partial create
  * The vCPU loop (vmm/core/vcpu.c) handles MMIO, interrupted runs and KVM's
  * system events itself and hands every other exit to arch_vcpu_exit().
@@ -55,6 +56,7 @@ struct arch_vm; /* the architecture's part of struct vm (vm->arch) */
 int arch_vm_check(struct vm *vm);
 int arch_vm_create(struct vm *vm);
 int arch_vm_devices(struct vm *vm);
+int arch_vm_ready(struct vm *vm);
 void arch_vm_destroy(struct vm *vm);
 
 /* ---- vCPUs ---- */

@@ -155,6 +155,29 @@ static void internal_error(struct vcpu *v)
 		n ? data : " none");
 }
 
+/* An MMIO access: to vm->mmio_direct's device if it is inside, else the bus. */
+static void mmio_access(struct vm *vm, u64 addr, u8 *data, u32 len, bool write)
+{
+	struct device *d = vm->mmio_direct.dev;
+	u64 off = addr - vm->mmio_direct.base;
+	int r;
+
+	if (!d || addr < vm->mmio_direct.base || off >= vm->mmio_direct.size ||
+	    len > vm->mmio_direct.size - off) {
+		bus_access(&vm->mmio, addr, data, len, write);
+		return;
+	}
+	__atomic_add_fetch(&d->accesses, 1, __ATOMIC_RELAXED);
+	r = d->ops->mmio(d, off, data, len, write);
+	if (r < 0) {
+		LOG_ONCE(LOG_WARN, "mmio: %u-byte %s 0x%llx failed in %s: %s (logged once)", len,
+			 write ? "write to" : "read from", (unsigned long long)addr, d->name,
+			 strerror(-r));
+		if (!write)
+			memset(data, 0xff, len);
+	}
+}
+
 /* Handle one exit; false when the thread should stop. */
 static bool handle_exit(struct vcpu *v)
 {
@@ -164,8 +187,8 @@ static bool handle_exit(struct vcpu *v)
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
 		v->exits[VCPU_EXIT_MMIO]++;
-		bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
-			   run->mmio.is_write);
+		mmio_access(vm, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+			    run->mmio.is_write);
 		return true;
 	case KVM_EXIT_INTR:
 		v->exits[VCPU_EXIT_INTR]++;

@@ -165,6 +165,13 @@ void vm_pause_point(struct vcpu *v)
 
 /* ---- callbacks from devices ---- */
 
+void vm_set_mmio_direct(struct vm *vm, u64 base, u64 size, struct device *dev)
+{
+	vm->mmio_direct.base = base;
+	vm->mmio_direct.size = dev ? size : 0;
+	vm->mmio_direct.dev = dev;
+}
+
 int vm_irq_line(struct vm *vm, u32 gsi, int level)
 {
 	struct kvm_irq_level l = {.irq = gsi, .level = (u32)level};
@@ -364,6 +371,8 @@ int vm_create(struct vm *vm, u64 ram, unsigned int cpus, bool hugepages)
 		r = add_devices(vm);
 	if (r == 0)
 		r = create_vcpus(vm);
+	if (r == 0)
+		r = arch_vm_ready(vm);
 	if (r == 0)
 		log_debug("vm: %u vCPU(s), %llu MiB in %u range(s)%s", vm->nr_vcpus,
 			  (unsigned long long)(vm->mem.size / MiB), vm->mem.nr,

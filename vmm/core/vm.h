@@ -61,6 +61,14 @@ struct vm {
 	struct mem mem;
 	struct bus pio, mmio;
 	bool buses_ready;
+	/* One MMIO device vCPUs call directly, not under the bus lock: the PCI
+	 * configuration window (arm64's ECAM), whose writes move BAR traps on
+	 * the bus. Set before the vCPUs start, cleared after they are joined
+	 * (vm_set_mmio_direct()); dev NULL: none. */
+	struct {
+		u64 base, size;
+		struct device *dev;
+	} mmio_direct;
 
 	/* The UART (made by the architecture's arch_vm_devices(), on its bus). */
 	struct serial *serial;
@@ -130,6 +138,9 @@ void vm_resume(struct vm *vm);
 bool vm_paused(const struct vm *vm);
 /* On a vCPU thread, before each KVM_RUN: park while the VM is paused. */
 void vm_pause_point(struct vcpu *v);
+
+/* Set (dev) or clear (NULL) vm->mmio_direct; only while no vCPU runs. */
+void vm_set_mmio_direct(struct vm *vm, u64 base, u64 size, struct device *dev);
 
 /* Drive an input line of the in-kernel IRQ chip (KVM_IRQ_LINE). */
 int vm_irq_line(struct vm *vm, u32 gsi, int level);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/layout.h"
 #include "vmm/arch/arm64/image.h"
 
 static __thread char why_buf[160];
@@ -23,8 +24,12 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 	}
 	if (get_le32(h + 56) != IMAGE_MAGIC) {
 		*why =
-		    memcmp(h, "\177ELF", 4) == 0 ? "an ELF file (a vmlinux?), not an arm64 Image; "
-						   "boot arch/arm64/boot/Image"
+		    h[0] == 0x1f && h[1] == 0x8b
+			? "gzip-compressed (a vmlinuz or Image.gz); unpack it first: gunzip -c "
+			  "FILE > Image"
+		    : memcmp(h, "\177ELF", 4) == 0
+			? "an ELF file (a vmlinux?), not an arm64 Image; "
+			  "boot arch/arm64/boot/Image"
 		    : memcmp(h + 0x202, "HdrS", 4) == 0 && len > 0x206
 			? "an x86 bzImage, not an arm64 Image"
 			: "not an arm64 Image (no \"ARM\\x64\" magic at offset 56); a compressed "
@@ -76,5 +81,19 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 			(unsigned long long)(reserve / MiB), (unsigned long long)(ram_size / MiB));
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int image_place_initrd(const struct arm64_image *img, gpa_t ram_base, gpa_t dtb_gpa, u64 size,
+		       gpa_t *out)
+{
+	u64 limit = MIN(dtb_gpa, ram_base + IMAGE_INITRD_WINDOW), start;
+
+	if (size == 0 || size > limit)
+		return -ENOSPC;
+	start = (limit - size) & ~(GUEST_PAGE_SIZE - 1);
+	if (start < img->end)
+		return -ENOSPC;
+	*out = start;
 	return 0;
 }

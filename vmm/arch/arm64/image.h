@@ -51,4 +51,19 @@ struct arm64_image {
 int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 ram_size,
 		u64 reserve, struct arm64_image *out, const char **why);
 
+/*
+ * booting.rst: the initrd must lie, with the kernel, in one 1 GiB-aligned
+ * window of at most 32 GiB; RAM_BASE is 1 GiB aligned and the kernel at its
+ * start, so the window is [ram_base, ram_base + 32 GiB).
+ */
+#define IMAGE_INITRD_WINDOW (32ULL << 30)
+
+/*
+ * Where an initrd of size bytes goes: as high as it fits below the device
+ * tree at dtb_gpa and the window's end, page aligned, above the kernel (img
+ * from image_parse()). -ENOSPC when it does not fit.
+ */
+int image_place_initrd(const struct arm64_image *img, gpa_t ram_base, gpa_t dtb_gpa, u64 size,
+		       gpa_t *out);
+
 #endif

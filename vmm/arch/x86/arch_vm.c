@@ -170,6 +170,12 @@ int arch_vm_devices(struct vm *vm)
 	return r;
 }
 
+int arch_vm_ready(struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
 void arch_vm_destroy(struct vm *vm)
 {
 	struct arch_vm *a = vm->arch;
