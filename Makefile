@@ -85,6 +85,7 @@ CORE_SRCS += vmm/core/events.c
 ARCH_SRCS :=
 ifeq ($(ARCH),x86)
 ARCH_SRCS += vmm/arch/x86/arch_vm.c
+ARCH_SRCS += vmm/arch/x86/arch_info.c
 ARCH_SRCS += vmm/arch/x86/arch_vcpu.c
 ARCH_SRCS += vmm/arch/x86/arch_mem.c
 ARCH_SRCS += vmm/arch/x86/arch_boot.c
@@ -97,6 +98,7 @@ ARCH_SRCS += vmm/arch/x86/cpu.c
 ARCH_SRCS += vmm/arch/x86/pio.c
 else
 ARCH_SRCS += vmm/arch/arm64/arch_vm.c
+ARCH_SRCS += vmm/arch/arm64/arch_info.c
 ARCH_SRCS += vmm/arch/arm64/arch_vcpu.c
 ARCH_SRCS += vmm/arch/arm64/arch_mem.c
 ARCH_SRCS += vmm/arch/arm64/arch_boot.c

@@ -213,6 +213,17 @@ const char *tinyvmm_version(void);
 /* The most guest RAM this architecture's layout takes, in MiB. */
 unsigned int tinyvmm_max_mem_mib(void);
 
+/* The architecture the library was built for, in words a help text can use. */
+struct tinyvmm_arch {
+	const char *name;	    /* "x86_64", "arm64" */
+	const char *kernel_arg;	    /* the --kernel argument: "bzImage|vmlinux", "Image" */
+	const char *kernel_help;    /* what --kernel takes, one phrase */
+	const char *kernel_example; /* a kernel file's usual name: "bzImage", "Image" */
+	const char *console;	    /* the guest's console device: "ttyS0 (COM1)" */
+	const char *guest_exit;	    /* how a guest ends the run with its own status */
+};
+const struct tinyvmm_arch *tinyvmm_arch(void);
+
 /*
  * Log callback, process-wide: every line the library logs (errors,
  * warnings, info, and debug with verbose), without the "tinyvmm: " prefix

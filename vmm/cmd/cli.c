@@ -49,9 +49,9 @@ struct cli_opt {
 /* The single source of truth: getopt's tables, --help and --config keys come from here. */
 static const struct cli_opt cli_opts[] = {
     {"kernel", required_argument, OPT_KERNEL, false, "FILE",
-     "Linux bzImage, or uncompressed vmlinux (ELF), to boot (required)"},
+     NULL}, /* tinyvmm_arch()->kernel_help */
     {"initrd", required_argument, OPT_INITRD, false, "FILE",
-     "initial ramdisk, placed at the top of low RAM"},
+     "initial ramdisk (initramfs), placed high in RAM"},
     {"cmdline", required_argument, OPT_CMDLINE, false, "STR",
      "kernel command line (default \"" TINYVMM_DEFAULT_CMDLINE "\")"},
     {"mem", required_argument, OPT_MEM, false, "SIZE",
@@ -104,7 +104,7 @@ static const struct {
     {"67", "--timeout expired: the guest was stopped"},
     {"68", "guest ended (or an API stop) before --expect matched"},
     {"128+N", "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
-    {"0-255", "the byte the guest wrote to the debug exit port 0x501 (guests: use 0-63)"},
+    {"0-255", "the status the guest wrote to the debug exit register (guests: use 0-63)"},
 };
 _Static_assert(TINYVMM_EXIT_USAGE == 64 && TINYVMM_EXIT_HOST == 65 && TINYVMM_EXIT_CRASH == 66 &&
 		   TINYVMM_EXIT_TIMEOUT == 67 && TINYVMM_EXIT_EXPECT_FAILED == 68 &&
@@ -113,10 +113,14 @@ _Static_assert(TINYVMM_EXIT_USAGE == 64 && TINYVMM_EXIT_HOST == 65 && TINYVMM_EX
 
 void cli_usage(FILE *f)
 {
-	fprintf(f, "usage: tinyvmm --kernel bzImage|vmlinux [options]\n\n"
-		   "Boot an unmodified x86_64 Linux kernel in a KVM virtual machine.\n"
-		   "The guest's first serial port (ttyS0) is the console on stdin/stdout.\n\n"
-		   "options:\n");
+	const struct tinyvmm_arch *arch = tinyvmm_arch();
+
+	fprintf(f,
+		"usage: tinyvmm --kernel %s [options]\n\n"
+		"Boot an unmodified %s Linux kernel in a KVM virtual machine.\n"
+		"The guest's console, %s, is on stdin/stdout.\n\n"
+		"options:\n",
+		arch->kernel_arg, arch->name, arch->console);
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		const struct cli_opt *o = &cli_opts[i];
 		char left[64], help[160];
@@ -128,7 +132,8 @@ void cli_usage(FILE *f)
 			snprintf(help, sizeof(help), "%s%uG)", o->help,
 				 tinyvmm_max_mem_mib() / 1024);
 		else
-			snprintf(help, sizeof(help), "%s", o->help);
+			snprintf(help, sizeof(help), "%s",
+				 o->id == OPT_KERNEL ? arch->kernel_help : o->help);
 		fprintf(f, "  %-26s %s\n", left, help);
 	}
 	fprintf(
@@ -156,16 +161,20 @@ void cli_usage(FILE *f)
 		   "exit status:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(exit_rows); i++)
 		fprintf(f, "  %6s  %s\n", exit_rows[i].code, exit_rows[i].meaning);
-	fprintf(f, "\nCI boot-test mode: --timeout, --expect, --console-log and --events give\n"
-		   "a pass/fail status and machine-readable logs. --expect matches each complete\n"
-		   "console line (\\r dropped; lines over 4 KiB are matched in 4 KiB chunks).\n"
-		   "A guest may end the run with a status of its own: outb(STATUS, 0x501).\n");
-	fprintf(f, "\nexample:\n"
-		   "  tinyvmm --mem 512 --cpus 2 --kernel bzImage --initrd initramfs.cpio.gz \\\n"
-		   "          --cmdline \"console=ttyS0 panic=-1 quiet\"\n"
-		   "  tinyvmm vf create eth0 2 && tinyvmm check --vf 0000:01:10.0 --mem 512\n"
-		   "  tinyvmm --mem 512 --vf 0000:01:10.0,mac=52:54:00:6d:90:02,vlan=42 \\\n"
-		   "          --vf 0000:01:10.2,slot=5 --kernel bzImage\n");
+	fprintf(f,
+		"\nCI boot-test mode: --timeout, --expect, --console-log and --events give\n"
+		"a pass/fail status and machine-readable logs. --expect matches each complete\n"
+		"console line (\\r dropped; lines over 4 KiB are matched in 4 KiB chunks).\n"
+		"A guest may end the run with a status of its own:\n  %s.\n",
+		arch->guest_exit);
+	fprintf(f,
+		"\nexample:\n"
+		"  tinyvmm --mem 512 --cpus 2 --kernel %s --initrd initramfs.cpio.gz \\\n"
+		"          --cmdline \"console=ttyS0 panic=-1 quiet\"\n"
+		"  tinyvmm vf create eth0 2 && tinyvmm check --vf 0000:01:10.0 --mem 512\n"
+		"  tinyvmm --mem 512 --vf 0000:01:10.0,mac=52:54:00:6d:90:02,vlan=42 \\\n"
+		"          --vf 0000:01:10.2,slot=5 --kernel %s\n",
+		arch->kernel_example, arch->kernel_example);
 }
 
 /* ---- one option's text into its field ---- */

@@ -80,8 +80,9 @@ static int load_kernel(struct vm *vm, const struct arch_boot *b)
 	int r;
 
 	if (!dst)
-		return err_user(-EINVAL, "kernel %s: %llu bytes at 0x%llx run past the end of RAM; "
-					 "use a bigger --mem",
+		return err_user(-EINVAL,
+				"kernel %s: %llu bytes at 0x%llx run past the end of RAM; "
+				"use a bigger --mem",
 				b->kernel_file->path, (unsigned long long)img->image_size,
 				(unsigned long long)img->load);
 	r = input_file_read_at(b->kernel_file, 0, dst, img->file_size);
@@ -105,11 +106,12 @@ static int load_initrd(struct vm *vm, const struct arch_boot *b, gpa_t dtb, stru
 	if (size == 0)
 		return err_user(-EINVAL, "initrd %s: empty file", f->path);
 	if (image_place_initrd(&b->kernel->img, RAM_BASE, dtb, size, &gpa) < 0)
-		return err_user(-EINVAL,
-				"initrd %s: %llu MiB does not fit between the kernel (%llu MiB) "
-				"and the device tree at the top of RAM; use a bigger --mem",
-				f->path, (unsigned long long)((size + MiB - 1) / MiB),
-				(unsigned long long)((b->kernel->img.end - RAM_BASE + MiB - 1) / MiB));
+		return err_user(
+		    -EINVAL,
+		    "initrd %s: %llu MiB does not fit between the kernel (%llu MiB) "
+		    "and the device tree at the top of RAM; use a bigger --mem",
+		    f->path, (unsigned long long)((size + MiB - 1) / MiB),
+		    (unsigned long long)((b->kernel->img.end - RAM_BASE + MiB - 1) / MiB));
 	dst = mem_gpa_to_hva(&vm->mem, gpa, size);
 	if (!dst)
 		return err_host(-EFAULT, "initrd %s: 0x%llx is not in guest RAM", f->path,

@@ -96,8 +96,8 @@ int arch_vm_create(struct vm *vm)
 	if (r == 0)
 		r = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, "GICv3", &a->gic_fd);
 	if (r == 0)
-		r = dev_attr(a->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
-			     "the GIC distributor's address");
+		r = dev_attr(a->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST,
+			     &dist, "the GIC distributor's address");
 	if (r == 0)
 		r = dev_attr(a->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST,
 			     &redist, "the GIC redistributors' address");
@@ -105,8 +105,8 @@ int arch_vm_create(struct vm *vm)
 		r = dev_attr(a->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs,
 			     "the GIC's interrupt count");
 	if (r == 0)
-		r = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS, "GICv3 ITS (VFs need it for MSI-X)",
-				  &a->its_fd);
+		r = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_ITS,
+				  "GICv3 ITS (VFs need it for MSI-X)", &a->its_fd);
 	if (r == 0)
 		r = dev_attr(a->its_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, &its,
 			     "the GIC ITS's address");
@@ -184,8 +184,7 @@ int arch_vm_devices(struct vm *vm)
 	if (r < 0)
 		return err_host(r, "serial: cannot claim 0x%llx: %s", (unsigned long long)UART_GPA,
 				strerror(-r));
-	r = add_device(vm, &a->pvpanic, pvpanic_create(power_event, vm), PVPANIC_GPA,
-		       PVPANIC_SIZE);
+	r = add_device(vm, &a->pvpanic, pvpanic_create(power_event, vm), PVPANIC_GPA, PVPANIC_SIZE);
 	if (r == 0)
 		r = add_device(vm, &a->debug_exit, debug_exit_create(debug_exit, vm),
 			       DEBUG_EXIT_GPA, DEBUG_EXIT_SIZE);
