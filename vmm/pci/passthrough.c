@@ -206,7 +206,7 @@ void passthrough_print_stats(const struct passthrough *pt, FILE *f)
 	pci_host_get_stats(pt->host, &hs);
 	fprintf(f, "tinyvmm stats: PCI\n  %-7s %-24s %10s %10s %10s %10s %10s\n", "slot", "device",
 		"cfg-reads", "cfg-writes", "bar-traps", "msix-table", "msix-pba");
-	fprintf(f, "  %-7s %-24s %10llu %10llu %10s %10s %10s\n", "-", "pci-host (0xcfc)",
+	fprintf(f, "  %-7s %-24s %10llu %10llu %10s %10s %10s\n", "-", "pci-host",
 		(unsigned long long)hs.cfg_reads, (unsigned long long)hs.cfg_writes, "-", "-", "-");
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
 		const struct passthrough_vf *vf = &pt->vfs[i];
