@@ -11,6 +11,7 @@
 #include "vmm/base/err.h"
 #include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
+#include "vmm/host/iommu_resv.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/pci/pci_platform.h"
 #include "vmm/core/vm.h"
@@ -94,8 +95,16 @@ static int add_host_bridge(struct passthrough *pt)
 
 static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf)
 {
-	int r = vfio_device_open(&pt->c, vf->opts->bdf, &vf->dev);
+	const struct mem *m = &pt->vm->mem;
+	char canon[13];
+	int group, r;
 
+	/* Guest RAM is mapped for DMA at iova = gpa: none of it may be reserved. */
+	r = vfio_device_check(SYSFS_ROOT, vf->opts->bdf, canon, &group);
+	if (r == 0)
+		r = iommu_resv_check(SYSFS_ROOT, vf->name, group, m->ranges, m->nr);
+	if (r == 0)
+		r = vfio_device_open(&pt->c, vf->opts->bdf, &vf->dev);
 	if (r < 0)
 		return r;
 	r = vfio_pci_create(&vf->pci, &vfio_sys_ops, vf->dev, &pt->vm->pci->plat, vf->name,
