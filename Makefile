@@ -116,6 +116,7 @@ PCI_SRCS += vmm/pci/passthrough.c
 # vmm/host: the host-side VF tooling
 HOST_SRCS :=
 HOST_SRCS += vmm/host/pci_sysfs.c
+HOST_SRCS += vmm/host/iommu_resv.c
 HOST_SRCS += vmm/host/rtnl.c
 HOST_SRCS += vmm/host/rtnl_sock.c
 HOST_SRCS += vmm/host/vf_record.c
@@ -257,6 +258,9 @@ test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/arch/x86/arch_pci.c vmm/cor
 # vmm/host
 TESTS += pci_sysfs
 test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
+TESTS += iommu_resv
+test_iommu_resv_SRCS := vmm/host/iommu_resv.c vmm/host/pci_sysfs.c tests/fake_sysfs.c \
+	vmm/base/log.c vmm/base/err.c
 TESTS += rtnl
 test_rtnl_SRCS := vmm/host/rtnl.c
 TESTS += rtnl_msg
@@ -293,7 +297,7 @@ test_library_SRCS := $(LIB_SRCS)
 TESTS += cli
 test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/api/vf_spec.c \
 	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/json_get.c \
-	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c
+	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c vmm/arch/$(ARCH)/arch_info.c
 TESTS += config_file
 test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/json_get.c \
 	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c

@@ -130,7 +130,7 @@ struct tinyvmm_vf {
  * matching --option in its message, as the command does.
  */
 struct tinyvmm_config {
-	const char *kernel;   /* required: an x86_64 bzImage or vmlinux (opened by create) */
+	const char *kernel;   /* required: tinyvmm_arch()->kernel_arg's file (opened by create) */
 	const char *initrd;   /* optional initial ramdisk (opened by create) */
 	const char *cmdline;  /* default TINYVMM_DEFAULT_CMDLINE */
 	unsigned int mem_mib; /* guest RAM in MiB, TINYVMM_MIN_MEM_MIB and up; default 256 */
@@ -156,6 +156,10 @@ struct tinyvmm_config {
 	bool restart_on_reboot; /* a guest reboot boots it again; default: the run ends, 0 */
 	bool stats;		/* print exit and device counters to stderr when a VM ends */
 	bool verbose;		/* debug-level log (process-wide) */
+	/* arm64: write the device tree the guest would boot with to this file,
+	 * then end the run with 0 before the guest starts (QEMU's dumpdtb).
+	 * x86 boots with ACPI tables: refused there. */
+	const char *dump_dtb;
 	/* The functions to pass through, in this order (their default slots
 	 * follow it). At most TINYVMM_MAX_VFS, each once. */
 	unsigned int nr_vfs;

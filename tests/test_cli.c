@@ -430,6 +430,11 @@ static void test_ci_options_bad(void **state UNUSED)
 	assert_int_equal(parse(&c, "--kernel", kernel, "--mem", "17", "--hugepages", NULL),
 			 -EINVAL);
 	expect_fail(&c, "--mem 17: --hugepages needs a multiple of 2 MiB");
+	/* x86 boots with ACPI tables: no device tree to dump */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--dump-dtb", "/tmp/x.dtb", NULL), -EINVAL);
+	expect_fail(&c, "--dump-dtb: x86_64 guests boot with ACPI tables");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--dump-dtb", "", NULL), -EINVAL);
+	expect_fail(&c, "--dump-dtb");
 }
 
 static void test_vf_bad(void **state UNUSED)
@@ -640,6 +645,10 @@ static void test_help_and_version(void **state UNUSED)
 	    "66",
 	    "128+N",
 	    "example",
+	    "--dump-dtb FILE",
+	    "x86_64 Linux kernel",		  /* tinyvmm_arch() */
+	    "outb(STATUS, 0x501)",		  /* tinyvmm_arch()->guest_exit */
+	    "--kernel bzImage|vmlinux [options]", /* tinyvmm_arch()->kernel_arg */
 	};
 	struct cli c;
 

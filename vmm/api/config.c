@@ -19,7 +19,7 @@ _Static_assert((TINYVMM_MIN_MEM_MIB * MiB) <= GUEST_MAX_RAM, "the layout holds t
 #define CONFIG_STRINGS(c)                                                                          \
 	{                                                                                          \
 		&(c)->kernel, &(c)->initrd, &(c)->cmdline, &(c)->console, &(c)->console_log,       \
-		    &(c)->expect, &(c)->events, &(c)->api_socket,                                  \
+		    &(c)->expect, &(c)->events, &(c)->api_socket, &(c)->dump_dtb,                  \
 	}
 
 void config_free(struct tinyvmm_config *c)
@@ -211,6 +211,14 @@ int config_check(struct tinyvmm_config *c)
 	if (r == 0)
 		r = check_name(c->api_socket, "api-socket",
 			       "empty path; give a path for the control socket");
+	if (r == 0)
+		r = check_name(c->dump_dtb, "dump-dtb",
+			       "empty file name; give a file to write the device tree to");
+	if (r == 0 && c->dump_dtb && !ARCH_HAS_DTB)
+		r = err_user(-EINVAL,
+			     "--dump-dtb: %s guests boot with ACPI tables, not a device "
+			     "tree; the option is for arm64",
+			     tinyvmm_arch()->name);
 	if (r == 0)
 		r = check_events(c->events);
 	if (r < 0)

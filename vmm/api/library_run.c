@@ -264,6 +264,7 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 	    .cmdline = cfg->cmdline,
 	    .initrd = &t->initrd,
 	    .ncpus = cfg->cpus,
+	    .dump_dtb = cfg->dump_dtb,
 	};
 	struct console *con = NULL;
 	struct passthrough pt;
@@ -289,6 +290,11 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 	*kernel = NULL;
 	if (r < 0) {
 		code = err_exit_code(r);
+		goto out_vm;
+	}
+	if (cfg->dump_dtb) { /* written by arch_boot(); the guest is not started */
+		log_info("dtb: wrote the device tree to %s", cfg->dump_dtb);
+		code = 0;
 		goto out_vm;
 	}
 	/* The PCI host bridge and the --vf devices, wired up before any vCPU runs. */

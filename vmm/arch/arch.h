@@ -98,6 +98,7 @@ struct arch_boot {
 	const char *cmdline;
 	const struct input_file *initrd; /* path NULL: none */
 	unsigned int ncpus;
+	const char *dump_dtb; /* ARCH_HAS_DTB: also write the device tree to this file */
 };
 
 /* Load everything into vm's RAM (fresh, zeroed) and set the boot vCPU to enter. */

@@ -35,6 +35,7 @@ enum opt_id {
 	OPT_EVENTS,
 	OPT_API_SOCKET,
 	OPT_CONFIG,
+	OPT_DUMP_DTB,
 };
 
 struct cli_opt {
@@ -85,6 +86,8 @@ static const struct cli_opt cli_opts[] = {
      "serve the control API on Unix socket PATH (0600); see tinyvmm ctl"},
     {"config", required_argument, OPT_CONFIG, false, "FILE",
      "options from JSON FILE, keyed by long option name; flags override; paths relative to cwd"},
+    {"dump-dtb", required_argument, OPT_DUMP_DTB, false, "FILE",
+     "arm64: write the guest's device tree to FILE and exit 0 without booting"},
     {"verbose", no_argument, OPT_VERBOSE, true, NULL, "log boot milestones (debug level)"},
     {"help", no_argument, OPT_HELP, true, NULL, "print this help and exit"},
     {"version", no_argument, OPT_VERSION, true, NULL, "print the version and exit"},
@@ -343,6 +346,9 @@ static int apply_opt(struct cli *c, int id, const char *arg, bool from_cmdline)
 		return 0;
 	case OPT_CONSOLE_LOG:
 		cfg->console_log = arg;
+		return 0;
+	case OPT_DUMP_DTB:
+		cfg->dump_dtb = arg;
 		return 0;
 	case OPT_CONSOLE_LOG_TS:
 		cfg->console_log_timestamps = true;

@@ -7,8 +7,11 @@
  * the MMU off, interrupts masked and x0 = the device tree. The other vCPUs
  * stay off until the guest's PSCI CPU_ON.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch/layout.h"
 #include "firmware/arm64/dtb.h"
@@ -126,6 +129,29 @@ static int load_initrd(struct vm *vm, const struct arch_boot *b, gpa_t dtb, stru
 	return 0;
 }
 
+/* Write len bytes of buf to a new or truncated file at path; -errno. */
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;
+	const u8 *p = buf;
+
+	if (fd < 0)
+		return -errno;
+	while (len && r == 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0) {
+			p += w;
+			len -= (size_t)w;
+		}
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
 static int set_entry(struct vcpu *v, gpa_t pc, gpa_t dtb)
 {
 	int r = arch_reg_set(v, ARM64_CORE_REG(regs.pstate), BOOT_PSTATE);
@@ -175,6 +201,11 @@ int arch_boot(struct vm *vm, const struct arch_boot *b)
 	if (n < 0) /* our tree, not the user's input: a host error */
 		return err_host((int)n, "dtb: cannot build the device tree for %u vCPUs: %s",
 				b->ncpus, strerror((int)-n));
+	if (b->dump_dtb) {
+		r = write_file(b->dump_dtb, dst, (size_t)n);
+		if (r < 0)
+			return err_user(r, "--dump-dtb %s: %s", b->dump_dtb, strerror(-r));
+	}
 	log_debug("boot: Image at 0x%llx-0x%llx, device tree %zd bytes at 0x%llx, initrd %llu "
 		  "bytes at 0x%llx",
 		  (unsigned long long)img->load, (unsigned long long)img->end, n,

@@ -15,8 +15,8 @@ const struct tinyvmm_arch *tinyvmm_arch(void)
 			   "(required)",
 	    .kernel_example = "Image",
 	    .console = "the 16550 UART, ttyS0",
-	    .guest_exit = "a 1-byte write of STATUS to " STR(DEBUG_EXIT_GPA) " (busybox: devmem " STR(
-		DEBUG_EXIT_GPA) " 8 STATUS)",
+	    .guest_exit = "a 1-byte write of STATUS to " STR(
+		DEBUG_EXIT_GPA) " (busybox: devmem " STR(DEBUG_EXIT_GPA) " 8 STATUS)",
 	};
 
 	return &a;

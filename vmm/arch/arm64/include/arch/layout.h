@@ -26,6 +26,9 @@
 #define TINYVMM_ARCH_LAYOUT_H
 
 /* ---- guest physical memory ---- */
+/* The guest learns the machine from a device tree (firmware/arm64/dtb.c). */
+#define ARCH_HAS_DTB 1
+
 #define GUEST_PAGE_SIZE 0x1000ULL
 
 #define GIC_DIST_GPA	0x08000000ULL

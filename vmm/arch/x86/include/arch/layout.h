@@ -26,6 +26,9 @@
 #define TINYVMM_LAYOUT_H
 
 /* ---- guest physical memory ---- */
+/* The guest learns the machine from ACPI tables, not a device tree. */
+#define ARCH_HAS_DTB 0
+
 #define GUEST_PAGE_SIZE 0x1000ULL
 
 #define BOOT_GDT_GPA	  0x500ULL
