@@ -21,7 +21,9 @@
 #define RAM  (256 * MiB)
 #define KSIZ (20 * MiB)
 
-static u8 hdr[4096];
+static u8 hdr[IMAGE_PARSE_LEN];
+
+#define PE_SECT (0x40 + 24 + 0xa0) /* the section table */
 
 /* A plausible Image header: text_offset 0, image_size 20 MiB, 4K pages, anywhere in RAM. */
 static void good_header(void)
@@ -34,6 +36,14 @@ static void good_header(void)
 	put_le64(hdr + 24, 0xa); /* 4K pages, PHYS_ANY */
 	put_le32(hdr + 56, IMAGE_MAGIC);
 	put_le32(hdr + 60, 0x40);
+	/* the EFI stub's PE header: two sections, whose bytes end at 15 MiB */
+	memcpy(hdr + 0x40, "PE\0\0", 4);
+	put_le16(hdr + 0x40 + 6, 2);
+	put_le16(hdr + 0x40 + 20, 0xa0);
+	put_le32(hdr + PE_SECT + 16, 0x10000); /* .text: SizeOfRawData, */
+	put_le32(hdr + PE_SECT + 20, 0x1000);  /* PointerToRawData */
+	put_le32(hdr + PE_SECT + 40 + 16, 15 * MiB - 0x11000);
+	put_le32(hdr + PE_SECT + 40 + 20, 0x11000);
 }
 
 static int parse(u64 file_len, u64 ram, const char **why)
@@ -68,8 +78,12 @@ static void test_good(void **state UNUSED)
 	assert_int_equal(img.file_size, 15 * MiB);
 	/* An older kernel's text_offset of 0x80000 moves the load address. */
 	put_le64(hdr + 8, 0x80000);
-	assert_int_equal(image_parse(hdr, 64, 15 * MiB, RAM_BASE, RAM, DTB_MAX_SIZE, &img, &why),
-			 0);
+	assert_int_equal(
+	    image_parse(hdr, sizeof(hdr), 15 * MiB, RAM_BASE, RAM, DTB_MAX_SIZE, &img, &why), 0);
+	/* An Image without the EFI stub (no "MZ") has no PE header to check. */
+	hdr[0] = 0;
+	assert_int_equal(image_parse(hdr, 64, 100, RAM_BASE, RAM, DTB_MAX_SIZE, &img, &why), 0);
+	hdr[0] = 'M';
 	assert_int_equal(img.load, RAM_BASE + 0x80000);
 	/* Just enough RAM: the kernel ends where the device tree's room starts. */
 	put_le64(hdr + 8, 0);
@@ -107,6 +121,18 @@ static void test_refused(void **state UNUSED)
 	expect_refused(15 * MiB, RAM, "text_offset 0x80004");
 	good_header();
 	expect_refused(KSIZ + 1, RAM, "larger than its image_size");
+	/* cut off: the PE sections end past the end of the file */
+	expect_refused(15 * MiB - 1, RAM,
+		       "truncated: 15728639 bytes, but its PE sections end at "
+		       "byte 15728640");
+	put_le32(hdr + 60, 0x2000);
+	expect_refused(15 * MiB, RAM, "PE header offset 0x2000");
+	put_le32(hdr + 60, 0x44);
+	expect_refused(15 * MiB, RAM, "does not point at a PE header");
+	put_le32(hdr + 60, 0x40);
+	put_le16(hdr + 0x40 + 6, 200);
+	expect_refused(15 * MiB, RAM, "PE section table (200 sections)");
+	good_header();
 	expect_refused(15 * MiB, KSIZ + DTB_MAX_SIZE - 1, "use a bigger --mem");
 	assert_int_equal(parse(15 * MiB, 16 * MiB, &(const char *){NULL}), -ENOMEM);
 	put_le64(hdr + 16, ~0ULL);

@@ -71,6 +71,18 @@ guest_cmdline() {
 	printf 'console=%s panic=-1 quiet %s' "${2:-${GUEST_CONSOLE:-ttyS0}}" "$(guest_script_arg "$1")"
 }
 
+# guest_exit_arg: the guest command-line argument that makes the guest
+# image's init write its script's status to tinyvmm's debug exit register:
+# port 0x501 on x86, the MMIO byte at 0x9020000 on arm64 (DEBUG_EXIT_PORT,
+# DEBUG_EXIT_GPA in each vmm/arch/*/include/arch/layout.h).
+guest_exit_arg() {
+	if [ "${LAB_ARCH:-x86}" = arm64 ]; then
+		printf 'tv.exitmmio=0x9020000'
+	else
+		printf 'tv.exitport=1'
+	fi
+}
+
 # Assertions: print what failed and exit non-zero.
 fail() {
 	echo "FAIL: $*"

@@ -191,7 +191,8 @@ int config_check(struct tinyvmm_config *c)
 	int r;
 
 	if (!c->kernel)
-		return err_user(-EINVAL, "no kernel given; use --kernel bzImage");
+		return err_user(-EINVAL, "no kernel given; use --kernel %s",
+				tinyvmm_arch()->kernel_example);
 	r = check_mem(c);
 	if (r < 0)
 		return r;

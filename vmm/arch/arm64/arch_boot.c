@@ -37,8 +37,9 @@ struct arch_kernel {
 
 int arch_kernel_open(const struct input_file *f, u64 ram, struct arch_kernel **out)
 {
-	u8 hdr[IMAGE_HEADER_SIZE];
+	u8 hdr[IMAGE_PARSE_LEN];
 	struct arch_kernel *k;
+	size_t len;
 	const char *why;
 	u64 size = 0;
 	int r;
@@ -49,16 +50,14 @@ int arch_kernel_open(const struct input_file *f, u64 ram, struct arch_kernel **o
 		return r;
 	if (size == 0)
 		return err_user(-EINVAL, "kernel %s: empty file", f->path);
-	if (size >= IMAGE_HEADER_SIZE) {
-		r = input_file_read_at(f, 0, hdr, IMAGE_HEADER_SIZE);
-		if (r < 0)
-			return r;
-	}
+	len = (size_t)MIN(size, (u64)sizeof(hdr));
+	r = input_file_read_at(f, 0, hdr, len);
+	if (r < 0)
+		return r;
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return err_host(-ENOMEM, "kernel %s: out of memory", f->path);
-	if (image_parse(hdr, size >= IMAGE_HEADER_SIZE ? IMAGE_HEADER_SIZE : 0, size, RAM_BASE, ram,
-			DTB_MAX_SIZE, &k->img, &why) < 0) {
+	if (image_parse(hdr, len, size, RAM_BASE, ram, DTB_MAX_SIZE, &k->img, &why) < 0) {
 		free(k);
 		return err_user(-EINVAL, "kernel %s: %s", f->path, why);
 	}

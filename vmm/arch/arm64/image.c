@@ -10,6 +10,46 @@ static __thread char why_buf[160];
 
 #define WHY(...) (snprintf(why_buf, sizeof(why_buf), __VA_ARGS__), (const char *)why_buf)
 
+/*
+ * An EFI-stub Image (every distribution kernel) is also a PE file: "MZ" at
+ * 0, the PE header's offset at 60, whose section table says where each
+ * section's bytes are in the file. The file must hold them all: a shorter
+ * one was cut off. Returns the bytes the sections need, 0 when the Image
+ * has no PE header, or -EINVAL (*why set) for one that is malformed or
+ * beyond the len bytes read.
+ */
+static s64 pe_file_size(const u8 *h, size_t len, const char **why)
+{
+	u32 pe = get_le32(h + 60), sect;
+	u16 nsect, opt;
+	u64 need = 0;
+
+	if (h[0] != 'M' || h[1] != 'Z' || pe == 0)
+		return 0;
+	if (pe > len || len - pe < 24 || memcmp(h + pe, "PE\0\0", 4) != 0) {
+		*why =
+		    WHY("its PE header offset 0x%x does not point at a PE header in the first %zu "
+			"bytes",
+			pe, len);
+		return -EINVAL;
+	}
+	nsect = get_le16(h + pe + 6);
+	opt = get_le16(h + pe + 20);
+	sect = pe + 24 + opt;
+	if (sect > len || (len - sect) / 40 < nsect) {
+		*why = WHY("its PE section table (%u sections) is not in the first %zu bytes",
+			   nsect, len);
+		return -EINVAL;
+	}
+	for (u16 i = 0; i < nsect; i++) {
+		const u8 *s = h + sect + 40u * i;
+		u64 end = (u64)get_le32(s + 20) + get_le32(s + 16); /* PointerToRawData + size */
+
+		need = MAX(need, end);
+	}
+	return (s64)need;
+}
+
 int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 ram_size,
 		u64 reserve, struct arm64_image *out, const char **why)
 {
@@ -58,6 +98,17 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 		*why = WHY("text_offset 0x%llx is not an 8-byte aligned offset below 2 MiB",
 			   (unsigned long long)out->text_offset);
 		return -EINVAL;
+	}
+	{
+		s64 need = pe_file_size(h, len, why);
+
+		if (need < 0)
+			return -EINVAL;
+		if ((u64)need > file_len) {
+			*why = WHY("truncated: %llu bytes, but its PE sections end at byte %lld",
+				   (unsigned long long)file_len, (long long)need);
+			return -EINVAL;
+		}
 	}
 	if (file_len > out->image_size) {
 		*why = WHY("the file (%llu bytes) is larger than its image_size (%llu bytes): not "

@@ -15,6 +15,11 @@
  *   56 u32 magic             "ARM\x64"
  *   60 u32 res5              the PE header's offset (EFI stub)
  *
+ * An EFI-stub Image (CONFIG_EFI: "MZ" at 0, res5 the PE header's offset)
+ * must hold all its PE sections' bytes: a shorter file was cut off. Pass
+ * IMAGE_PARSE_LEN bytes (or the whole file when shorter) so the section
+ * table is inside.
+ *
  * The kernel is loaded at RAM_BASE + text_offset (RAM_BASE is 2 MiB aligned)
  * and entered at its first byte with the MMU off and x0 = the device tree.
  */
@@ -24,6 +29,7 @@
 #include "vmm/base/util.h"
 
 #define IMAGE_HEADER_SIZE     64
+#define IMAGE_PARSE_LEN	      4096 /* what image_parse() wants: the header, the PE sections */
 #define IMAGE_MAGIC	      0x644d5241u /* "ARM\x64" */
 #define IMAGE_FLAG_BE	      (1ULL << 0)
 #define IMAGE_FLAG_PAGE(f)    (((f) >> 1) & 3) /* 0 unspecified, 1 4K, 2 16K, 3 64K */
