@@ -451,7 +451,7 @@ check: format-check $(TEST_BINS) $(HEADER_CHECK)
 
 CLANG_FORMAT ?= clang-format
 # The tracked files (a fresh clone has them all); outside a git checkout, the source folders.
-FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 ifeq ($(FORMAT_SRCS),)
 FORMAT_SRCS := $(shell find vmm devices firmware include tests tools bench examples \
 	-name '*.[ch]' -not -path 'tests/lab/*' -not -path 'bench/lab/*' 2>/dev/null | sort)

@@ -53,14 +53,15 @@ static void test_parse(void **state UNUSED)
 	assert_string_equal(r[0].type, "direct-relaxable");
 	/* malformed */
 	static const char *const bad[] = {
-	    "0x10 0x1 msi\n",	  /* start > end */
-	    "10 0x20 msi\n",	  /* no 0x */
-	    "0x 0x20 msi\n",	  /* no digits */
-	    "0x10 0x20\n",	  /* no type */
-	    "0x10 0x20 \n",	  /* empty type */
-	    "0x10 0x20 a b\n",	  /* two words */
-	    "0x10  0x20 msi\n",	  /* two spaces */
-	    "0x10 0x20 " "aaaaaaaaaaaaaaaaaaaaaaaaa\n", /* type too long */
+	    "0x10 0x1 msi\n",	/* start > end */
+	    "10 0x20 msi\n",	/* no 0x */
+	    "0x 0x20 msi\n",	/* no digits */
+	    "0x10 0x20\n",	/* no type */
+	    "0x10 0x20 \n",	/* empty type */
+	    "0x10 0x20 a b\n",	/* two words */
+	    "0x10  0x20 msi\n", /* two spaces */
+	    "0x10 0x20 "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaa\n",   /* type too long */
 	    "0x1ffffffffffffffff 0x2 msi\n", /* out of range */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
@@ -117,14 +118,12 @@ static void test_check(void **state UNUSED)
 
 	fake_sysfs_mkdir(root, "kernel/iommu_groups/7");
 	/* arm64's SMMU MSI window sits below RAM_BASE: fine */
-	assert_int_equal(check("0x0000000008000000 0x00000000080fffff msi\n", arm, 1, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+	    check("0x0000000008000000 0x00000000080fffff msi\n", arm, 1, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 	/* x86's interrupt range is in the PCI hole: fine */
-	assert_int_equal(check("0x00000000fee00000 0x00000000feefffff msi\n", x86, 2, err,
-			       sizeof(err)),
-			 0);
+	assert_int_equal(
+	    check("0x00000000fee00000 0x00000000feefffff msi\n", x86, 2, err, sizeof(err)), 0);
 	/* no file (an older kernel): nothing reserved */
 	assert_int_equal(check(NULL, arm, 1, err, sizeof(err)), 0);
 	/* a window inside RAM: the user's error, and the --mem that fits */

@@ -54,15 +54,16 @@ int iommu_resv_parse(const char *text, struct iommu_resv *out, unsigned int max)
 	return (int)n;
 }
 
-int iommu_resv_find_overlap(const struct iommu_resv *r, unsigned int n,
-			    const struct ram_range *ram, unsigned int nr_ram, unsigned int *ram_index)
+int iommu_resv_find_overlap(const struct iommu_resv *r, unsigned int n, const struct ram_range *ram,
+			    unsigned int nr_ram, unsigned int *ram_index)
 {
 	for (unsigned int i = 0; i < n; i++)
 		for (unsigned int j = 0; j < nr_ram; j++) {
 			if (!ram[j].size)
 				continue;
 			/* ram[j] is [gpa, gpa + size - 1], inclusive like the region */
-			if (r[i].start <= ram[j].gpa + (ram[j].size - 1) && ram[j].gpa <= r[i].end) {
+			if (r[i].start <= ram[j].gpa + (ram[j].size - 1) &&
+			    ram[j].gpa <= r[i].end) {
 				*ram_index = j;
 				return (int)i;
 			}
@@ -85,8 +86,7 @@ int iommu_resv_check(const char *root, const char *who, int group, const struct 
 	if (len == -ENOENT)
 		return 0;
 	if (len < 0)
-		return err_host((int)len, "%s: cannot read %s: %s", who, path,
-				strerror((int)-len));
+		return err_host((int)len, "%s: cannot read %s: %s", who, path, strerror((int)-len));
 	n = iommu_resv_parse(text, r, IOMMU_RESV_MAX);
 	if (n < 0)
 		return err_host(-EIO, "%s: %s: %s", who, path,

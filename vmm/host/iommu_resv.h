@@ -31,8 +31,8 @@ int iommu_resv_parse(const char *text, struct iommu_resv *out, unsigned int max)
  * The first region of r[0..n) that overlaps a RAM range, or -1. Pure.
  * *ram_index is that RAM range.
  */
-int iommu_resv_find_overlap(const struct iommu_resv *r, unsigned int n,
-			    const struct ram_range *ram, unsigned int nr_ram, unsigned int *ram_index);
+int iommu_resv_find_overlap(const struct iommu_resv *r, unsigned int n, const struct ram_range *ram,
+			    unsigned int nr_ram, unsigned int *ram_index);
 
 /*
  * Read group's reserved regions under root ("/sys") and refuse guest RAM
