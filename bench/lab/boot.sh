@@ -7,6 +7,7 @@
 # Prints medians and ratios. Runs in the lab host (see tests/lab/README.md).
 # lab-timeout: 1500
 . "$LAB_LIB"
+# (bench/boot inserts bench/lab/lib.sh here: run_set, median, ratio)
 RUNS=${RUNS:-5}
 MEM=256
 CMDLINE="console=ttyS0 panic=-1 quiet"
@@ -14,23 +15,6 @@ K=$GUEST_BZIMAGE
 V=$GUEST_VMLINUX
 I=$GUEST_INITRD
 QEMU="qemu-system-x86_64 -accel kvm -cpu host -m $MEM -nographic -nodefaults -serial stdio -no-reboot -L /usr/share/qemu"
-
-run_set() {
-	name=$1
-	shift
-	i=1
-	: >"/tmp/$name.res"
-	while [ $i -le "$RUNS" ]; do
-		markertime -g $MEM -t 240 -o "/tmp/$name.$i.log" -- "$@" >>"/tmp/$name.res"
-		echo "run $name #$i: $(tail -n1 "/tmp/$name.res")"
-		i=$((i + 1))
-	done
-}
-# median of field KEY over the runs of NAME
-median() {
-	sed -n "s/.*$2=\([-0-9.]*\).*/\1/p" "/tmp/$1.res" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR == 0) print -1; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 run_set tinyvmm tinyvmm --mem $MEM --cpus 1 --kernel "$K" --initrd "$I" --cmdline "$CMDLINE"
 # The same boot with --expect on the marker and --events: tinyvmm's own
