@@ -39,6 +39,10 @@ static const char plain_intel_cpuinfo[] = "processor\t: 0\nvendor_id\t: GenuineI
 					  "flags\t\t: fpu vme vmxnot hypervisor\n";
 static const char plain_amd_cpuinfo[] = "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
 					"flags\t\t: fpu svmx lm\n";
+/* An arm64 host (a Kunpeng 920): implementers, no vendor_id, no vmx/svm. */
+static const char arm_cpuinfo[] = "processor\t: 0\nBogoMIPS\t: 200.00\n"
+				  "Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32\n"
+				  "CPU implementer\t: 0x48\nCPU architecture: 8\n";
 static const char cap_ipc_lock[] = "Name:\ttest\nCapInh:\t0000000000000000\n"
 				   "CapEff:\t0000000000004000\nCapBnd:\t000001ffffffffff\n";
 static const char no_caps[] = "Name:\ttest\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n";
@@ -244,6 +248,13 @@ static void test_kvm_and_cpu(void **state UNUSED)
 	fake_sysfs_write(root, amd_cpuinfo, "proc/cpuinfo");
 	assert_int_equal(run(NULL, 0, 512 * MiB), 1);
 	assert_string_equal(line_of("OK", "cpu"), "OK    cpu        AMD-V (svm) in cpuinfo");
+	/* arm64: KVM needs EL2, not a module or a CPU flag. */
+	fake_sysfs_write(root, arm_cpuinfo, "proc/cpuinfo");
+	assert_int_equal(run(NULL, 0, 512 * MiB), 2);
+	expect("FAIL", "kvm", "KVM on arm64 needs the host kernel started at EL2");
+	expect_not("FAIL", "kvm", "modprobe");
+	expect("FAIL", "cpu", "arm64: no /dev/kvm; fix: start the host kernel at EL2");
+	expect_not("FAIL", "cpu", "vmx");
 	/* No cpuinfo at all: the cpu item fails rather than crash. */
 	fake_sysfs_remove(root, "proc/cpuinfo");
 	assert_int_equal(run(NULL, 0, 512 * MiB), 2);
@@ -263,6 +274,10 @@ static void test_kvm_and_cpu(void **state UNUSED)
 	fake_sysfs_write(root, plain_intel_cpuinfo, "proc/cpuinfo");
 	assert_int_equal(run(NULL, 0, 512 * MiB), 0);
 	expect("OK", "cpu", "no vmx/svm flag, but /dev/kvm works");
+	/* arm64 with a working /dev/kvm: the kernel is at EL2 */
+	fake_sysfs_write(root, arm_cpuinfo, "proc/cpuinfo");
+	assert_int_equal(run(NULL, 0, 512 * MiB), 0);
+	expect("OK", "cpu", "arm64: /dev/kvm works, so the kernel runs at EL2");
 }
 
 static void test_iommu_off(void **state UNUSED)
@@ -294,6 +309,11 @@ static void test_iommu_off(void **state UNUSED)
 	fake_sysfs_mkdir(root, "kernel/iommu_groups");
 	run(NULL, 0, 512 * MiB);
 	expect("FAIL", "iommu", "amd_iommu=on");
+	/* arm64: the SMMU */
+	fake_sysfs_write(root, arm_cpuinfo, "proc/cpuinfo");
+	run(NULL, 0, 512 * MiB);
+	expect("FAIL", "iommu", "no IOMMU groups: the SMMU is off; fix: enable the SMMU");
+	expect_not("FAIL", "iommu", "_iommu=on");
 }
 
 static void test_vfio_missing(void **state UNUSED)

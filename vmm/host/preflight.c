@@ -65,7 +65,21 @@ static bool is_amd(const char *cpuinfo)
 	return strstr(cpuinfo, "AuthenticAMD") != NULL;
 }
 
-static int check_kvm(struct report *rep, const struct preflight_paths *p)
+/* An arm64 host: its cpuinfo names implementers, not vendors. */
+static bool is_arm(const char *cpuinfo)
+{
+	return strstr(cpuinfo, "CPU implementer") != NULL;
+}
+
+/* How to get /dev/kvm on this CPU. */
+static const char *kvm_fix(const char *cpuinfo)
+{
+	return is_arm(cpuinfo) ? "KVM on arm64 needs the host kernel started at EL2 (a firmware "
+				 "setting) with CONFIG_KVM; dmesg | grep kvm says why not"
+			       : "load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)";
+}
+
+static int check_kvm(struct report *rep, const struct preflight_paths *p, const char *cpuinfo)
 {
 	char path[PATH_MAX];
 	int fd, api;
@@ -76,7 +90,7 @@ static int check_kvm(struct report *rep, const struct preflight_paths *p)
 		int e = errno;
 
 		item(rep, false, "kvm", "%s: %s; fix: %s", path, strerror(e),
-		     e == ENOENT ? "load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)"
+		     e == ENOENT ? kvm_fix(cpuinfo)
 		     : e == EACCES
 			 ? "add yourself to the kvm group: sudo usermod -aG kvm $USER, log in again"
 			 : "check dmesg");
@@ -85,10 +99,8 @@ static int check_kvm(struct report *rep, const struct preflight_paths *p)
 	api = ioctl(fd, KVM_GET_API_VERSION, 0);
 	close(fd);
 	if (api < 0) {
-		item(rep, false, "kvm",
-		     "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: "
-		     "load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)",
-		     path, strerror(errno));
+		item(rep, false, "kvm", "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: %s",
+		     path, strerror(errno), kvm_fix(cpuinfo));
 		return 0;
 	}
 	if (api != KVM_API_VERSION) {
@@ -102,7 +114,11 @@ static int check_kvm(struct report *rep, const struct preflight_paths *p)
 
 static void check_cpu(struct report *rep, const char *cpuinfo, bool kvm_ok)
 {
-	if (cpu_flag(cpuinfo, "vmx"))
+	if (is_arm(cpuinfo))
+		item(rep, kvm_ok, "cpu", "arm64: %s",
+		     kvm_ok ? "/dev/kvm works, so the kernel runs at EL2"
+			    : "no /dev/kvm; fix: start the host kernel at EL2 (firmware setup)");
+	else if (cpu_flag(cpuinfo, "vmx"))
 		item(rep, true, "cpu", "Intel VT-x (vmx) in cpuinfo");
 	else if (cpu_flag(cpuinfo, "svm"))
 		item(rep, true, "cpu", "AMD-V (svm) in cpuinfo");
@@ -140,6 +156,12 @@ static void check_iommu(struct report *rep, const struct preflight_paths *p, con
 	n = count_entries(path);
 	if (n > 0) {
 		item(rep, true, "iommu", "on: %d IOMMU groups", n);
+		return;
+	}
+	if (is_arm(cpuinfo)) {
+		item(rep, false, "iommu",
+		     "no IOMMU groups: the SMMU is off; fix: enable the SMMU in the firmware setup "
+		     "and use a kernel with its driver (CONFIG_ARM_SMMU_V3)");
 		return;
 	}
 	item(rep, false, "iommu",
@@ -292,7 +314,7 @@ int preflight_run(struct tinyvmm_check_item *items, unsigned int cap, unsigned i
 	snprintf(path, sizeof(path), "%s/cpuinfo", p->proc);
 	if (pci_sysfs_read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
 		cpuinfo[0] = '\0';
-	kvm_ok = check_kvm(&rep, p);
+	kvm_ok = check_kvm(&rep, p, cpuinfo);
 	check_cpu(&rep, cpuinfo, kvm_ok);
 	check_iommu(&rep, p, cpuinfo);
 	check_vfio(&rep, p);
