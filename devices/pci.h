@@ -57,6 +57,14 @@ struct pci_platform_ops {
 	int (*irqfd)(struct pci_platform *p, int gsi, int efd, int resample_efd, bool assign);
 
 	/*
+	 * Block until guest RAM is mapped for device DMA (the VMM maps it
+	 * while the guest boots). 0 once it is; -errno when mapping failed or
+	 * the VM is stopping. A device model calls it before letting the
+	 * device master the bus; it returns at once after the first success.
+	 */
+	int (*dma_wait)(struct pci_platform *p);
+
+	/*
 	 * May a BAR of size bytes sit at guest [gpa, gpa+size)? False if it
 	 * overlaps RAM, the IOAPIC/LAPIC, the boot areas, or lies outside the
 	 * PCI windows. (Overlap with other BARs is the device's own concern.)

@@ -398,11 +398,35 @@ static void cfg_forward(struct vfio_pci *v, u32 addr, const u8 *val, u32 len)
 	}
 }
 
+/*
+ * A write that sets bus-master enable lets the device DMA into guest RAM:
+ * hold it until the platform has RAM mapped (dma_wait()). If the map
+ * failed, the write goes on with the bit cleared (the VM is stopping).
+ */
+static const u8 *hold_bus_master(struct vfio_pci *v, u32 addr, u32 end, const u8 *val, u8 copy[4])
+{
+	int r;
+
+	if (!(addr <= PCI_COMMAND && PCI_COMMAND < end) ||
+	    !(val[PCI_COMMAND - addr] & PCI_COMMAND_MASTER) || !v->plat->ops->dma_wait)
+		return val;
+	r = v->plat->ops->dma_wait(v->plat);
+	if (r == 0)
+		return val;
+	vp_log_once(v, VPL_DMA, LOG_ERR,
+		    "bus-master enable refused: guest RAM is not mapped for DMA (%s)",
+		    strerror(-r));
+	memcpy(copy, val, end - addr);
+	copy[PCI_COMMAND - addr] &= (u8)~PCI_COMMAND_MASTER;
+	return copy;
+}
+
 void vp_cfg_write(struct vfio_pci *v, u16 reg, u8 off, const void *data, u32 len)
 {
 	u32 addr = reg * 4u + off, end;
 	const u8 *val = data;
 	u16 old_cmd, new_cmd;
+	u8 copy[4];
 
 	vp_count(&v->stats.cfg_writes);
 	if (off > 3 || (len != 1 && len != 2 && len != 4)) {
@@ -413,6 +437,7 @@ void vp_cfg_write(struct vfio_pci *v, u16 reg, u8 off, const void *data, u32 len
 	if (addr >= VP_CFG_SIZE)
 		return; /* extended config space: hidden */
 	end = MIN(addr + len, (u32)VP_CFG_SIZE);
+	val = hold_bus_master(v, addr, end, val, copy); /* not under cfg_lock: it may wait */
 
 	pthread_mutex_lock(&v->cfg_lock);
 	old_cmd = get_le16(v->cfg + PCI_COMMAND);

@@ -56,6 +56,7 @@ enum vp_log {
 	VPL_SET_IRQS,	  /* VFIO_DEVICE_SET_IRQS failed */
 	VPL_EVENTFD,	  /* eventfd() failed */
 	VPL_IRQ_CONFLICT, /* MSI and MSI-X enabled together */
+	VPL_DMA,	  /* bus-master enable refused: guest RAM not mapped */
 	VPL_NR
 };
 _Static_assert(VPL_NR <= 64, "v->logged is a u64");

@@ -187,6 +187,14 @@ static int fp_irqfd(struct pci_platform *p, int gsi, int efd, int resample, bool
 	return -ENOSPC;
 }
 
+static int fp_dma_wait(struct pci_platform *p)
+{
+	struct fake_plat *fp = FP(p);
+
+	fp->dma_waits++;
+	return fp->fail_dma;
+}
+
 static bool fp_bar_ok(struct pci_platform *p, bool io, u64 gpa, u64 size)
 {
 	struct fake_plat *fp = FP(p);
@@ -209,6 +217,7 @@ static const struct pci_platform_ops fp_ops = {
     .msi_route = fp_msi_route,
     .msi_unroute = fp_msi_unroute,
     .irqfd = fp_irqfd,
+    .dma_wait = fp_dma_wait,
     .bar_ok = fp_bar_ok,
 };
 

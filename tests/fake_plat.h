@@ -56,9 +56,9 @@ struct fake_plat {
 	struct fake_route routes[FAKE_PLAT_ROUTES]; /* gsi = MSI_GSI_BASE + index */
 	struct fake_irqfd irqfds[FAKE_PLAT_IRQFDS];
 	unsigned int map_calls, trap_calls, route_allocs, route_updates, irqfd_assigns,
-	    irqfd_deassigns, bar_ok_calls;
+	    irqfd_deassigns, bar_ok_calls, dma_waits;
 	/* failure injection: -errno returned by the call, 0 for none */
-	int fail_map, fail_trap, fail_route, fail_irqfd;
+	int fail_map, fail_trap, fail_route, fail_irqfd, fail_dma;
 };
 
 void fake_plat_init(struct fake_plat *fp);

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch/layout.h"
 #include "vmm/arch/arch.h"
@@ -47,6 +49,19 @@ static void test_default_routes(void **state UNUSED)
 	assert_null(pci_platform_routes_find(&t, MSI_GSI_BASE, KVM_IRQ_ROUTING_MSI));
 	pci_platform_routes_free(&t);
 	assert_null(t.r);
+}
+
+struct dma_waiter {
+	struct pci_platform *p;
+	int r;
+};
+
+static void *dma_waiter_fn(void *arg)
+{
+	struct dma_waiter *w = arg;
+
+	__atomic_store_n(&w->r, w->p->ops->dma_wait(w->p), __ATOMIC_RELEASE);
+	return NULL;
 }
 
 static void test_msi_routes(void **state UNUSED)
@@ -276,6 +291,34 @@ static void test_callbacks(void **state UNUSED)
 	assert_int_equal(ops->irqfd(p, 16, -1, -1, true), -EINVAL);
 	assert_int_equal(ops->irqfd(p, 16, 5, 6, true), -EBADF);
 	assert_int_equal(ops->irqfd(p, 16, 5, -1, false), -EBADF);
+
+	/* dma_wait: at once when nothing is being mapped; a waiter is woken by
+	 * the map's end; a failed map is the waiter's error; a stopping VM
+	 * wakes it too. */
+	assert_int_equal(ops->dma_wait(p), 0);
+	pci_platform_dma_pending(&vm);
+	{
+		struct dma_waiter w = {.p = p, .r = 1};
+		pthread_t t;
+
+		assert_int_equal(pthread_create(&t, NULL, dma_waiter_fn, &w), 0);
+		usleep(50 * 1000);
+		assert_int_equal(__atomic_load_n(&w.r, __ATOMIC_ACQUIRE), 1); /* still waiting */
+		pci_platform_dma_done(&vm, 0);
+		pthread_join(t, NULL);
+		assert_int_equal(w.r, 0);
+	}
+	assert_int_equal(vm.pci->dma_waits, 1);
+	assert_true(vm.pci->dma_wait_ns >= 40 * 1000 * 1000);
+	assert_int_equal(ops->dma_wait(p), 0);
+	pci_platform_dma_pending(&vm);
+	pci_platform_dma_done(&vm, -ENOMEM);
+	assert_int_equal(ops->dma_wait(p), -ENOMEM);
+	pci_platform_dma_pending(&vm);
+	vm.stop_state = VM_STOP_ERROR << 8;
+	assert_int_equal(ops->dma_wait(p), -ESHUTDOWN);
+	vm.stop_state = 0;
+	pci_platform_dma_done(&vm, 0);
 
 	/* bar_ok sees the VM's RAM. */
 	assert_true(ops->bar_ok(p, false, PCI_MMIO32_BASE, 0x4000));

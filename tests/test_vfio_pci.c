@@ -390,6 +390,41 @@ static void test_cfg_status_and_passthrough(void **state)
 	fx_free(f);
 }
 
+/* Bus-master enable waits for guest RAM's DMA map; a failed map keeps it off. */
+static void test_bus_master_waits_for_dma(void **state)
+{
+	struct fx *f = fx_new();
+	struct vfio_dev *d = f->d;
+	unsigned int n;
+
+	(void)state;
+	fx_vf(f);
+	assert_int_equal(fx_create(f), 0);
+	/* Memory decode alone does not wait. */
+	cfg_wr(f, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(f->fp.dma_waits, 0);
+	/* Bus mastering does, and is sent once the map is there. */
+	n = d->nr_cfg_writes;
+	cfg_wr(f, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(f->fp.dma_waits, 1);
+	assert_int_equal(d->nr_cfg_writes, n + 1);
+	assert_int_equal(get_le16(d->cfg_writes[n].val), PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	/* A byte write to the command register counts too. */
+	cfg_wr(f, PCI_COMMAND, 1, PCI_COMMAND_MASTER);
+	assert_int_equal(f->fp.dma_waits, 2);
+	/* A failed map: the device never masters the bus; the rest of the write goes on. */
+	cfg_wr(f, PCI_COMMAND, 2, 0);
+	f->fp.fail_dma = -EIO;
+	n = d->nr_cfg_writes;
+	cfg_wr(f, PCI_COMMAND, 4, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(f->fp.dma_waits, 3);
+	assert_int_equal(cfg_rd(f, PCI_COMMAND, 2), PCI_COMMAND_MEMORY);
+	assert_true(d->nr_cfg_writes > n);
+	assert_int_equal(get_le16(d->cfg_writes[n].val) & PCI_COMMAND_MASTER, 0);
+	assert_int_equal(get_le16(d->cfg + PCI_COMMAND) & PCI_COMMAND_MASTER, 0);
+	fx_free(f);
+}
+
 static void test_stats(void **state)
 {
 	struct fx *f = fx_new();
@@ -425,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_cfg_straddling_writes),
 	    cmocka_unit_test(test_cfg_read_only_fields),
 	    cmocka_unit_test(test_cfg_status_and_passthrough),
+	    cmocka_unit_test(test_bus_master_waits_for_dma),
 	    cmocka_unit_test(test_stats),
 	};
 

@@ -60,11 +60,6 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code)
 		LOG_ONCE(LOG_ERR, "vm: cannot signal the stop eventfd: %s", strerror(errno));
 }
 
-enum vm_stop_reason vm_stop_reason(const struct vm *vm)
-{
-	return (enum vm_stop_reason)(__atomic_load_n(&vm->stop_state, __ATOMIC_ACQUIRE) >> 8);
-}
-
 int vm_exit_code(const struct vm *vm)
 {
 	return __atomic_load_n(&vm->stop_state, __ATOMIC_ACQUIRE) & 0xff;

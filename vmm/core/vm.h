@@ -119,7 +119,10 @@ void vm_destroy(struct vm *vm);
 /* Ask the VM to stop; the first call's reason and exit code (0..255) win.
  * Callable from any thread; never blocks. */
 void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code);
-enum vm_stop_reason vm_stop_reason(const struct vm *vm);
+static inline enum vm_stop_reason vm_stop_reason(const struct vm *vm)
+{
+	return (enum vm_stop_reason)(__atomic_load_n(&vm->stop_state, __ATOMIC_ACQUIRE) >> 8);
+}
 /* The exit code given with the winning vm_stop() (0 while running). */
 int vm_exit_code(const struct vm *vm);
 const char *vm_stop_reason_name(enum vm_stop_reason why);

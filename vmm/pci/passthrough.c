@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* passthrough.c - the host bridge and the --vf functions of a VM; see passthrough.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "devices/pci_host.h"
 #include "devices/vfio_pci.h"
@@ -11,12 +13,15 @@
 #include "vmm/base/err.h"
 #include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
+#include "vmm/base/thread.h"
 #include "vmm/host/iommu_resv.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/pci/pci_platform.h"
 #include "vmm/core/vm.h"
 
 #define SYSFS_ROOT "/sys"
+/* Test hook (tests/lab): delay the DMA map by this many milliseconds (at most 60 s). */
+#define DMA_DELAY_ENV "TINYVMM_TEST_DMA_DELAY_MS"
 
 static u64 now_ns(void)
 {
@@ -140,6 +145,66 @@ static int dma_map_ram(struct passthrough *pt)
 	return 0;
 }
 
+/*
+ * The DMA map runs while the guest boots: a device cannot DMA before its
+ * bus-master enable bit is set, and the device model holds that write in
+ * dma_wait() until the map is done. A failure stops the VM.
+ */
+static void *dma_thread(void *arg)
+{
+	struct passthrough *pt = arg;
+	const char *delay = getenv(DMA_DELAY_ENV);
+	int r;
+
+	pthread_setname_np(pthread_self(), "dma-map");
+	if (delay && *delay) {
+		/* The lab's test hook: a map that ends late, so the guest's
+		 * bus-master enable has to wait for it. */
+		unsigned long ms = strtoul(delay, NULL, 10);
+
+		log_warn("vfio: %s=%lu: the DMA map starts %lu ms late (a test hook)",
+			 DMA_DELAY_ENV, ms, ms);
+		usleep((useconds_t)MIN(ms, 60000UL) * 1000);
+	}
+	r = dma_map_ram(pt);
+	pci_platform_dma_done(pt->vm, r);
+	if (r < 0)
+		vm_stop(pt->vm, VM_STOP_ERROR, err_exit_code(r)); /* logged */
+	return NULL;
+}
+
+static int dma_map_start(struct passthrough *pt)
+{
+	int r;
+
+	pci_platform_dma_pending(pt->vm);
+	r = thread_create(&pt->dma_thread, dma_thread, pt);
+	if (r == 0) {
+		pt->dma_started = true;
+		return 0;
+	}
+	log_warn("vfio: cannot start the DMA map thread (%s); mapping guest RAM now", strerror(-r));
+	r = dma_map_ram(pt);
+	pci_platform_dma_done(pt->vm, r);
+	return r;
+}
+
+void passthrough_dma_join(struct passthrough *pt)
+{
+	struct vm_pci *k = pt->vm ? pt->vm->pci : NULL;
+
+	if (pt->dma_started) {
+		pthread_join(pt->dma_thread, NULL);
+		pt->dma_started = false;
+	}
+	if (k) {
+		pthread_mutex_lock(&k->lock);
+		pt->dma_wait_ns = k->dma_wait_ns;
+		pt->dma_waits = k->dma_waits;
+		pthread_mutex_unlock(&k->lock);
+	}
+}
+
 /* The vf-attached event: {"bdf": host BDF, "slot": N, "guest_bdf": "0000:00:NN.0"}. */
 static void emit_attached(struct vm *vm, const struct passthrough_vf *vf)
 {
@@ -175,7 +240,7 @@ int passthrough_attach(struct passthrough *pt, struct vm *vm)
 		if (r < 0)
 			return r;
 	}
-	r = dma_map_ram(pt);
+	r = dma_map_start(pt);
 bars:
 	if (r == 0)
 		r = pci_host_assign_bars(pt->host, &w);
@@ -187,6 +252,7 @@ bars:
 
 void passthrough_detach(struct passthrough *pt)
 {
+	passthrough_dma_join(pt); /* before anything it maps into goes */
 	for (unsigned int i = pt->nr_vfs; i-- > 0;) {
 		struct passthrough_vf *vf = &pt->vfs[i];
 
@@ -206,7 +272,7 @@ void passthrough_detach(struct passthrough *pt)
 		pci_platform_destroy(pt->vm);
 }
 
-void passthrough_print_stats(const struct passthrough *pt, FILE *f)
+void passthrough_print_stats(struct passthrough *pt, FILE *f)
 {
 	struct pci_host_stats hs;
 
@@ -233,7 +299,12 @@ void passthrough_print_stats(const struct passthrough *pt, FILE *f)
 	}
 	fprintf(f, "  config accesses to absent functions: %llu\n",
 		(unsigned long long)hs.cfg_unclaimed);
+	passthrough_dma_join(pt);
 	if (pt->dma_bytes)
-		fprintf(f, "tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms\n",
-			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6);
+		fprintf(f,
+			"tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms, "
+			"while the guest booted; bus-master enable waited %.1f ms for it (%llu "
+			"time(s))\n",
+			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6,
+			(double)pt->dma_wait_ns / 1e6, (unsigned long long)pt->dma_waits);
 }

@@ -28,6 +28,7 @@
 #ifndef TINYVMM_PASSTHROUGH_H
 #define TINYVMM_PASSTHROUGH_H
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "include/tinyvmm.h"
@@ -53,7 +54,12 @@ struct passthrough {
 	struct vfio_container c;
 	unsigned int nr_vfs;
 	struct passthrough_vf vfs[TINYVMM_MAX_VFS];
-	u64 dma_bytes, dma_ns; /* the DMA map of guest RAM */
+	/* The DMA map of guest RAM, made by dma_thread while the guest boots:
+	 * written by it, read once it is joined (passthrough_dma_join()). */
+	pthread_t dma_thread;
+	bool dma_started;
+	u64 dma_bytes, dma_ns;
+	u64 dma_wait_ns, dma_waits; /* vCPUs held at bus-master enable until it was done */
 };
 
 /*
@@ -65,6 +71,9 @@ int passthrough_check_slots(const struct tinyvmm_vf *vfs, unsigned int n);
 int passthrough_prepare(struct passthrough *pt, const struct tinyvmm_vf *vfs, unsigned int n);
 int passthrough_attach(struct passthrough *pt, struct vm *vm);
 void passthrough_detach(struct passthrough *pt);
-void passthrough_print_stats(const struct passthrough *pt, FILE *f);
+/* Wait for the DMA map of guest RAM to end (done or failed); idempotent. */
+void passthrough_dma_join(struct passthrough *pt);
+/* The PCI and VFIO part of --stats (joins the DMA map first). */
+void passthrough_print_stats(struct passthrough *pt, FILE *f);
 
 #endif

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* pci_platform.c - the PCI platform callbacks on a KVM VM; see pci_platform.h. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arch/layout.h"
 #include "vmm/arch/arch.h"
@@ -306,6 +308,55 @@ static int plat_irqfd(struct pci_platform *p, int gsi, int efd, int resample_efd
 	return ioctl_ptr(to_pci(p)->vm->vm_fd, KVM_IRQFD, &f);
 }
 
+#define DMA_WAIT_SLICE_NS (20 * 1000 * 1000) /* how often a waiter checks for a stop */
+
+static int plat_dma_wait(struct pci_platform *p)
+{
+	struct vm_pci *k = to_pci(p);
+	struct timespec t0, now, ts;
+	int r;
+
+	pthread_mutex_lock(&k->lock);
+	if (k->dma_state == PCI_DMA_PENDING) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (k->dma_state == PCI_DMA_PENDING && vm_stop_reason(k->vm) == VM_RUNNING) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_nsec += DMA_WAIT_SLICE_NS;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&k->dma_cond, &k->lock, &ts);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		k->dma_wait_ns +=
+		    (u64)((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec));
+		k->dma_waits++;
+	}
+	r = k->dma_state == PCI_DMA_PENDING ? -ESHUTDOWN : k->dma_state;
+	pthread_mutex_unlock(&k->lock);
+	return r;
+}
+
+void pci_platform_dma_pending(struct vm *vm)
+{
+	struct vm_pci *k = vm->pci;
+
+	pthread_mutex_lock(&k->lock);
+	k->dma_state = PCI_DMA_PENDING;
+	pthread_mutex_unlock(&k->lock);
+}
+
+void pci_platform_dma_done(struct vm *vm, int r)
+{
+	struct vm_pci *k = vm->pci;
+
+	pthread_mutex_lock(&k->lock);
+	k->dma_state = r < 0 ? r : PCI_DMA_READY;
+	pthread_cond_broadcast(&k->dma_cond);
+	pthread_mutex_unlock(&k->lock);
+}
+
 static bool plat_bar_ok(struct pci_platform *p, bool io, u64 gpa, u64 size)
 {
 	const struct mem *m = &to_pci(p)->vm->mem;
@@ -321,12 +372,14 @@ static const struct pci_platform_ops kvm_pci_ops = {
     .msi_route = plat_msi_route,
     .msi_unroute = plat_msi_unroute,
     .irqfd = plat_irqfd,
+    .dma_wait = plat_dma_wait,
     .bar_ok = plat_bar_ok,
 };
 
 int pci_platform_create(struct vm *vm)
 {
 	struct vm_pci *k = calloc(1, sizeof(*k));
+	pthread_condattr_t ca;
 	int n, r;
 
 	if (!k)
@@ -346,6 +399,10 @@ int pci_platform_create(struct vm *vm)
 	k->plat.ops = &kvm_pci_ops;
 	k->plat.opaque = k;
 	pthread_mutex_init(&k->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->dma_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	vm->pci = k;
 	return 0;
 }
@@ -357,6 +414,7 @@ void pci_platform_destroy(struct vm *vm)
 	if (!k)
 		return;
 	pci_platform_routes_free(&k->routes);
+	pthread_cond_destroy(&k->dma_cond);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 	vm->pci = NULL;

@@ -73,11 +73,26 @@ struct vm_pci {
 	struct vm *vm;
 	pthread_mutex_t lock;
 	struct gsi_routes routes;
-	bool routes_set;	  /* KVM_SET_GSI_ROUTING done at least once */
-	bool msi_devid;		  /* KVM wants each MSI's requester ID (arm64's ITS) */
+	bool routes_set; /* KVM_SET_GSI_ROUTING done at least once */
+	bool msi_devid;	 /* KVM wants each MSI's requester ID (arm64's ITS) */
+	/* Guest RAM's DMA map, made on a thread while the guest boots
+	 * (passthrough.c): PCI_DMA_READY (also with nothing to map),
+	 * PCI_DMA_PENDING, or -errno once it failed. Under lock; dma_cond
+	 * signals a change. dma_wait_ns: vCPU time spent waiting for it. */
+	int dma_state;
+	pthread_cond_t dma_cond;
+	u64 dma_wait_ns, dma_waits;
 	u32 first_slot, nr_slots; /* slot numbers [first_slot, nr_slots) are ours */
 	bool slot_used[PCI_PLATFORM_MAX_SLOTS];
 };
+
+#define PCI_DMA_READY	0
+#define PCI_DMA_PENDING 1
+
+/* Guest RAM is being mapped for DMA: dma_wait() blocks from now on. */
+void pci_platform_dma_pending(struct vm *vm);
+/* The map is done (r == 0) or failed (-errno): wakes every dma_wait(). */
+void pci_platform_dma_done(struct vm *vm, int r);
 
 /* Make vm->pci. Logs one line and returns -errno. */
 int pci_platform_create(struct vm *vm);
