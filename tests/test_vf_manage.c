@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -633,7 +634,8 @@ static void test_restore_bad_record(void **state UNUSED)
 	fake_sysfs_mkdir(root, "run");
 	fake_sysfs_write(root, "bdf=" VF0 "\nthis is not a record\n", "run/" VF0 ".record");
 	assert_int_equal(restore(NULL), -EINVAL);
-	expect_err("vf " VF0 ": cannot read its record in ");
+	expect_err("vf " VF0 ": cannot use its record in ");
+	expect_err("not a tinyvmm crash record");
 	assert_string_equal(out, "");
 	assert_true(has_record(VF0));
 	assert_string_equal(driver_of(VF0), "vfio-pci");
@@ -649,6 +651,113 @@ static void test_restore_pf_settings_fail(void **state UNUSED)
 	expect_err("rtnl PF tvnope0: ");
 	assert_string_equal(out, "");
 	assert_true(has_record(VF0));
+	assert_string_equal(driver_of(VF0), "vfio-pci");
+}
+
+/* ---- a run directory or files someone else could have planted ---- */
+
+static void test_untrusted_run_dir(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF1, true);
+	struct tinyvmm_restored res[4];
+	unsigned int nr;
+	struct vf_manage m;
+	bool usage;
+	int r;
+
+	fake_sysfs_dev(root, VF1, 13, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	/* TINYVMM_RUN_DIR writable by everyone: not acted on at all. */
+	write_record(VF1, 999999, "igbvf", true, NULL);
+	assert_int_equal(chmod(run_dir, 0777), 0);
+	assert_int_equal(take(&m, &o, &usage), -EPERM);
+	assert_true(usage);
+	expect_err("vf " VF1 ": the run directory ");
+	expect_err("is not safe to act on: writable by every user (mode 0777); remove it, or "
+		   "set TINYVMM_RUN_DIR");
+	assert_string_equal(driver_of(VF1), "igbvf");
+	assert_string_equal(attr(VF1, "driver_override"), "");
+	assert_int_equal(vf_manage_holder(VF1), 0);
+	capture(true);
+	r = vf_manage_restore(root, NULL, res, ARRAY_SIZE(res), &nr);
+	capture(false);
+	assert_int_equal(r, err_mark_user(-EPERM));
+	assert_int_equal(nr, 0);
+	expect_err("tinyvmm vf restore: the run directory ");
+	assert_true(has_record(VF1));
+	/* Owned by another user. */
+	assert_int_equal(chmod(run_dir, 0700), 0);
+	assert_int_equal(chown(run_dir, 1000, 1000), 0);
+	assert_int_equal(take(&m, &o, &usage), -EPERM);
+	assert_true(usage);
+	expect_err("owned by uid 1000, not by this user (uid 0)");
+	assert_string_equal(driver_of(VF1), "igbvf");
+}
+
+static void test_planted_lock_link(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF1, true);
+	char victim[FAKE_ROOT_SZ + 16], link[FAKE_ROOT_SZ + 32];
+	struct vf_manage m;
+	bool usage;
+
+	fake_sysfs_dev(root, VF1, 13, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	fake_sysfs_mkdir(root, "run");
+	fake_sysfs_write(root, "precious\n", "victim");
+	snprintf(victim, sizeof(victim), "%s/victim", root);
+	snprintf(link, sizeof(link), "%s/" VF1 ".lock", run_dir);
+	assert_int_equal(symlink(victim, link), 0);
+	/* vf list's holder query neither truncates nor writes through the link. */
+	assert_int_equal(vf_manage_holder(VF1), 0);
+	assert_string_equal(fake_sysfs_read(root, out, sizeof(out), "victim"), "precious\n");
+	assert_int_equal(take(&m, &o, &usage), -ELOOP);
+	assert_true(usage);
+	expect_err(VF1 ".lock: not a file of this user's that only it can write");
+	assert_string_equal(fake_sysfs_read(root, out, sizeof(out), "victim"), "precious\n");
+	assert_string_equal(driver_of(VF1), "igbvf");
+}
+
+static void test_forged_record(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF0, false);
+	char path[FAKE_ROOT_SZ + 32];
+	struct vf_manage m;
+	bool usage;
+
+	/* VF0's record names VF1: taking VF0 must not rebind VF1. */
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_dev(root, VF1, 13, "vfio-pci");
+	fake_sysfs_driver_dir(root, "igbvf");
+	kernel = fake_kernel_start(root);
+	write_record(VF1, 999999, "igbvf", true, NULL);
+	snprintf(path, sizeof(path), "%s/" VF1 ".record", run_dir);
+	snprintf(out, sizeof(out), "%s/" VF0 ".record", run_dir);
+	assert_int_equal(rename(path, out), 0);
+	assert_int_equal(take(&m, &o, &usage), 0);
+	expect_err("vf " VF0 ": ignoring its crash record in ");
+	expect_err("it names another function (" VF1 ")");
+	assert_string_equal(kernel_log(), "");
+	assert_string_equal(driver_of(VF1), "vfio-pci");
+	vf_manage_give_back(&m, root);
+	/* The same in vf restore: reported, not acted on, and kept. */
+	assert_int_equal(restore(NULL), -EINVAL);
+	expect_err("it names another function");
+	assert_string_equal(kernel_log(), "");
+	/* A record of the right name that another user owns (or could write). */
+	write_record(VF0, 999999, "igbvf", true, NULL);
+	snprintf(path, sizeof(path), "%s/" VF0 ".record", run_dir);
+	assert_int_equal(chown(path, 1000, 1000), 0);
+	assert_int_equal(take(&m, &o, &usage), 0);
+	expect_err("ignoring its crash record");
+	expect_err("not a file of this user's that only it can write");
+	vf_manage_give_back(&m, root);
+	assert_int_equal(chown(path, 0, 0), 0);
+	assert_int_equal(chmod(path, 0646), 0);
+	assert_int_equal(take(&m, &o, &usage), 0);
+	expect_err("ignoring its crash record");
+	vf_manage_give_back(&m, root);
+	assert_string_equal(kernel_log(), "");
 	assert_string_equal(driver_of(VF0), "vfio-pci");
 }
 
@@ -673,6 +782,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_restore_in_use, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restore_bad_record, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restore_pf_settings_fail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_untrusted_run_dir, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_planted_lock_link, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_forged_record, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 
 #include "vmm/base/log.h"
 #include "vmm/base/err.h"
+#include "vmm/host/run_dir.h"
 #include "vmm/host/vf_manage.h"
 
 #define VFIO_DRIVER  "vfio-pci"
@@ -34,82 +35,127 @@ static void sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
-static int run_path(char *out, size_t len, const char *bdf, const char *ext)
+/* "<bdf>.<ext>", the name of a VF's file in the run directory. */
+static int run_name(char *out, size_t len, const char *bdf, const char *ext)
 {
-	int n = snprintf(out, len, "%s/%s.%s", vf_manage_run_dir(), bdf, ext);
+	int n = snprintf(out, len, "%s.%s", bdf, ext);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int make_run_dir(void)
+/* The run directory's fd (checked, run_dir.h), or -errno with why filled. */
+static int dir_open(bool create, char *why)
 {
-	const char *d = vf_manage_run_dir();
-
-	if (mkdir(d, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	return run_dir_open(vf_manage_run_dir(), create, why, RUN_DIR_WHY_SZ);
 }
 
 /* Write the record atomically (a temporary file renamed over it). */
 static int record_write(struct vf_manage *m)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], buf[RECORD_MAX];
-	int fd, n, r = 0;
+	char name[NAME_MAX], buf[RECORD_MAX], why[RUN_DIR_WHY_SZ];
+	int dir, n, r;
 
 	n = vf_record_format(&m->rec, buf, sizeof(buf));
-	if (n < 0 || run_path(path, sizeof(path), m->rec.bdf, "record") < 0)
+	if (n < 0 || run_name(name, sizeof(name), m->rec.bdf, "record") < 0)
 		return -ENOSPC;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, (size_t)n) != n || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	close(fd);
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
+	dir = dir_open(false, why);
+	if (dir < 0) {
+		log_err("%s: cannot write its crash record in %s: %s", m->name, vf_manage_run_dir(),
+			why);
+		return dir;
+	}
+	r = run_dir_write(dir, name, buf, (size_t)n);
+	close(dir);
 	if (r < 0) {
-		unlink(tmp);
-		log_err("%s: cannot write the crash record %s: %s", m->name, path, strerror(-r));
+		log_err("%s: cannot write the crash record %s/%s: %s", m->name, vf_manage_run_dir(),
+			name, strerror(-r));
 		return r;
 	}
 	m->recorded = true;
 	return 0;
 }
 
-static int record_read(const char *bdf, struct vf_record *rec)
+/*
+ * Read bdf's record. It counts only if it is a file of ours that no one else
+ * can write (run_dir_read) and it names bdf itself: anything else is
+ * reported (why) and not acted on. -ENOENT when there is none.
+ */
+static int record_read(const char *bdf, struct vf_record *rec, char *why, size_t why_len)
 {
-	char path[PATH_MAX], buf[RECORD_MAX];
+	char name[NAME_MAX], buf[RECORD_MAX], dwhy[RUN_DIR_WHY_SZ];
 	ssize_t n;
+	int dir;
 
-	if (run_path(path, sizeof(path), bdf, "record") < 0)
+	why[0] = '\0';
+	if (run_name(name, sizeof(name), bdf, "record") < 0)
 		return -ENAMETOOLONG;
-	n = pci_sysfs_read_file(path, buf, sizeof(buf));
-	return n < 0 ? (int)n : vf_record_parse(buf, (size_t)n, rec);
+	dir = dir_open(false, dwhy);
+	if (dir < 0) {
+		snprintf(why, why_len, "the run directory is %.100s", dwhy);
+		return dir == -ENOENT ? -ENOENT : dir;
+	}
+	n = run_dir_read(dir, name, buf, sizeof(buf));
+	close(dir);
+	if (n == -EPERM || n == -ELOOP) {
+		snprintf(why, why_len, "not a file of this user's that only it can write");
+		return (int)n;
+	}
+	if (n < 0) {
+		snprintf(why, why_len, "%s", strerror((int)-n));
+		return (int)n;
+	}
+	if (vf_record_parse(buf, (size_t)n, rec) < 0) {
+		snprintf(why, why_len, "not a tinyvmm crash record");
+		return -EINVAL;
+	}
+	if (strcmp(rec->bdf, bdf) != 0) {
+		snprintf(why, why_len, "it names another function (%s)", rec->bdf);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static void record_remove(struct vf_manage *m)
 {
-	char path[PATH_MAX];
+	char name[NAME_MAX], why[RUN_DIR_WHY_SZ];
+	int dir;
 
-	if (m->recorded && run_path(path, sizeof(path), m->rec.bdf, "record") == 0)
-		unlink(path);
+	if (m->recorded && run_name(name, sizeof(name), m->rec.bdf, "record") == 0) {
+		dir = dir_open(false, why);
+		if (dir >= 0) {
+			run_dir_remove(dir, name);
+			close(dir);
+		}
+	}
 	m->recorded = false;
 }
 
-/* flock the VF's lock file; -EBUSY (with *holder) when another process has it. */
-static int lock_take(const char *bdf, int *fd_out, long *holder)
+/*
+ * flock the VF's lock file (the run directory made if need be); -EBUSY
+ * (with *holder) when another process has it; another -errno with why.
+ */
+static int lock_take(const char *bdf, int *fd_out, long *holder, char *why)
 {
-	char path[PATH_MAX], buf[32];
+	char name[NAME_MAX], buf[32];
 	ssize_t n;
-	int fd;
+	int dir, fd;
 
 	*holder = 0;
-	if (run_path(path, sizeof(path), bdf, "lock") < 0)
+	why[0] = '\0';
+	if (run_name(name, sizeof(name), bdf, "lock") < 0)
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
+	dir = dir_open(true, why);
+	if (dir < 0)
+		return dir;
+	fd = run_dir_open_rw(dir, name);
+	close(dir);
+	if (fd < 0) {
+		snprintf(why, RUN_DIR_WHY_SZ, "%s.lock: %s", bdf,
+			 fd == -EPERM || fd == -ELOOP
+			     ? "not a file of this user's that only it can write"
+			     : strerror(-fd));
+		return fd;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
 
@@ -123,9 +169,15 @@ static int lock_take(const char *bdf, int *fd_out, long *holder)
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
-		log_debug("vf %s: cannot write the pid into %s", bdf, path);
+		log_debug("vf %s: cannot write the pid into its lock file", bdf);
 	*fd_out = fd;
 	return 0;
+}
+
+/* An unsafe run directory or lock file (not merely an unwritable one). */
+static bool untrusted(int r)
+{
+	return r == -EPERM || r == -ELOOP;
 }
 
 /* Wait until the VF's driver is want ("" unbound). */
@@ -290,7 +342,7 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
-	char drv[PCI_SYSFS_NAME_SZ];
+	char drv[PCI_SYSFS_NAME_SZ], why[RUN_DIR_WHY_SZ];
 	bool rebind;
 	long holder;
 	int r;
@@ -301,28 +353,35 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
 	rebind = !o->unmanaged && !pci_sysfs_driver_is_vfio(drv);
-	r = make_run_dir();
-	if (r == 0)
-		r = lock_take(o->bdf, &m->lock_fd, &holder);
+	r = lock_take(o->bdf, &m->lock_fd, &holder, why);
 	if (r == -EBUSY)
 		return err_user(r,
 				"%s: in use by another tinyvmm (pid %ld); stop that VM or pick "
 				"another VF",
 				m->name, holder);
+	if (untrusted(r))
+		return err_user(r,
+				"%s: the run directory %s is not safe to act on: %s; remove it, or "
+				"set TINYVMM_RUN_DIR to a directory of your own that only you can "
+				"write (mkdir -m 700)",
+				m->name, vf_manage_run_dir(), why);
 	if (r < 0) {
 		if (!rebind && !wants_net(o)) {
 			/* Nothing to undo; VFIO itself keeps a second user out. */
-			log_debug("%s: no lock in %s (%s)", m->name, vf_manage_run_dir(),
-				  strerror(-r));
+			log_debug("%s: no lock in %s (%s)", m->name, vf_manage_run_dir(), why);
 			return 0;
 		}
 		log_err("%s: cannot lock it in %s: %s; run as root or set TINYVMM_RUN_DIR to a "
 			"writable directory",
-			m->name, vf_manage_run_dir(), strerror(-r));
+			m->name, vf_manage_run_dir(), why);
 		return r;
 	}
 	/* A tinyvmm that died holding this VF left a record: finish its job. */
-	if (record_read(o->bdf, &m->rec) == 0) {
+	r = record_read(o->bdf, &m->rec, why, sizeof(why));
+	if (r < 0 && r != -ENOENT)
+		log_err("%s: ignoring its crash record in %s: %s", m->name, vf_manage_run_dir(),
+			why);
+	if (r == 0) {
 		log_info("%s: giving it back for tinyvmm pid %ld, which did not exit cleanly",
 			 m->name, m->rec.pid);
 		if (restore_record(m->name, &m->rec, root) < 0) {
@@ -395,16 +454,29 @@ int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored
 		      unsigned int cap, unsigned int *nr)
 {
 	struct dirent **ents = NULL;
-	int n, r = 0;
+	char dwhy[RUN_DIR_WHY_SZ];
+	int n, r = 0, dir;
 
 	*nr = 0;
+	dir = dir_open(false, dwhy);
+	if (dir == -ENOENT)
+		return 0; /* no run directory: nothing was ever taken */
+	if (untrusted(dir))
+		return err_user(dir,
+				"tinyvmm vf restore: the run directory %s is not safe to act on: "
+				"%s; check who wrote its records, then remove it",
+				vf_manage_run_dir(), dwhy);
+	if (dir < 0)
+		return err_host(dir, "tinyvmm vf restore: cannot open the run directory %s: %s",
+				vf_manage_run_dir(), dwhy);
+	close(dir);
 	n = scandir(vf_manage_run_dir(), &ents, is_record, alphasort);
 	if (n < 0)
-		n = 0; /* no run directory: nothing was ever taken */
+		n = 0;
 	for (int i = 0; i < n; i++) {
 		struct vf_manage m = {.lock_fd = -1};
 		struct tinyvmm_restored res = {.holder_pid = 0};
-		char name[PCI_SYSFS_BDF_SZ];
+		char name[PCI_SYSFS_BDF_SZ], why[RUN_DIR_WHY_SZ];
 		int e;
 
 		snprintf(name, sizeof(name), "%.*s", (int)(strlen(ents[i]->d_name) - 7),
@@ -414,15 +486,15 @@ int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored
 			continue;
 		snprintf(res.bdf, sizeof(res.bdf), "%s", name);
 		snprintf(m.name, sizeof(m.name), "vf %s", name);
-		e = lock_take(name, &m.lock_fd, &res.holder_pid);
+		e = lock_take(name, &m.lock_fd, &res.holder_pid, why);
 		if (e == -EBUSY) {
 			r = r ? r : err_mark_user(-EBUSY);
 		} else {
 			if (e == 0)
-				e = record_read(name, &m.rec);
+				e = record_read(name, &m.rec, why, sizeof(why));
 			if (e < 0) {
-				log_err("vf %s: cannot read its record in %s: %s", name,
-					vf_manage_run_dir(), strerror(-e));
+				log_err("vf %s: cannot use its record in %s: %s", name,
+					vf_manage_run_dir(), why);
 			} else {
 				m.recorded = true;
 				e = restore_record(m.name, &m.rec, root);
@@ -472,8 +544,9 @@ void vf_manage_give_back_all(struct vf_manage *m, unsigned int nr)
 
 long vf_manage_holder(const char *bdf)
 {
+	char why[RUN_DIR_WHY_SZ];
 	long holder = 0;
-	int fd = -1, r = lock_take(bdf, &fd, &holder);
+	int fd = -1, r = lock_take(bdf, &fd, &holder, why);
 
 	if (r == 0)
 		close(fd);

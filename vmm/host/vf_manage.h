@@ -19,7 +19,10 @@
  * SIGKILL the record stays and vf_manage_restore() (tinyvmm vf restore)
  * finishes the job.
  *
- * The run directory is /run/tinyvmm, or $TINYVMM_RUN_DIR.
+ * The run directory is /run/tinyvmm, or $TINYVMM_RUN_DIR. It is acted on
+ * only when it is ours and private, and a record only when it is our own
+ * file that names the VF it is filed under (run_dir.h); an unsafe directory
+ * is the user's error, a forged record is reported and ignored.
  */
 #ifndef TINYVMM_VF_MANAGE_H
 #define TINYVMM_VF_MANAGE_H
