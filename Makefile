@@ -69,6 +69,7 @@ BASE_SRCS += vmm/base/json.c
 BASE_SRCS += vmm/base/json_get.c
 BASE_SRCS += vmm/base/json_write.c
 BASE_SRCS += vmm/base/input_file.c
+BASE_SRCS += vmm/base/regex_bound.c
 
 # vmm/core: the KVM machine
 CORE_SRCS :=
@@ -198,6 +199,8 @@ TESTS += parse
 test_parse_SRCS := vmm/base/parse.c
 TESTS += bdf
 test_bdf_SRCS := vmm/base/bdf.c
+TESTS += regex_bound
+test_regex_bound_SRCS := vmm/base/regex_bound.c
 TESTS += input_file
 test_input_file_SRCS := vmm/base/input_file.c vmm/base/err.c vmm/base/log.c
 TESTS += json

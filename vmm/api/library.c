@@ -17,6 +17,7 @@
 #include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
+#include "vmm/base/regex_bound.h"
 #include "vmm/base/version.h"
 #include "vmm/core/events.h"
 
@@ -108,6 +109,11 @@ static int open_inputs(struct tinyvmm *t)
 	if (r == 0 && c->initrd)
 		r = input_file_open(&t->initrd, c->initrd);
 	if (r == 0 && c->expect) {
+		char big[160];
+
+		if (regex_bound_check(c->expect, big, sizeof(big)) < 0)
+			return err_user(-EINVAL, "--expect %.64s%s: too costly to compile: %s",
+					c->expect, strlen(c->expect) > 64 ? "..." : "", big);
 		r = regcomp(&t->expect_re, c->expect, REG_EXTENDED | REG_NOSUB);
 		if (r) {
 			char why[128];
