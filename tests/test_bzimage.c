@@ -187,6 +187,21 @@ static void test_syssize(void **state UNUSED)
 	expect_reject(IMG_LEN, "truncated");
 	put_le32(img + OFF(syssize), 0);
 	expect_reject(IMG_LEN, "syssize");
+	/* A payload that ends before the 64-bit entry (+0x200): the guest
+	 * would start in zeroed RAM. The file itself is cut just after it. */
+	put_le32(img + OFF(syssize), 0x200 / 16);
+	expect_reject(SETUP_LEN + 0x200, "the protected-mode kernel is only 512 bytes, so its "
+					 "64-bit entry at +0x200 is outside it");
+	put_le32(img + OFF(syssize), 0x100 / 16);
+	expect_reject(SETUP_LEN + 0x100, "64-bit entry at +0x200 is outside it");
+	/* One paragraph past the entry is enough for the header check. */
+	put_le32(img + OFF(syssize), 0x210 / 16);
+	{
+		struct bzimage bz;
+		const char *why;
+
+		assert_int_equal(parse_len(SETUP_LEN + 0x210, RAM, &bz, &why), 0);
+	}
 }
 
 static void test_flags(void **state UNUSED)

@@ -129,6 +129,10 @@ int bzimage_parse_prefix(const void *buf, size_t len, u64 file_len, u64 ram_byte
 		return WHY("truncated: the header says %llu bytes of kernel after the setup code "
 			   "but the file has only %llu",
 			   (unsigned long long)syssize_bytes, (unsigned long long)out->payload_len);
+	if (syssize_bytes <= BZ_ENTRY64_OFFSET)
+		return WHY("the protected-mode kernel is only %llu bytes, so its 64-bit entry at "
+			   "+0x%x is outside it; the file is not a whole kernel",
+			   (unsigned long long)syssize_bytes, BZ_ENTRY64_OFFSET);
 
 	out->kernel_alignment = get_le32(b + HDR(kernel_alignment));
 	out->relocatable = b[HDR(relocatable_kernel)] != 0;
