@@ -116,6 +116,7 @@ int vfio_pci_create(struct vfio_pci **out, const struct vfio_ops *ops, struct vf
 	v->dev.priv = v;
 	v->msi.vec.efd = v->msi.vec.gsi = -1;
 	v->intx.trigger = v->intx.resample = -1;
+	v->vfio_irq = -1;
 	pthread_mutex_init(&v->cfg_lock, NULL);
 	pthread_mutex_init(&v->irq_lock, NULL);
 

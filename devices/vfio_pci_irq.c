@@ -55,6 +55,8 @@ static int set_irqs(struct vfio_pci *v, u32 index, u32 start, u32 count, const i
 	static const char *const names[] = {"INTx", "MSI", "MSI-X"};
 	int r = v->ops->set_irqs(v->vdev, index, start, count, efds);
 
+	if (r == 0)
+		v->vfio_irq = count ? (int)index : -1;
 	if (r < 0)
 		vp_log_once(v, VPL_SET_IRQS, LOG_ERR, "cannot %s %s vectors %u-%u in VFIO: %s",
 			    count ? "bind" : "disable", index < 3 ? names[index] : "?", start,
@@ -141,7 +143,8 @@ static int msix_bind(struct vfio_pci *v, u32 lo, u32 hi)
 	int efds[VP_MSIX_MAX];
 
 	if (v->msix.nr_bound && hi > v->msix.nr_bound && !v->msix.dynamic) {
-		set_irqs(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, NULL);
+		if (set_irqs(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, NULL) < 0)
+			return -EIO; /* still enabled with the old count */
 		v->msix.nr_bound = 0;
 	}
 	if (!v->msix.nr_bound)
@@ -199,11 +202,9 @@ static void msix_sync_all(struct vfio_pci *v)
 		msix_deliver(v, i);
 }
 
+/* The guest's side of MSI-X off; VFIO's is vfio_irq_off(). */
 static void msix_off(struct vfio_pci *v)
 {
-	if (v->msix.nr_bound)
-		set_irqs(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, NULL);
-	v->msix.nr_bound = 0;
 	for (u32 i = 0; i < v->msix.n; i++)
 		vec_free(v, &v->msix.vec[i]);
 	v->msix.enabled = v->msix.fmask = false;
@@ -240,8 +241,6 @@ static void msi_sync(struct vfio_pci *v)
 
 static void msi_off(struct vfio_pci *v)
 {
-	if (v->msi.vec.efd >= 0)
-		set_irqs(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, NULL);
 	vec_free(v, &v->msi.vec);
 	v->msi.enabled = false;
 }
@@ -262,7 +261,6 @@ static void intx_off(struct vfio_pci *v)
 {
 	if (v->intx.trigger < 0)
 		return;
-	set_irqs(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 0, NULL);
 	v->plat->ops->irqfd(v->plat, (int)v->intx_gsi, v->intx.trigger, v->intx.resample, false);
 	close(v->intx.trigger);
 	close(v->intx.resample);
@@ -322,7 +320,23 @@ void vp_irq_init(struct vfio_pci *v, const u8 *dcfg)
 	v->intx.present = true;
 }
 
-static void mode_off(struct vfio_pci *v)
+/*
+ * Disable the index enabled in VFIO. VFIO holds its own references to the
+ * eventfds, so ours may be closed first. -EIO when it refuses: the index
+ * stays in vfio_irq, and the next mode change tries again.
+ */
+static int vfio_irq_off(struct vfio_pci *v)
+{
+	if (v->vfio_irq < 0)
+		return 0;
+	if (set_irqs(v, (u32)v->vfio_irq, 0, 0, NULL) < 0)
+		return -EIO;
+	v->msix.nr_bound = 0;
+	return 0;
+}
+
+/* Leave the current mode: the guest's side always, then VFIO's (-EIO if refused). */
+static int mode_off(struct vfio_pci *v)
 {
 	switch (v->mode) {
 	case VP_IRQ_INTX:
@@ -338,6 +352,7 @@ static void mode_off(struct vfio_pci *v)
 		break;
 	}
 	v->mode = VP_IRQ_NONE;
+	return vfio_irq_off(v);
 }
 
 void vp_irq_update(struct vfio_pci *v)
@@ -364,9 +379,17 @@ void vp_irq_update(struct vfio_pci *v)
 		want = VP_IRQ_INTX;
 
 	pthread_mutex_lock(&v->irq_lock);
-	resync = want != v->mode;
+	/* A disable VFIO refused earlier: retried before anything else is enabled. */
+	resync = want != v->mode || (v->mode == VP_IRQ_NONE && v->vfio_irq >= 0);
+	if (resync && mode_off(v) < 0) {
+		/* VFIO still has the old index on and would refuse the new one:
+		 * the guest gets no interrupts until a later change succeeds
+		 * (logged once by set_irqs). */
+		v->msi.enabled = v->msix.enabled = false;
+		pthread_mutex_unlock(&v->irq_lock);
+		return;
+	}
 	if (resync) {
-		mode_off(v);
 		if (want == VP_IRQ_INTX && intx_on(v) < 0) {
 			log_warn("%s: INTx unavailable; the guest must use MSI or MSI-X", v->name);
 			v->intx.present = false;
@@ -390,6 +413,6 @@ void vp_irq_update(struct vfio_pci *v)
 void vp_irq_fini(struct vfio_pci *v)
 {
 	pthread_mutex_lock(&v->irq_lock);
-	mode_off(v);
+	mode_off(v); /* a refused disable: closing the device ends it */
 	pthread_mutex_unlock(&v->irq_lock);
 }

@@ -147,6 +147,10 @@ struct vfio_pci {
 	} intx;
 
 	enum vp_irq_mode mode; /* under irq_lock */
+	/* under irq_lock: the VFIO IRQ index enabled, -1 none. It can outlive
+	 * mode when a disable failed: VFIO then refuses any other index, so the
+	 * disable is retried before the next mode is enabled. */
+	int vfio_irq;
 
 	u64 logged;		     /* enum vp_log bits; atomic */
 	struct vfio_pci_stats stats; /* atomic counters */

@@ -152,6 +152,8 @@ static int f_set_irqs(struct vfio_dev *d, u32 index, u32 start, u32 count, const
 	record_irq_call(d, index, start, count, efds);
 	if (d->fail_set_irqs)
 		return d->fail_set_irqs;
+	if (!count && d->fail_disable)
+		return d->fail_disable;
 	if (index > VFIO_PCI_MSIX_IRQ_INDEX) {
 		d->bad++;
 		return -EINVAL;

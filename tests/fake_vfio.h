@@ -77,6 +77,7 @@ struct vfio_dev {
 	int reset_rc;
 	bool fail_device_info, fail_cfg_read, fail_mmap, fail_intx_unmask;
 	int fail_set_irqs; /* -errno returned by set_irqs, 0 for none */
+	int fail_disable;  /* -errno returned by a set_irqs disable (count 0) */
 };
 
 extern const struct vfio_ops fake_vfio_ops;

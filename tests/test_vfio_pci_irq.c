@@ -207,6 +207,44 @@ static void test_vfio_and_route_failures(void **state)
 	fx_free(f);
 }
 
+/* VFIO refuses to disable INTx: MSI-X must not be tried on top (VFIO would
+ * refuse it, forever); the disable is retried at the guest's next change. */
+static void test_refused_disable_is_retried(void **state)
+{
+	struct fx *f = fx_new();
+
+	(void)state;
+	intx_dev(f);
+	assert_int_equal(fx_create(f), 0);
+	cfg_wr(f, PCI_INTERRUPT_LINE, 1, 11);
+	expect_intx_live(f);
+	fx_program(f);
+	f->d->fail_disable = -EIO;
+	linux_msix_up(f, 1);
+	assert_int_equal(f->d->bad, 0); /* no second index while INTx is on */
+	assert_int_equal(f->d->irq_index, INTX_IDX);
+	assert_int_equal(fake_plat_live_irqfds(&f->fp), 0); /* INTx's detached too */
+	assert_null(vec_irqfd(f, MSIX_IDX, 0));
+	/* VFIO accepts the disable now; the guest's next control write wins. */
+	f->d->fail_disable = 0;
+	msix_ctrl(f, EN | MASKALL);
+	msix_ctrl(f, EN);
+	assert_int_equal(f->d->bad, 0);
+	assert_int_equal(f->d->irq_index, MSIX_IDX);
+	assert_non_null(vec_irqfd(f, MSIX_IDX, 0));
+	/* And back: MSI-X's disable refused, so INTx is not enabled over it. */
+	f->d->fail_disable = -EIO;
+	msix_ctrl(f, 0);
+	assert_int_equal(f->d->bad, 0);
+	assert_int_equal(f->d->irq_index, MSIX_IDX);
+	assert_int_equal(fake_plat_live_irqfds(&f->fp), 0);
+	f->d->fail_disable = 0;
+	msix_ctrl(f, 0); /* any later update retries */
+	assert_int_equal(f->d->bad, 0);
+	expect_intx_live(f);
+	fx_free(f);
+}
+
 static void test_msi_and_msix_both_enabled(void **state)
 {
 	struct fx *f = fx_new();
@@ -253,6 +291,7 @@ int main(void)
 	    cmocka_unit_test(test_intx_route_and_msix_switch),
 	    cmocka_unit_test(test_intx_failures_hide_pin),
 	    cmocka_unit_test(test_vfio_and_route_failures),
+	    cmocka_unit_test(test_refused_disable_is_retried),
 	    cmocka_unit_test(test_msi_and_msix_both_enabled),
 	    cmocka_unit_test(test_destroy_with_everything_live),
 	};
