@@ -97,8 +97,12 @@ static inline int tinyvmm_errno(int r)
 #define TINYVMM_MIN_MEM_MIB	16
 #define TINYVMM_MAX_CPUS	255 /* xAPIC ids 0..254 in the ACPI MADT */
 #define TINYVMM_MAX_VFS		16
-#define TINYVMM_MAX_TIMEOUT	(366.0 * 86400) /* seconds: a year */
-#define TINYVMM_BDF_SIZE	13		/* "DDDD:BB:DD.F" and its NUL */
+/* What each output file (console, console_log, events) may grow by in one
+ * run, when output_limit is 0; TINYVMM_OUTPUT_UNLIMITED lifts the cap. */
+#define TINYVMM_DEFAULT_OUTPUT_LIMIT (64ULL << 20)
+#define TINYVMM_OUTPUT_UNLIMITED     (~0ULL)
+#define TINYVMM_MAX_TIMEOUT	     (366.0 * 86400) /* seconds: a year */
+#define TINYVMM_BDF_SIZE	     13		     /* "DDDD:BB:DD.F" and its NUL */
 
 /* One virtual machine and its run. Opaque. */
 struct tinyvmm;
@@ -149,8 +153,13 @@ struct tinyvmm_config {
 	 * extended regular expression (the expect-matched event), or with
 	 * TINYVMM_EXIT_EXPECT_FAILED if the guest ends first. */
 	const char *expect;
-	double timeout;		/* seconds of wall time, then TINYVMM_EXIT_TIMEOUT; 0: none */
-	const char *events;	/* also write the events as JSON lines: a file or "fd:N" */
+	double timeout;	    /* seconds of wall time, then TINYVMM_EXIT_TIMEOUT; 0: none */
+	const char *events; /* also write the events as JSON lines: a file or "fd:N" */
+	/* Bytes that console (a file), console_log and events may each grow by
+	 * in a run, so a guest cannot fill the disk: then the guest's output is
+	 * dropped (logged once); the last event, vmm-exit, is always written.
+	 * 0: TINYVMM_DEFAULT_OUTPUT_LIMIT. The files are created mode 0600. */
+	unsigned long long output_limit;
 	const char *api_socket; /* serve the control API on this Unix socket path */
 	bool hugepages;		/* back guest RAM with 2 MiB huge pages */
 	bool restart_on_reboot; /* a guest reboot boots it again; default: the run ends, 0 */

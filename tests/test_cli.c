@@ -404,7 +404,19 @@ static void test_ci_options(void **state UNUSED)
 	assert_true(c.cfg.timeout == 0);
 	assert_null(c.cfg.expect);
 	assert_null(c.cfg.events);
+	assert_true(c.cfg.output_limit == 0); /* the default, 64 MiB */
 	cli_release(&c);
+	/* --output-limit: a size, or none */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--output-limit", "256M", NULL), 0);
+	assert_true(c.cfg.output_limit == 256ULL << 20);
+	cli_release(&c);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--output-limit", "none", NULL), 0);
+	assert_true(c.cfg.output_limit == TINYVMM_OUTPUT_UNLIMITED);
+	cli_release(&c);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--output-limit", "1K", NULL), -EINVAL);
+	expect_fail(&c, "--output-limit 1K: give a size of at least 4K");
+	assert_int_equal(parse(&c, "--kernel", kernel, "--output-limit", "lots", NULL), -EINVAL);
+	expect_fail(&c, "or none for no limit");
 }
 
 static void test_ci_options_bad(void **state UNUSED)

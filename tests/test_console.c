@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,6 +390,45 @@ static void test_file_mode_appends(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(read(fd, buf, sizeof(buf)), 8);
 	assert_string_equal(buf, "old\nnew\n");
+	close(fd);
+	unlink(path);
+	/* A limit: the file takes that many bytes, the rest is discarded. */
+	assert_int_equal(console_open(&c, f->s, path, quit, f), 0);
+	console_limit_output(c, 6);
+	__atomic_store_n(&f->c, c, __ATOMIC_RELEASE);
+	assert_int_equal(console_start(c), 0);
+	guest_puts(f, "0123456789\n");
+	guest_puts(f, "more\n");
+	console_close(c);
+	f->c = NULL;
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(read(fd, buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "012345");
+	{
+		struct stat st;
+
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600); /* made by console_open */
+	}
+	close(fd);
+	unlink(path);
+	/* The --console-log copy has its own limit. */
+	strcpy(path, "/tmp/tinyvmm-console-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(console_open(&c, f->s, "/dev/null", quit, f), 0);
+	console_set_watch(c, &(struct console_watch){.log_fd = fd, .log_limit = 5});
+	__atomic_store_n(&f->c, c, __ATOMIC_RELEASE);
+	assert_int_equal(console_start(c), 0);
+	guest_puts(f, "abc\n");
+	guest_puts(f, "defgh\n");
+	console_close(c);
+	f->c = NULL;
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(pread(fd, buf, sizeof(buf), 0), 5);
+	assert_string_equal(buf, "abc\nd");
 	close(fd);
 	unlink(path);
 	/* A file that cannot be created is an error, not a crash. */

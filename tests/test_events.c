@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "include/tinyvmm.h"
 #include "vmm/base/err.h"
 #include "vmm/core/events.h"
 #include "vmm/base/util.h"
@@ -45,7 +48,7 @@ static void test_writer(void **state)
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(events_open(&ev, path, &t0), 0);
+	assert_int_equal(events_open(&ev, path, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
 	events_emit(ev, "vmm-start", NULL);
 	json_write_init_members(&m, members, sizeof(members));
 	json_write_kv_int(&m, "code", 67);
@@ -74,16 +77,20 @@ static void test_writer(void **state)
 	assert_int_equal(strncmp(buf, "{\"ts\": 0.0", 10), 0);
 	/* fd:N writes to N and leaves it open. */
 	snprintf(spec, sizeof(spec), "fd:%d", fd);
-	assert_int_equal(events_open(&ev, spec, &t0), 0);
+	assert_int_equal(events_open(&ev, spec, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
 	events_emit(ev, "x", NULL);
 	events_close(ev);
 	assert_true(lseek(fd, 0, SEEK_CUR) > 0);
 	close(fd);
 	unlink(path);
 	/* Failure paths. */
-	assert_int_equal(events_open(&ev, "fd:bad", &t0), err_mark_user(-EINVAL));
-	assert_int_equal(events_open(&ev, "fd:99999", &t0), err_mark_user(-EINVAL));
-	assert_int_equal(events_open(&ev, "/nonexistent/dir/events", &t0), err_mark_user(-ENOENT));
+	assert_int_equal(events_open(&ev, "fd:bad", &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT),
+			 err_mark_user(-EINVAL));
+	assert_int_equal(events_open(&ev, "fd:99999", &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT),
+			 err_mark_user(-EINVAL));
+	assert_int_equal(
+	    events_open(&ev, "/nonexistent/dir/events", &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT),
+	    err_mark_user(-ENOENT));
 }
 
 /* The hook: every line, without its newline, with a file or without one. */
@@ -116,7 +123,7 @@ static void test_hook(void **state)
 	(void)state;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* No file: the hook alone. */
-	assert_int_equal(events_open(&ev, NULL, &t0), 0);
+	assert_int_equal(events_open(&ev, NULL, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
 	events_emit(ev, "before-hook", NULL);
 	events_set_hook(ev, hook, &h);
 	events_emit(ev, "guest-exit", "\"code\": 3");
@@ -131,7 +138,7 @@ static void test_hook(void **state)
 	/* With a file: the same line in both. */
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(events_open(&ev, path, &t0), 0);
+	assert_int_equal(events_open(&ev, path, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
 	events_set_hook(ev, hook, &h);
 	events_emit(ev, "vmm-start", NULL);
 	events_close(ev);
@@ -154,6 +161,46 @@ static void long_hook(void *opaque UNUSED, const char *name UNUSED, const char *
 }
 
 /* A member as long as a console line of control bytes fits; one too long is dropped. */
+/* A capped file: events stop at the limit, vmm-exit still lands; mode 0600. */
+static void test_limit(void **state UNUSED)
+{
+	char p[] = "/tmp/tinyvmm-events-XXXXXX", text[4096], *last;
+	struct timespec t0;
+	struct events *ev;
+	struct stat st;
+	ssize_t n;
+	int fd = mkstemp(p);
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(events_open(&ev, p, &t0, 200), 0);
+	for (int i = 0; i < 50; i++)
+		events_emit(ev, "guest-reboot", NULL);
+	events_emit_int(ev, "vmm-exit", "code", 0);
+	events_close(ev);
+	fd = open(p, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	unlink(p);
+	assert_true(n > 0);
+	text[n] = '\0';
+	/* whole lines up to 200 bytes, then vmm-exit */
+	assert_int_equal(text[n - 1], '\n');
+	text[n - 1] = '\0';
+	last = strrchr(text, '\n');
+	assert_non_null(last);
+	assert_true(last - text + 1 <= 200);
+	assert_true(last - text + 1 > 100);
+	assert_string_equal(strstr(last, "\"event\""), "\"event\": \"vmm-exit\", \"code\": 0}");
+	text[n - 1] = '\n';
+	assert_int_equal(text[n - 1], '\n');
+}
+
 static void test_long_members(void **state UNUSED)
 {
 	static char text[EVENTS_LINE_MAX], members[EVENTS_LINE_MAX + 64];
@@ -162,7 +209,7 @@ static void test_long_members(void **state UNUSED)
 	struct events *ev;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(events_open(&ev, NULL, &t0), 0);
+	assert_int_equal(events_open(&ev, NULL, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
 	events_set_hook(ev, long_hook, NULL);
 	memset(text, 0x1b, 4095);
 	json_write_init_members(&m, members, sizeof(members));
@@ -182,9 +229,8 @@ static void test_long_members(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format),
-	    cmocka_unit_test(test_writer),
-	    cmocka_unit_test(test_hook),
+	    cmocka_unit_test(test_format),	 cmocka_unit_test(test_writer),
+	    cmocka_unit_test(test_hook),	 cmocka_unit_test(test_limit),
 	    cmocka_unit_test(test_long_members),
 	};
 

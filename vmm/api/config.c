@@ -224,6 +224,9 @@ int config_check(struct tinyvmm_config *c)
 		r = check_events(c->events);
 	if (r < 0)
 		return r;
+	if (c->output_limit && c->output_limit < 4096)
+		return err_user(-EINVAL, "--output-limit %llu: give at least 4096 bytes (4K)",
+				c->output_limit);
 	if (c->console_log_timestamps && !c->console_log)
 		return err_user(-EINVAL, "--console-log-timestamps: needs --console-log FILE");
 	if (c->nr_vfs > TINYVMM_MAX_VFS)

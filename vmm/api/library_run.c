@@ -126,11 +126,18 @@ static bool report_stop(const struct vm *vm, const struct tinyvmm_config *cfg)
 	return false;
 }
 
+/* What each output file may grow by in this run. */
+static unsigned long long output_limit(const struct tinyvmm_config *cfg)
+{
+	return cfg->output_limit ? cfg->output_limit : TINYVMM_DEFAULT_OUTPUT_LIMIT;
+}
+
 static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
 	struct console_watch w = {
 	    .log_fd = t->log_fd,
+	    .log_limit = output_limit(cfg),
 	    .log_timestamps = cfg->console_log_timestamps,
 	    .t0 = t->t0,
 	    .expect = t->has_expect_re ? &t->expect_re : NULL,
@@ -148,6 +155,8 @@ static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 	if (r < 0)
 		return err_exit_code(r);
 	console_set_watch(*con, &w);
+	if (cfg->console)
+		console_limit_output(*con, output_limit(cfg));
 	__atomic_store_n(&vm->console, *con, __ATOMIC_RELEASE);
 	r = console_start(*con);
 	return r < 0 ? EXIT_HOST : 0;
@@ -344,7 +353,7 @@ static int run_open(struct tinyvmm *t)
 	struct json_writer m;
 
 	if (cfg->events || t->event_fn) {
-		int r = events_open(&t->events, cfg->events, &t->t0);
+		int r = events_open(&t->events, cfg->events, &t->t0, output_limit(cfg));
 
 		if (r < 0)
 			return err_exit_code(r);
@@ -359,7 +368,7 @@ static int run_open(struct tinyvmm *t)
 		events_emit_members(t->events, "vmm-start", &m);
 	}
 	if (cfg->console_log) {
-		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		if (t->log_fd < 0)
 			return err_exit_code(err_user(-errno,
 						      "console-log %s: cannot open for writing: %s",

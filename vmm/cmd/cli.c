@@ -33,6 +33,7 @@ enum opt_id {
 	OPT_CONSOLE_LOG,
 	OPT_CONSOLE_LOG_TS,
 	OPT_EVENTS,
+	OPT_OUTPUT_LIMIT,
 	OPT_API_SOCKET,
 	OPT_CONFIG,
 	OPT_DUMP_DTB,
@@ -82,6 +83,9 @@ static const struct cli_opt cli_opts[] = {
      "prefix each --console-log line with \"[seconds since start] \""},
     {"events", required_argument, OPT_EVENTS, false, "FILE|fd:N",
      "write JSON lines events (start, guest entry, exit, stats) to FILE or fd N"},
+    {"output-limit", required_argument, OPT_OUTPUT_LIMIT, false, "SIZE|none",
+     "bytes each of the --console FILE, --console-log and --events files may grow by in a run "
+     "(default 64M)"},
     {"api-socket", required_argument, OPT_API_SOCKET, false, "PATH",
      "serve the control API on Unix socket PATH (0600); see tinyvmm ctl"},
     {"config", required_argument, OPT_CONFIG, false, "FILE",
@@ -204,6 +208,24 @@ static int opt_mem(struct tinyvmm_config *cfg, const char *arg)
 				"--mem %s: not a whole number of MiB; round it to a multiple of 1M",
 				arg);
 	cfg->mem_mib = (unsigned int)(bytes / MiB);
+	return 0;
+}
+
+static int opt_output_limit(struct tinyvmm_config *cfg, const char *arg)
+{
+	u64 bytes;
+
+	if (strcmp(arg, "none") == 0) {
+		cfg->output_limit = TINYVMM_OUTPUT_UNLIMITED;
+		return 0;
+	}
+	if (parse_size(arg, &bytes) < 0 || bytes < 4096)
+		return err_user(
+		    -EINVAL,
+		    "--output-limit %s: give a size of at least 4K with a K/M/G suffix, "
+		    "e.g. --output-limit 256M, or none for no limit",
+		    arg);
+	cfg->output_limit = bytes;
 	return 0;
 }
 
@@ -350,6 +372,8 @@ static int apply_opt(struct cli *c, int id, const char *arg, bool from_cmdline)
 	case OPT_DUMP_DTB:
 		cfg->dump_dtb = arg;
 		return 0;
+	case OPT_OUTPUT_LIMIT:
+		return opt_output_limit(cfg, arg);
 	case OPT_CONSOLE_LOG_TS:
 		cfg->console_log_timestamps = true;
 		return 0;

@@ -46,6 +46,8 @@ struct console {
 
 	/* Thread state. */
 	bool in_eof, out_dead, esc;
+	unsigned long long out_limit, out_written; /* console_limit_output() */
+	unsigned long long log_written;
 	u8 pend[2 * SERIAL_RX_FIFO]; /* input read but not yet in the FIFO */
 	size_t pend_off, pend_len;
 
@@ -120,6 +122,7 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 	c->opaque = opaque;
 	c->in_fd = in_fd;
 	c->out_fd = out_fd;
+	c->out_limit = ~0ULL;
 	c->raw = raw;
 	c->restore_fl = -1;
 	c->w.log_fd = -1;
@@ -228,7 +231,7 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 
 	if (!path)
 		return console_open_stdio(out, s, true, quit, opaque);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		ret = -errno;
 		return err_user(ret, "console %s: cannot open for writing: %s", path,
@@ -315,6 +318,11 @@ static void console_read(struct console *c)
 	console_push_pending(c);
 }
 
+void console_limit_output(struct console *c, unsigned long long limit)
+{
+	c->out_limit = limit;
+}
+
 void console_set_watch(struct console *c, const struct console_watch *w)
 {
 	c->w = *w;
@@ -324,6 +332,16 @@ static void log_write(struct console *c, const void *buf, size_t n)
 {
 	const char *p = buf;
 
+	if (c->w.log_limit && n > c->w.log_limit - c->log_written)
+		n = (size_t)(c->w.log_limit - c->log_written); /* up to the limit */
+	if (!n) {
+		log_warn("console-log: reached its limit of %llu bytes (--output-limit); no more "
+			 "console logging",
+			 c->w.log_limit);
+		c->w.log_fd = -1;
+		return;
+	}
+	c->log_written += n;
 	while (n > 0) {
 		ssize_t w = write(c->w.log_fd, p, n);
 
@@ -419,7 +437,18 @@ static void console_flush(struct console *c)
 		/* a reader may run before this thread does again: the time a
 		 * line was handed on is the time it was written, not matched */
 		clock_gettime(CLOCK_MONOTONIC, &taken);
+		if (n > c->out_limit - c->out_written)
+			n = (size_t)(c->out_limit - c->out_written); /* up to the limit */
+		if (!n) {
+			log_warn("console %s: reached its limit of %llu bytes (--output-limit); "
+				 "discarding further guest output",
+				 console_name(c), c->out_limit);
+			c->out_dead = true;
+			return;
+		}
 		w = write(c->out_fd, buf, n);
+		if (w > 0)
+			c->out_written += (unsigned long long)w;
 		if (w > 0) {
 			console_watch_output(c, buf, (size_t)w, &taken);
 			serial_tx_consume(c->s, (size_t)w);

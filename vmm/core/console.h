@@ -77,6 +77,8 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 
 struct console_watch {
 	int log_fd; /* -1: none */
+	unsigned long long
+	    log_limit; /* bytes log_fd may take (0: no limit); then logging stops, logged */
 	bool log_timestamps;
 	struct timespec t0;
 	const regex_t *expect;
@@ -84,6 +86,13 @@ struct console_watch {
 	void (*first_output)(void *opaque);
 	void *opaque;
 };
+
+/*
+ * Let the console's output take at most limit bytes (the default is no
+ * limit), then discard the rest (logged once; the watch still sees it).
+ * For a file, so a guest cannot fill the disk. Call before console_start().
+ */
+void console_limit_output(struct console *c, unsigned long long limit);
 
 /* Copy w into c; call before console_start(). */
 void console_set_watch(struct console *c, const struct console_watch *w);

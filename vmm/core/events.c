@@ -18,6 +18,8 @@
 struct events {
 	int fd;
 	bool owns_fd;
+	unsigned long long limit, written; /* bytes this run may write, and has */
+	bool capped;			   /* the limit was reached (logged) */
 	struct timespec t0;
 	pthread_mutex_t lock;
 	char *name;	     /* spec, for messages */
@@ -46,7 +48,8 @@ int events_format(char *buf, size_t cap, double ts, const char *name, const char
 	return json_write_finish_line(&w) < 0 ? -ENOSPC : (int)w.len;
 }
 
-int events_open(struct events **out, const char *spec, const struct timespec *t0)
+int events_open(struct events **out, const char *spec, const struct timespec *t0,
+		unsigned long long limit)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 	int r;
@@ -71,7 +74,7 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		}
 		ev->fd = (int)n;
 	} else {
-		ev->fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		ev->fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 		if (ev->fd < 0) {
 			r = -errno;
 			free(ev);
@@ -81,6 +84,7 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		ev->owns_fd = true;
 	}
 	ev->t0 = *t0;
+	ev->limit = limit;
 	ev->name = spec ? strdup(spec) : NULL;
 	pthread_mutex_init(&ev->lock, NULL);
 	*out = ev;
@@ -111,10 +115,22 @@ void events_emit(struct events *ev, const char *name, const char *members)
 		LOG_ONCE(LOG_WARN, "events %s: event %s too long, dropped (logged once)",
 			 ev->name ? ev->name : "log", name);
 	} else {
-		if (ev->fd >= 0 && write(ev->fd, line, (size_t)n) != n)
+		bool last = strcmp(name, "vmm-exit") == 0;
+
+		if (ev->fd >= 0 && !last && ev->written + (unsigned long long)n > ev->limit) {
+			if (!ev->capped)
+				log_warn("events %s: reached its limit of %llu bytes "
+					 "(--output-limit); later events are dropped, but for "
+					 "vmm-exit",
+					 ev->name ? ev->name : "log", ev->limit);
+			ev->capped = true;
+		} else if (ev->fd >= 0 && write(ev->fd, line, (size_t)n) != n) {
 			LOG_ONCE(LOG_WARN,
 				 "events %s: write failed: %s; events dropped (logged once)",
 				 ev->name ? ev->name : "log", strerror(errno));
+		} else if (ev->fd >= 0) {
+			ev->written += (unsigned long long)n;
+		}
 		if (ev->hook) {
 			line[n - 1] = '\0'; /* the hook gets the line without its newline */
 			ev->hook(ev->hook_opaque, name, line);

@@ -27,12 +27,15 @@
 struct events;
 
 /*
- * spec: a file (created or truncated, 0644) or "fd:N" (an open writable
+ * spec: a file (created or truncated, 0600) or "fd:N" (an open writable
  * descriptor, not closed by events_close()), or NULL: no log, the events go
- * only to the hook (events_set_hook). t0 is the start of the clock.
+ * only to the hook (events_set_hook). t0 is the start of the clock. At most
+ * limit bytes are written; past it events are dropped (logged once), but
+ * vmm-exit, the last, is always written. The hook sees every event.
  * Returns 0 or -errno after logging one line naming spec.
  */
-int events_open(struct events **out, const char *spec, const struct timespec *t0);
+int events_open(struct events **out, const char *spec, const struct timespec *t0,
+		unsigned long long limit);
 
 /*
  * Called with every emitted event: its name and its line exactly as written
