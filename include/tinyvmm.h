@@ -88,8 +88,9 @@ static inline int tinyvmm_errno(int r)
 #define TINYVMM_EXIT_CRASH	   66  /* triple fault or kernel panic (pvpanic) */
 #define TINYVMM_EXIT_TIMEOUT	   67  /* the timeout expired */
 #define TINYVMM_EXIT_EXPECT_FAILED 68  /* the guest ended before expect matched */
+#define TINYVMM_EXIT_GUEST_RANGE   69  /* the guest's debug exit status was 64..255 */
 #define TINYVMM_EXIT_SIGNAL_BASE   128 /* + N: the command only, stopped by signal N */
-/* 1..63: the byte the guest wrote to the debug exit port 0x501. */
+/* 1..63: the byte the guest wrote to the debug exit port 0x501 (or 69). */
 
 /* Defaults and limits of struct tinyvmm_config. */
 #define TINYVMM_DEFAULT_CMDLINE "console=ttyS0 panic=-1"

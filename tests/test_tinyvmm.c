@@ -408,6 +408,20 @@ static void test_debug_exit(void **state UNUSED)
 	write_kernel(code, sizeof(code));
 	assert_int_equal(run(0, 0, NULL), 3);
 	assert_string_equal(err, "");
+	/* A guest cannot pass for tinyvmm (65: a host error) or a signal (130). */
+	{
+		static const u8 host[] = {OUT_PORT(0x501, 65), SPIN};
+		static const u8 sig[] = {OUT_PORT(0x501, 130), SPIN};
+
+		write_kernel(host, sizeof(host));
+		assert_int_equal(run(0, 0, NULL), EXIT_GUEST_RANGE);
+		assert_contains(err,
+				"debug-exit: the guest wrote status 65, but guests have 0..63; "
+				"exiting with 69");
+		write_kernel(sig, sizeof(sig));
+		assert_int_equal(run(0, 0, NULL), 69);
+		assert_contains(err, "status 130");
+	}
 }
 
 static long run_ms(struct timespec *t0)

@@ -5,9 +5,8 @@
  *     0        the guest powered off (ACPI S5), or rebooted with --reboot=exit,
  *              or --expect matched a console line, or the control API stopped
  *              it (stop, or a shutdown whose timeout passed: reason api-stop)
- *     0..255   with the debug exit port (DEBUG_EXIT_PORT): exactly the byte the
- *              guest wrote; guests should use 0..63, as 64 and up overlap
- *              tinyvmm's own codes below
+ *     0..63    with the debug exit port (DEBUG_EXIT_PORT): exactly the byte the
+ *              guest wrote
  *     64       bad arguments, or an input file was rejected (kernel, initrd), or
  *              a --vf device the user must fix (bad address, no such device,
  *              not bound to vfio-pci, IOMMU group not viable, slot clash)
@@ -19,6 +18,10 @@
  *     68       --expect: the guest ended (powered off, rebooted, crashed or
  *              used the debug exit port), or the control API stopped it,
  *              before a console line matched
+ *     69       the guest wrote a status of 64..255 to the debug exit port:
+ *              that range is tinyvmm's own (and 128+ the shell's signals), so
+ *              a guest cannot pass for tinyvmm; the guest-exit event keeps
+ *              the byte
  *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
  *              teardown; Ctrl-A x on the console counts as SIGINT (130)
  *
@@ -40,6 +43,7 @@ enum exit_code {
 	EXIT_CRASH = 66,
 	EXIT_TIMEOUT = 67,
 	EXIT_EXPECT_FAILED = 68,
+	EXIT_GUEST_RANGE = 69,	/* the guest's status was 64..255 */
 	EXIT_SIGNAL_BASE = 128, /* + signal number */
 };
 
@@ -50,8 +54,13 @@ struct exit_code_name {
 };
 
 static const struct exit_code_name exit_code_names[] = {
-    {EXIT_POWEROFF, "poweroff"},  {EXIT_USAGE, "usage"},     {EXIT_HOST, "host"},
-    {EXIT_CRASH, "crash"},	  {EXIT_TIMEOUT, "timeout"}, {EXIT_EXPECT_FAILED, "expect-failed"},
+    {EXIT_POWEROFF, "poweroff"},
+    {EXIT_USAGE, "usage"},
+    {EXIT_HOST, "host"},
+    {EXIT_CRASH, "crash"},
+    {EXIT_TIMEOUT, "timeout"},
+    {EXIT_EXPECT_FAILED, "expect-failed"},
+    {EXIT_GUEST_RANGE, "guest-range"},
     {EXIT_SIGNAL_BASE, "signal"},
 };
 

@@ -105,17 +105,18 @@ static const struct {
 } exit_rows[] = {
     {"0", "the guest powered off (or rebooted with --reboot=exit), --expect matched, or the "
 	  "control API stopped it"},
+    {"1-63", "the status the guest wrote to the debug exit register"},
     {"64", "bad arguments, a rejected kernel/initrd, or an unusable --vf device"},
     {"65", "host or KVM error (/dev/kvm, an ioctl, a failed VM entry)"},
     {"66", "the guest crashed: triple fault or kernel panic (pvpanic)"},
     {"67", "--timeout expired: the guest was stopped"},
     {"68", "guest ended (or an API stop) before --expect matched"},
+    {"69", "the guest wrote 64-255 to the debug exit register (tinyvmm's range)"},
     {"128+N", "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
-    {"0-255", "the status the guest wrote to the debug exit register (guests: use 0-63)"},
 };
 _Static_assert(TINYVMM_EXIT_USAGE == 64 && TINYVMM_EXIT_HOST == 65 && TINYVMM_EXIT_CRASH == 66 &&
 		   TINYVMM_EXIT_TIMEOUT == 67 && TINYVMM_EXIT_EXPECT_FAILED == 68 &&
-		   TINYVMM_EXIT_SIGNAL_BASE == 128,
+		   TINYVMM_EXIT_GUEST_RANGE == 69 && TINYVMM_EXIT_SIGNAL_BASE == 128,
 	       "--help's exit status table");
 
 void cli_usage(FILE *f)

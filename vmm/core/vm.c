@@ -191,9 +191,20 @@ void vm_power_event(struct vm *vm, enum power_event ev)
 
 void vm_guest_exit(struct vm *vm, u8 code)
 {
+	bool first = vm_stop_reason(vm) == VM_RUNNING;
+
 	log_debug("debug-exit: guest wrote status %u", code);
-	if (vm_stop_reason(vm) == VM_RUNNING)
+	if (first)
 		events_emit_int(vm->events, "guest-exit", "code", code);
+	if (code > EXIT_GUEST_LAST) {
+		/* 64 and up are tinyvmm's own statuses (and 128+N a signal's) */
+		if (first)
+			log_warn("debug-exit: the guest wrote status %u, but guests have 0..%d; "
+				 "exiting with %d",
+				 code, EXIT_GUEST_LAST, EXIT_GUEST_RANGE);
+		vm_stop(vm, VM_STOP_GUEST_EXIT, EXIT_GUEST_RANGE);
+		return;
+	}
 	vm_stop(vm, VM_STOP_GUEST_EXIT, code);
 }
 
