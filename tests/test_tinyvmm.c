@@ -515,6 +515,29 @@ static int event_lines(char lines[][512], int max)
 	return n;
 }
 
+/* The matched line carries guest bytes: a byte that is not UTF-8 is escaped,
+ * so the events file stays valid JSON. */
+static void test_expect_event_escapes(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1(0xff), OUT_COM1(0xc3), OUT_COM1('O'), OUT_COM1('K'),
+				  OUT_COM1('"'),  OUT_COM1('\n'), SPIN};
+	char lines[16][512];
+	int n, found = 0;
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(run(0, 0, "--events", evf, "--expect", "OK", NULL), 0);
+	n = event_lines(lines, 16);
+	for (int i = 0; i < n; i++) {
+		for (const char *p = lines[i]; *p; p++)
+			assert_true((unsigned char)*p < 0x80); /* all escaped here */
+		if (strstr(lines[i], "\"event\": \"expect-matched\", \"line\": "
+				     "\"\\u00ff\\u00c3OK\\\"\"}"))
+			found++;
+	}
+	assert_int_equal(found, 1);
+}
+
 static void test_events(void **state UNUSED)
 {
 	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'), OUT_PORT(0x501, 5),
@@ -976,16 +999,27 @@ static void test_api_shutdown_timeout(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_poweroff),	  cmocka_unit_test(test_stats_and_console_file),
-	    cmocka_unit_test(test_reboot_exit),	  cmocka_unit_test(test_reboot_restart),
-	    cmocka_unit_test(test_panic),	  cmocka_unit_test(test_triple_fault),
-	    cmocka_unit_test(test_signals),	  cmocka_unit_test(test_bad_input),
-	    cmocka_unit_test(test_console_flood), cmocka_unit_test(test_vmlinux),
-	    cmocka_unit_test(test_debug_exit),	  cmocka_unit_test(test_timeout),
-	    cmocka_unit_test(test_expect),	  cmocka_unit_test(test_console_log),
-	    cmocka_unit_test(test_events),	  cmocka_unit_test(test_check_no_iommu),
-	    cmocka_unit_test(test_check_args),	  cmocka_unit_test(test_vf_subcommands),
-	    cmocka_unit_test(test_api_ctl),	  cmocka_unit_test(test_api_shutdown_timeout),
+	    cmocka_unit_test(test_poweroff),
+	    cmocka_unit_test(test_stats_and_console_file),
+	    cmocka_unit_test(test_reboot_exit),
+	    cmocka_unit_test(test_reboot_restart),
+	    cmocka_unit_test(test_panic),
+	    cmocka_unit_test(test_triple_fault),
+	    cmocka_unit_test(test_signals),
+	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_console_flood),
+	    cmocka_unit_test(test_vmlinux),
+	    cmocka_unit_test(test_debug_exit),
+	    cmocka_unit_test(test_timeout),
+	    cmocka_unit_test(test_expect),
+	    cmocka_unit_test(test_console_log),
+	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_expect_event_escapes),
+	    cmocka_unit_test(test_check_no_iommu),
+	    cmocka_unit_test(test_check_args),
+	    cmocka_unit_test(test_vf_subcommands),
+	    cmocka_unit_test(test_api_ctl),
+	    cmocka_unit_test(test_api_shutdown_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
