@@ -77,6 +77,14 @@ static int tinyvmm_alloc(struct tinyvmm **out)
 	pthread_mutex_init(&t->vm_lock, NULL);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->done_cond, NULL);
+	{
+		pthread_condattr_t a;
+
+		pthread_condattr_init(&a);
+		pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+		pthread_cond_init(&t->stop_cond, &a);
+		pthread_condattr_destroy(&a);
+	}
 	t->kernel = (struct input_file)INPUT_FILE_INIT("kernel");
 	t->initrd = (struct input_file)INPUT_FILE_INIT("initrd");
 	t->log_fd = -1;
@@ -95,6 +103,7 @@ static void tinyvmm_free(struct tinyvmm *t)
 		config_free(&t->cfg);
 	close(t->done_efd);
 	pthread_cond_destroy(&t->done_cond);
+	pthread_cond_destroy(&t->stop_cond);
 	pthread_mutex_destroy(&t->lock);
 	pthread_mutex_destroy(&t->vm_lock);
 	free(t);
@@ -353,6 +362,7 @@ static int request_stop(struct tinyvmm *t, enum vm_stop_reason why, int code)
 			t->stop_pending = true;
 			t->stop_why = why;
 			t->stop_code = code;
+			pthread_cond_broadcast(&t->stop_cond);
 		}
 		if (t->vm)
 			vm_stop(t->vm, why, code);
@@ -408,6 +418,27 @@ bool tinyvmm_stop_asked(struct tinyvmm *t, enum vm_stop_reason *why, int *code)
 	asked = t->stop_pending;
 	*why = t->stop_why;
 	*code = t->stop_code;
+	pthread_mutex_unlock(&t->lock);
+	return asked;
+}
+
+bool tinyvmm_wait_stop(struct tinyvmm *t, unsigned int ms)
+{
+	struct timespec until;
+	bool asked;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&t->lock);
+	while (!t->stop_pending &&
+	       pthread_cond_timedwait(&t->stop_cond, &t->lock, &until) != ETIMEDOUT)
+		;
+	asked = t->stop_pending;
 	pthread_mutex_unlock(&t->lock);
 	return asked;
 }

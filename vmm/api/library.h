@@ -43,6 +43,7 @@ struct tinyvmm {
 	pthread_mutex_t vm_lock;
 	pthread_mutex_t lock;
 	pthread_cond_t done_cond; /* phase became STOPPED */
+	pthread_cond_t stop_cond; /* stop_pending became true (CLOCK_MONOTONIC) */
 	int done_efd;		  /* eventfd, readable once phase is STOPPED */
 	enum tinyvmm_phase phase;
 	struct timespec t0; /* the start: ts 0 of the events, the timeout's origin */
@@ -84,5 +85,8 @@ void tinyvmm_attach_vm(struct tinyvmm *t, struct vm *vm);
 
 /* Whether a stop was asked; its reason and exit code. Thread-safe. */
 bool tinyvmm_stop_asked(struct tinyvmm *t, enum vm_stop_reason *why, int *code);
+
+/* Sleep ms milliseconds, or less if a stop is asked meanwhile (true then). */
+bool tinyvmm_wait_stop(struct tinyvmm *t, unsigned int ms);
 
 #endif

@@ -378,11 +378,38 @@ static int run_open(struct tinyvmm *t)
 }
 
 /* The boots: one, or one after each reboot with --reboot=restart. */
+/*
+ * --reboot=restart with a guest that reboots at once would rebuild the VM,
+ * reset its VFs and map all of RAM in a tight loop: a boot shorter than
+ * REBOOT_QUICK_MS is followed by a wait that doubles from REBOOT_WAIT_MIN_MS
+ * up to REBOOT_WAIT_MAX_MS, and a longer boot resets it. A stop ends the wait.
+ */
+#define REBOOT_QUICK_MS	   2000
+#define REBOOT_WAIT_MIN_MS 100
+#define REBOOT_WAIT_MAX_MS 5000
+
+static unsigned int reboot_wait(unsigned int wait_ms, long boot_ms)
+{
+	if (boot_ms >= REBOOT_QUICK_MS)
+		return 0;
+	return wait_ms ? MIN(2 * wait_ms, REBOOT_WAIT_MAX_MS) : REBOOT_WAIT_MIN_MS;
+}
+
+static long ms_since(const struct timespec *a)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - a->tv_sec) * 1000L + (now.tv_nsec - a->tv_nsec) / 1000000L;
+}
+
 static int run_boots(struct tinyvmm *t, struct arch_kernel **kernel)
 {
 	enum vm_stop_reason why;
+	unsigned int wait_ms = 0;
 	int code, stop_code;
-	bool again;
+	struct timespec start;
+	bool again, warned = false;
 
 	for (;;) {
 		if (tinyvmm_stop_asked(t, &why, &stop_code)) {
@@ -390,9 +417,18 @@ static int run_boots(struct tinyvmm *t, struct arch_kernel **kernel)
 			t->run_reason = vm_stop_reason_name(why);
 			return t->cfg.expect ? expect_verdict(t, why, stop_code) : stop_code;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &start);
 		code = run_vm(t, kernel, &again);
 		if (!again)
 			return code;
+		wait_ms = reboot_wait(wait_ms, ms_since(&start));
+		if (wait_ms == REBOOT_WAIT_MAX_MS && !warned)
+			log_warn("reboot: the guest keeps rebooting within %d ms of its start; "
+				 "waiting %d ms between boots",
+				 REBOOT_QUICK_MS, REBOOT_WAIT_MAX_MS);
+		warned = wait_ms == REBOOT_WAIT_MAX_MS;
+		if (wait_ms && tinyvmm_wait_stop(t, wait_ms))
+			continue; /* stopped while waiting: reported above */
 		/* --reboot=restart: boot again from the file, as a machine would */
 		code = read_kernel(t, kernel);
 		if (code)

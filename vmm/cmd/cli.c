@@ -63,7 +63,8 @@ static const struct cli_opt cli_opts[] = {
     {"console", required_argument, OPT_CONSOLE, false, "FILE",
      "append guest serial output to FILE instead of stdout; no input"},
     {"reboot", required_argument, OPT_REBOOT, false, "exit|restart",
-     "on a guest reboot: exit with status 0 (default) or boot again"},
+     "on a guest reboot: exit with status 0 (default) or boot again (a guest that "
+     "reboots within 2 s waits 0.1-5 s first)"},
     {"vf", required_argument, OPT_VF, false, "BDF[,key=val]",
      "pass host PCI function BDF to the guest; up to 16 times (keys below)"},
     {"vf-from-env", required_argument, OPT_VF_FROM_ENV, false, "VAR",
