@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -460,6 +461,57 @@ static void test_socket_mode_and_close(void **state UNUSED)
 	api_close(NULL);
 }
 
+/* Another uid that can reach the socket (a mode changed later, a path
+ * passed on) is still refused: SO_PEERCRED. Needs root for setuid. */
+static void test_peer_credentials(void **state UNUSED)
+{
+	struct api *a = server();
+	char reply[512];
+	int fd, status;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		api_close(a);
+		print_message("    (not root: another uid needs setuid; skipped)\n");
+		return;
+	}
+	assert_int_equal(chmod(dir, 0711), 0);
+	assert_int_equal(chmod(sock, 0666), 0); /* as a careless operator might */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		const char req[] = "{\"op\": \"status\"}\n";
+		char buf[512];
+		ssize_t n, got = 0;
+		int c;
+
+		if (setgid(1000) < 0 || setuid(1000) < 0)
+			_exit(2);
+		c = socket(AF_UNIX, SOCK_STREAM, 0);
+		strcpy(sa.sun_path, sock);
+		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			_exit(3);
+		if (write(c, req, sizeof(req) - 1) < 0) {
+			/* refused before the request: the reply is still there */
+		}
+		while ((n = read(c, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
+			got += n;
+		buf[got] = '\0';
+		_exit(strstr(buf, "\"code\": \"denied\"") && strstr(buf, "uid 1000 may not use")
+			  ? 0
+			  : 4);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* The owner still gets in. */
+	fd = client();
+	assert_string_equal(ask(fd, "{\"op\": \"status\"}\n", reply, sizeof(reply)), "ok");
+	close(fd);
+	api_close(a);
+}
+
 static void test_path_checks(void **state UNUSED)
 {
 	struct api *a = server(), *b = (struct api *)1;
@@ -743,6 +795,7 @@ int main(void)
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_socket_mode_and_close),
+	    cmocka_unit_test(test_peer_credentials),
 	    cmocka_unit_test(test_path_checks),
 	    cmocka_unit_test(test_requests_and_errors),
 	    cmocka_unit_test(test_too_long),

@@ -92,6 +92,7 @@ enum api_err {
 	API_ERR_BAD_VERSION,
 	API_ERR_BAD_REQUEST,
 	API_ERR_FAILED,
+	API_ERR_DENIED, /* the client's uid is neither tinyvmm's nor root's */
 	API_ERRS
 };
 

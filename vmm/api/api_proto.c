@@ -24,6 +24,7 @@ static const char *const err_names[API_ERRS] = {
     [API_ERR_BAD_VERSION] = "bad-version",
     [API_ERR_BAD_REQUEST] = "bad-request",
     [API_ERR_FAILED] = "failed",
+    [API_ERR_DENIED] = "denied",
 };
 _Static_assert(ARRAY_SIZE(err_names) == API_ERRS, "name every API error code");
 

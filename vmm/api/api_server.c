@@ -178,16 +178,47 @@ static struct api_client *reap_clients(struct api *a)
 	return free_slot(a);
 }
 
+/*
+ * The socket file is owner-only, but a path can be reached in other ways (a
+ * descriptor passed on, a mode changed later): only tinyvmm's own uid and
+ * root may talk to it. *uid: the peer's, for the message.
+ */
+static bool peer_allowed(int fd, uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	*uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return false;
+	*uid = cr.uid;
+	return cr.uid == geteuid() || cr.uid == 0;
+}
+
 static void accept_clients(struct api *a)
 {
 	for (;;) {
 		int fd = accept4(a->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct api_client *c;
+		uid_t uid;
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 				LOG_ONCE(LOG_WARN, "api %s: accept: %s", a->path, strerror(errno));
 			return;
+		}
+		if (!peer_allowed(fd, &uid)) {
+			struct api_client tmp = {.fd = fd};
+			char msg[96];
+
+			snprintf(msg, sizeof(msg),
+				 "uid %d may not use this socket (only uid %u and root)", (int)uid,
+				 (unsigned int)geteuid());
+			LOG_ONCE(LOG_WARN, "api %s: refused a client: %s (logged once)", a->path,
+				 msg);
+			send_error(a, &tmp, NULL, API_ERR_DENIED, msg);
+			close(fd);
+			continue;
 		}
 		c = free_slot(a);
 		if (!c)
@@ -302,7 +333,6 @@ static int check_path(const char *path, const struct sockaddr_un *sa)
 static int make_socket(struct api *a, const struct sockaddr_un *sa)
 {
 	struct stat st;
-	mode_t old;
 	int r;
 
 	a->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -311,17 +341,29 @@ static int make_socket(struct api *a, const struct sockaddr_un *sa)
 		log_err("api %s: socket: %s", a->path, strerror(-r));
 		return r;
 	}
-	/* Owner-only from the moment it exists; chmod in case umask was odd. */
-	old = umask(0177);
+	/*
+	 * Owner-only from the moment it exists: bind gives the file the socket's
+	 * own mode less the umask, so the mode is set on the descriptor first.
+	 * No umask() (process-wide: it would race with an embedding program's
+	 * threads) and no chmod by path (it would follow a link swapped in).
+	 */
+	if (fchmod(a->lfd, 0600) < 0) {
+		r = -errno;
+		log_err("api %s: fchmod on the socket: %s", a->path, strerror(-r));
+		return r;
+	}
 	r = bind(a->lfd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ? 0 : -errno;
-	umask(old);
 	if (r < 0)
 		return err_user(r, "api %s: cannot create the socket: %s", a->path, strerror(-r));
-	if (chmod(a->path, 0600) < 0 || stat(a->path, &st) < 0) {
+	if (lstat(a->path, &st) < 0) {
 		r = -errno;
+		return err_host(r, "api %s: cannot stat the new socket: %s", a->path, strerror(-r));
+	}
+	if (!S_ISSOCK(st.st_mode) || (st.st_mode & 0077)) {
 		unlink(a->path);
-		return err_user(r, "api %s: cannot make the socket owner-only: %s", a->path,
-				strerror(-r));
+		return err_host(-EPERM,
+				"api %s: the socket did not come out owner-only (mode %04o)",
+				a->path, (unsigned int)(st.st_mode & 07777));
 	}
 	a->dev = st.st_dev;
 	a->ino = st.st_ino;
