@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "arch/layout.h"
 #include "vmm/arch/arm64/image.h"
@@ -149,6 +151,35 @@ static void test_refused(void **state UNUSED)
 	}
 }
 
+/*
+ * Found by tests/fuzz/fuzz_arm64_image.c: a file of 64 to 0x205 bytes
+ * without the magic was read at 0x202-0x205 (the bzImage check) before its
+ * length was. The file ends where an inaccessible page starts, so any read
+ * past it faults.
+ */
+static void test_short_no_magic(void **state UNUSED)
+{
+	static const size_t lens[] = {64, 0x100, 0x205};
+	long page = sysconf(_SC_PAGESIZE);
+	u8 *map = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	struct arm64_image img;
+
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+		u8 *b = map + page - lens[i];
+		const char *why = NULL;
+
+		memset(b, 0, lens[i]);
+		assert_int_equal(
+		    image_parse(b, lens[i], lens[i], RAM_BASE, RAM, DTB_MAX_SIZE, &img, &why),
+		    -EINVAL);
+		assert_non_null(strstr(why, "no \"ARM\\x64\" magic"));
+	}
+	munmap(map, 2 * (size_t)page);
+}
+
 /* The initrd: as high as it fits below the device tree and the 32 GiB window. */
 static void test_initrd_place(void **state UNUSED)
 {
@@ -199,9 +230,8 @@ static void test_sweep(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good),
-	    cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_initrd_place),
+	    cmocka_unit_test(test_good),	   cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_short_no_magic), cmocka_unit_test(test_initrd_place),
 	    cmocka_unit_test(test_sweep),
 	};
 

@@ -70,7 +70,7 @@ int image_parse(const void *buf, size_t len, u64 file_len, gpa_t ram_base, u64 r
 		    : memcmp(h, "\177ELF", 4) == 0
 			? "an ELF file (a vmlinux?), not an arm64 Image; "
 			  "boot arch/arm64/boot/Image"
-		    : memcmp(h + 0x202, "HdrS", 4) == 0 && len > 0x206
+		    : len >= 0x206 && memcmp(h + 0x202, "HdrS", 4) == 0
 			? "an x86 bzImage, not an arm64 Image"
 			: "not an arm64 Image (no \"ARM\\x64\" magic at offset 56); a compressed "
 			  "Image.gz must be unpacked first";
