@@ -150,6 +150,7 @@ DEV_SRCS += devices/x86/pci_cf8.c
 endif
 DEV_SRCS += devices/pci_host.c
 DEV_SRCS += devices/pci_ecam.c
+DEV_SRCS += devices/pci_hotplug.c
 DEV_SRCS += devices/vfio_pci.c
 DEV_SRCS += devices/vfio_pci_cfg.c
 DEV_SRCS += devices/vfio_pci_bar.c
@@ -328,6 +329,10 @@ test_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c vmm
 	vmm/base/err.c
 TESTS += pci_host
 test_pci_host_SRCS := devices/pci_host.c devices/x86/pci_cf8.c devices/pci_ecam.c vmm/base/log.c vmm/base/err.c
+TESTS += pci_hotplug
+test_pci_hotplug_SRCS := devices/pci_hotplug.c
+# the x86 platform devices make the hotplug controller (test_kvm links them)
+test_kvm_SRCS += devices/pci_hotplug.c
 TESTS += pci_slots
 test_pci_slots_SRCS := devices/pci_host.c devices/x86/pci_cf8.c vmm/base/log.c vmm/base/err.c
 VFIO_PCI_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \

@@ -58,7 +58,7 @@ void pci_host_config(struct pci_host *h, unsigned int bus, unsigned int slot, un
 
 	if (bus == 0 && fn == 0 && slot <= MAX_SLOT && reg < CFG_SPACE_SIZE &&
 	    (len == 1 || len == 2 || len == 4) && off + len <= 4)
-		d = h->slots[slot];
+		d = __atomic_load_n(&h->slots[slot], __ATOMIC_ACQUIRE);
 	if (!d) {
 		__atomic_add_fetch(&h->cfg_unclaimed, 1, __ATOMIC_RELAXED);
 		if (!write)
@@ -102,15 +102,25 @@ int pci_host_add(struct pci_host *h, unsigned int slot, struct device *dev)
 	if (slot == PCI_HOST_BRIDGE_SLOT || slot > MAX_SLOT || !dev || !dev->ops ||
 	    !dev->ops->cfg_read)
 		return -EINVAL;
-	if (h->slots[slot])
+	if (__atomic_load_n(&h->slots[slot], __ATOMIC_ACQUIRE))
 		return -EEXIST;
-	h->slots[slot] = dev;
+	__atomic_store_n(&h->slots[slot], dev, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int pci_host_remove(struct pci_host *h, unsigned int slot, struct device *dev)
+{
+	if (slot == PCI_HOST_BRIDGE_SLOT || slot > MAX_SLOT)
+		return -EINVAL;
+	if (__atomic_load_n(&h->slots[slot], __ATOMIC_ACQUIRE) != dev || !dev)
+		return -ENOENT;
+	__atomic_store_n(&h->slots[slot], NULL, __ATOMIC_RELEASE);
 	return 0;
 }
 
 struct device *pci_host_slot(struct pci_host *h, unsigned int slot)
 {
-	return slot <= MAX_SLOT ? h->slots[slot] : NULL;
+	return slot <= MAX_SLOT ? __atomic_load_n(&h->slots[slot], __ATOMIC_ACQUIRE) : NULL;
 }
 
 void pci_host_get_stats(const struct pci_host *h, struct pci_host_stats *out)

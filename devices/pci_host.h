@@ -21,11 +21,11 @@
  * BARs, read-only).
  *
  * A slot's device gets cfg_read(dev, reg) with the dword index (0-63) and
- * cfg_write(dev, reg, byte offset 0-3, data, len). The slot table is fixed
- * before the guest runs; accesses from several vCPUs are safe without any
- * outside lock. On x86 the vCPUs call the ports' device directly, not under
- * the pio bus lock (vmm/arch/x86/pio.h), so a slot device's cfg_write may
- * register or unregister ranges on that bus (I/O BAR traps).
+ * cfg_write(dev, reg, byte offset 0-3, data, len). The slot table changes
+ * only by pci_host_add() and pci_host_remove() (hotplug), atomically;
+ * accesses from several vCPUs are safe without any outside lock. On x86 the vCPUs call the ports'
+ * device directly, not under the pio bus lock (vmm/arch/x86/pio.h), so a slot device's cfg_write
+ * may register or unregister ranges on that bus (I/O BAR traps).
  */
 #ifndef TINYVMM_PCI_HOST_H
 #define TINYVMM_PCI_HOST_H
@@ -83,9 +83,16 @@ void pci_host_config(struct pci_host *h, unsigned int bus, unsigned int slot, un
 
 /*
  * Put dev at 0000:00:slot.0. -EINVAL for slot 0 (the bridge) or >= 32 or a
- * device without cfg_read, -EEXIST if the slot is taken. Before the guest runs.
+ * device without cfg_read, -EEXIST if the slot is taken. Before the guest
+ * runs, or (hotplug) while it runs: the slot table is read atomically.
  */
 int pci_host_add(struct pci_host *h, unsigned int slot, struct device *dev);
+/*
+ * Empty the slot holding dev (hotplug). -EINVAL for slot 0 or >= 32, -ENOENT
+ * when dev is not there. A vCPU may still be inside one of dev's callbacks:
+ * free dev only once the vCPUs are out of it (passthrough pauses them).
+ */
+int pci_host_remove(struct pci_host *h, unsigned int slot, struct device *dev);
 
 /* The device in a slot (slot 0: the bridge), NULL if empty or out of range. */
 struct device *pci_host_slot(struct pci_host *h, unsigned int slot);

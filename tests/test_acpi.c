@@ -565,6 +565,26 @@ static void test_iasl(void **state)
 	assert_non_null(strstr(dsl, "IRQNoFlags ()"));
 	assert_non_null(strstr(dsl, "{4}"));
 	assert_non_null(strstr(dsl, "Name (_HID, \"QEMU0001\")"));
+	/* PCI hotplug: the GED, the controller's registers, every slot. */
+	assert_non_null(strstr(dsl, "Device (GED0)"));
+	assert_non_null(strstr(dsl, "Name (_HID, \"ACPI0013\""));
+	assert_non_null(
+	    strstr(dsl, "Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, )"));
+	assert_non_null(strstr(dsl, "0x00000014,"));
+	assert_non_null(strstr(dsl, "\\_SB.PCI0.PCNT ()"));
+	assert_non_null(strstr(dsl, "OperationRegion (PCST, SystemIO, 0xAE00, 0x0C)"));
+	assert_non_null(strstr(dsl, "Field (PCST, DWordAcc, NoLock, Preserve)"));
+	assert_non_null(strstr(dsl, "B0EJ,   32"));
+	assert_non_null(strstr(dsl, "Device (S01)"));
+	assert_non_null(strstr(dsl, "Device (S1F)"));
+	assert_non_null(strstr(dsl, "Name (_ADR, 0x00060000)"));
+	assert_non_null(strstr(dsl, "Name (_SUN, 0x06)"));
+	assert_non_null(strstr(dsl, "Local0 = PCIU"));
+	assert_non_null(strstr(dsl, "B0EJ = (One << Arg0)"));
+	assert_non_null(strstr(dsl, "If ((Local0 & 0x40))"));
+	assert_non_null(strstr(dsl, "Notify (S06, One)"));
+	assert_non_null(strstr(dsl, "Notify (S06, 0x03)"));
+	assert_non_null(strstr(dsl, "PCEJ (0x06)"));
 	free(dsl);
 	dsl = read_file(dir, "facp.dsl");
 	assert_non_null(strstr(dsl, "Hardware Reduced (V5) : 1"));

@@ -327,6 +327,71 @@ static void test_method_device(void **state)
 	assert_int_equal(aml_finish(&a), -EINVAL);
 }
 
+static void test_hotplug_terms(void **state)
+{
+	/* OperationRegion (PCST, SystemIO, 0xAE00, 0x0C) */
+	static const u8 region[] = {0x5b, 0x80, 'P',  'C',  'S',  'T',
+				    0x01, 0x0b, 0x00, 0xae, 0x0a, 0x0c};
+	/* Field (PCST, DWordAcc, NoLock, Preserve) { PCIU, 32, B0EJ, 8 } */
+	static const u8 field[] = {0x5b, 0x81, 0x10, 'P',  'C', 'S', 'T', 0x03, 'P',
+				   'C',	 'I',  'U',  0x20, 'B', '0', 'E', 'J',	0x08};
+	/* If (And (Local1, 0x40, Zero)) { Notify (S06, 0x03) } */
+	static const u8 cond[] = {0xa0, 0x0d, 0x7b, 0x61, 0x0a, 0x40, 0x00,
+				  0x86, 'S',  '0',  '6',  '_',	0x0a, 0x03};
+	/* Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) { 20 } */
+	static const u8 irq[] = {0x89, 0x06, 0x00, 0x03, 0x01, 0x14, 0x00, 0x00, 0x00};
+	static const u8 irq_level_low[] = {0x89, 0x06, 0x00, 0x05, 0x01, 0x05, 0x00, 0x00, 0x00};
+	u8 buf[64];
+	struct aml a;
+	(void)state;
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_opregion(&a, "PCST", AML_SPACE_SYSTEM_IO, 0xae00, 12);
+	expect_bytes(&a, region, sizeof(region));
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_field_begin(&a, "PCST", AML_FIELD_DWORD_ACC);
+	aml_field_unit(&a, "PCIU", 32);
+	aml_field_unit(&a, "B0EJ", 8);
+	aml_end(&a);
+	expect_bytes(&a, field, sizeof(field));
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_if_begin(&a);
+	aml_byte(&a, AML_AND_OP);
+	aml_byte(&a, AML_LOCAL0_OP + 1);
+	aml_integer(&a, 0x40);
+	aml_byte(&a, AML_NULL_NAME);
+	aml_notify(&a, "S06", 3);
+	aml_end(&a);
+	expect_bytes(&a, cond, sizeof(cond));
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_res_interrupt(&a, 20, true, false);
+	expect_bytes(&a, irq, sizeof(irq));
+	aml_init(&a, buf, sizeof(buf));
+	aml_res_interrupt(&a, 5, false, true);
+	expect_bytes(&a, irq_level_low, sizeof(irq_level_low));
+
+	/* A field unit of 0 or 64+ bits, a bad unit name or region name. */
+	aml_init(&a, buf, sizeof(buf));
+	aml_field_unit(&a, "PCIU", 0);
+	assert_int_equal(aml_finish(&a), -EINVAL);
+	aml_init(&a, buf, sizeof(buf));
+	aml_field_unit(&a, "PCIU", 64);
+	assert_int_equal(aml_finish(&a), -EINVAL);
+	aml_init(&a, buf, sizeof(buf));
+	aml_field_unit(&a, "1BAD", 8);
+	assert_int_equal(aml_finish(&a), -EINVAL);
+	aml_init(&a, buf, sizeof(buf));
+	aml_opregion(&a, "", AML_SPACE_SYSTEM_IO, 0, 1);
+	assert_int_equal(aml_finish(&a), -EINVAL);
+	/* An If left open. */
+	aml_init(&a, buf, sizeof(buf));
+	aml_if_begin(&a);
+	assert_int_equal(aml_finish(&a), -EINVAL);
+}
+
 static void test_restemplate(void **state)
 {
 	/* ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags () {4} } */
@@ -540,6 +605,7 @@ int main(void)
 	    cmocka_unit_test(test_address_descriptors),
 	    cmocka_unit_test(test_overflow_guard),
 	    cmocka_unit_test(test_misuse),
+	    cmocka_unit_test(test_hotplug_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

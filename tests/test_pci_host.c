@@ -220,6 +220,34 @@ static void test_host_bridge(void **state UNUSED)
 	assert_int_equal(in(DATA_OFF, 2), PCI_HOST_VENDOR_ID);
 }
 
+/* Hotplug: a slot filled and emptied while the "guest" reads it. */
+static void test_hotplug_add_remove(void **state UNUSED)
+{
+	struct fake f, g;
+
+	fake_init(&f, "fake");
+	fake_init(&g, "other");
+	f.cfg[0] = 0x10ca8086;
+	cf8(addr(0, 6, 0, 0));
+	assert_int_equal(in(DATA_OFF, 4), 0xffffffff);
+	assert_int_equal(pci_host_add(h, 6, &f.dev), 0);
+	assert_int_equal(in(DATA_OFF, 4), 0x10ca8086);
+	assert_ptr_equal(pci_host_slot(h, 6), &f.dev);
+	/* Only the device in the slot can be removed, and not twice. */
+	assert_int_equal(pci_host_remove(h, 6, &g.dev), -ENOENT);
+	assert_int_equal(pci_host_remove(h, 7, &f.dev), -ENOENT);
+	assert_int_equal(pci_host_remove(h, 0, &f.dev), -EINVAL);
+	assert_int_equal(pci_host_remove(h, 32, &f.dev), -EINVAL);
+	assert_int_equal(pci_host_remove(h, 6, NULL), -ENOENT);
+	assert_int_equal(pci_host_remove(h, 6, &f.dev), 0);
+	assert_int_equal(pci_host_remove(h, 6, &f.dev), -ENOENT);
+	assert_null(pci_host_slot(h, 6));
+	assert_int_equal(in(DATA_OFF, 4), 0xffffffff);
+	/* The slot takes another device afterwards. */
+	assert_int_equal(pci_host_add(h, 6, &g.dev), 0);
+	assert_int_equal(pci_host_remove(h, 6, &g.dev), 0);
+}
+
 static void test_data_port_offsets(void **state UNUSED)
 {
 	struct fake f;
@@ -620,6 +648,7 @@ int main(void)
 	    cmocka_unit_test(test_assign_alignment),
 	    cmocka_unit_test(test_assign_small_windows),
 	    cmocka_unit_test(test_assign_malformed),
+	    cmocka_unit_test_setup_teardown(test_hotplug_add_remove, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "devices/pci_hotplug.h"
 #include "vmm/base/log.h"
 #include "firmware/x86/acpi.h"
 #include "firmware/x86/aml.h"
@@ -92,6 +93,11 @@
 
 #define PRT_ENTRIES ((PCI_MAX_SLOTS - PCI_FIRST_DEVICE_SLOT) * 4)
 _Static_assert(PRT_ENTRIES <= 255, "_PRT needs a VarPackage");
+_Static_assert(PCIHP_REG_UP == 0 && PCIHP_REG_DOWN == 4 && PCIHP_REG_EJECT == 8 &&
+		   PCIHP_REG_LEN == PCI_HOTPLUG_PORT_LEN,
+	       "the DSDT's PCST field is PCIU, PCID, B0EJ in this order");
+_Static_assert(ACPI_GED_GSI >= PCI_INTX_GSI_BASE + PCI_INTX_GSI_COUNT && ACPI_GED_GSI < IOAPIC_PINS,
+	       "the GED's GSI is an IOAPIC pin of its own");
 _Static_assert(ACPI_MAX_CPUS <= 255, "an IOAPIC id and LAPIC ids must fit a byte");
 
 struct acpi_layout {
@@ -138,6 +144,105 @@ static void gas_io8(u8 *g, u16 port)
 
 /* ---- DSDT ---- */
 
+/* The slot's name: S01 .. S1F. */
+static void slot_name(char out[5], unsigned int slot)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	out[0] = 'S';
+	out[1] = hex[(slot >> 4) & 0xf];
+	out[2] = hex[slot & 0xf];
+	out[3] = '\0';
+}
+
+/*
+ * PCI hotplug inside \_SB.PCI0 (QEMU's and Cloud Hypervisor's design; Linux
+ * drives it with acpiphp):
+ *   OperationRegion (PCST, SystemIO, PCI_HOTPLUG_PORT, 12)
+ *   Field (PCST, DWordAcc, NoLock, Preserve) { PCIU, 32, PCID, 32, B0EJ, 32 }
+ *   Method (PCEJ, 1, Serialized) { B0EJ = 1 << Arg0 }
+ *   Method (PCNT, 0, Serialized) {     // the GED's _EVT calls it
+ *     Local0 = PCIU; Local1 = PCID     // both clear on read
+ *     If (Local0 & (1 << s)) { Notify (Sss, 1) }   // device check: scan it
+ *     If (Local1 & (1 << s)) { Notify (Sss, 3) }   // eject request
+ *     ... for every slot s
+ *   }
+ *   Device (Sss) { Name (_ADR, s << 16) Name (_SUN, s) Method (_EJ0, 1) { PCEJ (s) } }
+ */
+static void dsdt_hotplug(struct aml *a)
+{
+	char name[5];
+
+	aml_opregion(a, "PCST", AML_SPACE_SYSTEM_IO, PCI_HOTPLUG_PORT, PCI_HOTPLUG_PORT_LEN);
+	aml_field_begin(a, "PCST", AML_FIELD_DWORD_ACC);
+	aml_field_unit(a, "PCIU", 32);
+	aml_field_unit(a, "PCID", 32);
+	aml_field_unit(a, "B0EJ", 32);
+	aml_end(a);
+
+	aml_method_begin(a, "PCEJ", 1, true);
+	aml_byte(a, AML_STORE_OP);
+	aml_byte(a, AML_SHIFT_LEFT_OP);
+	aml_integer(a, 1);
+	aml_byte(a, AML_ARG0_OP);
+	aml_byte(a, AML_NULL_NAME);
+	aml_namestring(a, "B0EJ");
+	aml_end(a);
+
+	aml_method_begin(a, "PCNT", 0, true);
+	aml_byte(a, AML_STORE_OP);
+	aml_namestring(a, "PCIU");
+	aml_byte(a, AML_LOCAL0_OP);
+	aml_byte(a, AML_STORE_OP);
+	aml_namestring(a, "PCID");
+	aml_byte(a, AML_LOCAL0_OP + 1);
+	for (unsigned int slot = PCI_FIRST_DEVICE_SLOT; slot < PCI_MAX_SLOTS; slot++) {
+		slot_name(name, slot);
+		for (unsigned int down = 0; down < 2; down++) {
+			aml_if_begin(a);
+			aml_byte(a, AML_AND_OP);
+			aml_byte(a, (u8)(AML_LOCAL0_OP + down));
+			aml_integer(a, 1ULL << slot);
+			aml_byte(a, AML_NULL_NAME);
+			aml_notify(a, name, down ? 3 : 1);
+			aml_end(a);
+		}
+	}
+	aml_end(a);
+
+	for (unsigned int slot = PCI_FIRST_DEVICE_SLOT; slot < PCI_MAX_SLOTS; slot++) {
+		slot_name(name, slot);
+		aml_device_begin(a, name);
+		aml_name(a, "_ADR");
+		aml_integer(a, (u64)slot << 16);
+		aml_name(a, "_SUN");
+		aml_integer(a, slot);
+		aml_method_begin(a, "_EJ0", 1, false);
+		aml_namestring(a, "PCEJ");
+		aml_integer(a, slot);
+		aml_end(a);
+		aml_end(a);
+	}
+}
+
+/* The Generic Event Device: its interrupt runs _EVT, which scans the slots. */
+static void dsdt_ged(struct aml *a)
+{
+	aml_device_begin(a, "GED0");
+	aml_name(a, "_HID");
+	aml_string(a, "ACPI0013");
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	aml_name(a, "_CRS");
+	aml_restemplate_begin(a);
+	aml_res_interrupt(a, ACPI_GED_GSI, true, false);
+	aml_restemplate_end(a);
+	aml_method_begin(a, "_EVT", 1, true);
+	aml_namestring(a, "\\_SB.PCI0.PCNT");
+	aml_end(a);
+	aml_end(a);
+}
+
 /* \_SB.PCI0: the host bridge, bus 0 only, and its INTx routing. */
 static void dsdt_pci0(struct aml *a)
 {
@@ -182,6 +287,7 @@ static void dsdt_pci0(struct aml *a)
 		}
 	}
 	aml_end(a);
+	dsdt_hotplug(a);
 	aml_end(a);
 }
 
@@ -232,6 +338,7 @@ static void dsdt_body(struct aml *a)
 	dsdt_pci0(a);
 	dsdt_com1(a);
 	dsdt_pvpanic(a);
+	dsdt_ged(a);
 	aml_end(a);
 }
 

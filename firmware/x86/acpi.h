@@ -9,7 +9,11 @@
  * The FADT's sleep control/status and reset registers are the I/O ports of
  * the power_acpi device (devices/power.h). The DSDT holds \_S5_ (so Linux
  * can power off), the PCI host bridge \_SB.PCI0 with its windows and _PRT,
- * the COM1 UART \_SB.COM1 and the pvpanic device \_SB.PEVT.
+ * the COM1 UART \_SB.COM1, the pvpanic device \_SB.PEVT, and PCI hotplug:
+ * slots \_SB.PCI0.S01-S1F (_ADR, _SUN, _EJ0), the controller's registers at
+ * PCI_HOTPLUG_PORT (devices/pci_hotplug.h) and the Generic Event Device
+ * \_SB.GED0 (ACPI0013), whose edge interrupt on ACPI_GED_GSI makes the guest
+ * read them and Notify the slots (1: a device was added, 3: eject it).
  *
  * PCI INTx routing: slot s, pin p (0 = INTA) goes to IOAPIC GSI
  * acpi_pci_intx_gsi(s, p), level-triggered, active-low, as the _PRT says.

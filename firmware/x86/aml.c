@@ -372,6 +372,50 @@ void aml_method_begin(struct aml *a, const char *path, unsigned int nargs, bool 
 	aml_byte(a, (u8)((nargs & 7) | (serialized ? 0x08 : 0)));
 }
 
+void aml_if_begin(struct aml *a)
+{
+	aml_byte(a, AML_IF_OP);
+	open_pkg(a, OPEN_PLAIN);
+}
+
+void aml_opregion(struct aml *a, const char *name, u8 space, u64 offset, u64 len)
+{
+	aml_byte(a, AML_EXT_OP_PREFIX);
+	aml_byte(a, AML_OPREGION_OP);
+	aml_namestring(a, name);
+	aml_byte(a, space);
+	aml_integer(a, offset);
+	aml_integer(a, len);
+}
+
+void aml_field_begin(struct aml *a, const char *region, u8 flags)
+{
+	aml_byte(a, AML_EXT_OP_PREFIX);
+	aml_byte(a, AML_FIELD_OP);
+	open_pkg(a, OPEN_PLAIN);
+	aml_namestring(a, region);
+	aml_byte(a, flags);
+}
+
+void aml_field_unit(struct aml *a, const char *name, unsigned int bits)
+{
+	/* NamedField: NameSeg, then the bit length in PkgLength form (the
+	 * value does not count its own bytes); one byte up to 63 bits. */
+	if (bits == 0 || bits > 0x3f) {
+		a->invalid = true;
+		return;
+	}
+	aml_nameseg(a, name);
+	aml_byte(a, (u8)bits);
+}
+
+void aml_notify(struct aml *a, const char *path, u64 value)
+{
+	aml_byte(a, AML_NOTIFY_OP);
+	aml_namestring(a, path);
+	aml_integer(a, value);
+}
+
 void aml_package_begin(struct aml *a, unsigned int nelems)
 {
 	if (nelems > 255)
@@ -426,6 +470,16 @@ void aml_res_irq_noflags(struct aml *a, unsigned int irq)
 	}
 	aml_byte(a, AML_RES_IRQ_NOFLAGS);
 	aml_le(a, 1U << irq, 2);
+}
+
+void aml_res_interrupt(struct aml *a, u32 gsi, bool edge, bool active_low)
+{
+	aml_byte(a, AML_RES_EXT_IRQ);
+	aml_le(a, 6, 2); /* flags, count, one dword */
+	/* bit 0 ResourceConsumer, bit 1 edge, bit 2 active low, bit 3 shared (no) */
+	aml_byte(a, (u8)(1 | (edge ? 2 : 0) | (active_low ? 4 : 0)));
+	aml_byte(a, 1);
+	aml_le(a, gsi, 4);
 }
 
 /*

@@ -65,6 +65,20 @@
 #define AML_PARENT_PREFIX     '^'
 #define AML_RETURN_OP	      0xa4
 #define AML_ONES_OP	      0xff
+#define AML_OPREGION_OP	      0x80 /* after AML_EXT_OP_PREFIX */
+#define AML_FIELD_OP	      0x81 /* after AML_EXT_OP_PREFIX */
+#define AML_LOCAL0_OP	      0x60 /* Local0-Local7: 0x60-0x67 */
+#define AML_ARG0_OP	      0x68 /* Arg0-Arg6: 0x68-0x6e */
+#define AML_STORE_OP	      0x70 /* Store (source, target) */
+#define AML_SHIFT_LEFT_OP     0x79 /* ShiftLeft (value, count, target) */
+#define AML_AND_OP	      0x7b /* And (a, b, target) */
+#define AML_NOTIFY_OP	      0x86 /* Notify (object, value) */
+#define AML_IF_OP	      0xa0 /* If (predicate) { ... } */
+#define AML_NULL_NAME	      0x00 /* a target that is not stored */
+
+/* OperationRegion spaces and Field flags (ACPI 6.3 sections 19.6.100, 19.6.48) */
+#define AML_SPACE_SYSTEM_IO 1
+#define AML_FIELD_DWORD_ACC 3 /* AccessType DWordAcc, NoLock, Preserve */
 
 /* Resource descriptor tags (ACPI 6.3 section 6.4) */
 #define AML_RES_IRQ_NOFLAGS 0x22 /* small IRQ descriptor, 2 bytes: mask */
@@ -73,6 +87,7 @@
 #define AML_RES_DWORD_ADDR  0x87
 #define AML_RES_WORD_ADDR   0x88
 #define AML_RES_QWORD_ADDR  0x8a
+#define AML_RES_EXT_IRQ	    0x89 /* Interrupt (): the extended interrupt descriptor */
 
 /* Address-space descriptor resource types and memory attributes */
 #define AML_ADDR_MEMORY		0
@@ -148,6 +163,21 @@ void aml_package_begin(struct aml *a, unsigned int nelems);
 void aml_buffer_begin(struct aml *a);
 void aml_end(struct aml *a);
 
+/* If (<predicate emitted next>) { <terms> }, closed by aml_end(). */
+void aml_if_begin(struct aml *a);
+
+/* OperationRegion (name, space, offset, len) */
+void aml_opregion(struct aml *a, const char *name, u8 space, u64 offset, u64 len);
+/*
+ * Field (region, flags) { units }: aml_field_begin(), then aml_field_unit()
+ * for each named unit of 1-63 bits in order, then aml_end().
+ */
+void aml_field_begin(struct aml *a, const char *region, u8 flags);
+void aml_field_unit(struct aml *a, const char *name, unsigned int bits);
+
+/* Notify (path, value) */
+void aml_notify(struct aml *a, const char *path, u64 value);
+
 /*
  * ResourceTemplate: a Buffer of resource descriptors. aml_restemplate_end()
  * adds the EndTag (checksum 0: "no checksum") and closes the Buffer; it is
@@ -160,6 +190,11 @@ void aml_restemplate_end(struct aml *a);
 void aml_res_io(struct aml *a, u16 min, u16 max, u8 align, u8 len);
 /* IRQNoFlags () { irq }: edge-triggered, active-high, exclusive; irq 0-15 */
 void aml_res_irq_noflags(struct aml *a, unsigned int irq);
+/*
+ * Interrupt (ResourceConsumer, Edge or Level, ActiveHigh or ActiveLow,
+ * Exclusive) { gsi }: the extended interrupt descriptor with one interrupt.
+ */
+void aml_res_interrupt(struct aml *a, u32 gsi, bool edge, bool active_low);
 /*
  * Producer address-space descriptors with fixed min and max (MinFixed,
  * MaxFixed, PosDecode), granularity 0, no translation; the length is

@@ -43,6 +43,7 @@
 #include "vmm/base/util.h"
 
 struct gsi_routes;
+struct pcihp;
 struct input_file;
 struct pci_host;
 struct pci_windows;
@@ -126,5 +127,15 @@ bool arch_pci_bar_allowed(const struct ram_range *ram, unsigned int nr_ram, bool
 
 /* t filled with KVM's default interrupt routing for this architecture's IRQ chip. */
 int arch_pci_routes_init(struct gsi_routes *t);
+
+/* The VM's PCI hotplug controller (devices/pci_hotplug.h); NULL without one (arm64). */
+struct pcihp *arch_pci_hotplug(struct vm *vm);
+/*
+ * Can the guest take a hotplug event now? 0, or -EAGAIN with the reason in
+ * msg (x86: its ACPI GED interrupt is still masked: the guest has not
+ * finished booting, or its kernel has no ACPI GED driver), -EOPNOTSUPP
+ * when the architecture has no PCI hotplug.
+ */
+int arch_pci_hotplug_ready(struct vm *vm, char *msg, size_t cap);
 
 #endif

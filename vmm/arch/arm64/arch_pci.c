@@ -7,6 +7,7 @@
  * routing (GSI n is SPI n).
  */
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arch/layout.h"
@@ -61,6 +62,18 @@ void arch_pci_windows(struct pci_windows *w)
 u32 arch_pci_intx_gsi(unsigned int slot, unsigned int pin)
 {
 	return dtb_pci_intx_spi(slot, pin, PCI_INTX_SPI_BASE, PCI_INTX_SPI_COUNT);
+}
+
+/* No PCI hotplug on arm64 yet: the device tree has no slot events. */
+struct pcihp *arch_pci_hotplug(struct vm *vm UNUSED)
+{
+	return NULL;
+}
+
+int arch_pci_hotplug_ready(struct vm *vm UNUSED, char *msg, size_t cap)
+{
+	snprintf(msg, cap, "PCI hotplug is not supported on arm64");
+	return -EOPNOTSUPP;
 }
 
 /* What kvm_vgic_setup_default_irq_routing() installs: GSI n to SPI n. */

@@ -6,6 +6,7 @@
  * KVM's default x86 interrupt routing.
  */
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arch/layout.h"
@@ -51,6 +52,36 @@ void arch_pci_detach(struct vm *vm)
 	bus_unregister(&vm->pio, PCI_CFG_ADDR_PORT, pci_cf8_device(a->cf8));
 	pci_cf8_destroy(a->cf8);
 	a->cf8 = NULL;
+}
+
+struct pcihp *arch_pci_hotplug(struct vm *vm)
+{
+	return vm->arch ? vm->arch->pcihp : NULL;
+}
+
+int arch_pci_hotplug_ready(struct vm *vm, char *msg, size_t cap)
+{
+	struct kvm_irqchip chip = {.chip_id = KVM_IRQCHIP_IOAPIC};
+	int r;
+
+	if (!arch_pci_hotplug(vm)) {
+		snprintf(msg, cap, "this VM has no PCI hotplug controller");
+		return -EOPNOTSUPP;
+	}
+	r = ioctl_ptr(vm->vm_fd, KVM_GET_IRQCHIP, &chip);
+	if (r < 0) {
+		snprintf(msg, cap, "cannot read the IOAPIC (KVM_GET_IRQCHIP): %s", strerror(-r));
+		return r;
+	}
+	if (chip.chip.ioapic.redirtbl[ACPI_GED_GSI].fields.mask) {
+		snprintf(msg, cap,
+			 "the guest is not ready for hotplug: its ACPI GED interrupt (GSI %d) is "
+			 "masked (still booting, or a kernel without ACPI GED support); try again "
+			 "once it has booted",
+			 ACPI_GED_GSI);
+		return -EAGAIN;
+	}
+	return 0;
 }
 
 void arch_pci_windows(struct pci_windows *w)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arch/layout.h"
+#include "devices/pci_hotplug.h"
 #include "devices/power.h"
 #include "devices/serial.h"
 #include "devices/x86/acpi_pm.h"
@@ -126,6 +127,19 @@ static void debug_exit(void *opaque, u8 code)
 	vm_guest_exit(opaque, code);
 }
 
+/* A hotplug event: an edge on the ACPI GED's interrupt (the DSDT's GED0 _CRS). */
+static void ged_notify(void *opaque)
+{
+	struct vm *vm = opaque;
+	int r = vm_irq_line(vm, ACPI_GED_GSI, 1);
+
+	if (r == 0)
+		r = vm_irq_line(vm, ACPI_GED_GSI, 0);
+	if (r < 0)
+		LOG_ONCE(LOG_ERR, "pci-hotplug: KVM_IRQ_LINE on GSI %d: %s", ACPI_GED_GSI,
+			 strerror(-r));
+}
+
 /* Register d (made by its create function: NULL is out of memory) on ports [port, +len). */
 static int add_device(struct vm *vm, struct device **slot, struct device *d, u64 port, u64 len)
 {
@@ -167,6 +181,18 @@ int arch_vm_devices(struct vm *vm)
 	if (r == 0)
 		r = add_device(vm, &a->debug_exit, debug_exit_create(debug_exit, vm),
 			       DEBUG_EXIT_PORT, 1);
+	if (r == 0) {
+		r = pcihp_create(&a->pcihp, ged_notify, vm);
+		if (r < 0)
+			return err_host(r, "pci-hotplug: cannot create the controller: %s",
+					strerror(-r));
+		r = bus_register(&vm->pio, PCI_HOTPLUG_PORT, PCI_HOTPLUG_PORT_LEN,
+				 pcihp_device(a->pcihp));
+		if (r < 0)
+			return err_host(r, "pci-hotplug: cannot claim ports 0x%x-0x%x: %s",
+					PCI_HOTPLUG_PORT,
+					PCI_HOTPLUG_PORT + PCI_HOTPLUG_PORT_LEN - 1, strerror(-r));
+	}
 	return r;
 }
 
@@ -190,6 +216,8 @@ void arch_vm_destroy(struct vm *vm)
 			(*devs[i])->ops->destroy(*devs[i]);
 		*devs[i] = NULL;
 	}
+	pcihp_destroy(a->pcihp); /* the vCPUs are joined */
+	a->pcihp = NULL;
 	if (vm->serial)
 		serial_destroy(vm->serial);
 	vm->serial = NULL;

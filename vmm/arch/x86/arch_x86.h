@@ -25,6 +25,9 @@ struct arch_vm {
 	 * arch_pci_detach() after they are joined; NULL without PCI. */
 	struct device *pci_cfg;
 	struct pci_cf8 *cf8; /* the ports' device, made by arch_pci_attach() */
+	/* The PCI hotplug controller on PCI_HOTPLUG_PORT; its events raise
+	 * the ACPI GED's edge interrupt (ACPI_GED_GSI). */
+	struct pcihp *pcihp;
 };
 
 /* The Linux 64-bit entry state (boot.h) on v, entering at entry (arch_boot.c). */

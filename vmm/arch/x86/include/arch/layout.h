@@ -93,6 +93,9 @@
 #define ACPI_PM_PORT_LEN    4
 #define ACPI_RESET_VALUE    0x4
 #define ACPI_S5_SLP_TYP	    5 /* \_S5 value; SLP_TYP written on power-off */
+/* PCI hotplug controller (devices/pci_hotplug.h): PCIU, PCID, B0EJ, as QEMU's PIIX */
+#define PCI_HOTPLUG_PORT     0xae00
+#define PCI_HOTPLUG_PORT_LEN 12
 
 /* ---- interrupts (GSI = IOAPIC pin) ---- */
 #define COM1_IRQ	   4
@@ -100,6 +103,7 @@
 #define IOAPIC_PINS	   24
 #define PCI_INTX_GSI_BASE  16 /* INTA-INTD of slot s: 16 + (s + pin) % 4 */
 #define PCI_INTX_GSI_COUNT 4
+#define ACPI_GED_GSI	   20 /* the ACPI GED's edge interrupt: a PCI hotplug event */
 #define MSI_GSI_BASE	   24 /* first GSI used for MSI/MSI-X routes */
 
 /* ---- PCI ---- */
