@@ -31,12 +31,15 @@ SYSROOT := build/arm64/sysroot
 ARCH_CPPFLAGS := -isystem $(SYSROOT)/usr/include
 ARCH_LDFLAGS  := -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
 # libfdt goes into the library's one object, so an embedder links no -lfdt
-LIB_ARCHIVES  := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+LIB_ARCHIVES  := $(SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a \
+		 $(SYSROOT)/usr/lib/aarch64-linux-gnu/libseccomp.a
 else
 $(error ARCH=$(ARCH): tinyvmm builds for ARCH=x86 (the default) or ARCH=arm64)
 endif
 LD      ?= ld
 OBJCOPY ?= objcopy
+# libseccomp goes into the library's one object too (x86: the host's archive)
+LIB_ARCHIVES ?= $(shell $(CC) -print-file-name=libseccomp.a)
 NM      ?= nm
 ASAN    := $(BUILD)/asan
 
@@ -70,6 +73,7 @@ BASE_SRCS += vmm/base/json_get.c
 BASE_SRCS += vmm/base/json_write.c
 BASE_SRCS += vmm/base/input_file.c
 BASE_SRCS += vmm/base/regex_bound.c
+BASE_SRCS += vmm/base/host_open.c
 
 # vmm/core: the KVM machine
 CORE_SRCS :=
@@ -138,6 +142,10 @@ API_SRCS += vmm/api/api_proto.c
 API_SRCS += vmm/api/api_server.c
 API_SRCS += vmm/api/api_vm.c
 
+# vmm/sandbox: confining tinyvmm's own threads (libseccomp, linked into the library)
+SANDBOX_SRCS :=
+SANDBOX_SRCS += vmm/sandbox/seccomp.c
+
 # devices: guest-visible device models
 DEV_SRCS :=
 DEV_SRCS += devices/serial.c
@@ -168,7 +176,7 @@ FW_SRCS += firmware/arm64/dtb.c
 endif
 
 LIB_SRCS := $(BASE_SRCS) $(CORE_SRCS) $(ARCH_SRCS) $(PCI_SRCS) $(HOST_SRCS) $(API_SRCS) \
-	    $(DEV_SRCS) $(FW_SRCS)
+	    $(SANDBOX_SRCS) $(DEV_SRCS) $(FW_SRCS)
 
 # ---- the command (build/tinyvmm): a client of the library ----
 
@@ -181,6 +189,7 @@ CMD_SRCS += vmm/cmd/vf_cmd.c
 CMD_SRCS += vmm/cmd/vf_print.c
 CMD_SRCS += vmm/cmd/pci_names.c
 CMD_SRCS += vmm/cmd/ctl.c
+CMD_SRCS += vmm/cmd/jail.c
 # the base utilities the command uses itself (the library's copies are private to it)
 CMD_SRCS += vmm/base/log.c
 CMD_SRCS += vmm/base/err.c
@@ -220,15 +229,18 @@ test_mem_SRCS := vmm/core/mem.c vmm/arch/x86/arch_mem.c vmm/base/log.c vmm/base/
 TESTS += bus
 test_bus_SRCS := vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += console
-test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c vmm/base/err.c
+test_console_LIBS += -lseccomp
+test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c vmm/base/err.c \
+	vmm/sandbox/seccomp.c vmm/base/host_open.c
 TESTS += events
 test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c
 TESTS += kvm
-test_kvm_SRCS := vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
+test_kvm_LIBS += -lseccomp
+test_kvm_SRCS := vmm/base/host_open.c vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
 	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c \
-	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c devices/x86/pci_cf8.c vmm/pci/pci_platform.c $(FW_SRCS)
+	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c devices/x86/pci_cf8.c vmm/pci/pci_platform.c $(FW_SRCS) vmm/sandbox/seccomp.c
 
 # vmm/arch/x86
 TESTS += bzimage
@@ -254,7 +266,7 @@ test_dtb_LIBS := -lfdt
 
 # vmm/pci
 TESTS += vfio
-test_vfio_SRCS := vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/pci_sysfs.c vmm/base/bdf.c \
+test_vfio_SRCS := vmm/base/host_open.c vmm/pci/vfio.c vmm/pci/vfio_ops.c vmm/host/pci_sysfs.c vmm/base/bdf.c \
 	vmm/base/log.c vmm/base/err.c
 TESTS += pci_platform
 test_pci_platform_SRCS := vmm/pci/pci_platform.c vmm/arch/x86/arch_pci.c vmm/core/bus.c \
@@ -294,10 +306,12 @@ test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/base/bdf.c 
 
 # vmm/api
 TESTS += api
+test_api_LIBS += -lseccomp
 test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/base/json_get.c \
-	vmm/base/utf8.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c
+	vmm/base/utf8.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c vmm/sandbox/seccomp.c
 TESTS += library
 # the library end to end (include/tinyvmm.h): all of it
+test_library_LIBS += -lseccomp
 test_library_SRCS := $(LIB_SRCS)
 
 # vmm/cmd
@@ -318,6 +332,11 @@ test_tinyvmm_SRCS := | $(BUILD)/tinyvmm
 TESTS += jsonl_check
 # runs the built tool (order-only prerequisite, not linked)
 test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
+
+# vmm/sandbox
+TESTS += seccomp
+test_seccomp_SRCS := vmm/sandbox/seccomp.c vmm/base/log.c vmm/base/err.c
+test_seccomp_LIBS := -lseccomp
 
 # devices
 TESTS += serial
@@ -520,5 +539,6 @@ distclean:
 FORCE:
 
 .PHONY: all check format format-check images lab-test test demo clean distclean FORCE
+
 
 -include $(shell find $(BUILD)/asan $(BUILD)/vmm $(BUILD)/devices $(BUILD)/firmware $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench $(BUILD)/examples -name '*.d' -print 2>/dev/null)

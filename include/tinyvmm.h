@@ -89,6 +89,7 @@ static inline int tinyvmm_errno(int r)
 #define TINYVMM_EXIT_TIMEOUT	   67  /* the timeout expired */
 #define TINYVMM_EXIT_EXPECT_FAILED 68  /* the guest ended before expect matched */
 #define TINYVMM_EXIT_GUEST_RANGE   69  /* the guest's debug exit status was 64..255 */
+#define TINYVMM_EXIT_SECCOMP	   70  /* a thread made a system call its filter forbids */
 #define TINYVMM_EXIT_SIGNAL_BASE   128 /* + N: the command only, stopped by signal N */
 /* 1..63: the byte the guest wrote to the debug exit port 0x501 (or 69). */
 
@@ -130,6 +131,23 @@ struct tinyvmm_vf {
 };
 
 /*
+ * Per-thread system call filters (seccomp allow-lists, one per kind of
+ * thread: vCPU, console, API, DMA map, the run). OFF: none (the library's
+ * default). KILL: a forbidden call ends the process with
+ * TINYVMM_EXIT_SECCOMP after one line naming the thread and the call (the
+ * tinyvmm command's default). LOG: allowed, and logged by the kernel (audit).
+ * A filter stays on the thread for its life, and on threads it starts.
+ */
+enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOMP_LOG };
+
+/*
+ * Put the run's allow-list (the "main" kind: what building and tearing down
+ * a VM needs) on the calling thread, e.g. an embedder's thread that waits
+ * on a sandboxed run. 0 (nothing with OFF) or -errno after one line.
+ */
+int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode);
+
+/*
  * The machine. Every field's zero value is its default; the strings are
  * copied by tinyvmm_create(). tinyvmm_create() checks it all and names the
  * matching --option in its message, as the command does.
@@ -161,11 +179,12 @@ struct tinyvmm_config {
 	 * dropped (logged once); the last event, vmm-exit, is always written.
 	 * 0: TINYVMM_DEFAULT_OUTPUT_LIMIT. The files are created mode 0600. */
 	unsigned long long output_limit;
-	const char *api_socket; /* serve the control API on this Unix socket path */
-	bool hugepages;		/* back guest RAM with 2 MiB huge pages */
-	bool restart_on_reboot; /* a guest reboot boots it again; default: the run ends, 0 */
-	bool stats;		/* print exit and device counters to stderr when a VM ends */
-	bool verbose;		/* debug-level log (process-wide) */
+	enum tinyvmm_seccomp seccomp; /* the threads' system call filters; default OFF */
+	const char *api_socket;	      /* serve the control API on this Unix socket path */
+	bool hugepages;		      /* back guest RAM with 2 MiB huge pages */
+	bool restart_on_reboot;	      /* a guest reboot boots it again; default: the run ends, 0 */
+	bool stats;		      /* print exit and device counters to stderr when a VM ends */
+	bool verbose;		      /* debug-level log (process-wide) */
 	/* arm64: write the device tree the guest would boot with to this file,
 	 * then end the run with 0 before the guest starts (QEMU's dumpdtb).
 	 * x86 boots with ACPI tables: refused there. */
@@ -274,6 +293,29 @@ int tinyvmm_add_vf(struct tinyvmm *t, const char *vf);
 
 /* Set the event callback (NULL: none) before the run; -EBUSY after. */
 int tinyvmm_set_event_callback(struct tinyvmm *t, tinyvmm_event_fn fn, void *opaque);
+
+/*
+ * A run split in two, as the tinyvmm command runs as root: a privileged
+ * process that owns the host side (it takes the VFs with tinyvmm_vf_take()
+ * and opens device files on request) and the VM process, which runs the
+ * VM through this library and gives up its privileges before the guest
+ * starts. With host ops set (before the run; -EBUSY after):
+ *  - open (when not NULL) opens /dev/kvm, /dev/vfio/vfio, /dev/vfio/N and
+ *    the console file instead of open(): each boot opens them again;
+ *    returns an fd or -errno;
+ *  - lockdown (when not NULL) is called once on the run's thread, after the
+ *    events, console log and API socket are open and before any thread of
+ *    the run starts or the guest runs: drop privileges there. It logs its
+ *    own line on failure (-errno), which ends the run with TINYVMM_EXIT_HOST;
+ *  - vfs_taken: the caller took the VFs (lock, vfio-pci, PF settings,
+ *    crash record) and gives them back; the run leaves the host VFs alone.
+ */
+struct tinyvmm_host_ops {
+	int (*open)(void *opaque, const char *path, int flags);
+	int (*lockdown)(void *opaque);
+	bool vfs_taken;
+};
+int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, void *opaque);
 
 /*
  * Run the machine on the calling thread until the run ends; returns its exit
@@ -416,6 +458,28 @@ struct tinyvmm_restored {
  */
 int tinyvmm_vf_restore(const char *bdf, struct tinyvmm_restored *out, unsigned int cap,
 		       unsigned int *nr);
+
+/* VFs taken for a VM by tinyvmm_vf_take() (opaque). */
+struct tinyvmm_vf_hold;
+
+/*
+ * Take the n VFs as a run takes them (tinyvmm_set_host_ops(): vfs_taken):
+ * the slots are checked, then each VF is locked, recorded for a crash,
+ * given its PF settings and, unless unmanaged, bound to vfio-pci. 0 and
+ * *out, or an error after one line with nothing left taken (a user error
+ * when the input is at fault). tinyvmm_vf_give_back() puts everything back
+ * and frees the hold; after a SIGKILL, tinyvmm_vf_restore() does.
+ */
+int tinyvmm_vf_take(const struct tinyvmm_vf *vfs, unsigned int n, struct tinyvmm_vf_hold **out);
+void tinyvmm_vf_give_back(struct tinyvmm_vf_hold *h);
+/*
+ * In a process forked from the one that took the VFs: let go of the hold's
+ * descriptors (the VFs' locks) and free it, giving nothing back; the taker
+ * still holds them. A lock held by a dying child must not outlive its taker.
+ */
+void tinyvmm_vf_hold_drop(struct tinyvmm_vf_hold *h);
+/* The IOMMU group of each held VF, in order (-1: none); how many, at most cap. */
+unsigned int tinyvmm_vf_hold_groups(const struct tinyvmm_vf_hold *h, int *groups, unsigned int cap);
 
 /* One item of the preflight check. */
 struct tinyvmm_check_item {

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "include/tinyvmm.h"
 #include "vmm/api/api.h"
 #include "vmm/base/err.h"
 #include "vmm/base/json.h"
@@ -369,7 +370,7 @@ static struct api *server(void)
 	struct api *a = NULL;
 
 	memset(&fake, 0, sizeof(fake));
-	assert_int_equal(api_open(&a, sock, &fake_ops, &fake), 0);
+	assert_int_equal(api_open(&a, sock, &fake_ops, &fake, TINYVMM_SECCOMP_OFF), 0);
 	assert_non_null(a);
 	return a;
 }
@@ -521,7 +522,8 @@ static void test_path_checks(void **state UNUSED)
 	int fd;
 
 	/* in use: refused, and the first server is untouched */
-	assert_int_equal(api_open(&b, sock, &fake_ops, &fake), err_mark_user(-EADDRINUSE));
+	assert_int_equal(api_open(&b, sock, &fake_ops, &fake, TINYVMM_SECCOMP_OFF),
+			 err_mark_user(-EADDRINUSE));
 	assert_null(b);
 	fd = client();
 	assert_string_equal(ask(fd, "{\"op\": \"status\"}\n", reply, sizeof(reply)), "ok");
@@ -536,13 +538,15 @@ static void test_path_checks(void **state UNUSED)
 	assert_int_equal(lstat(sock, &st), 0);
 	assert_int_equal(st.st_size, 4);
 	/* not a socket: refused, not deleted */
-	assert_int_equal(api_open(&b, sock, &fake_ops, &fake), err_mark_user(-EEXIST));
+	assert_int_equal(api_open(&b, sock, &fake_ops, &fake, TINYVMM_SECCOMP_OFF),
+			 err_mark_user(-EEXIST));
 	assert_int_equal(lstat(sock, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	unlink(sock);
 	snprintf(file, sizeof(file), "%s/dir", dir);
 	assert_int_equal(mkdir(file, 0700), 0);
-	assert_int_equal(api_open(&b, file, &fake_ops, &fake), err_mark_user(-EEXIST));
+	assert_int_equal(api_open(&b, file, &fake_ops, &fake, TINYVMM_SECCOMP_OFF),
+			 err_mark_user(-EEXIST));
 	rmdir(file);
 	/* stale: a socket file nobody listens on is replaced */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -558,10 +562,13 @@ static void test_path_checks(void **state UNUSED)
 	/* paths a sockaddr_un cannot hold, a directory that does not exist */
 	memset(longp, 'p', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = '\0';
-	assert_int_equal(api_open(&b, longp, &fake_ops, &fake), err_mark_user(-ENAMETOOLONG));
-	assert_int_equal(api_open(&b, "", &fake_ops, &fake), err_mark_user(-ENAMETOOLONG));
+	assert_int_equal(api_open(&b, longp, &fake_ops, &fake, TINYVMM_SECCOMP_OFF),
+			 err_mark_user(-ENAMETOOLONG));
+	assert_int_equal(api_open(&b, "", &fake_ops, &fake, TINYVMM_SECCOMP_OFF),
+			 err_mark_user(-ENAMETOOLONG));
 	snprintf(file, sizeof(file), "%s/no/such/dir/s", dir);
-	assert_int_equal(api_open(&b, file, &fake_ops, &fake), err_mark_user(-ENOENT));
+	assert_int_equal(api_open(&b, file, &fake_ops, &fake, TINYVMM_SECCOMP_OFF),
+			 err_mark_user(-ENOENT));
 	assert_null(b);
 }
 

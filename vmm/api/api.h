@@ -153,12 +153,22 @@ struct api;
  *  - exists, is a socket, nobody listens: a stale socket, replaced;
  *  - exists and is not a socket: -EEXIST, left alone;
  *  - longer than a sockaddr_un holds: -ENAMETOOLONG.
- * The socket is bound under umask 0177 and then chmod 0600: only the owner
- * may connect. ops and opaque must outlive the server. Logs one line naming
- * the path and returns -errno on failure. Open it once the stop signals are
- * blocked: the thread inherits the signal mask.
+ * The socket is made mode 0600 (fchmod before bind), and a client whose
+ * uid is neither ours nor root's is refused (SO_PEERCRED). ops and opaque
+ * must outlive the server. seccomp (enum tinyvmm_seccomp) is the server
+ * thread's filter. Logs one line naming the path and returns -errno on
+ * failure. Open it once the stop signals are blocked: the thread inherits
+ * the signal mask.
  */
-int api_open(struct api **out, const char *path, const struct api_ops *ops, void *opaque);
+int api_open(struct api **out, const char *path, const struct api_ops *ops, void *opaque,
+	     int seccomp);
+
+/* api_open() in two steps: the socket (listening, no thread yet), then the
+ * thread (a no-op once started). For a run that gives up its privileges in
+ * between: the socket needs them, the thread must not have them. */
+int api_bind(struct api **out, const char *path, const struct api_ops *ops, void *opaque,
+	     int seccomp);
+int api_start(struct api *a);
 
 /* Stop the thread, close every client, unlink the socket (if it is still
  * ours) and free a. NULL is a no-op. */
@@ -173,10 +183,12 @@ struct passthrough;
 
 /*
  * Open cfg->api_socket (nothing, *out NULL, when it is not set) with the VM
- * handlers. -errno after one logged line, marked as the user's (err.h) when
- * they can fix it (a bad or busy path) rather than a host failure.
+ * handlers; clients are served once api_vm_start() is called. -errno after one logged line, marked
+ * as the user's (err.h) when they can fix it (a bad or busy path) rather than a host failure.
  */
 int api_vm_open(struct api_vm **out, const struct tinyvmm_config *cfg);
+/* Start serving (the socket is open already). NULL: 0. 0 or -errno (logged). */
+int api_vm_start(struct api_vm *a);
 /*
  * The VM that requests act on from now on: right after vm_create() (pause
  * and stop work before the vCPUs start; status says "starting" until

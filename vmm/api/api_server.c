@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/api/api.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
@@ -36,6 +37,7 @@ struct api {
 	int lfd, efd;
 	pthread_t thread;
 	bool thread_started;
+	int seccomp; /* enum tinyvmm_seccomp of the thread */
 	const struct api_ops *ops;
 	void *opaque;
 	struct api_client clients[API_MAX_CLIENTS];
@@ -246,6 +248,8 @@ static void *api_thread(void *arg)
 	struct api_client *who[2 + API_MAX_CLIENTS];
 
 	pthread_setname_np(pthread_self(), "api");
+	if (sb_enter((enum tinyvmm_seccomp)a->seccomp, SB_API) < 0)
+		return NULL; /* logged: no API for this run */
 	for (;;) {
 		nfds_t n = 2;
 
@@ -377,7 +381,8 @@ static int make_socket(struct api *a, const struct sockaddr_un *sa)
 	return 0;
 }
 
-int api_open(struct api **out, const char *path, const struct api_ops *ops, void *opaque)
+int api_bind(struct api **out, const char *path, const struct api_ops *ops, void *opaque,
+	     int seccomp)
 {
 	struct sockaddr_un sa;
 	struct api *a;
@@ -394,6 +399,7 @@ int api_open(struct api **out, const char *path, const struct api_ops *ops, void
 	a->lfd = a->efd = -1;
 	a->ops = ops;
 	a->opaque = opaque;
+	a->seccomp = seccomp;
 	for (size_t i = 0; i < API_MAX_CLIENTS; i++)
 		a->clients[i].fd = -1;
 	a->path = strdup(path);
@@ -412,17 +418,41 @@ int api_open(struct api **out, const char *path, const struct api_ops *ops, void
 		log_err("api %s: eventfd: %s", path, strerror(-r));
 		goto err;
 	}
-	r = thread_create(&a->thread, api_thread, a);
-	if (r < 0) {
-		log_err("api %s: cannot start the server thread: %s", path, strerror(-r));
-		goto err;
-	}
-	a->thread_started = true;
-	log_debug("api %s: listening", path);
 	*out = a;
 	return 0;
 err:
 	api_close(a);
+	return r;
+}
+
+int api_start(struct api *a)
+{
+	int r;
+
+	if (a->thread_started)
+		return 0;
+	r = thread_create(&a->thread, api_thread, a);
+	if (r < 0) {
+		log_err("api %s: cannot start the server thread: %s", a->path, strerror(-r));
+		return r;
+	}
+	a->thread_started = true;
+	log_debug("api %s: listening", a->path);
+	return 0;
+}
+
+int api_open(struct api **out, const char *path, const struct api_ops *ops, void *opaque,
+	     int seccomp)
+{
+	int r = api_bind(out, path, ops, opaque, seccomp);
+
+	if (r == 0) {
+		r = api_start(*out);
+		if (r < 0) {
+			api_close(*out);
+			*out = NULL;
+		}
+	}
 	return r;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "devices/serial.h"
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/api/api.h"
 #include "vmm/core/events.h"
 #include "vmm/base/err.h"
@@ -276,6 +277,10 @@ static void *shutdown_thread(void *arg)
 	struct vm *vm = a->vm; /* stays attached until detach has joined us */
 
 	pthread_setname_np(pthread_self(), "api-shutdown");
+	if (sb_enter((enum tinyvmm_seccomp)a->cfg->seccomp, SB_API) < 0) {
+		vm_stop(vm, VM_STOP_API, EXIT_HOST); /* logged; no clean shutdown then */
+		return NULL;
+	}
 	for (const char *k = SYSRQ_KEYS; *k; k++) {
 		if (!push_input(a, vm, -1) || wait_stop(a, vm, MIN(SYSRQ_GAP_MS, ms_left(a))))
 			break;
@@ -429,7 +434,7 @@ int api_vm_open(struct api_vm **out, const struct tinyvmm_config *cfg)
 		free(a);
 		return r;
 	}
-	r = api_open(&a->api, cfg->api_socket, &vm_ops, a);
+	r = api_bind(&a->api, cfg->api_socket, &vm_ops, a, (int)cfg->seccomp);
 	if (r < 0) {
 		close(a->sd_cancel);
 		free(a);
@@ -437,6 +442,11 @@ int api_vm_open(struct api_vm **out, const struct tinyvmm_config *cfg)
 	}
 	*out = a;
 	return 0;
+}
+
+int api_vm_start(struct api_vm *a)
+{
+	return a ? api_start(a->api) : 0;
 }
 
 void api_vm_attach(struct api_vm *a, struct vm *vm, const struct passthrough *pt)

@@ -5,6 +5,9 @@
  * count, give back what a killed tinyvmm left taken, and the preflight
  * check. Each is a thin front of its vmm/host module on the real sysfs.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "include/tinyvmm.h"
@@ -15,6 +18,7 @@
 #include "vmm/host/vf_count.h"
 #include "vmm/host/vf_list.h"
 #include "vmm/host/vf_manage.h"
+#include "vmm/pci/passthrough.h"
 
 int tinyvmm_vf_list(struct tinyvmm_vf_list *out)
 {
@@ -78,4 +82,64 @@ int tinyvmm_check(const struct tinyvmm_check_request *req, struct tinyvmm_check_
 	pr.vfs = req->vfs;
 	pr.nr_vfs = req->nr_vfs;
 	return preflight_run(items, cap, nr, &sys, &pr);
+}
+
+/* ---- VFs taken by a privileged process for a VM run in another ---- */
+
+struct tinyvmm_vf_hold {
+	unsigned int nr;
+	struct vf_manage m[TINYVMM_MAX_VFS];
+	int groups[TINYVMM_MAX_VFS];
+};
+
+int tinyvmm_vf_take(const struct tinyvmm_vf *vfs, unsigned int n, struct tinyvmm_vf_hold **out)
+{
+	struct tinyvmm_vf_hold *h;
+	int r;
+
+	if (!out || (n && !vfs) || n > TINYVMM_MAX_VFS)
+		return -EINVAL;
+	*out = NULL;
+	r = passthrough_check_slots(vfs, n);
+	if (r < 0)
+		return r;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return err_host(-ENOMEM, "vf: out of memory");
+	r = vf_manage_take_all(vfs, n, h->m, &h->nr);
+	if (r < 0) {
+		free(h);
+		return r;
+	}
+	for (unsigned int i = 0; i < h->nr; i++)
+		h->groups[i] = pci_sysfs_iommu_group(PCI_SYSFS_SYSFS, vfs[i].bdf);
+	*out = h;
+	return 0;
+}
+
+void tinyvmm_vf_give_back(struct tinyvmm_vf_hold *h)
+{
+	if (!h)
+		return;
+	vf_manage_give_back_all(h->m, h->nr);
+	free(h);
+}
+
+void tinyvmm_vf_hold_drop(struct tinyvmm_vf_hold *h)
+{
+	if (!h)
+		return;
+	for (unsigned int i = 0; i < h->nr; i++)
+		if (h->m[i].lock_fd >= 0)
+			close(h->m[i].lock_fd);
+	free(h);
+}
+
+unsigned int tinyvmm_vf_hold_groups(const struct tinyvmm_vf_hold *h, int *groups, unsigned int cap)
+{
+	unsigned int n = 0;
+
+	for (; h && groups && n < h->nr && n < cap; n++)
+		groups[n] = h->groups[n];
+	return n;
 }

@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/api/config.h"
 #include "vmm/api/library.h"
 #include "vmm/base/err.h"
@@ -197,6 +198,28 @@ int tinyvmm_set_event_callback(struct tinyvmm *t, tinyvmm_event_fn fn, void *opa
 	} else {
 		t->event_fn = fn;
 		t->event_opaque = opaque;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode)
+{
+	return sb_enter(mode, SB_MAIN);
+}
+
+int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, void *opaque)
+{
+	int r = 0;
+
+	if (!t || !ops)
+		return -EINVAL;
+	pthread_mutex_lock(&t->lock);
+	if (t->phase != TINYVMM_PHASE_CREATED) {
+		r = -EBUSY;
+	} else {
+		t->host_ops = *ops;
+		t->host_opaque = opaque;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return r;

@@ -36,6 +36,8 @@ struct tinyvmm {
 	bool t0_given; /* t0 came from tinyvmm_set_clock_start(), not the run's start */
 	tinyvmm_event_fn event_fn;
 	void *event_opaque;
+	struct tinyvmm_host_ops host_ops; /* tinyvmm_set_host_ops(); all NULL/false: none */
+	void *host_opaque;
 
 	/* The run's state, under lock. vm changes under vm_lock and lock both:
 	 * pause and resume hold only vm_lock (a pause may wait 2 s), so status,

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/host_open.h"
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/api/api.h"
 #include "vmm/api/config.h"
 #include "vmm/arch/arch.h"
@@ -136,6 +138,7 @@ static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
 	struct console_watch w = {
+	    .seccomp = (int)cfg->seccomp,
 	    .log_fd = t->log_fd,
 	    .log_limit = output_limit(cfg),
 	    .log_timestamps = cfg->console_log_timestamps,
@@ -291,6 +294,7 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 		goto out_vm;
 	}
 	vm.events = t->events;
+	vm.seccomp = (int)cfg->seccomp;
 	tinyvmm_attach_vm(t, &vm); /* a stop asked already stops it now */
 	api_vm_attach(t->api, &vm, &pt);
 	events_emit(t->events, "kvm-ready", NULL);
@@ -375,6 +379,22 @@ static int run_open(struct tinyvmm *t)
 						      cfg->console_log, strerror(errno)));
 	}
 	return 0;
+}
+
+/*
+ * A sandboxed run (host ops): from here on host files come through the
+ * caller's open, and the caller drops privileges before any thread starts.
+ */
+static int lockdown(struct tinyvmm *t)
+{
+	int r;
+
+	if (t->host_ops.open)
+		host_open_set(t->host_ops.open, t->host_opaque);
+	if (!t->host_ops.lockdown)
+		return 0;
+	r = t->host_ops.lockdown(t->host_opaque);
+	return r < 0 ? err_errno(r) : 0; /* the hook said why; a host error */
 }
 
 /* The boots: one, or one after each reboot with --reboot=restart. */
@@ -465,9 +485,21 @@ int library_run(struct tinyvmm *t)
 	/* Input errors first: a slot clash must not rebind anything. */
 	if (r == 0)
 		r = passthrough_check_slots(cfg->vfs, cfg->nr_vfs);
-	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api. */
-	if (r == 0)
+	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api
+	 * (unless a privileged caller did and does that: host ops). */
+	if (r == 0 && !t->host_ops.vfs_taken)
 		r = vf_manage_take_all(cfg->vfs, cfg->nr_vfs, vfm, &nr_vfm);
+	if (r == 0)
+		r = lockdown(t);
+	if (r == 0)
+		r = api_vm_start(t->api);
+	if (r < 0) {
+		code = err_exit_code(r);
+		goto out_api;
+	}
+	/* The run thread's own filter; the console, DMA and vCPU threads it
+	 * starts keep it under theirs. */
+	r = sb_enter(cfg->seccomp, SB_MAIN);
 	if (r < 0) {
 		code = err_exit_code(r);
 		goto out_api;
@@ -476,6 +508,8 @@ int library_run(struct tinyvmm *t)
 out_api:
 	api_vm_close(t->api);
 	t->api = NULL;
+	if (t->host_ops.open)
+		host_open_set(NULL, NULL);
 	vf_manage_give_back_all(vfm, nr_vfm);
 	arch_kernel_free(kernel);
 out_events:

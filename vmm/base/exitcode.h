@@ -22,6 +22,8 @@
  *              that range is tinyvmm's own (and 128+ the shell's signals), so
  *              a guest cannot pass for tinyvmm; the guest-exit event keeps
  *              the byte
+ *     70       seccomp: a tinyvmm thread made a system call its allow-list
+ *              forbids (vmm/sandbox/seccomp.h); the line before names it
  *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
  *              teardown; Ctrl-A x on the console counts as SIGINT (130)
  *
@@ -44,6 +46,7 @@ enum exit_code {
 	EXIT_TIMEOUT = 67,
 	EXIT_EXPECT_FAILED = 68,
 	EXIT_GUEST_RANGE = 69,	/* the guest's status was 64..255 */
+	EXIT_SECCOMP = 70,	/* a thread made a system call its filter forbids */
 	EXIT_SIGNAL_BASE = 128, /* + signal number */
 };
 
@@ -61,6 +64,7 @@ static const struct exit_code_name exit_code_names[] = {
     {EXIT_TIMEOUT, "timeout"},
     {EXIT_EXPECT_FAILED, "expect-failed"},
     {EXIT_GUEST_RANGE, "guest-range"},
+    {EXIT_SECCOMP, "seccomp"},
     {EXIT_SIGNAL_BASE, "signal"},
 };
 

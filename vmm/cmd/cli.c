@@ -34,6 +34,8 @@ enum opt_id {
 	OPT_CONSOLE_LOG_TS,
 	OPT_EVENTS,
 	OPT_OUTPUT_LIMIT,
+	OPT_SECCOMP,
+	OPT_RUN_AS,
 	OPT_API_SOCKET,
 	OPT_CONFIG,
 	OPT_DUMP_DTB,
@@ -87,6 +89,11 @@ static const struct cli_opt cli_opts[] = {
     {"output-limit", required_argument, OPT_OUTPUT_LIMIT, false, "SIZE|none",
      "bytes each of the --console FILE, --console-log and --events files may grow by in a run "
      "(default 64M)"},
+    {"seccomp", required_argument, OPT_SECCOMP, false, "kill|log|off",
+     "per-thread system call allow-lists: a forbidden call ends the run with 70 (default), "
+     "is logged by the kernel, or no filters (for debugging)"},
+    {"run-as", required_argument, OPT_RUN_AS, false, "USER|UID:GID|none",
+     "as root: run the VM in a process of this user (default nobody); none: one root process"},
     {"api-socket", required_argument, OPT_API_SOCKET, false, "PATH",
      "serve the control API on Unix socket PATH (0600); see tinyvmm ctl"},
     {"config", required_argument, OPT_CONFIG, false, "FILE",
@@ -113,11 +120,13 @@ static const struct {
     {"67", "--timeout expired: the guest was stopped"},
     {"68", "guest ended (or an API stop) before --expect matched"},
     {"69", "the guest wrote 64-255 to the debug exit register (tinyvmm's range)"},
+    {"70", "a tinyvmm thread made a system call its seccomp allow-list forbids"},
     {"128+N", "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
 };
 _Static_assert(TINYVMM_EXIT_USAGE == 64 && TINYVMM_EXIT_HOST == 65 && TINYVMM_EXIT_CRASH == 66 &&
 		   TINYVMM_EXIT_TIMEOUT == 67 && TINYVMM_EXIT_EXPECT_FAILED == 68 &&
-		   TINYVMM_EXIT_GUEST_RANGE == 69 && TINYVMM_EXIT_SIGNAL_BASE == 128,
+		   TINYVMM_EXIT_GUEST_RANGE == 69 && TINYVMM_EXIT_SECCOMP == 70 &&
+		   TINYVMM_EXIT_SIGNAL_BASE == 128,
 	       "--help's exit status table");
 
 void cli_usage(FILE *f)
@@ -136,7 +145,8 @@ void cli_usage(FILE *f)
 
 		snprintf(left, sizeof(left), "%c%c%c --%s%s%s", o->has_short ? '-' : ' ',
 			 o->has_short ? o->id : ' ', o->has_short ? ',' : ' ', o->name,
-			 o->arg ? (o->id == OPT_REBOOT ? "=" : " ") : "", o->arg ? o->arg : "");
+			 o->arg ? (o->id == OPT_REBOOT || o->id == OPT_SECCOMP ? "=" : " ") : "",
+			 o->arg ? o->arg : "");
 		if (o->id == OPT_MEM)
 			snprintf(help, sizeof(help), "%s%uG)", o->help,
 				 tinyvmm_max_mem_mib() / 1024);
@@ -211,6 +221,23 @@ static int opt_mem(struct tinyvmm_config *cfg, const char *arg)
 				arg);
 	cfg->mem_mib = (unsigned int)(bytes / MiB);
 	return 0;
+}
+
+static int opt_seccomp(struct tinyvmm_config *cfg, const char *arg)
+{
+	static const char *const modes[] = {
+	    [TINYVMM_SECCOMP_OFF] = "off",
+	    [TINYVMM_SECCOMP_KILL] = "kill",
+	    [TINYVMM_SECCOMP_LOG] = "log",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (strcmp(arg, modes[i]) == 0) {
+			cfg->seccomp = (enum tinyvmm_seccomp)i;
+			return 0;
+		}
+	}
+	return err_user(-EINVAL, "--seccomp=%s: unknown mode; use --seccomp=kill, log or off", arg);
 }
 
 static int opt_output_limit(struct tinyvmm_config *cfg, const char *arg)
@@ -376,6 +403,14 @@ static int apply_opt(struct cli *c, int id, const char *arg, bool from_cmdline)
 		return 0;
 	case OPT_OUTPUT_LIMIT:
 		return opt_output_limit(cfg, arg);
+	case OPT_SECCOMP:
+		return opt_seccomp(cfg, arg);
+	case OPT_RUN_AS:
+		if (!*arg)
+			return err_user(-EINVAL,
+					"--run-as: empty; give a user name, UID:GID or none");
+		c->run_as = arg;
+		return 0;
 	case OPT_CONSOLE_LOG_TS:
 		cfg->console_log_timestamps = true;
 		return 0;
@@ -471,6 +506,7 @@ int cli_parse(int argc, char **argv, struct cli *c)
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	c->cfg.seccomp = TINYVMM_SECCOMP_KILL; /* the command's default; the library's is off */
 	shortopts[ns++] = ':';
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		longopts[i] =

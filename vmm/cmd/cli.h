@@ -35,6 +35,7 @@ struct cli {
 	struct json *config_doc;   /* --config's document: cfg's strings may point into it */
 	bool cmdline_vfs;	   /* a --vf or --vf-from-env on the command line: the file's
 				    * VF list is replaced, not added to */
+	const char *run_as;	   /* --run-as: USER, UID:GID or none; NULL: the default */
 };
 
 /*

@@ -18,6 +18,7 @@
 #include "vmm/cmd/check_cmd.h"
 #include "vmm/cmd/cli.h"
 #include "vmm/cmd/ctl.h"
+#include "vmm/cmd/jail.h"
 #include "vmm/cmd/vf_cmd.h"
 
 /* Signals that stop the VM; blocked everywhere and read from a signalfd. */
@@ -77,10 +78,22 @@ static int error_status(int r)
 	return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
 }
 
+/* Run t on its own thread until it ends; its exit status. */
+static int run(struct tinyvmm *t, int sfd)
+{
+	int r = tinyvmm_start(t);
+
+	if (r < 0)
+		return error_status(r);
+	wait_run(t, sfd);
+	return tinyvmm_wait(t);
+}
+
 int main(int argc, char **argv)
 {
 	struct tinyvmm *t = NULL;
 	struct timespec t0;
+	struct jail jail;
 	struct cli cli;
 	int code, r, sfd = -1;
 
@@ -94,26 +107,27 @@ int main(int argc, char **argv)
 	r = cli_parse(argc, argv, &cli);
 	if (r)
 		return r > 0 ? TINYVMM_EXIT_POWEROFF : error_status(r);
+	r = jail_parse(cli.run_as, &jail);
+	if (r < 0) {
+		cli_release(&cli);
+		return error_status(r);
+	}
 	/* The command's console: stdin (a terminal in raw mode) and stdout. */
 	cli.cfg.console_stdin = true;
 	r = tinyvmm_create(&cli.cfg, &t);
-	cli_release(&cli); /* the library has its own copy of the description */
-	if (r < 0)
+	if (r < 0) {
+		cli_release(&cli);
 		return error_status(r);
+	}
 	tinyvmm_set_clock_start(t, &t0);
 	/* Before any thread: they all inherit the mask. */
 	if (signals_setup(&sfd) < 0) {
 		code = TINYVMM_EXIT_HOST;
 		goto out;
 	}
-	r = tinyvmm_start(t);
-	if (r < 0) {
-		code = error_status(r);
-		goto out;
-	}
-	wait_run(t, sfd);
-	code = tinyvmm_wait(t);
+	code = jail.on ? jail_run(t, &cli.cfg, &jail, sfd) : run(t, sfd);
 out:
+	cli_release(&cli); /* after the run: the sandbox reads the description */
 	tinyvmm_destroy(t);
 	if (sfd >= 0)
 		close(sfd);

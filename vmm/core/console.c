@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/base/host_open.h"
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/core/console.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
@@ -231,7 +233,7 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 
 	if (!path)
 		return console_open_stdio(out, s, true, quit, opaque);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = host_open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		ret = -errno;
 		return err_user(ret, "console %s: cannot open for writing: %s", path,
@@ -491,6 +493,10 @@ static void *console_thread(void *arg)
 	struct console *c = arg;
 	s64 deadline = 0;
 	bool stopping = false;
+
+	pthread_setname_np(pthread_self(), "console");
+	if (sb_enter((enum tinyvmm_seccomp)c->w.seccomp, SB_CONSOLE) < 0)
+		return NULL; /* logged; the guest's output goes nowhere */
 
 	for (;;) {
 		struct pollfd fds[3];

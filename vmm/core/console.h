@@ -76,7 +76,8 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 #define CONSOLE_LINE_MAX 4096
 
 struct console_watch {
-	int log_fd; /* -1: none */
+	int seccomp; /* enum tinyvmm_seccomp: the console thread's filter */
+	int log_fd;  /* -1: none */
 	unsigned long long
 	    log_limit; /* bytes log_fd may take (0: no limit); then logging stops, logged */
 	bool log_timestamps;

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/arch/arch.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
@@ -238,6 +239,10 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
+	if (sb_enter((enum tinyvmm_seccomp)vm->seccomp, SB_VCPU) < 0) {
+		vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
+		return NULL;
+	}
 	while (vm_stop_reason(vm) == VM_RUNNING) {
 		int r;
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "devices/power.h"
+#include "vmm/base/host_open.h"
 #include "vmm/arch/arch.h"
 #include "vmm/core/console.h"
 #include "vmm/core/events.h"
@@ -214,7 +215,7 @@ static int kvm_open(struct vm *vm)
 {
 	int r;
 
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	vm->kvm_fd = host_open("/dev/kvm", O_RDWR | O_CLOEXEC, 0);
 	if (vm->kvm_fd < 0) {
 		r = -errno;
 		if (r == -EACCES || r == -EPERM)

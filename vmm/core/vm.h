@@ -73,6 +73,7 @@ struct vm {
 	/* The UART (made by the architecture's arch_vm_devices(), on its bus). */
 	struct serial *serial;
 	struct events *events;	 /* --events log or NULL; set by the run before vm_start() */
+	int seccomp;		 /* enum tinyvmm_seccomp for its threads; set by the run */
 	struct console *console; /* set by the run; serial's kick goes here */
 	struct arch_vm *arch;	 /* the architecture's part (vmm/arch/arch.h) */
 

@@ -8,6 +8,7 @@
 
 #include "devices/pci_host.h"
 #include "devices/vfio_pci.h"
+#include "vmm/sandbox/seccomp.h"
 #include "vmm/core/events.h"
 #include "vmm/arch/arch.h"
 #include "vmm/base/err.h"
@@ -157,6 +158,11 @@ static void *dma_thread(void *arg)
 	int r;
 
 	pthread_setname_np(pthread_self(), "dma-map");
+	if (sb_enter((enum tinyvmm_seccomp)pt->vm->seccomp, SB_DMA) < 0) {
+		pci_platform_dma_done(pt->vm, -EPERM);
+		vm_stop(pt->vm, VM_STOP_ERROR, EXIT_HOST);
+		return NULL;
+	}
 	if (delay && *delay) {
 		/* The lab's test hook: a map that ends late, so the guest's
 		 * bus-master enable has to wait for it. */

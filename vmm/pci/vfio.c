@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/host_open.h"
 #include "vmm/base/bdf.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
@@ -111,7 +112,7 @@ int vfio_container_open(struct vfio_container *c)
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	c->fd = open(VFIO_DEV_DIR "/vfio", O_RDWR | O_CLOEXEC);
+	c->fd = host_open(VFIO_DEV_DIR "/vfio", O_RDWR | O_CLOEXEC, 0);
 	if (c->fd < 0) {
 		r = -errno;
 		if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
@@ -227,7 +228,7 @@ static int group_open(struct vfio_container *c, const char *bdf, int id)
 	int fd, r;
 
 	snprintf(path, sizeof(path), VFIO_DEV_DIR "/%d", id);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = host_open(path, O_RDWR | O_CLOEXEC, 0);
 	if (fd < 0) {
 		r = -errno;
 		if (r == -EBUSY)

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_seccomp.c - the per-thread allow-lists (vmm/sandbox/seccomp.h): a
+ * call on the list goes through, one off it ends the process with status 70
+ * and one line naming the thread and the call; log mode lets it through.
+ * Each case runs in a forked child (a filter cannot be lifted).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmm/base/util.h"
+#include "vmm/sandbox/seccomp.h"
+
+/* Run fn in a child with stderr into err; its exit status (or 128 + signal). */
+static int in_child(void (*fn)(void), char *err, size_t cap)
+{
+	int p[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		dup2(p[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(p[1]);
+	while ((n = read(p[0], err + got, cap - 1 - (size_t)got)) > 0)
+		got += n;
+	err[got] = '\0';
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void dma_then_socket(void)
+{
+	prctl(PR_SET_NAME, "dma-map");
+	if (sb_enter(TINYVMM_SECCOMP_KILL, SB_DMA) < 0)
+		_exit(1);
+	if (write(2, "", 0) < 0) /* allowed */
+		_exit(2);
+	socket(AF_INET, SOCK_STREAM, 0); /* not a DMA thread's business */
+	_exit(3);
+}
+
+static void test_forbidden_call_ends_with_70(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(dma_then_socket, err, sizeof(err)), 70);
+	assert_string_equal(err,
+			    "tinyvmm: seccomp: thread dma-map made the forbidden system call "
+			    "socket (41); stopping with status 70 (--seccomp=log lets it through "
+			    "and logs it)\n");
+}
+
+static void vcpu_then_open(void)
+{
+	prctl(PR_SET_NAME, "vcpu0");
+	if (sb_enter(TINYVMM_SECCOMP_KILL, SB_VCPU) < 0)
+		_exit(1);
+	open("/etc/hostname", O_RDONLY); /* a guest-driven vCPU never opens files */
+	_exit(3);
+}
+
+static void test_vcpu_cannot_open(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(vcpu_then_open, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread vcpu0 made the forbidden system call openat"));
+}
+
+static void log_mode(void)
+{
+	int fd;
+
+	if (sb_enter(TINYVMM_SECCOMP_LOG, SB_DMA) < 0)
+		_exit(1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0); /* logged by the kernel, not stopped */
+	_exit(fd >= 0 ? 0 : 4);
+}
+
+static void off_mode(void)
+{
+	if (sb_enter(TINYVMM_SECCOMP_OFF, SB_VCPU) < 0)
+		_exit(1);
+	_exit(open("/dev/null", O_RDONLY) >= 0 ? 0 : 4);
+}
+
+static void test_log_and_off(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(log_mode, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(in_child(off_mode, err, sizeof(err)), 0);
+}
+
+/* The main filter lets a thread add its own (the vCPU under the run thread). */
+static void stacked(void)
+{
+	if (sb_enter(TINYVMM_SECCOMP_KILL, SB_MAIN) < 0 ||
+	    sb_enter(TINYVMM_SECCOMP_KILL, SB_CONSOLE) < 0)
+		_exit(1);
+	_exit(getpid() > 0 ? 0 : 4);
+}
+
+static void test_stacked(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(stacked, err, sizeof(err)), 0);
+}
+
+/* Every name on the lists is a system call on x86-64 or arm64. */
+static void test_names_resolve(void **state UNUSED)
+{
+	for (int k = 0; k < SB_KINDS; k++) {
+		const char *const *c = sb_kind_calls((enum sb_kind)k);
+
+		assert_non_null(c);
+		for (; *c; c++) {
+			bool known = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, *c) !=
+					 __NR_SCMP_ERROR ||
+				     seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, *c) !=
+					 __NR_SCMP_ERROR;
+
+			if (!known)
+				fail_msg("%s list: \"%s\" is no system call", sb_kind_name(k), *c);
+		}
+	}
+	assert_string_equal(sb_kind_name(SB_VCPU), "vcpu");
+	assert_null(sb_kind_calls(SB_KINDS));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_forbidden_call_ends_with_70),
+	    cmocka_unit_test(test_vcpu_cannot_open),
+	    cmocka_unit_test(test_log_and_off),
+	    cmocka_unit_test(test_stacked),
+	    cmocka_unit_test(test_names_resolve),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

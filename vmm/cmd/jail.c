@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+/* jail.c - the privileged parent and the unprivileged VM process; see jail.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmm/base/err.h"
+#include "vmm/base/log.h"
+#include "vmm/base/parse.h"
+#include "vmm/base/util.h"
+#include "vmm/cmd/jail.h"
+
+#define NOBODY_ID     65534
+#define MEMLOCK_SLACK (64ULL << 20) /* VFIO's own pages besides guest RAM */
+#define NOFILE_MAX    4096
+
+/* ---- --run-as ---- */
+
+int jail_parse(const char *run_as, struct jail *j)
+{
+	unsigned long uid, gid;
+	const char *colon;
+
+	memset(j, 0, sizeof(*j));
+	if (geteuid() != 0 || (run_as && !strcmp(run_as, "none")))
+		return 0; /* unprivileged already, or asked for one root process */
+	j->on = true;
+	if (!run_as)
+		run_as = "nobody";
+	colon = strchr(run_as, ':');
+	if (colon) {
+		char u[32];
+
+		snprintf(u, sizeof(u), "%.*s", (int)(colon - run_as), run_as);
+		if (parse_uint(u, 0xfffffffe, &uid) < 0 ||
+		    parse_uint(colon + 1, 0xfffffffe, &gid) < 0)
+			return err_user(-EINVAL,
+					"--run-as %s: give a user name, UID:GID (numbers) or none",
+					run_as);
+	} else {
+		struct passwd *pw = getpwnam(run_as);
+
+		if (!pw && strcmp(run_as, "nobody") != 0)
+			return err_user(
+			    -EINVAL, "--run-as %s: no such user; give a user name, UID:GID or none",
+			    run_as);
+		uid = pw ? pw->pw_uid : NOBODY_ID;
+		gid = pw ? pw->pw_gid : NOBODY_ID;
+	}
+	if (uid == 0 || gid == 0)
+		return err_user(
+		    -EINVAL,
+		    "--run-as %s: the VM process must not be root; give another user, or "
+		    "--run-as none for one root process",
+		    run_as);
+	j->uid = (uid_t)uid;
+	j->gid = (gid_t)gid;
+	snprintf(j->name, sizeof(j->name), "%s", run_as);
+	return 0;
+}
+
+/* ---- the parent's side of the broker: what it opens, and how ---- */
+
+struct broker {
+	int sock;
+	const struct tinyvmm_config *cfg;
+	int groups[TINYVMM_MAX_VFS];
+	unsigned int nr_groups;
+	bool refused_logged;
+};
+
+/* The flags the parent opens path with, or -1 when the VM process may not have it. */
+static int allowed(const struct broker *b, const char *path, int *mode)
+{
+	char g[32];
+
+	*mode = 0;
+	if (!strcmp(path, "/dev/kvm") || !strcmp(path, "/dev/vfio/vfio"))
+		return O_RDWR | O_CLOEXEC;
+	for (unsigned int i = 0; i < b->nr_groups; i++) {
+		snprintf(g, sizeof(g), "/dev/vfio/%d", b->groups[i]);
+		if (b->groups[i] >= 0 && !strcmp(path, g))
+			return O_RDWR | O_CLOEXEC;
+	}
+	if (b->cfg->console && !strcmp(path, b->cfg->console)) {
+		*mode = 0600;
+		return O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	}
+	return -1;
+}
+
+/* One request: int flags, then the path. Answer: int result, the fd with it. */
+static int serve(struct broker *b)
+{
+	char req[sizeof(int) + 4096 + 1], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	int flags, mode, fd = -1, res;
+	ssize_t n;
+
+	n = recv(b->sock, req, sizeof(req) - 1, 0);
+	if (n <= 0)
+		return n == 0 ? -EPIPE : -errno;
+	req[n] = '\0';
+	if ((size_t)n <= sizeof(int)) {
+		res = -EINVAL;
+	} else {
+		const char *path = req + sizeof(int);
+
+		memcpy(&flags, req, sizeof(int));
+		flags = allowed(b, path, &mode);
+		if (flags < 0) {
+			if (!b->refused_logged)
+				log_warn("sandbox: the VM process asked to open %.200s; refused "
+					 "(logged once)",
+					 path);
+			b->refused_logged = true;
+			res = -EPERM;
+		} else {
+			fd = open(path, flags, (mode_t)mode);
+			res = fd < 0 ? -errno : 0;
+		}
+	}
+	iov = (struct iovec){.iov_base = &res, .iov_len = sizeof(res)};
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	n = sendmsg(b->sock, &mh, MSG_NOSIGNAL);
+	if (fd >= 0)
+		close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* ---- the VM process's side ---- */
+
+struct child {
+	int sock;
+	int locked; /* eventfd: the run thread gave up root */
+	const struct jail *j;
+	const struct tinyvmm_config *cfg;
+};
+
+static int ask_open(void *opaque, const char *path, int flags)
+{
+	struct child *c = opaque;
+	char req[sizeof(int) + 4096], cbuf[CMSG_SPACE(sizeof(int))];
+	size_t len = strlen(path);
+	struct iovec iov;
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+	int res, fd = -1;
+
+	if (len >= sizeof(req) - sizeof(int))
+		return -ENAMETOOLONG;
+	memcpy(req, &flags, sizeof(int));
+	memcpy(req + sizeof(int), path, len);
+	if (send(c->sock, req, sizeof(int) + len, MSG_NOSIGNAL) < 0)
+		return -errno;
+	iov = (struct iovec){.iov_base = &res, .iov_len = sizeof(res)};
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	if (recvmsg(c->sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(res))
+		return -EPIPE;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (res < 0) {
+		if (fd >= 0)
+			close(fd);
+		return res;
+	}
+	return fd >= 0 ? fd : -EPROTO;
+}
+
+static int lockdown(void *opaque)
+{
+	struct child *c = opaque;
+	unsigned long long ram =
+	    (unsigned long long)(c->cfg->mem_mib ? c->cfg->mem_mib : TINYVMM_DEFAULT_MEM_MIB) << 20;
+	struct rlimit mem = {.rlim_cur = ram + MEMLOCK_SLACK, .rlim_max = ram + MEMLOCK_SLACK};
+	struct rlimit nofile, now;
+	int r = 0;
+
+	/* memlock: what the VFIO map pins. Without CAP_SYS_RESOURCE the hard
+	 * limit cannot be raised: keep it, and say so when VFs need it. */
+	if (setrlimit(RLIMIT_MEMLOCK, &mem) < 0 && getrlimit(RLIMIT_MEMLOCK, &now) == 0 &&
+	    c->cfg->nr_vfs && now.rlim_max != RLIM_INFINITY && now.rlim_max < mem.rlim_cur)
+		log_warn("sandbox: cannot raise RLIMIT_MEMLOCK to %llu MiB (it is %llu MiB): the "
+			 "VFIO map of guest RAM will fail; raise it (ulimit -l) or run with "
+			 "CAP_SYS_RESOURCE",
+			 (unsigned long long)(mem.rlim_cur >> 20),
+			 (unsigned long long)(now.rlim_max >> 20));
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		nofile.rlim_max = MIN(nofile.rlim_max, (rlim_t)NOFILE_MAX);
+		nofile.rlim_cur = MIN(nofile.rlim_cur, nofile.rlim_max);
+		setrlimit(RLIMIT_NOFILE, &nofile); /* only ever lowered */
+	}
+	if (setgroups(0, NULL) < 0 || setresgid(c->j->gid, c->j->gid, c->j->gid) < 0 ||
+	    setresuid(c->j->uid, c->j->uid, c->j->uid) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	if (r == 0 && (getuid() != c->j->uid || geteuid() != c->j->uid || getegid() != c->j->gid))
+		r = -EPERM;
+	if (r < 0) {
+		log_err("sandbox: cannot give up root for --run-as %s (uid %u gid %u): %s",
+			c->j->name, (unsigned int)c->j->uid, (unsigned int)c->j->gid, strerror(-r));
+		return r;
+	}
+	if (eventfd_write(c->locked, 1) < 0)
+		log_debug("sandbox: eventfd_write: %s", strerror(errno));
+	log_debug("sandbox: the VM process runs as uid %u gid %u, no capabilities, memlock %llu "
+		  "MiB",
+		  (unsigned int)c->j->uid, (unsigned int)c->j->gid,
+		  (unsigned long long)(mem.rlim_cur >> 20));
+	return 0;
+}
+
+/*
+ * The VM process's main thread: the run goes on its own thread; this one
+ * turns stop signals into a stop, and once the run has given up root it
+ * takes the run's allow-list itself (no thread of the VM process is left
+ * unfiltered).
+ */
+static int child_run(struct tinyvmm *t, int sfd, struct child *c)
+{
+	struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+			      {.fd = tinyvmm_wait_fd(t), .events = POLLIN},
+			      {.fd = c->locked, .events = POLLIN}};
+	int r = tinyvmm_start(t);
+
+	if (r < 0)
+		return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
+	for (;;) {
+		struct signalfd_siginfo si;
+		eventfd_t v;
+
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN)
+			break;
+		if ((p[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
+			tinyvmm_stop_signal(t, (int)si.ssi_signo);
+		if ((p[2].revents & POLLIN) && eventfd_read(c->locked, &v) == 0) {
+			p[2].fd = -1;
+			if (tinyvmm_seccomp_thread(c->cfg->seccomp) < 0)
+				tinyvmm_stop(t); /* logged */
+		}
+	}
+	return tinyvmm_wait(t);
+}
+
+/* ---- the parent ---- */
+
+static void forward(int sfd, pid_t child)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		log_info("received %s, stopping the guest", strsignal((int)si.ssi_signo));
+		kill(child, (int)si.ssi_signo);
+	}
+}
+
+/* Serve the VM process until it ends; its exit status. */
+static int supervise(struct broker *b, pid_t child, int sfd)
+{
+	struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = b->sock, .events = POLLIN}};
+	int status;
+
+	for (;;) {
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & POLLIN)
+			forward(sfd, child);
+		if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) && serve(b) < 0)
+			break; /* the VM process closed its end: it is ending */
+	}
+	/* Signals still reach it while it finishes. */
+	for (;;) {
+		pid_t w = waitpid(child, &status, WNOHANG);
+
+		if (w == child)
+			break;
+		if (w < 0 && errno != EINTR)
+			return TINYVMM_EXIT_HOST;
+		if (poll(p, 1, 50) > 0 && (p[0].revents & POLLIN))
+			forward(sfd, child);
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	log_err("sandbox: the VM process (pid %d) was killed by %s; giving its VFs back",
+		(int)child, strsignal(WTERMSIG(status)));
+	return 128 + WTERMSIG(status);
+}
+
+/*
+ * The API socket the VM process could not remove once it gave up root: a
+ * socket at path that nobody listens on (another tinyvmm's live socket, the
+ * reason this one may have failed, is left alone).
+ */
+static void remove_api_socket(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, r;
+
+	if (!path || strlen(path) >= sizeof(sa.sun_path) || lstat(path, &st) < 0 ||
+	    !S_ISSOCK(st.st_mode))
+		return;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	r = connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
+	close(fd);
+	if (r == -ECONNREFUSED)
+		unlink(path);
+}
+
+int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct jail *j, int sfd)
+{
+	struct broker b = {.cfg = cfg};
+	struct tinyvmm_vf_hold *hold = NULL;
+	int sv[2], r, code;
+	pid_t pid;
+
+	r = tinyvmm_vf_take(cfg->vfs, cfg->nr_vfs, &hold);
+	if (r < 0)
+		return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
+	b.nr_groups = tinyvmm_vf_hold_groups(hold, b.groups, TINYVMM_MAX_VFS);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_err("sandbox: socketpair: %s", strerror(errno));
+		tinyvmm_vf_give_back(hold);
+		return TINYVMM_EXIT_HOST;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		log_err("sandbox: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		tinyvmm_vf_give_back(hold);
+		return TINYVMM_EXIT_HOST;
+	}
+	if (pid == 0) {
+		struct child c = {.sock = sv[1], .j = j, .cfg = cfg};
+		struct tinyvmm_host_ops ops = {
+		    .open = ask_open, .lockdown = lockdown, .vfs_taken = true};
+
+		close(sv[0]);
+		tinyvmm_vf_hold_drop(hold); /* the parent's; their locks are not ours */
+		/* The parent holds the VFs: if it goes, so does the VM. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(TINYVMM_EXIT_HOST);
+		c.locked = eventfd(0, EFD_CLOEXEC);
+		r = c.locked < 0 ? -errno : tinyvmm_set_host_ops(t, &ops, &c);
+		return r < 0 ? TINYVMM_EXIT_HOST : child_run(t, sfd, &c); /* main() ends it */
+	}
+	close(sv[1]);
+	b.sock = sv[0];
+	code = supervise(&b, pid, sfd);
+	close(sv[0]);
+	remove_api_socket(cfg->api_socket);
+	tinyvmm_vf_give_back(hold);
+	return code;
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+/* seccomp.c - per-thread syscall allow-lists with libseccomp; see seccomp.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vmm/base/err.h"
+#include "vmm/base/exitcode.h"
+#include "vmm/base/log.h"
+#include "vmm/base/util.h"
+#include "vmm/sandbox/seccomp.h"
+
+/* What glibc needs under any code: locks, memory, clocks, signals, logging, exit. */
+#define COMMON                                                                                     \
+	"read", "write", "writev", "close", "futex", "mmap", "munmap", "mremap", "madvise", "brk", \
+	    "mprotect", "clock_gettime", "clock_nanosleep", "nanosleep", "gettimeofday",           \
+	    "sched_yield", "rt_sigprocmask", "rt_sigreturn", "getpid", "gettid", "tgkill", "exit", \
+	    "exit_group", "restart_syscall", "getrandom", "fstat", "newfstatat",                   \
+	    "sigaltstack" /* a thread exit under the sanitizers */
+
+static const char *const calls_vcpu[] = {
+    COMMON,
+    "ioctl",   /* KVM_RUN; KVM_SIGNAL_MSI, KVM_IRQFD, KVM_SET_GSI_ROUTING,
+		* VFIO_DEVICE_SET_IRQS, memory slots when a BAR moves */
+    "pread64", /* the VF's config space through VFIO */
+    "pwrite64",
+    "eventfd2", /* an MSI-X vector's eventfd when the guest unmasks it */
+    "poll",	/* is a masked vector pending */
+    "ppoll",
+    NULL,
+};
+
+static const char *const calls_console[] = {
+    COMMON,  "poll", "ppoll", /* the guest's output, stdin, the wake eventfd */
+    "ioctl",		      /* the terminal's mode, put back at the end */
+    "fcntl",		      /* the output's O_NONBLOCK, put back at the end */
+    NULL,
+};
+
+static const char *const calls_api[] = {
+    COMMON,
+    "accept4",
+    "accept",
+    "recvfrom",
+    "recvmsg",
+    "sendto",
+    "sendmsg",
+    "poll",
+    "ppoll",
+    "getsockopt", /* SO_PEERCRED */
+    "geteuid",	  /* the peer check */
+    "fcntl",
+    "shutdown",
+    "clone",
+    "clone3", /* the shutdown op's thread */
+    "set_robust_list",
+    "rseq",
+    "prctl",   /* its start and name */
+    "ioctl",   /* the shutdown op raises the UART's interrupt (KVM_IRQ_LINE) */
+    "seccomp", /* the shutdown op's thread adds its own filter, for its name */
+    NULL,
+};
+
+static const char *const calls_dma[] = {
+    COMMON,
+    "ioctl", /* VFIO_IOMMU_MAP_DMA */
+    NULL,
+};
+
+/* The run builds every VM: KVM, VFIO, sysfs, threads, files; and gives VFs
+ * back in-process (sysfs writes, rtnetlink) when no one else does. */
+static const char *const calls_run[] = {
+    COMMON,
+    "open",
+    "openat",
+    "creat",
+    "pread64",
+    "pwrite64",
+    "ioctl",
+    "eventfd2",
+    "fcntl",
+    "lseek",
+    "statx",
+    "stat",
+    "lstat",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "readlink",
+    "readlinkat",
+    "getdents64",
+    "clone",
+    "clone3",
+    "set_robust_list",
+    "rseq",
+    "prctl",
+    "rt_sigaction",
+    "sigaltstack",
+    "socket",
+    "bind",
+    "connect",
+    "listen",
+    "accept4",
+    "sendto",
+    "sendmsg",
+    "recvfrom",
+    "recvmsg",
+    "setsockopt",
+    "getsockopt",
+    "getsockname",
+    "shutdown",
+    "unlink",
+    "unlinkat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "flock",
+    "ftruncate",
+    "fsync",
+    "fdatasync",
+    "mkdir",
+    "mkdirat",
+    "fchmod",
+    "dup",
+    "dup2",
+    "dup3",
+    "poll",
+    "ppoll",
+    "pipe2",
+    "signalfd4",
+    "sched_getaffinity",
+    "prlimit64",
+    "getrlimit",
+    "setrlimit",
+    "uname",
+    "geteuid",
+    "getuid",
+    "getgid",
+    "getegid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "setuid",
+    "setgid",
+    "wait4",
+    "membarrier",
+    "sysinfo",
+    "seccomp", /* the threads it starts add their own filter */
+    NULL,
+};
+
+static const char *const *const kind_calls[SB_KINDS] = {
+    [SB_MAIN] = calls_run, [SB_VCPU] = calls_vcpu, [SB_CONSOLE] = calls_console,
+    [SB_API] = calls_api,  [SB_DMA] = calls_dma,
+};
+
+static const char *const kind_names[SB_KINDS] = {
+    [SB_MAIN] = "main", [SB_VCPU] = "vcpu", [SB_CONSOLE] = "console",
+    [SB_API] = "api",	[SB_DMA] = "dma",
+};
+
+const char *sb_kind_name(enum sb_kind kind)
+{
+	return kind < SB_KINDS ? kind_names[kind] : "?";
+}
+
+const char *const *sb_kind_calls(enum sb_kind kind)
+{
+	return kind < SB_KINDS ? kind_calls[kind] : NULL;
+}
+
+/* ---- a forbidden call: one line, then exit (async-signal-safe) ---- */
+
+#define NAMES_MAX 512 /* syscall numbers named in the message */
+
+static char *call_names[NAMES_MAX];
+static __thread char thread_name[16];
+
+static size_t put(char *buf, size_t n, size_t cap, const char *s)
+{
+	while (*s && n + 1 < cap)
+		buf[n++] = *s++;
+	return n;
+}
+
+static size_t put_uint(char *buf, size_t n, size_t cap, unsigned long v)
+{
+	char tmp[24];
+	size_t k = 0;
+
+	do
+		tmp[k++] = (char)('0' + v % 10);
+	while ((v /= 10) && k < sizeof(tmp));
+	while (k && n + 1 < cap)
+		buf[n++] = tmp[--k];
+	return n;
+}
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	char line[256];
+	size_t n = 0;
+	int nr = si->si_syscall;
+
+	(void)sig;
+	(void)uc;
+	n = put(line, n, sizeof(line), "tinyvmm: seccomp: thread ");
+	n = put(line, n, sizeof(line), thread_name[0] ? thread_name : "?");
+	n = put(line, n, sizeof(line), " made the forbidden system call ");
+	n = put(line, n, sizeof(line),
+		nr >= 0 && nr < NAMES_MAX && call_names[nr] ? call_names[nr] : "?");
+	n = put(line, n, sizeof(line), " (");
+	n = put_uint(line, n, sizeof(line), (unsigned long)(unsigned int)nr);
+	n = put(line, n, sizeof(line),
+		"); stopping with status 70 (--seccomp=log lets it through and logs it)\n");
+	if (write(2, line, n) < 0) {
+		/* nothing more to do */
+	}
+	syscall(SYS_exit_group, EXIT_SECCOMP); /* not _exit: no wrapper may run */
+}
+
+/* Once per process: the SIGSYS handler and the names it prints. */
+static int trap_setup(void)
+{
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	static bool done;
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+	int r = 0;
+
+	pthread_mutex_lock(&once);
+	if (!done) {
+		for (int i = 0; i < NAMES_MAX; i++)
+			call_names[i] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, i);
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSYS, &sa, NULL) < 0)
+			r = -errno;
+		done = r == 0;
+	}
+	pthread_mutex_unlock(&once);
+	return r;
+}
+
+static int build(scmp_filter_ctx ctx, const char *const *calls)
+{
+	for (; *calls; calls++) {
+		int nr = seccomp_syscall_resolve_name(*calls), r;
+
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* not on this architecture (open, poll, ... on arm64) */
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int sb_enter(enum tinyvmm_seccomp mode, enum sb_kind kind)
+{
+	scmp_filter_ctx ctx;
+	sigset_t sys;
+	int r;
+
+	if (mode == TINYVMM_SECCOMP_OFF)
+		return 0;
+	if (kind >= SB_KINDS)
+		return -EINVAL;
+	if (prctl(PR_GET_NAME, thread_name) < 0)
+		snprintf(thread_name, sizeof(thread_name), "%s", sb_kind_name(kind));
+	if (mode == TINYVMM_SECCOMP_KILL) {
+		r = trap_setup();
+		if (r < 0)
+			return err_host(r, "seccomp: SIGSYS handler: %s", strerror(-r));
+		/* the trap must reach the handler: SIGSYS unblocked here */
+		sigemptyset(&sys);
+		sigaddset(&sys, SIGSYS);
+		pthread_sigmask(SIG_UNBLOCK, &sys, NULL);
+	}
+	ctx = seccomp_init(mode == TINYVMM_SECCOMP_KILL ? SCMP_ACT_TRAP : SCMP_ACT_LOG);
+	if (!ctx)
+		return err_host(-ENOMEM, "seccomp: thread %s: cannot make a filter", thread_name);
+	r = build(ctx, kind_calls[kind]);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		return err_host(r, "seccomp: thread %s (%s): cannot install the filter: %s",
+				thread_name, sb_kind_name(kind), strerror(-r));
+	log_debug("seccomp: thread %s: the %s allow-list is on (%s)", thread_name,
+		  sb_kind_name(kind), mode == TINYVMM_SECCOMP_KILL ? "kill" : "log");
+	return 0;
+}

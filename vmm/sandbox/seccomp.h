@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * seccomp.h - an allow-list of system calls for each kind of tinyvmm thread,
+ * built with libseccomp and installed by the thread itself when it starts.
+ *
+ * The kinds and what they do (README: "The sandbox" lists the calls):
+ *   SB_VCPU     KVM_RUN and the exits it handles: port and MMIO devices,
+ *               the VFIO config space (pread/pwrite), MSI-X routes and irqfds
+ *               (ioctl, eventfd2, close), console kicks (write)
+ *   SB_CONSOLE  the guest console: poll, read, write, the terminal's ioctl
+ *   SB_API      the control API: accept4, recv/send, poll, SO_PEERCRED
+ *   SB_DMA      the background DMA map: the VFIO map ioctl
+ *   SB_MAIN     the run itself (and the command's main thread): it builds
+ *               each VM (again on --reboot=restart), so it keeps the calls
+ *               for that: open, ioctl, mmap, threads, sysfs reads
+ * Every kind also has the calls glibc needs under any code: futex, memory
+ * (mmap, munmap, madvise, brk), clocks, signals, logging (write), exit.
+ *
+ * A filter cannot be lifted, and the threads a filtered thread starts keep
+ * it: a vCPU thread started by the run thread has both. Modes:
+ *   TINYVMM_SECCOMP_KILL  a call not on the list traps (SIGSYS): one line on
+ *                         stderr naming the thread and the call, then the
+ *                         process exits with TINYVMM_EXIT_SECCOMP (70)
+ *   TINYVMM_SECCOMP_LOG   it is allowed and the kernel logs it (audit,
+ *                         dmesg "type=1326"): for finding what is missing
+ *   TINYVMM_SECCOMP_OFF   nothing is installed
+ */
+#ifndef TINYVMM_SECCOMP_H
+#define TINYVMM_SECCOMP_H
+
+#include "include/tinyvmm.h"
+
+enum sb_kind { SB_MAIN, SB_VCPU, SB_CONSOLE, SB_API, SB_DMA, SB_KINDS };
+
+/* "main", "vcpu", ...: the kind's name in messages and the README. */
+const char *sb_kind_name(enum sb_kind kind);
+
+/*
+ * Install kind's filter on the calling thread (nothing with mode OFF). Sets
+ * no_new_privs on the thread (libseccomp's default). 0 or -errno after one
+ * line; a thread that cannot be filtered must not go on.
+ */
+int sb_enter(enum tinyvmm_seccomp mode, enum sb_kind kind);
+
+/* Each kind's calls, NULL-terminated names (the README's table, tests). */
+const char *const *sb_kind_calls(enum sb_kind kind);
+
+#endif
