@@ -654,6 +654,26 @@ static void test_restore_pf_settings_fail(void **state UNUSED)
 	assert_string_equal(driver_of(VF0), "vfio-pci");
 }
 
+/* In the sandboxed VM process nothing can be taken: refused, nothing touched. */
+static void test_take_sandboxed(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF1, true);
+	struct vf_manage m;
+	bool usage;
+
+	fake_sysfs_dev(root, VF1, 13, "igbvf");
+	fake_sysfs_driver_dir(root, "vfio-pci");
+	vf_manage_set_sandboxed(true);
+	assert_int_equal(take(&m, &o, &usage), -EPERM);
+	vf_manage_set_sandboxed(false);
+	assert_true(usage);
+	expect_err("vf " VF1 ": taking a VF while the VM runs needs root, which the sandboxed VM "
+		   "process gave up; start tinyvmm with --run-as none to hot-add VFs");
+	assert_string_equal(driver_of(VF1), "igbvf");
+	assert_false(has_record(VF1));
+	vf_manage_give_back(&m, root); /* safe on a refused take */
+}
+
 /* ---- a run directory or files someone else could have planted ---- */
 
 static void test_untrusted_run_dir(void **state UNUSED)
@@ -782,6 +802,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_restore_in_use, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restore_bad_record, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restore_pf_settings_fail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_sandboxed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_untrusted_run_dir, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_planted_lock_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_record, setup, teardown),

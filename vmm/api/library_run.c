@@ -391,6 +391,8 @@ static int lockdown(struct tinyvmm *t)
 
 	if (t->host_ops.open)
 		host_open_set(t->host_ops.open, t->host_opaque);
+	if (t->host_ops.vfs_taken)
+		vf_manage_set_sandboxed(true); /* the caller holds the VFs, not us */
 	if (!t->host_ops.lockdown)
 		return 0;
 	r = t->host_ops.lockdown(t->host_opaque);
@@ -510,6 +512,8 @@ out_api:
 	t->api = NULL;
 	if (t->host_ops.open)
 		host_open_set(NULL, NULL);
+	if (t->host_ops.vfs_taken)
+		vf_manage_set_sandboxed(false);
 	vf_manage_give_back_all(vfm, nr_vfm);
 	arch_kernel_free(kernel);
 out_events:

@@ -339,6 +339,13 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 	return 0;
 }
 
+static bool sandboxed; /* vf_manage_set_sandboxed() */
+
+void vf_manage_set_sandboxed(bool on)
+{
+	__atomic_store_n(&sandboxed, on, __ATOMIC_RELEASE);
+}
+
 int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
@@ -350,6 +357,12 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 	memset(m, 0, sizeof(*m));
 	m->lock_fd = -1;
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
+	if (__atomic_load_n(&sandboxed, __ATOMIC_ACQUIRE))
+		return err_user(
+		    -EPERM,
+		    "%s: taking a VF while the VM runs needs root, which the sandboxed VM "
+		    "process gave up; start tinyvmm with --run-as none to hot-add VFs",
+		    m->name);
 	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
 	rebind = !o->unmanaged && !pci_sysfs_driver_is_vfio(drv);

@@ -43,6 +43,13 @@ struct vf_manage {
 	bool provisioned;
 };
 
+/*
+ * A sandboxed VM process (it gave up root; a privileged parent took its VFs):
+ * vf_manage_take() refuses from then on, as a user error naming the fix.
+ * Process-wide.
+ */
+void vf_manage_set_sandboxed(bool on);
+
 /* The run directory: $TINYVMM_RUN_DIR or VF_MANAGE_RUN_DIR. */
 const char *vf_manage_run_dir(void);
 
