@@ -314,6 +314,11 @@ struct tinyvmm_host_ops {
 	int (*open)(void *opaque, const char *path, int flags);
 	int (*lockdown)(void *opaque);
 	bool vfs_taken;
+	/* With vfs_taken: a VF hot-added while the run goes (VF hotplug)
+	 * is taken by take_vf (0, or -errno after the caller's own line) and
+	 * given back by give_back_vf; NULL: hot-add is refused. */
+	int (*take_vf)(void *opaque, const struct tinyvmm_vf *vf);
+	void (*give_back_vf)(void *opaque, const char *bdf);
 };
 int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, void *opaque);
 

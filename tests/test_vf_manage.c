@@ -663,9 +663,9 @@ static void test_take_sandboxed(void **state UNUSED)
 
 	fake_sysfs_dev(root, VF1, 13, "igbvf");
 	fake_sysfs_driver_dir(root, "vfio-pci");
-	vf_manage_set_sandboxed(true);
+	vf_manage_set_sandboxed(true, NULL, NULL, NULL);
 	assert_int_equal(take(&m, &o, &usage), -EPERM);
-	vf_manage_set_sandboxed(false);
+	vf_manage_set_sandboxed(false, NULL, NULL, NULL);
 	assert_true(usage);
 	expect_err("vf " VF1 ": taking a VF while the VM runs needs root, which the sandboxed VM "
 		   "process gave up; start tinyvmm with --run-as none to hot-add VFs");

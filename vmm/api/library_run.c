@@ -391,8 +391,9 @@ static int lockdown(struct tinyvmm *t)
 
 	if (t->host_ops.open)
 		host_open_set(t->host_ops.open, t->host_opaque);
-	if (t->host_ops.vfs_taken)
-		vf_manage_set_sandboxed(true); /* the caller holds the VFs, not us */
+	if (t->host_ops.vfs_taken) /* the caller holds the VFs, and takes hot-added ones */
+		vf_manage_set_sandboxed(true, t->host_ops.take_vf, t->host_ops.give_back_vf,
+					t->host_opaque);
 	if (!t->host_ops.lockdown)
 		return 0;
 	r = t->host_ops.lockdown(t->host_opaque);
@@ -513,7 +514,7 @@ out_api:
 	if (t->host_ops.open)
 		host_open_set(NULL, NULL);
 	if (t->host_ops.vfs_taken)
-		vf_manage_set_sandboxed(false);
+		vf_manage_set_sandboxed(false, NULL, NULL, NULL);
 	vf_manage_give_back_all(vfm, nr_vfm);
 	arch_kernel_free(kernel);
 out_events:

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,11 +78,32 @@ int jail_parse(const char *run_as, struct jail *j)
 
 /* ---- the parent's side of the broker: what it opens, and how ---- */
 
+/* The requests of the VM process: a header, then the op's payload. */
+enum jail_op { JAIL_OPEN = 1, JAIL_TAKE, JAIL_GIVE_BACK };
+struct jail_req {
+	int op;
+	int flags; /* JAIL_OPEN: the open flags asked for */
+	union {
+		char path[4096];	    /* JAIL_OPEN */
+		struct tinyvmm_vf vf;	    /* JAIL_TAKE: a VF to hot-add */
+		char bdf[TINYVMM_BDF_SIZE]; /* JAIL_GIVE_BACK */
+	} u;
+};
+
+/* A VF the parent took on request while the VM runs (hot-add). */
+struct jail_hot {
+	char bdf[TINYVMM_BDF_SIZE];
+	struct tinyvmm_vf_hold *hold;
+	int group;
+};
+
 struct broker {
 	int sock;
 	const struct tinyvmm_config *cfg;
 	int groups[TINYVMM_MAX_VFS];
 	unsigned int nr_groups;
+	struct jail_hot hot[TINYVMM_MAX_VFS];
+	unsigned int nr_hot;
 	bool refused_logged;
 };
 
@@ -92,9 +115,11 @@ static int allowed(const struct broker *b, const char *path, int *mode)
 	*mode = 0;
 	if (!strcmp(path, "/dev/kvm") || !strcmp(path, "/dev/vfio/vfio"))
 		return O_RDWR | O_CLOEXEC;
-	for (unsigned int i = 0; i < b->nr_groups; i++) {
-		snprintf(g, sizeof(g), "/dev/vfio/%d", b->groups[i]);
-		if (b->groups[i] >= 0 && !strcmp(path, g))
+	for (unsigned int i = 0; i < b->nr_groups + b->nr_hot; i++) {
+		int id = i < b->nr_groups ? b->groups[i] : b->hot[i - b->nr_groups].group;
+
+		snprintf(g, sizeof(g), "/dev/vfio/%d", id);
+		if (id >= 0 && !strcmp(path, g))
 			return O_RDWR | O_CLOEXEC;
 	}
 	if (b->cfg->console && !strcmp(path, b->cfg->console)) {
@@ -104,37 +129,106 @@ static int allowed(const struct broker *b, const char *path, int *mode)
 	return -1;
 }
 
-/* One request: int flags, then the path. Answer: int result, the fd with it. */
+/* Whether the VM process's VF is well-formed and not held already. */
+static int hot_check(const struct broker *b, struct tinyvmm_vf *vf)
+{
+	struct tinyvmm_vf chk;
+
+	vf->bdf[sizeof(vf->bdf) - 1] = '\0';
+	if (tinyvmm_vf_parse(vf->bdf, &chk) < 0 || strcmp(chk.bdf, vf->bdf) != 0 || vf->slot > 31 ||
+	    vf->vlan > 4094 || vf->qos > 7 || (unsigned int)vf->spoofchk > TINYVMM_OFF ||
+	    (unsigned int)vf->trust > TINYVMM_OFF)
+		return -EINVAL;
+	for (unsigned int i = 0; i < b->cfg->nr_vfs; i++)
+		if (!strcmp(b->cfg->vfs[i].bdf, vf->bdf))
+			return -EBUSY;
+	for (unsigned int i = 0; i < b->nr_hot; i++)
+		if (!strcmp(b->hot[i].bdf, vf->bdf))
+			return -EBUSY;
+	return b->nr_hot < TINYVMM_MAX_VFS ? 0 : -ENOSPC;
+}
+
+static int hot_take(struct broker *b, struct tinyvmm_vf *vf)
+{
+	struct jail_hot *h = &b->hot[b->nr_hot];
+	int r = hot_check(b, vf);
+
+	if (r < 0) {
+		log_err("sandbox: the VM process asked to take %.32s: %s", vf->bdf,
+			r == -EBUSY ? "it holds that VF already" : "not a valid VF");
+		return err_mark_user(r);
+	}
+	r = tinyvmm_vf_take(vf, 1, &h->hold); /* logs why it cannot */
+	if (r < 0)
+		return r;
+	snprintf(h->bdf, sizeof(h->bdf), "%s", vf->bdf);
+	h->group = -1;
+	tinyvmm_vf_hold_groups(h->hold, &h->group, 1);
+	b->nr_hot++;
+	return 0;
+}
+
+static void hot_give_back(struct broker *b, const char *bdf)
+{
+	for (unsigned int i = 0; i < b->nr_hot; i++) {
+		if (strcmp(b->hot[i].bdf, bdf) != 0)
+			continue;
+		tinyvmm_vf_give_back(b->hot[i].hold);
+		b->hot[i] = b->hot[--b->nr_hot];
+		return;
+	}
+}
+
+/* Open what the VM process asked for, if it may have it; the fd or -errno. */
+static int broker_open(struct broker *b, struct jail_req *q)
+{
+	int flags, mode, fd;
+
+	q->u.path[sizeof(q->u.path) - 1] = '\0';
+	flags = allowed(b, q->u.path, &mode);
+	if (flags < 0) {
+		if (!b->refused_logged)
+			log_warn("sandbox: the VM process asked to open %.200s; refused (logged "
+				 "once)",
+				 q->u.path);
+		b->refused_logged = true;
+		return -EPERM;
+	}
+	fd = open(q->u.path, flags, (mode_t)mode);
+	return fd < 0 ? -errno : fd;
+}
+
+/* One request; the answer is an int (0 or -errno), with the fd of an open. */
 static int serve(struct broker *b)
 {
-	char req[sizeof(int) + 4096 + 1], cbuf[CMSG_SPACE(sizeof(int))];
+	struct jail_req q;
+	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov;
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	int flags, mode, fd = -1, res;
+	int fd = -1, res;
 	ssize_t n;
 
-	n = recv(b->sock, req, sizeof(req) - 1, 0);
+	memset(&q, 0, sizeof(q));
+	n = recv(b->sock, &q, sizeof(q), 0);
 	if (n <= 0)
 		return n == 0 ? -EPIPE : -errno;
-	req[n] = '\0';
-	if ((size_t)n <= sizeof(int)) {
+	if ((size_t)n < offsetof(struct jail_req, u))
+		q.op = 0;
+	switch (q.op) {
+	case JAIL_OPEN:
+		fd = broker_open(b, &q);
+		res = fd < 0 ? fd : 0;
+		break;
+	case JAIL_TAKE:
+		res = hot_take(b, &q.u.vf);
+		break;
+	case JAIL_GIVE_BACK:
+		q.u.bdf[sizeof(q.u.bdf) - 1] = '\0';
+		hot_give_back(b, q.u.bdf);
+		res = 0;
+		break;
+	default:
 		res = -EINVAL;
-	} else {
-		const char *path = req + sizeof(int);
-
-		memcpy(&flags, req, sizeof(int));
-		flags = allowed(b, path, &mode);
-		if (flags < 0) {
-			if (!b->refused_logged)
-				log_warn("sandbox: the VM process asked to open %.200s; refused "
-					 "(logged once)",
-					 path);
-			b->refused_logged = true;
-			res = -EPERM;
-		} else {
-			fd = open(path, flags, (mode_t)mode);
-			res = fd < 0 ? -errno : 0;
-		}
 	}
 	iov = (struct iovec){.iov_base = &res, .iov_len = sizeof(res)};
 	if (fd >= 0) {
@@ -158,42 +252,89 @@ static int serve(struct broker *b)
 /* ---- the VM process's side ---- */
 
 struct child {
+	pid_t parent; /* the privileged side: when it goes, this process goes */
 	int sock;
+	pthread_mutex_t lock;
 	int locked; /* eventfd: the run thread gave up root */
 	const struct jail *j;
 	const struct tinyvmm_config *cfg;
 };
 
-static int ask_open(void *opaque, const char *path, int flags)
+/* One request to the parent; its answer, and the fd it sent (or -1). */
+static int ask(struct child *c, const struct jail_req *q, size_t len, int *fd)
 {
-	struct child *c = opaque;
-	char req[sizeof(int) + 4096], cbuf[CMSG_SPACE(sizeof(int))];
-	size_t len = strlen(path);
+	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov;
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cm;
-	int res, fd = -1;
+	int res = -EPIPE;
 
-	if (len >= sizeof(req) - sizeof(int))
-		return -ENAMETOOLONG;
-	memcpy(req, &flags, sizeof(int));
-	memcpy(req + sizeof(int), path, len);
-	if (send(c->sock, req, sizeof(int) + len, MSG_NOSIGNAL) < 0)
-		return -errno;
+	*fd = -1;
+	pthread_mutex_lock(&c->lock); /* one question, one answer: the run and API threads */
+	if (send(c->sock, q, len, MSG_NOSIGNAL) < 0) {
+		res = -errno;
+		goto out;
+	}
 	iov = (struct iovec){.iov_base = &res, .iov_len = sizeof(res)};
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
-	if (recvmsg(c->sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(res))
-		return -EPIPE;
+	if (recvmsg(c->sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(res)) {
+		res = -EPIPE;
+		goto out;
+	}
 	cm = CMSG_FIRSTHDR(&mh);
 	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+out:
+	pthread_mutex_unlock(&c->lock);
+	return res;
+}
+
+static int ask_open(void *opaque, const char *path, int flags)
+{
+	struct jail_req q = {.op = JAIL_OPEN, .flags = flags};
+	size_t len = strlen(path);
+	int fd, res;
+
+	if (len >= sizeof(q.u.path))
+		return -ENAMETOOLONG;
+	memcpy(q.u.path, path, len);
+	res = ask(opaque, &q, offsetof(struct jail_req, u) + len + 1, &fd);
 	if (res < 0) {
 		if (fd >= 0)
 			close(fd);
 		return res;
 	}
 	return fd >= 0 ? fd : -EPROTO;
+}
+
+static int ask_take(void *opaque, const struct tinyvmm_vf *vf)
+{
+	struct jail_req q = {.op = JAIL_TAKE};
+	int fd, res;
+
+	q.u.vf = *vf;
+	res = ask(opaque, &q, offsetof(struct jail_req, u) + sizeof(q.u.vf), &fd);
+	if (fd >= 0)
+		close(fd);
+	if (res < 0) /* the parent said why on the same stderr; the API caller hears it */
+		log_err("vf %s: the privileged side could not take it: %s", vf->bdf,
+			strerror((-res) & 0xffff));
+	return res;
+}
+
+static void ask_give_back(void *opaque, const char *bdf)
+{
+	struct jail_req q = {.op = JAIL_GIVE_BACK};
+	int fd;
+
+	snprintf(q.u.bdf, sizeof(q.u.bdf), "%s", bdf);
+	if (ask(opaque, &q, offsetof(struct jail_req, u) + sizeof(q.u.bdf), &fd) < 0)
+		log_err("vf %s: could not hand it back to the privileged side; it gives it back "
+			"when the VM ends",
+			bdf);
+	if (fd >= 0)
+		close(fd);
 }
 
 static int lockdown(void *opaque)
@@ -225,6 +366,12 @@ static int lockdown(void *opaque)
 		r = -errno;
 	if (r == 0 && (getuid() != c->j->uid || geteuid() != c->j->uid || getegid() != c->j->gid))
 		r = -EPERM;
+	/* A change of credentials clears the parent-death signal: set it again,
+	 * and make sure the parent did not go meanwhile. */
+	if (r == 0 && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		r = -errno;
+	if (r == 0 && getppid() != c->parent)
+		r = -ESRCH;
 	if (r < 0) {
 		log_err("sandbox: cannot give up root for --run-as %s (uid %u gid %u): %s",
 			c->j->name, (unsigned int)c->j->uid, (unsigned int)c->j->gid, strerror(-r));
@@ -352,7 +499,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	struct broker b = {.cfg = cfg};
 	struct tinyvmm_vf_hold *hold = NULL;
 	int sv[2], r, code;
-	pid_t pid;
+	pid_t pid, parent;
 
 	r = tinyvmm_vf_take(cfg->vfs, cfg->nr_vfs, &hold);
 	if (r < 0)
@@ -364,6 +511,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 		return TINYVMM_EXIT_HOST;
 	}
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		log_err("sandbox: fork: %s", strerror(errno));
@@ -373,15 +521,22 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 		return TINYVMM_EXIT_HOST;
 	}
 	if (pid == 0) {
-		struct child c = {.sock = sv[1], .j = j, .cfg = cfg};
-		struct tinyvmm_host_ops ops = {
-		    .open = ask_open, .lockdown = lockdown, .vfs_taken = true};
+		struct child c = {.parent = parent,
+				  .sock = sv[1],
+				  .lock = PTHREAD_MUTEX_INITIALIZER,
+				  .j = j,
+				  .cfg = cfg};
+		struct tinyvmm_host_ops ops = {.open = ask_open,
+					       .lockdown = lockdown,
+					       .vfs_taken = true,
+					       .take_vf = ask_take,
+					       .give_back_vf = ask_give_back};
 
 		close(sv[0]);
 		tinyvmm_vf_hold_drop(hold); /* the parent's; their locks are not ours */
 		/* The parent holds the VFs: if it goes, so does the VM. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
+		if (getppid() != c.parent)
 			_exit(TINYVMM_EXIT_HOST);
 		c.locked = eventfd(0, EFD_CLOEXEC);
 		r = c.locked < 0 ? -errno : tinyvmm_set_host_ops(t, &ops, &c);
@@ -392,6 +547,8 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	code = supervise(&b, pid, sfd);
 	close(sv[0]);
 	remove_api_socket(cfg->api_socket);
+	while (b.nr_hot) /* hot-added VFs the VM process had not handed back */
+		hot_give_back(&b, b.hot[b.nr_hot - 1].bdf);
 	tinyvmm_vf_give_back(hold);
 	return code;
 }

@@ -339,10 +339,18 @@ static int bind_vfio(struct vf_manage *m, const char *root)
 	return 0;
 }
 
-static bool sandboxed; /* vf_manage_set_sandboxed() */
+/* vf_manage_set_sandboxed(); set before the run's threads start */
+static bool sandboxed;
+static vf_manage_take_fn remote_take;
+static vf_manage_give_back_fn remote_give_back;
+static void *remote_opaque;
 
-void vf_manage_set_sandboxed(bool on)
+void vf_manage_set_sandboxed(bool on, vf_manage_take_fn take, vf_manage_give_back_fn give_back,
+			     void *opaque)
 {
+	remote_take = on ? take : NULL;
+	remote_give_back = on ? give_back : NULL;
+	remote_opaque = on ? opaque : NULL;
 	__atomic_store_n(&sandboxed, on, __ATOMIC_RELEASE);
 }
 
@@ -357,6 +365,12 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 	memset(m, 0, sizeof(*m));
 	m->lock_fd = -1;
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
+	if (__atomic_load_n(&sandboxed, __ATOMIC_ACQUIRE) && remote_take) {
+		strcpy(m->rec.bdf, o->bdf);
+		r = remote_take(remote_opaque, o);
+		m->remote = r == 0;
+		return r;
+	}
 	if (__atomic_load_n(&sandboxed, __ATOMIC_ACQUIRE))
 		return err_user(
 		    -EPERM,
@@ -437,6 +451,12 @@ void vf_manage_give_back(struct vf_manage *m, const char *root)
 {
 	int r = 0;
 
+	if (m->remote) {
+		if (remote_give_back)
+			remote_give_back(remote_opaque, m->rec.bdf);
+		m->remote = false;
+		return;
+	}
 	if (m->recorded) {
 		r = restore_record(m->name, &m->rec, root);
 		if (r == 0) {

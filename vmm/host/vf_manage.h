@@ -41,14 +41,20 @@ struct vf_manage {
 	int lock_fd;   /* -1: not locked */
 	bool recorded; /* the record file exists */
 	bool provisioned;
+	bool remote; /* taken by the privileged side (vf_manage_set_remote()) */
 };
 
 /*
  * A sandboxed VM process (it gave up root; a privileged parent took its VFs):
- * vf_manage_take() refuses from then on, as a user error naming the fix.
- * Process-wide.
+ * vf_manage_take() refuses from then on, as a user error naming the fix,
+ * unless the parent takes VFs on request: with take set, vf_manage_take()
+ * asks it (0 or -errno; it logs why) and vf_manage_give_back() hands the VF
+ * back to it. Process-wide; NULL take: refuse.
  */
-void vf_manage_set_sandboxed(bool on);
+typedef int (*vf_manage_take_fn)(void *opaque, const struct tinyvmm_vf *o);
+typedef void (*vf_manage_give_back_fn)(void *opaque, const char *bdf);
+void vf_manage_set_sandboxed(bool on, vf_manage_take_fn take, vf_manage_give_back_fn give_back,
+			     void *opaque);
 
 /* The run directory: $TINYVMM_RUN_DIR or VF_MANAGE_RUN_DIR. */
 const char *vf_manage_run_dir(void);

@@ -65,6 +65,25 @@ static const char *const calls_api[] = {
     "prctl",   /* its start and name */
     "ioctl",   /* the shutdown op raises the UART's interrupt (KVM_IRQ_LINE) */
     "seccomp", /* the shutdown op's thread adds its own filter, for its name */
+    /* vf-add and vf-remove (hotplug) run on this thread: the VF's sysfs
+     * checks, its VFIO device (config space, eventfds, BAR maps) */
+    "open",
+    "openat",
+    "readlink",
+    "readlinkat",
+    "getdents64",
+    "lseek",
+    "statx",
+    "stat",
+    "lstat",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "pread64",
+    "pwrite64",
+    "eventfd2",
+    "dup",
+    "dup3",
     NULL,
 };
 
