@@ -493,7 +493,7 @@ struct tinyvmm_check_item {
 	char detail[480]; /* what was found; a failure ends with "fix: ..." */
 };
 
-#define TINYVMM_CHECK_MAX_ITEMS (6 + TINYVMM_MAX_VFS)
+#define TINYVMM_CHECK_MAX_ITEMS (7 + TINYVMM_MAX_VFS)
 
 struct tinyvmm_check_request {
 	unsigned int mem_mib;	/* guest RAM to be pinned; 0: TINYVMM_DEFAULT_MEM_MIB */

@@ -43,8 +43,10 @@ static const char plain_amd_cpuinfo[] = "processor\t: 0\nvendor_id\t: AuthenticA
 static const char arm_cpuinfo[] = "processor\t: 0\nBogoMIPS\t: 200.00\n"
 				  "Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32\n"
 				  "CPU implementer\t: 0x48\nCPU architecture: 8\n";
+/* CAP_IPC_LOCK (pinning is not limited) and CAP_SYS_RESOURCE (the sandbox
+ * can raise the VM process's memlock limit) */
 static const char cap_ipc_lock[] = "Name:\ttest\nCapInh:\t0000000000000000\n"
-				   "CapEff:\t0000000000004000\nCapBnd:\t000001ffffffffff\n";
+				   "CapEff:\t0000000001004000\nCapBnd:\t000001ffffffffff\n";
 static const char no_caps[] = "Name:\ttest\nCapEff:\t0000000000000000\nCapBnd:\t000001ffffffffff\n";
 
 static char root[FAKE_ROOT_SZ], proc[FAKE_ROOT_SZ + 8], dev[FAKE_ROOT_SZ + 8];
@@ -81,6 +83,8 @@ static int setup(void **state UNUSED)
 	paths = (struct preflight_paths){.sys = root, .proc = proc, .dev = dev};
 	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
 	fake_sysfs_write(root, cap_ipc_lock, "proc/self/status");
+	fake_sysfs_write(root, "kill_process kill_thread trap errno user_notif trace log allow\n",
+			 "proc/sys/kernel/seccomp/actions_avail");
 	fake_sysfs_write(root,
 			 "MemTotal: 1000 kB\nHugePages_Total:       0\nHugePages_Free:        "
 			 "0\n",
@@ -149,9 +153,9 @@ static int run(const char *const *vfs, unsigned int nr, u64 mem)
 	snprintf(closing, sizeof(closing), "check: %u ok, %u failed\n", ok, failed);
 	assert_true(strlen(out) >= strlen(closing));
 	assert_string_equal(out + strlen(out) - strlen(closing), closing);
-	/* 6 items plus one per VF, nothing else. */
-	assert_int_equal(ok + failed, 6 + nr);
-	assert_int_equal(count_prefix(out, ""), 6 + nr + 1);
+	/* 7 items plus one per VF, nothing else. */
+	assert_int_equal(ok + failed, 7 + nr);
+	assert_int_equal(count_prefix(out, ""), 7 + nr + 1);
 	return r;
 }
 
@@ -203,7 +207,7 @@ static void test_all_ok(void **state UNUSED)
 		snprintf(kvm_line, sizeof(kvm_line),
 			 "OK    kvm        %s/kvm: KVM API %d, read-write", dev, KVM_API_VERSION);
 		assert_string_equal(line_of("OK", "kvm"), kvm_line);
-		assert_non_null(strstr(out, "check: 7 ok, 0 failed\n"));
+		assert_non_null(strstr(out, "check: 8 ok, 0 failed\n"));
 	} else {
 		skip_note("kvm OK line");
 	}
@@ -227,6 +231,48 @@ static void test_all_ok(void **state UNUSED)
 	assert_true(strstr(out, " vfio-pci ") < strstr(out, " vf " VF));
 	assert_true(strstr(out, " vf " VF) < strstr(out, " memlock "));
 	assert_true(strstr(out, " memlock ") < strstr(out, " hugepages "));
+	assert_true(strstr(out, " hugepages ") < strstr(out, " sandbox "));
+	if (geteuid() == 0)
+		expect("OK", "sandbox",
+		       "seccomp filters (trap, log); the VM process runs as nobody (uid ");
+}
+
+/* The sandbox item: seccomp that traps, and the VM process's memlock. */
+static void test_sandbox(void **state UNUSED)
+{
+	static const char *const vfs[] = {VF};
+	struct rlimit rl;
+
+	fake_sysfs_write(root, "kill_process kill_thread errno allow\n",
+			 "proc/sys/kernel/seccomp/actions_avail");
+	run(NULL, 0, 512 * MiB);
+	expect("FAIL", "sandbox", "no seccomp filters that trap in this kernel (");
+	expect("FAIL", "sandbox",
+	       "fix: a kernel with CONFIG_SECCOMP_FILTER, or run with --seccomp=off");
+	fake_sysfs_remove(root, "proc/sys/kernel/seccomp/actions_avail");
+	run(NULL, 0, 512 * MiB);
+	line_of("FAIL", "sandbox");
+	fake_sysfs_write(root, "trap log allow\n", "proc/sys/kernel/seccomp/actions_avail");
+	if (geteuid() != 0) {
+		run(NULL, 0, 512 * MiB);
+		expect("OK", "sandbox", "not root: the VM runs in this process as uid ");
+		return;
+	}
+	/* Root without CAP_SYS_RESOURCE: a VF's guest RAM over the hard memlock
+	 * limit cannot be given to the VM process. */
+	fake_sysfs_write(root, no_caps, "proc/self/status");
+	assert_int_equal(getrlimit(RLIMIT_MEMLOCK, &rl), 0);
+	run(vfs, 1, 1ULL << 40);
+	if (rl.rlim_max == RLIM_INFINITY)
+		line_of("OK", "sandbox");
+	else
+		expect("FAIL", "sandbox",
+		       "needs RLIMIT_MEMLOCK of 1048640 MiB to map guest RAM for its VFs, and "
+		       "without CAP_SYS_RESOURCE the hard limit cannot be raised; fix: raise the "
+		       "hard limit (ulimit -Hl 1073807360), or run with --run-as none");
+	/* No VF: nothing to pin, so nothing to raise. */
+	run(NULL, 0, 1ULL << 40);
+	line_of("OK", "sandbox");
 }
 
 static void test_kvm_and_cpu(void **state UNUSED)
@@ -288,6 +334,7 @@ static void test_iommu_off(void **state UNUSED)
 	snprintf(dev, sizeof(dev), "%s/dev", root);
 	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
 	fake_sysfs_write(root, cap_ipc_lock, "proc/self/status");
+	fake_sysfs_write(root, "trap log\n", "proc/sys/kernel/seccomp/actions_avail");
 	fake_sysfs_write(root, "always [madvise] never\n",
 			 "kernel/mm/transparent_hugepage/enabled");
 	fake_sysfs_symlink(root, "/dev/kvm", "dev/kvm");
@@ -464,6 +511,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_all_ok, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sandbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kvm_and_cpu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iommu_off, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vfio_missing, setup, teardown),

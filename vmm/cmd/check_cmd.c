@@ -24,7 +24,8 @@ int check_cmd_main(int argc, char **argv)
 			printf(
 			    "usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
 			    "Preflight: /dev/kvm, CPU virtualization, IOMMU, vfio-pci, each VF's\n"
-			    "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages.\n"
+			    "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages,\n"
+			    "and what the sandbox needs (seccomp, the VM process's memlock).\n"
 			    "One OK/FAIL line per item, each FAIL with its fix. Exit 0 when all\n"
 			    "pass, 1 otherwise.\n",
 			    TINYVMM_DEFAULT_MEM_MIB);

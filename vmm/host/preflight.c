@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/kvm.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,9 @@
 #include "vmm/host/pci_sysfs.h"
 #include "vmm/pci/vfio.h"
 
-#define CAP_IPC_LOCK_BIT 14
+#define CAP_IPC_LOCK_BIT      14
+#define CAP_SYS_RESOURCE_BIT  24
+#define SANDBOX_MEMLOCK_SLACK (64ULL << 20) /* as vmm/cmd/jail.c gives */
 
 struct report {
 	struct tinyvmm_check_item *items;
@@ -230,8 +233,8 @@ static void check_vf(struct report *rep, const struct preflight_paths *p, const 
 					     "needs it there)");
 }
 
-/* CAP_IPC_LOCK in CapEff of procfs self/status: pinning is not limited. */
-static bool has_ipc_lock(const struct preflight_paths *p)
+/* A capability in CapEff of procfs self/status. */
+static bool has_cap(const struct preflight_paths *p, unsigned int bit)
 {
 	char path[PATH_MAX], buf[4096];
 	const char *cap;
@@ -239,7 +242,7 @@ static bool has_ipc_lock(const struct preflight_paths *p)
 	snprintf(path, sizeof(path), "%s/self/status", p->proc);
 	if (pci_sysfs_read_file(path, buf, sizeof(buf)) < 0 || !(cap = strstr(buf, "\nCapEff:")))
 		return false;
-	return strtoull(cap + 8, NULL, 16) >> CAP_IPC_LOCK_BIT & 1;
+	return strtoull(cap + 8, NULL, 16) >> bit & 1;
 }
 
 static void check_memlock(struct report *rep, const struct preflight_paths *p, u64 mem)
@@ -253,7 +256,7 @@ static void check_memlock(struct report *rep, const struct preflight_paths *p, u
 		     "RLIMIT_MEMLOCK unlimited; %llu MiB of guest RAM can be "
 		     "pinned for DMA",
 		     (unsigned long long)(mem / MiB));
-	} else if (has_ipc_lock(p)) {
+	} else if (has_cap(p, CAP_IPC_LOCK_BIT)) {
 		item(rep, true, "memlock",
 		     "CAP_IPC_LOCK: pinning %llu MiB is not limited by "
 		     "RLIMIT_MEMLOCK (%llu KiB)",
@@ -303,6 +306,52 @@ static void check_hugepages(struct report *rep, const struct preflight_paths *p,
 	}
 }
 
+/*
+ * What the sandbox needs (the command's, vmm/cmd/jail.h): seccomp filters
+ * that trap and log; as root, a user for the VM process and, with VFs, a
+ * memlock limit of guest RAM it can be given (CAP_SYS_RESOURCE, or a hard
+ * limit high enough already).
+ */
+static void check_sandbox(struct report *rep, const struct preflight_paths *p,
+			  const struct preflight_req *req)
+{
+	char path[PATH_MAX], acts[256];
+	u64 need = req->mem + SANDBOX_MEMLOCK_SLACK;
+	struct rlimit rl;
+	struct passwd *pw;
+
+	snprintf(path, sizeof(path), "%s/sys/kernel/seccomp/actions_avail", p->proc);
+	if (pci_sysfs_read_file(path, acts, sizeof(acts)) < 0 || !strstr(acts, "trap")) {
+		item(rep, false, "sandbox",
+		     "no seccomp filters that trap in this kernel (%s); fix: a kernel with "
+		     "CONFIG_SECCOMP_FILTER, or run with --seccomp=off",
+		     path);
+		return;
+	}
+	if (geteuid() != 0) {
+		item(rep, true, "sandbox",
+		     "seccomp filters (%s); not root: the VM runs in this process as uid %u",
+		     strstr(acts, "log") ? "trap, log" : "trap", (unsigned int)geteuid());
+		return;
+	}
+	pw = getpwnam("nobody");
+	if (req->nr_vfs && !has_cap(p, CAP_SYS_RESOURCE_BIT) &&
+	    (getrlimit(RLIMIT_MEMLOCK, &rl) < 0 ||
+	     (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need))) {
+		item(rep, false, "sandbox",
+		     "the VM process (as nobody) needs RLIMIT_MEMLOCK of %llu MiB to map guest RAM "
+		     "for its VFs, and without CAP_SYS_RESOURCE the hard limit cannot be raised; "
+		     "fix: raise the hard limit (ulimit -Hl %llu), or run with --run-as none",
+		     (unsigned long long)(need / MiB), (unsigned long long)(need / KiB));
+		return;
+	}
+	item(rep, true, "sandbox",
+	     "seccomp filters (%s); the VM process runs as nobody (uid %u) with RLIMIT_MEMLOCK "
+	     "%llu MiB",
+	     strstr(acts, "log") ? "trap, log" : "trap", pw ? (unsigned int)pw->pw_uid : 65534u,
+	     (unsigned long long)(need / MiB));
+}
+
 int preflight_run(struct tinyvmm_check_item *items, unsigned int cap, unsigned int *nr,
 		  const struct preflight_paths *p, const struct preflight_req *req)
 {
@@ -322,6 +371,7 @@ int preflight_run(struct tinyvmm_check_item *items, unsigned int cap, unsigned i
 		check_vf(&rep, p, req->vfs[i]);
 	check_memlock(&rep, p, req->mem);
 	check_hugepages(&rep, p, req->mem);
+	check_sandbox(&rep, p, req);
 	*nr = rep.nr;
 	return rep.failed;
 }
