@@ -1,0 +1,68 @@
+# tests/fuzz/fuzz.mk - libFuzzer targets, included by the Makefile (see README, "Fuzzing").
+#
+#   make fuzz           every target for FUZZ_SECONDS (default 60) each, from a fresh copy
+#                       of its corpus in build/fuzz/work/<name>; one line per target
+#                       (executions, coverage, crashes); crash inputs go to
+#                       build/fuzz/crashes/<name>/; fails if a target crashed
+#   make fuzz-replay    every committed corpus file through every target (-runs=0), then
+#                       each target for FUZZ_REPLAY_SECONDS (default 3); what make test runs;
+#                       ends with "fuzz: N passed, M failed"
+#   make fuzz-build     just build them: build/fuzz/fuzz_<name>
+#   FUZZ_TARGETS="serial cli"   only these targets
+#
+# Each target tests/fuzz/fuzz_<name>.c links only the sources in fuzz_<name>_SRCS, like the
+# unit tests, built with clang's libFuzzer, ASan and UBSan into build/fuzz/obj/<arch>/.
+
+FUZZ_CC		    ?= clang
+FUZZ_SECONDS	    ?= 60
+FUZZ_REPLAY_SECONDS ?= 3
+FUZZ_BUILD	    := build/fuzz
+FUZZ_SAN	    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS	    := -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -pthread -MMD -MP $(FUZZ_SAN)
+
+FUZZ_ALL :=
+
+# vmm/arch: the kernel loaders
+FUZZ_ALL += bzimage
+fuzz_bzimage_SRCS := vmm/arch/x86/bzimage.c
+FUZZ_ALL += vmlinux
+fuzz_vmlinux_SRCS := vmm/arch/x86/vmlinux.c vmm/arch/x86/kernel_image.c vmm/arch/x86/bzimage.c
+FUZZ_ALL += arm64_image
+fuzz_arm64_image_SRCS := vmm/arch/arm64/image.c
+fuzz_arm64_image_ARCH := arm64
+
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_BINS := $(FUZZ_ALL:%=$(FUZZ_BUILD)/fuzz_%)
+
+FUZZ_STAMP := $(FUZZ_BUILD)/flags.stamp
+$(FUZZ_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' | cmp -s - $@ || echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' >$@
+
+# Coverage instrumentation everywhere; the libFuzzer main only in the link.
+$(FUZZ_BUILD)/obj/x86/%.o: %.c $(FUZZ_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -I. -Ivmm/arch/x86/include -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/arm64/%.o: %.c $(FUZZ_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -I. -Ivmm/arch/arm64/include -c -o $@ $<
+
+define fuzz_rule
+$(FUZZ_BUILD)/fuzz_$(1): $(patsubst %.c,$(FUZZ_BUILD)/obj/$(or $(fuzz_$(1)_ARCH),x86)/%.o, \
+		tests/fuzz/fuzz_$(1).c $(fuzz_$(1)_SRCS))
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(fuzz_$(1)_LDFLAGS)
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_rule,$(t))))
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+fuzz: fuzz-build
+	@tests/fuzz/run fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-replay: fuzz-build
+	@tests/fuzz/run replay $(FUZZ_REPLAY_SECONDS) $(FUZZ_TARGETS)
+
+.PHONY: fuzz fuzz-replay fuzz-build
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' -print 2>/dev/null)
