@@ -31,6 +31,21 @@ FUZZ_ALL += arm64_image
 fuzz_arm64_image_SRCS := vmm/arch/arm64/image.c
 fuzz_arm64_image_ARCH := arm64
 
+# vmm/cmd, vmm/base, vmm/api: the command line, --config, JSON, the control API
+FUZZ_ALL += cli
+fuzz_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/api/vf_spec.c \
+	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/json_get.c \
+	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c vmm/arch/x86/arch_info.c
+# --config FILE reads the input's text, never a file
+fuzz_cli_LDFLAGS := -Wl,--wrap=config_file_load
+FUZZ_ALL += config
+fuzz_config_SRCS := $(fuzz_cli_SRCS)
+FUZZ_ALL += json
+fuzz_json_SRCS := vmm/base/json.c vmm/base/json_get.c vmm/base/json_write.c vmm/base/utf8.c
+FUZZ_ALL += api
+fuzz_api_SRCS := vmm/api/api_proto.c vmm/base/json.c vmm/base/json_get.c vmm/base/json_write.c \
+	vmm/base/utf8.c
+
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_BINS := $(FUZZ_ALL:%=$(FUZZ_BUILD)/fuzz_%)
 
