@@ -46,6 +46,20 @@ FUZZ_ALL += api
 fuzz_api_SRCS := vmm/api/api_proto.c vmm/base/json.c vmm/base/json_get.c vmm/base/json_write.c \
 	vmm/base/utf8.c
 
+# devices: what the guest reaches
+FUZZ_ALL += serial
+fuzz_serial_SRCS := devices/serial.c vmm/base/log.c vmm/base/err.c
+FUZZ_ALL += pci_host
+fuzz_pci_host_SRCS := devices/pci_host.c devices/x86/pci_cf8.c devices/pci_ecam.c vmm/base/log.c \
+	vmm/base/err.c
+FUZZ_ALL += vfio_pci
+fuzz_vfio_pci_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \
+	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c \
+	vmm/base/log.c vmm/base/err.c
+FUZZ_ALL += power
+fuzz_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c devices/x86/cmos.c \
+	vmm/base/log.c vmm/base/err.c
+
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_BINS := $(FUZZ_ALL:%=$(FUZZ_BUILD)/fuzz_%)
 
