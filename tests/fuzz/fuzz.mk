@@ -60,6 +60,16 @@ FUZZ_ALL += power
 fuzz_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c devices/x86/cmos.c \
 	vmm/base/log.c vmm/base/err.c
 
+# vmm/host: what the kernel and the run directory hand over
+FUZZ_ALL += rtnl
+fuzz_rtnl_SRCS := vmm/host/rtnl.c
+FUZZ_ALL += pci_sysfs
+fuzz_pci_sysfs_SRCS := vmm/host/pci_sysfs.c
+FUZZ_ALL += iommu_resv
+fuzz_iommu_resv_SRCS := vmm/host/iommu_resv.c vmm/host/pci_sysfs.c vmm/base/log.c vmm/base/err.c
+FUZZ_ALL += vf_record
+fuzz_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/base/bdf.c
+
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_BINS := $(FUZZ_ALL:%=$(FUZZ_BUILD)/fuzz_%)
 
