@@ -8,6 +8,7 @@
 #                       each target for FUZZ_REPLAY_SECONDS (default 3); what make test runs;
 #                       ends with "fuzz: N passed, M failed"
 #   make fuzz-build     just build them: build/fuzz/fuzz_<name>
+#   make fuzz-seeds     rewrite the generated seeds in tests/fuzz/corpus/ (gen_seeds.c)
 #   FUZZ_TARGETS="serial cli"   only these targets
 #
 # Each target tests/fuzz/fuzz_<name>.c links only the sources in fuzz_<name>_SRCS, like the
@@ -102,6 +103,13 @@ fuzz: fuzz-build
 fuzz-replay: fuzz-build
 	@tests/fuzz/run replay $(FUZZ_REPLAY_SECONDS) $(FUZZ_TARGETS)
 
-.PHONY: fuzz fuzz-replay fuzz-build
+$(FUZZ_BUILD)/gen_seeds: tests/fuzz/gen_seeds.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -I. -Ivmm/arch/x86/include -o $@ $<
+
+fuzz-seeds: $(FUZZ_BUILD)/gen_seeds
+	$(FUZZ_BUILD)/gen_seeds tests/fuzz/corpus
+
+.PHONY: fuzz fuzz-replay fuzz-build fuzz-seeds
 
 -include $(shell find $(FUZZ_BUILD)/obj -name '*.d' -print 2>/dev/null)
