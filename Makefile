@@ -540,5 +540,6 @@ FORCE:
 
 .PHONY: all check format format-check images lab-test test demo clean distclean FORCE
 
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD)/asan $(BUILD)/vmm $(BUILD)/devices $(BUILD)/firmware $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench $(BUILD)/examples -name '*.d' -print 2>/dev/null)
