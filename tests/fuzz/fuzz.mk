@@ -57,6 +57,8 @@ FUZZ_ALL += vfio_pci
 fuzz_vfio_pci_SRCS := devices/vfio_pci.c devices/vfio_pci_cfg.c devices/vfio_pci_bar.c \
 	devices/vfio_pci_msix.c devices/vfio_pci_irq.c tests/fake_vfio.c tests/fake_plat.c \
 	vmm/base/log.c vmm/base/err.c
+FUZZ_ALL += pci_hotplug
+fuzz_pci_hotplug_SRCS := devices/pci_hotplug.c vmm/base/log.c vmm/base/err.c
 FUZZ_ALL += power
 fuzz_power_SRCS := devices/power.c devices/x86/acpi_pm.c devices/x86/i8042.c devices/x86/cmos.c \
 	vmm/base/log.c vmm/base/err.c
