@@ -117,6 +117,7 @@ PCI_SRCS += vmm/pci/vfio.c
 PCI_SRCS += vmm/pci/vfio_ops.c
 PCI_SRCS += vmm/pci/pci_platform.c
 PCI_SRCS += vmm/pci/passthrough.c
+PCI_SRCS += vmm/pci/hotplug.c
 
 # vmm/host: the host-side VF tooling
 HOST_SRCS :=

@@ -380,6 +380,30 @@ int tinyvmm_status(struct tinyvmm *t, struct tinyvmm_status *st);
 int tinyvmm_stats(struct tinyvmm *t, struct tinyvmm_stats *st);
 
 /*
+ * VF hotplug (x86: ACPI PCI hotplug, which Linux's acpiphp drives; see the
+ * README). tinyvmm_vf_attach() hot-adds the VF spec names (the --vf syntax:
+ * "0000:01:10.2,slot=6,mac=...") to the running guest: taken and bound as
+ * --vf does, its slot slot= or the lowest free one, the guest notified.
+ * tinyvmm_vf_detach() removes the VF bdf (or, bdf NULL or "", the one in
+ * slot): the guest is asked to eject it and given timeout seconds (0: 10)
+ * to do so, then it is removed anyway; force removes it at once. The VF
+ * goes back to its host driver. Both return 0 with out filled (reason:
+ * "api" when the guest ejected it, "timeout", "forced"), or -errno with the
+ * one-line reason in out->error, and then change nothing: no VM running
+ * (-ESRCH), a paused VM, a guest not ready for hotplug, a slot taken or
+ * empty or out of 1..31, a bad BDF, a VF in use elsewhere.
+ */
+struct tinyvmm_vf_hotplug {
+	char bdf[TINYVMM_BDF_SIZE];
+	unsigned int slot;  /* 0000:00:<slot>.0 in the guest */
+	const char *reason; /* detach: why it went (static string) */
+	char error[256];    /* on failure: the reason, one line */
+};
+int tinyvmm_vf_attach(struct tinyvmm *t, const char *spec, struct tinyvmm_vf_hotplug *out);
+int tinyvmm_vf_detach(struct tinyvmm *t, const char *bdf, unsigned int slot, double timeout,
+		      bool force, struct tinyvmm_vf_hotplug *out);
+
+/*
  * Stop the run if it is going (as tinyvmm_stop), wait for it (managed VFs
  * are given back, every file closed), free t. NULL is a no-op.
  */

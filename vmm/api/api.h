@@ -49,6 +49,17 @@
  *             power off (magic SysRq s, u, o on its serial console), replies
  *             at once, stops the VM hard after T seconds
  *   stats     {"uptime": S, "exits": {"io": N, ...}, "vcpus": [{"io": N, ...}, ...]}
+ *   vf-add    {"vf": "0000:01:10.2,slot=6,mac=..."} (the --vf syntax): the VF is
+ *             hot-added (x86: ACPI PCI hotplug); {"bdf", "slot", "guest_bdf"}
+ *   vf-remove {"vf": BDF} or {"slot": N}, optional "timeout" (seconds to wait
+ *             for the guest's eject, 0 < t <= 600, default 10) and "force"
+ *             (true: do not wait); {"bdf", "slot", "reason": "api" (the guest
+ *             ejected it), "timeout" or "forced" (removed without its eject)}
+ *             Both fail ("failed", one line) and change nothing for a slot
+ *             taken or empty, slot 0 or over 31, a bad or unknown BDF, a VF
+ *             another tinyvmm uses, a paused VM or a guest not ready for
+ *             hotplug. The server handles one request at a time: a remove
+ *             holds the others until the guest has ejected or the timeout.
  *
  * The server (api_open) is one thread that polls the listening socket, up to
  * API_MAX_CLIENTS clients and an eventfd that stops it. Clients are
@@ -72,6 +83,9 @@
 #define API_MAX_CLIENTS	     16
 #define API_SHUTDOWN_TIMEOUT 10.0 /* seconds */
 #define API_SHUTDOWN_MAX     3600.0
+#define API_VF_MAX	     256  /* vf-add's "vf": BDF,key=value,... */
+#define API_REMOVE_TIMEOUT   10.0 /* vf-remove: seconds to wait for the guest's eject */
+#define API_REMOVE_MAX	     600.0
 
 enum api_op {
 	API_OP_INFO,
@@ -81,6 +95,8 @@ enum api_op {
 	API_OP_STOP,
 	API_OP_SHUTDOWN,
 	API_OP_STATS,
+	API_OP_VF_ADD,
+	API_OP_VF_REMOVE,
 	API_OPS
 };
 
@@ -107,7 +123,10 @@ const char *api_err_name(enum api_err e);
 struct api_request {
 	enum api_op op;
 	char id[API_ID_MAX]; /* the id as JSON text to echo, "" when none */
-	double timeout;	     /* shutdown: seconds */
+	double timeout;	     /* shutdown, vf-remove: seconds */
+	char vf[API_VF_MAX]; /* vf-add: the --vf argument; vf-remove: a BDF, or "" */
+	unsigned int slot;   /* vf-remove without "vf": the guest slot */
+	bool force;	     /* vf-remove: detach without waiting for the guest */
 };
 
 /*

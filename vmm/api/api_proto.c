@@ -12,7 +12,7 @@
 static const char *const op_names[API_OPS] = {
     [API_OP_INFO] = "info",	[API_OP_STATUS] = "status", [API_OP_PAUSE] = "pause",
     [API_OP_RESUME] = "resume", [API_OP_STOP] = "stop",	    [API_OP_SHUTDOWN] = "shutdown",
-    [API_OP_STATS] = "stats",
+    [API_OP_STATS] = "stats",	[API_OP_VF_ADD] = "vf-add", [API_OP_VF_REMOVE] = "vf-remove",
 };
 _Static_assert(ARRAY_SIZE(op_names) == API_OPS, "name every API operation");
 
@@ -29,8 +29,10 @@ static const char *const err_names[API_ERRS] = {
 _Static_assert(ARRAY_SIZE(err_names) == API_ERRS, "name every API error code");
 
 /* The arguments each operation takes, besides op, id and version. */
-static const char *const op_args[API_OPS][2] = {
+static const char *const op_args[API_OPS][4] = {
     [API_OP_SHUTDOWN] = {"timeout", NULL},
+    [API_OP_VF_ADD] = {"vf", NULL},
+    [API_OP_VF_REMOVE] = {"vf", "slot", "timeout", "force"},
 };
 
 const char *api_op_name(enum api_op op)
@@ -125,7 +127,7 @@ static enum api_err parse_op(const struct json *op, struct api_request *req, cha
 	json_escape(esc, sizeof(esc), op->str, op->str_len);
 	return fail(msg, cap, API_ERR_UNKNOWN_OP,
 		    "op \"%s\": unknown; the operations are info, status, pause, resume, stop, "
-		    "shutdown, stats",
+		    "shutdown, stats, vf-add, vf-remove",
 		    esc);
 }
 
@@ -137,6 +139,55 @@ static bool is_arg(enum api_op op, const char *key)
 		if (!strcmp(key, op_args[op][i]))
 			return true;
 	return false;
+}
+
+/* vf-add {"vf"}; vf-remove {"vf"} or {"slot"}, "timeout", "force". */
+static enum api_err parse_vf_args(const struct json *root, struct api_request *req, char *msg,
+				  size_t cap)
+{
+	const char *op = op_names[req->op];
+	const struct json *vf = json_get(root, "vf"), *slot = json_get(root, "slot");
+	const struct json *t = json_get(root, "timeout"), *force = json_get(root, "force");
+
+	if (vf && (vf->type != JSON_STRING || vf->str_len == 0 || vf->str_len >= API_VF_MAX ||
+		   strlen(vf->str) != vf->str_len))
+		return fail(msg, cap, API_ERR_BAD_REQUEST,
+			    "%s: vf must be a string of 1 to %d bytes, e.g. \"0000:01:10.2\"", op,
+			    API_VF_MAX - 1);
+	/* Missing ones are the handler's to report (req->vf "", slot 0). */
+	if (req->op == API_OP_VF_ADD) {
+		if (vf)
+			memcpy(req->vf, vf->str, vf->str_len + 1);
+		return API_OK;
+	}
+	if (vf && slot)
+		return fail(msg, cap, API_ERR_BAD_REQUEST,
+			    "vf-remove: give either vf (a BDF) or slot (1..31), not both");
+	if (vf)
+		memcpy(req->vf, vf->str, vf->str_len + 1);
+	if (slot) {
+		if (slot->type != JSON_NUMBER || !(slot->number >= 1 && slot->number <= 31) ||
+		    (double)(unsigned int)slot->number != slot->number)
+			return fail(
+			    msg, cap, API_ERR_BAD_REQUEST,
+			    "vf-remove: slot must be an integer 1..31 (0 is the host bridge)");
+		req->slot = (unsigned int)slot->number;
+	}
+	req->timeout = API_REMOVE_TIMEOUT;
+	if (t) {
+		if (t->type != JSON_NUMBER || !(t->number > 0) || t->number > API_REMOVE_MAX)
+			return fail(msg, cap, API_ERR_BAD_REQUEST,
+				    "vf-remove: timeout must be a number of seconds, 0 < t <= %g",
+				    API_REMOVE_MAX);
+		req->timeout = t->number;
+	}
+	if (force) {
+		if (force->type != JSON_BOOL)
+			return fail(msg, cap, API_ERR_BAD_REQUEST,
+				    "vf-remove: force must be true or false");
+		req->force = force->boolean;
+	}
+	return API_OK;
 }
 
 static enum api_err parse_args(const struct json *root, struct api_request *req, char *msg,
@@ -161,6 +212,8 @@ static enum api_err parse_args(const struct json *root, struct api_request *req,
 				    API_SHUTDOWN_MAX);
 		req->timeout = t->number;
 	}
+	if (req->op == API_OP_VF_ADD || req->op == API_OP_VF_REMOVE)
+		return parse_vf_args(root, req, msg, cap);
 	return API_OK;
 }
 

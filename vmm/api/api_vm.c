@@ -15,6 +15,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -55,6 +56,7 @@ struct api_vm {
 	bool stop_pending;	      /* stop asked between boots: stop the next one at once */
 	unsigned int nr_devs;
 	struct api_vm_dev devs[TINYVMM_MAX_VFS];
+	struct passthrough *pt; /* the attached VM's PCI side: the VFs now, hotplug */
 
 	/* The shutdown helper: at most one per attached VM. */
 	pthread_t sd_thread;
@@ -152,7 +154,22 @@ static int op_info(struct api_vm *a, const struct api_request *req UNUSED, char 
 	json_write_kv_str(&w, "cmdline", cfg->cmdline ? cfg->cmdline : "");
 	json_write_key(&w, "devices");
 	json_write_array_begin(&w);
-	for (unsigned int i = 0; i < a->nr_devs; i++) {
+	if (a->vm && a->pt && a->pt->host) {
+		/* The VM runs: the VFs in it now, hot-added ones too. */
+		struct passthrough_dev d[TINYVMM_MAX_VFS];
+		unsigned int n = passthrough_list(a->pt, d, ARRAY_SIZE(d));
+
+		for (unsigned int i = 0; i < n; i++) {
+			snprintf(guest_bdf, sizeof(guest_bdf), "0000:00:%02x.0", d[i].slot);
+			json_write_object_begin(&w);
+			json_write_kv_str(&w, "bdf", d[i].bdf);
+			json_write_kv_int(&w, "slot", d[i].slot);
+			json_write_kv_str(&w, "guest_bdf", guest_bdf);
+			json_write_kv_bool(&w, "hotplug", d[i].hot);
+			json_write_object_end(&w);
+		}
+	}
+	for (unsigned int i = 0; !(a->vm && a->pt && a->pt->host) && i < a->nr_devs; i++) {
 		const struct api_vm_dev *d = &a->devs[i];
 
 		json_write_object_begin(&w);
@@ -375,6 +392,75 @@ static int op_stats(struct api_vm *a, const struct api_request *req UNUSED, char
 	return 0;
 }
 
+/* ---- hotplug ---- */
+
+/* {"bdf": ..., "slot": N, "guest_bdf": ...[, "reason": ...]} */
+static int put_vf(char *out, size_t cap, const char *bdf, unsigned int slot, const char *reason)
+{
+	struct json_writer w;
+	char guest_bdf[24];
+
+	snprintf(guest_bdf, sizeof(guest_bdf), "0000:00:%02x.0", slot);
+	json_write_init(&w, out, cap);
+	json_write_object_begin(&w);
+	json_write_kv_str(&w, "bdf", bdf);
+	json_write_kv_uint(&w, "slot", slot);
+	json_write_kv_str(&w, "guest_bdf", guest_bdf);
+	if (reason)
+		json_write_kv_str(&w, "reason", reason);
+	json_write_object_end(&w);
+	return json_write_finish(&w) < 0 ? -ENOSPC : 0;
+}
+
+static int op_vf_add(struct api_vm *a, const struct api_request *req, char *out, size_t cap)
+{
+	struct tinyvmm_vf o;
+	u8 slot;
+	int r = need_running(a, out, cap);
+
+	if (r < 0)
+		return r;
+	if (!req->vf[0]) {
+		snprintf(out, cap,
+			 "vf-add: vf missing, e.g. {\"op\": \"vf-add\", \"vf\": "
+			 "\"0000:01:10.2,slot=6\"}");
+		return -EINVAL;
+	}
+	log_capture(out, cap);
+	r = tinyvmm_vf_parse(req->vf, &o);
+	log_capture(NULL, 0);
+	if (r < 0)
+		return -EINVAL; /* the parser's line is in out */
+	log_info("api: vf-add %s", req->vf);
+	r = passthrough_hot_add(a->pt, &o, &slot, out, cap);
+	if (r < 0)
+		return err_errno(r) == -EINVAL ? -EINVAL : -EIO;
+	return put_vf(out, cap, o.bdf, slot, NULL);
+}
+
+static int op_vf_remove(struct api_vm *a, const struct api_request *req, char *out, size_t cap)
+{
+	enum passthrough_detach_why why = PT_DETACH_API;
+	struct passthrough_dev gone;
+	int r = need_running(a, out, cap);
+
+	if (r < 0)
+		return r;
+	if (!req->vf[0] && !req->slot) {
+		snprintf(out, cap, "vf-remove: give vf (a BDF) or slot (1..31)");
+		return -EINVAL;
+	}
+	if (req->vf[0])
+		log_info("api: vf-remove %s%s", req->vf, req->force ? " (force)" : "");
+	else
+		log_info("api: vf-remove slot %u%s", req->slot, req->force ? " (force)" : "");
+	r = passthrough_hot_remove(a->pt, req->vf, req->slot, req->timeout, req->force, &gone, &why,
+				   out, cap);
+	if (r < 0)
+		return err_errno(r) == -EINVAL ? -EINVAL : -EIO;
+	return put_vf(out, cap, gone.bdf, gone.slot, passthrough_detach_why_name(why));
+}
+
 /* ---- the glue ---- */
 
 typedef int (*vm_handler_fn)(struct api_vm *a, const struct api_request *req, char *out,
@@ -383,7 +469,7 @@ typedef int (*vm_handler_fn)(struct api_vm *a, const struct api_request *req, ch
 static const vm_handler_fn vm_handlers[API_OPS] = {
     [API_OP_INFO] = op_info,	 [API_OP_STATUS] = op_status, [API_OP_PAUSE] = op_pause,
     [API_OP_RESUME] = op_resume, [API_OP_STOP] = op_stop,     [API_OP_SHUTDOWN] = op_shutdown,
-    [API_OP_STATS] = op_stats,
+    [API_OP_STATS] = op_stats,	 [API_OP_VF_ADD] = op_vf_add, [API_OP_VF_REMOVE] = op_vf_remove,
 };
 _Static_assert(ARRAY_SIZE(vm_handlers) == API_OPS, "a handler for every API operation");
 
@@ -407,6 +493,8 @@ static const struct api_ops vm_ops = {.handlers = {
 					  [API_OP_STOP] = locked,
 					  [API_OP_SHUTDOWN] = locked,
 					  [API_OP_STATS] = locked,
+					  [API_OP_VF_ADD] = locked,
+					  [API_OP_VF_REMOVE] = locked,
 				      }};
 
 int api_vm_open(struct api_vm **out, const struct tinyvmm_config *cfg)
@@ -455,6 +543,7 @@ void api_vm_attach(struct api_vm *a, struct vm *vm, const struct passthrough *pt
 		return;
 	pthread_mutex_lock(&a->lock);
 	a->vm = vm;
+	a->pt = (struct passthrough *)pt; /* hotplug changes its VFs */
 	a->ever = true;
 	if (a->stop_pending)
 		vm_stop(vm, VM_STOP_API, EXIT_POWEROFF); /* before its vCPUs start */
@@ -486,6 +575,7 @@ void api_vm_detach(struct api_vm *a)
 		a->last_uptime = uptime(a);
 		a->last_why = vm_stop_reason(a->vm);
 		a->vm = NULL;
+		a->pt = NULL;
 	}
 	pthread_mutex_unlock(&a->lock);
 }

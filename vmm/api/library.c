@@ -21,6 +21,7 @@
 #include "vmm/base/regex_bound.h"
 #include "vmm/base/version.h"
 #include "vmm/core/events.h"
+#include "vmm/pci/passthrough.h"
 
 _Static_assert(TINYVMM_EXIT_POWEROFF == EXIT_POWEROFF && TINYVMM_EXIT_USAGE == EXIT_USAGE &&
 		   TINYVMM_EXIT_HOST == EXIT_HOST && TINYVMM_EXIT_CRASH == EXIT_CRASH &&
@@ -498,6 +499,74 @@ int tinyvmm_resume(struct tinyvmm *t)
 		vm_resume(vm);
 	pthread_mutex_unlock(&t->vm_lock);
 	return vm ? 0 : -ESRCH;
+}
+
+/* ---- VF hotplug ---- */
+
+int tinyvmm_vf_attach(struct tinyvmm *t, const char *spec, struct tinyvmm_vf_hotplug *out)
+{
+	struct tinyvmm_vf o;
+	struct vm *vm;
+	u8 slot = 0;
+	int r;
+
+	if (!t || !spec || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	log_capture(out->error, sizeof(out->error));
+	r = tinyvmm_vf_parse(spec, &o);
+	log_capture(NULL, 0);
+	if (r < 0)
+		return r;
+	pthread_mutex_lock(&t->vm_lock); /* keeps the VM attached */
+	vm = running_vm(t);
+	if (vm && vm->pt)
+		r = passthrough_hot_add(vm->pt, &o, &slot, out->error, sizeof(out->error));
+	else
+		r = -ESRCH;
+	pthread_mutex_unlock(&t->vm_lock);
+	if (r == -ESRCH && !out->error[0])
+		snprintf(out->error, sizeof(out->error), "no VM is running");
+	if (r == 0) {
+		snprintf(out->bdf, sizeof(out->bdf), "%s", o.bdf);
+		out->slot = slot;
+	}
+	return r;
+}
+
+int tinyvmm_vf_detach(struct tinyvmm *t, const char *bdf, unsigned int slot, double timeout,
+		      bool force, struct tinyvmm_vf_hotplug *out)
+{
+	enum passthrough_detach_why why = PT_DETACH_API;
+	struct passthrough_dev gone;
+	struct vm *vm;
+	int r;
+
+	if (!t || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!(timeout >= 0) || timeout > PT_REMOVE_TIMEOUT_MAX) {
+		snprintf(out->error, sizeof(out->error), "timeout: 0 < t <= %g seconds",
+			 PT_REMOVE_TIMEOUT_MAX);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&t->vm_lock);
+	vm = running_vm(t);
+	if (vm && vm->pt)
+		r = passthrough_hot_remove(vm->pt, bdf ? bdf : "", slot,
+					   timeout > 0 ? timeout : PT_REMOVE_TIMEOUT, force, &gone,
+					   &why, out->error, sizeof(out->error));
+	else
+		r = -ESRCH;
+	pthread_mutex_unlock(&t->vm_lock);
+	if (r == -ESRCH && !out->error[0])
+		snprintf(out->error, sizeof(out->error), "no VM is running");
+	if (r == 0) {
+		snprintf(out->bdf, sizeof(out->bdf), "%s", gone.bdf);
+		out->slot = gone.slot;
+		out->reason = passthrough_detach_why_name(why);
+	}
+	return r;
 }
 
 /* ---- status ---- */

@@ -30,6 +30,17 @@ void log_set_sink(log_sink_fn fn, void *opaque)
 	pthread_mutex_unlock(&sink_lock);
 }
 
+static __thread char *capture_buf;
+static __thread size_t capture_cap;
+
+void log_capture(char *buf, size_t cap)
+{
+	capture_buf = cap ? buf : NULL;
+	capture_cap = cap;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[1024];
@@ -39,6 +50,8 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		return;
 	n = snprintf(line, sizeof(line), "tinyvmm: %s", level == LOG_WARN ? "warning: " : "");
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (level == LOG_ERR && capture_buf && !capture_buf[0])
+		snprintf(capture_buf, capture_cap, "%s", line + n);
 	pthread_mutex_lock(&sink_lock);
 	if (sink) {
 		/* the sink gets the message alone: no prefix, no newline */

@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "vmm/base/util.h"
 
@@ -35,6 +36,13 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap) PRINTF(2, 0);
  */
 typedef void (*log_sink_fn)(void *opaque, enum log_level level, const char *msg);
 void log_set_sink(log_sink_fn fn, void *opaque);
+
+/*
+ * Keep a copy of the first error line this thread logs from now on in buf
+ * (cap bytes, emptied here), besides logging it as usual; NULL stops. For
+ * replies that must carry the error a lower layer logged (the control API).
+ */
+void log_capture(char *buf, size_t cap);
 
 #define log_err(...)   log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)

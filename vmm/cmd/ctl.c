@@ -24,24 +24,35 @@ struct ctl_in {
 	char buf[API_REPLY_MAX + 1];
 };
 
+/* How long to wait for a reply: vf-add and vf-remove wait for the guest. */
+static int ctl_timeout_s = CTL_TIMEOUT_S;
+
 static void ctl_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tinyvmm ctl PATH OP [JSON-ARGS]\n"
+		"       tinyvmm ctl PATH vf-add BDF[,slot=N][,mac=M][,vlan=V][,qos=Q]"
+		"[,spoofchk=on|off][,trust=on|off][,managed=on|off]\n"
+		"       tinyvmm ctl PATH vf-remove BDF|slot=N [timeout=SECS] [force]\n"
 		"       tinyvmm ctl PATH --raw\n\n"
 		"Talk to a tinyvmm started with --api-socket PATH. OP is one of info, status,\n"
-		"pause, resume, stop, shutdown, stats; JSON-ARGS is an object whose members are\n"
-		"added to the request, e.g.  tinyvmm ctl vm.sock shutdown '{\"timeout\": 5}'.\n"
+		"pause, resume, stop, shutdown, stats, vf-add, vf-remove; JSON-ARGS is an object\n"
+		"whose members are added to the request, e.g.  tinyvmm ctl vm.sock shutdown\n"
+		"'{\"timeout\": 5}'.\n"
+		"vf-add hot-adds a VF to the running guest (x86: ACPI PCI hotplug; the\n"
+		"--vf keys); vf-remove asks the guest to eject it, waits up to timeout\n"
+		"seconds (default 10) and then removes it anyway (force: at once); info\n"
+		"lists the VFs in the guest. Both wait up to %d s for their reply.\n"
 		"The reply line is printed. --raw sends each line of stdin as is and prints\n"
 		"each reply. Gives up after %d s without an answer.\n\n"
 		"exit status: 0 ok (--raw: every line answered), 1 the server replied an error,\n"
 		"64 bad arguments, 65 cannot connect, no reply in time or a malformed reply.\n",
-		CTL_TIMEOUT_S);
+		CTL_VF_TIMEOUT_S, CTL_TIMEOUT_S);
 }
 
 static int ctl_connect(const char *path, int *fd)
 {
-	struct timeval tv = {.tv_sec = CTL_TIMEOUT_S};
+	struct timeval tv = {.tv_sec = ctl_timeout_s};
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int r;
 
@@ -115,7 +126,7 @@ static int recv_line(int fd, const char *path, struct ctl_in *in, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			log_err("ctl %s: no reply within %d s", path, CTL_TIMEOUT_S);
+			log_err("ctl %s: no reply within %d s", path, ctl_timeout_s);
 			return EXIT_HOST;
 		}
 		if (n <= 0) {
@@ -244,6 +255,64 @@ static int ctl_one(const char *path, const char *op, const char *args)
 	return code;
 }
 
+/*
+ * vf-add SPEC, vf-remove BDF|slot=N [timeout=SECS] [force]: the request's
+ * members from words (a JSON-ARGS object is taken as it is).
+ */
+static int ctl_vf(const char *path, const char *op, int n, char **words)
+{
+	bool add = !strcmp(op, "vf-add");
+	char args[API_LINE_MAX];
+	struct json_writer w;
+	char *end;
+
+	ctl_timeout_s = CTL_VF_TIMEOUT_S;
+	if (n == 1 && words[0][0] == '{')
+		return ctl_one(path, op, words[0]);
+	if (n < 1 || (add && n > 1)) {
+		log_err("ctl: %s needs %s; see tinyvmm ctl --help", op,
+			add ? "one BDF[,key=value...]"
+			    : "a BDF or slot=N, then timeout=SECS, force");
+		return EXIT_USAGE;
+	}
+	json_write_init(&w, args, sizeof(args));
+	json_write_object_begin(&w);
+	for (int i = 0; i < n; i++) {
+		const char *a = words[i];
+
+		if (add || (i == 0 && strncmp(a, "slot=", 5))) {
+			json_write_kv_str(&w, "vf", a);
+		} else if (i == 0) {
+			unsigned long v = strtoul(a + 5, &end, 10);
+
+			if (!a[5] || *end || v > 255) {
+				log_err("ctl: vf-remove %s: slot must be a number 1..31", a);
+				return EXIT_USAGE;
+			}
+			json_write_kv_uint(&w, "slot", v);
+		} else if (!strncmp(a, "timeout=", 8)) {
+			double t = strtod(a + 8, &end);
+
+			if (!a[8] || *end) {
+				log_err("ctl: vf-remove %s: not a number of seconds", a);
+				return EXIT_USAGE;
+			}
+			json_write_kv_double(&w, "timeout", t, 3);
+		} else if (!strcmp(a, "force")) {
+			json_write_kv_bool(&w, "force", true);
+		} else {
+			log_err("ctl: vf-remove %s: unknown; use timeout=SECS or force", a);
+			return EXIT_USAGE;
+		}
+	}
+	json_write_object_end(&w);
+	if (json_write_finish(&w) < 0) {
+		log_err("ctl: %s: arguments too long", op);
+		return EXIT_USAGE;
+	}
+	return ctl_one(path, op, args);
+}
+
 static int ctl_raw(const char *path)
 {
 	static struct ctl_in in;
@@ -278,10 +347,12 @@ int ctl_main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[2], "--raw"))
 		return ctl_raw(argv[1]);
-	if (argc < 3 || argc > 4 || argv[2][0] == '-') {
+	if (argc < 3 || (argc > 4 && strncmp(argv[2], "vf-", 3)) || argc > 6 || argv[2][0] == '-') {
 		log_err("ctl: %s; see tinyvmm ctl --help",
 			argc < 3 ? "missing PATH or OP" : "too many or unknown arguments");
 		return EXIT_USAGE;
 	}
+	if (!strcmp(argv[2], "vf-add") || !strcmp(argv[2], "vf-remove"))
+		return ctl_vf(argv[1], argv[2], argc - 3, argv + 3);
 	return ctl_one(argv[1], argv[2], argc == 4 ? argv[3] : NULL);
 }

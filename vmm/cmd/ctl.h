@@ -18,6 +18,8 @@
 #define TINYVMM_CTL_H
 
 #define CTL_TIMEOUT_S 5
+/* vf-add and vf-remove: the DMA map, the guest's eject (600 s at most) */
+#define CTL_VF_TIMEOUT_S 660
 
 /* argv[0] is "ctl". Returns the exit status; never exits itself. */
 int ctl_main(int argc, char **argv);

@@ -32,6 +32,7 @@ struct vcpu;
 struct console;
 struct vm_pci;
 struct events;
+struct passthrough;
 
 #define VM_GSI_LIMIT 4096 /* KVM_MAX_IRQ_ROUTES in the kernel */
 
@@ -96,6 +97,9 @@ struct vm {
 	/* PCI platform (vmm/pci_platform.h): GSI routing table, BAR memory
 	 * slots. Made by pci_platform_create(), NULL before. */
 	struct vm_pci *pci;
+	/* The run's PCI side (vmm/pci/passthrough.h) for hotplug: set by
+	 * passthrough_attach(), cleared by passthrough_detach(). */
+	struct passthrough *pt;
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "vmm/base/log.h"
 #include "vmm/base/thread.h"
 #include "vmm/host/iommu_resv.h"
+#include "vmm/host/vf_manage.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/pci/pci_platform.h"
 #include "vmm/core/vm.h"
@@ -30,6 +31,18 @@ static u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/* The hotplug lock and condition (hotplug.c waits on CLOCK_MONOTONIC). */
+static void hotplug_init(struct passthrough *pt)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&pt->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pt->cond, &ca);
+	pthread_condattr_destroy(&ca);
 }
 
 /* Stable guest slots for the VFs into slots[]; a user error after one line. */
@@ -64,6 +77,7 @@ int passthrough_prepare(struct passthrough *pt, const struct tinyvmm_vf *vfs, un
 
 	memset(pt, 0, sizeof(*pt));
 	pt->c = (struct vfio_container)VFIO_CONTAINER_INIT;
+	hotplug_init(pt);
 	pt->nr_vfs = MIN(n, (unsigned int)TINYVMM_MAX_VFS);
 	r = assign_slots(vfs, pt->nr_vfs, names, slots);
 	if (r < 0)
@@ -144,6 +158,14 @@ static int dma_map_ram(struct passthrough *pt)
 		"vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms",
 		(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6);
 	return 0;
+}
+
+int passthrough_dma_map_now(struct passthrough *pt)
+{
+	int r = dma_map_ram(pt);
+
+	pci_platform_dma_done(pt->vm, r);
+	return r;
 }
 
 /*
@@ -253,21 +275,38 @@ bars:
 	/* Each VF is in the guest's PCI tree, its RAM mapped for DMA. */
 	for (unsigned int i = 0; r == 0 && i < pt->nr_vfs; i++)
 		emit_attached(vm, &pt->vfs[i]);
+	if (r == 0)
+		r = passthrough_eject_start(pt); /* the guest may eject a VF */
+	if (r == 0)
+		vm->pt = pt; /* hotplug through the library */
 	return r;
 }
 
 void passthrough_detach(struct passthrough *pt)
 {
+	passthrough_eject_stop(pt);    /* no hotplug from here on */
+	pthread_mutex_lock(&pt->lock); /* a library hotplug call still on its way out */
+	if (pt->vm)
+		pt->vm->pt = NULL;
 	passthrough_dma_join(pt); /* before anything it maps into goes */
 	for (unsigned int i = pt->nr_vfs; i-- > 0;) {
 		struct passthrough_vf *vf = &pt->vfs[i];
 
+		if (vf->pci && vf->opts)
+			passthrough_emit_detached(pt, vf, PT_DETACH_VM_END);
 		vfio_pci_destroy(vf->pci); /* resets the device, frees irqfds/routes/maps */
 		vf->pci = NULL;
 		vfio_device_close(vf->dev);
 		vf->dev = NULL;
 	}
 	vfio_container_close(&pt->c); /* unmaps DMA */
+	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
+		if (pt->vfs[i].vfm) /* hot-added: back to the host driver */
+			vf_manage_give_back(pt->vfs[i].vfm, SYSFS_ROOT);
+		free(pt->vfs[i].vfm);
+		pt->vfs[i].vfm = NULL;
+	}
+	pthread_mutex_unlock(&pt->lock);
 	if (pt->host_registered)
 		arch_pci_detach(pt->vm); /* the vCPUs are joined */
 	pt->host_registered = false;

@@ -38,13 +38,20 @@
 struct vm;
 struct pci_host;
 struct vfio_pci;
+struct vf_manage;
 
 struct passthrough_vf {
-	const struct tinyvmm_vf *opts;
-	char name[32]; /* "vfio 0000:01:10.0" */
+	const struct tinyvmm_vf *opts; /* NULL: a free entry (a VF hot-removed) */
+	char name[32];		       /* "vfio 0000:01:10.0" */
 	u8 slot;
 	struct vfio_dev *dev;
 	struct vfio_pci *pci;
+	/* Hotplug (hotplug.c): */
+	bool hot;		    /* added by passthrough_hot_add(); opts is &hot_opts */
+	struct tinyvmm_vf hot_opts; /* its --vf keys */
+	struct vf_manage *vfm;	    /* its host side, given back at removal (hot only) */
+	int group;		    /* its IOMMU group */
+	bool remove_asked;	    /* the guest was asked to eject it */
 };
 
 struct passthrough {
@@ -60,6 +67,12 @@ struct passthrough {
 	bool dma_started;
 	u64 dma_bytes, dma_ns;
 	u64 dma_wait_ns, dma_waits; /* vCPUs held at bus-master enable until it was done */
+	/* Hotplug (hotplug.c): lock guards vfs[] once the guest runs; cond
+	 * signals a VF gone. The eject thread detaches what the guest ejects. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t eject_thread;
+	bool eject_started, eject_stop;
 };
 
 /*
@@ -75,5 +88,63 @@ void passthrough_detach(struct passthrough *pt);
 void passthrough_dma_join(struct passthrough *pt);
 /* The PCI and VFIO part of --stats (joins the DMA map first). */
 void passthrough_print_stats(struct passthrough *pt, FILE *f);
+
+/*
+ * ---- hotplug (hotplug.c; x86: the ACPI GED and devices/pci_hotplug.h) ----
+ *
+ * passthrough_hot_add(): the whole --vf path while the guest runs: checks
+ * (slot free and 1..31, BDF, not in this VM already), vf_manage_take()
+ * (lock, crash record, PF settings, vfio-pci), the sysfs and IOMMU checks,
+ * the container (opened, and all guest RAM mapped for DMA, when this is the
+ * first VF), the device model in its slot with its BARs left for the guest
+ * to place, then the guest is told (PCIU + the GED interrupt) and the
+ * vf-attached event says "hotplug": true.
+ * passthrough_hot_remove(): asks the guest to eject the VF (PCID), waits
+ * up to timeout seconds for its _EJ0, then detaches it; with force, or
+ * after the timeout, detaches it at once (a surprise removal). Detaching
+ * pauses the vCPUs while the device leaves the slot and its model goes
+ * (irqfds, routes, memory slots, traps, reset), closes it and its group
+ * (and the container with the last VF: pinned RAM is unpinned), gives a
+ * hot-added VF back to its host driver, and emits vf-detached.
+ * The eject thread does the same for a VF the guest ejects on its own.
+ * Both return 0 or -errno with a one-line message in msg, and change
+ * nothing on an error.
+ */
+enum passthrough_detach_why {
+	PT_DETACH_GUEST,   /* the guest ejected it on its own */
+	PT_DETACH_API,	   /* vf-remove, and the guest ejected it */
+	PT_DETACH_TIMEOUT, /* vf-remove, the guest did not eject it in time */
+	PT_DETACH_FORCED,  /* vf-remove with force */
+	PT_DETACH_VM_END,  /* the VM ended */
+	PT_DETACH_WHYS
+};
+const char *passthrough_detach_why_name(enum passthrough_detach_why why);
+
+#define PT_REMOVE_TIMEOUT     10.0 /* seconds */
+#define PT_REMOVE_TIMEOUT_MAX 600.0
+
+struct passthrough_dev {
+	char bdf[13];
+	u8 slot;
+	bool hot;
+};
+
+int passthrough_hot_add(struct passthrough *pt, const struct tinyvmm_vf *o, u8 *slot, char *msg,
+			size_t cap);
+/* bdf "" picks the VF by slot; *why says how it went. */
+int passthrough_hot_remove(struct passthrough *pt, const char *bdf, unsigned int slot,
+			   double timeout, bool force, struct passthrough_dev *gone,
+			   enum passthrough_detach_why *why, char *msg, size_t cap);
+/* The VFs in the guest now (up to cap), in slot order; returns how many. */
+unsigned int passthrough_list(struct passthrough *pt, struct passthrough_dev *out,
+			      unsigned int cap);
+/* Map all guest RAM for DMA now, on this thread (a hot-added first VF). */
+int passthrough_dma_map_now(struct passthrough *pt);
+/* The eject thread: started by passthrough_attach(), stopped by passthrough_detach(). */
+int passthrough_eject_start(struct passthrough *pt);
+void passthrough_eject_stop(struct passthrough *pt);
+/* The vf-detached event of vf (the VM end's too). */
+void passthrough_emit_detached(struct passthrough *pt, const struct passthrough_vf *vf,
+			       enum passthrough_detach_why why);
 
 #endif

@@ -348,3 +348,15 @@ const char *vfio_device_name(const struct vfio_dev *d)
 {
 	return d->bdf;
 }
+
+void vfio_container_close_group(struct vfio_container *c, int id)
+{
+	for (unsigned int i = 0; i < c->nr_groups; i++) {
+		if (c->groups[i].id != id)
+			continue;
+		close(c->groups[i].fd); /* leaves the container too */
+		c->groups[i] = c->groups[c->nr_groups - 1];
+		c->nr_groups--;
+		return;
+	}
+}

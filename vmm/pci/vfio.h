@@ -112,6 +112,10 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
  */
 int vfio_device_open(struct vfio_container *c, const char *bdf, struct vfio_dev **out);
 void vfio_device_close(struct vfio_dev *d);
+/* Take IOMMU group id out of the container and close it (hotplug: its last
+ * device is gone). With the last group the IOMMU drops the DMA map; close
+ * the container then. Unknown ids are ignored. */
+void vfio_container_close_group(struct vfio_container *c, int id);
 const char *vfio_device_name(const struct vfio_dev *d); /* the BDF */
 
 extern const struct vfio_ops vfio_sys_ops;
