@@ -2,9 +2,10 @@
 # Lab side of bench/boot: boot the guest image to its marker RUNS times each
 # with tinyvmm, QEMU's default machine (pc, SeaBIOS) and QEMU microvm (qboot),
 # all with direct kernel boot of the bzImage, 1 vCPU, 256 MiB and the same
-# command line; then the same kernel as an uncompressed vmlinux with tinyvmm
-# and with QEMU pc (which boots an ELF vmlinux through its PVH entry).
-# Prints medians and ratios. Runs in the lab host (see tests/lab/README.md).
+# command line; and the same kernel as an uncompressed vmlinux with tinyvmm
+# and with QEMU pc (which boots an ELF vmlinux through its PVH entry). The
+# VMMs take turns, round by round; prints medians and, for each ratio, the
+# median of the per-round ratios with their range. Runs in the lab host (see tests/lab/README.md).
 # lab-timeout: 1500
 . "$LAB_LIB"
 # (bench/boot inserts bench/lab/lib.sh here: run_set, median, ratio)
@@ -16,7 +17,14 @@ V=$GUEST_VMLINUX
 I=$GUEST_INITRD
 QEMU="qemu-system-x86_64 -accel kvm -cpu host -m $MEM -nographic -nodefaults -serial stdio -no-reboot -L /usr/share/qemu"
 
-run_set tinyvmm tinyvmm --mem $MEM --cpus 1 --kernel "$K" --initrd "$I" --cmdline "$CMDLINE"
+# The five sets run interleaved, round by round (bench/lab/lib.sh: interleave),
+# and each tinyvmm/QEMU ratio is the median of the per-round ratios.
+CMD_tinyvmm="tinyvmm --mem $MEM --cpus 1 --kernel $K --initrd $I --cmdline '$CMDLINE'"
+CMD_qemu_pc="$QEMU -M pc -kernel $K -initrd $I -append '$CMDLINE'"
+CMD_qemu_microvm="$QEMU -M microvm -kernel $K -initrd $I -append '$CMDLINE'"
+CMD_tinyvmm_vmlinux="tinyvmm --mem $MEM --cpus 1 --kernel $V --initrd $I --cmdline '$CMDLINE'"
+CMD_qemu_pc_vmlinux="$QEMU -M pc -kernel $V -initrd $I -append '$CMDLINE'"
+interleave tinyvmm qemu_pc qemu_microvm tinyvmm_vmlinux qemu_pc_vmlinux
 # The same boot with --expect on the marker and --events: tinyvmm's own
 # boot_to_marker (stats event, seconds from vmm-start to the matched line)
 # against markertime's external measurement. vmm-start's clock_monotonic
@@ -39,18 +47,14 @@ while [ $i -le "$RUNS" ]; do
 	[ -n "$b2m" ] || fail "tinyvmm --events: no boot_to_marker in the stats event"
 	i=$((i + 1))
 done
-run_set qemu-pc $QEMU -M pc -kernel "$K" -initrd "$I" -append "$CMDLINE"
-run_set qemu-microvm $QEMU -M microvm -kernel "$K" -initrd "$I" -append "$CMDLINE"
-run_set tinyvmm-vmlinux tinyvmm --mem $MEM --cpus 1 --kernel "$V" --initrd "$I" --cmdline "$CMDLINE"
-run_set qemu-pc-vmlinux $QEMU -M pc -kernel "$V" -initrd "$I" -append "$CMDLINE"
 
 tv=$(median tinyvmm marker_ms)
-pc=$(median qemu-pc marker_ms)
-mv=$(median qemu-microvm marker_ms)
+pc=$(median qemu_pc marker_ms)
+mv=$(median qemu_microvm marker_ms)
 echo
-echo "bench boot: start to TINYVMM-GUEST-READY, median of $RUNS runs, $MEM MiB, 1 vCPU (nested KVM in the TCG lab)"
+echo "bench boot: start to TINYVMM-GUEST-READY, median of $RUNS interleaved rounds, $MEM MiB, 1 vCPU (nested KVM in the TCG lab)"
 printf '%-14s %12s %14s %12s %12s\n' vmm marker_ms tinyvmm/this vmm_kib maxrss_kib
-for n in tinyvmm tinyvmm-events qemu-pc qemu-microvm tinyvmm-vmlinux qemu-pc-vmlinux; do
+for n in tinyvmm tinyvmm-events qemu_pc qemu_microvm tinyvmm_vmlinux qemu_pc_vmlinux; do
 	m=$(median $n marker_ms)
 	printf '%-14s %12s %14s %12s %12s\n' "$n" "$m" \
 		"$(awk -v a="$tv" -v b="$m" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')" \
@@ -60,14 +64,13 @@ echo "bench boot: boot_to_marker reported by tinyvmm --events vs measured outsid
 	"events $(median tinyvmm-events events_ms) ms + start-up before main() $(median tinyvmm-events startup_ms) ms;" \
 	"external $(median tinyvmm-events marker_ms) ms; difference $(median tinyvmm-events diff_ms) ms" \
 	"(range $(sed -n 's/.*diff_ms=\([-0-9.]*\).*/\1/p' /tmp/tinyvmm-events.res | sort -n | awk 'NR == 1 { a = $1 } { b = $1 } END { print a " to " b }') ms)"
-echo "bench boot: tinyvmm/qemu-pc $(awk -v a="$tv" -v b="$pc" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }') (target <= 0.5)," \
-	"tinyvmm/qemu-microvm $(awk -v a="$tv" -v b="$mv" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }') (target <= 1.0)," \
-	"tinyvmm own memory $(median tinyvmm vmm_kib) KiB (target < 4096)"
-tvv=$(median tinyvmm-vmlinux marker_ms)
-echo "bench boot: vmlinux: tinyvmm/qemu-pc-vmlinux $(awk -v a="$tvv" -v b="$(median qemu-pc-vmlinux marker_ms)" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')," \
-	"tinyvmm-vmlinux/qemu-pc (bzImage) $(awk -v a="$tvv" -v b="$pc" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')," \
-	"tinyvmm vmlinux/bzImage $(awk -v a="$tvv" -v b="$tv" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }')"
+echo "bench boot: tinyvmm/qemu-pc $(pair_ratio tinyvmm qemu_pc marker_ms) (target <= 0.5)," \
+	"tinyvmm/qemu-microvm $(pair_ratio tinyvmm qemu_microvm marker_ms) (target <= 1.0):" \
+	"median of the per-round ratios (min-max); tinyvmm own memory $(median tinyvmm vmm_kib) KiB (target < 4096)"
+echo "bench boot: vmlinux: tinyvmm/qemu-pc-vmlinux $(pair_ratio tinyvmm_vmlinux qemu_pc_vmlinux marker_ms)," \
+	"tinyvmm-vmlinux/qemu-pc (bzImage) $(pair_ratio tinyvmm_vmlinux qemu_pc marker_ms)," \
+	"tinyvmm vmlinux/bzImage $(pair_ratio tinyvmm_vmlinux tinyvmm marker_ms)"
 # the benchmark fails only if a VMM never reached the marker
-for n in tinyvmm qemu-pc qemu-microvm tinyvmm-vmlinux qemu-pc-vmlinux; do
+for n in tinyvmm qemu_pc qemu_microvm tinyvmm_vmlinux qemu_pc_vmlinux; do
 	[ "$(median $n marker_ms)" != -1 ] || fail "$n never printed the marker"
 done
