@@ -1,4 +1,4 @@
-# bench/lab/lib.sh: what the boot benchmarks share. bench/boot puts it into
+# bench/lab/lib.sh: what the benchmarks share. bench/boot and bench/vf put it into
 # the lab script after its ". $LAB_LIB" line (the lab host gets one file).
 
 # run_set NAME COMMAND...: RUNS boots to the marker with markertime, each
