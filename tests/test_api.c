@@ -115,6 +115,64 @@ static void test_parse_ids(void **state UNUSED)
 	assert_int_equal(parse(line, &req, msg), API_ERR_BAD_REQUEST); /* 43 x 6 = 258 */
 }
 
+/* vf-add and vf-remove: their arguments, and the bad ones. */
+static void test_parse_vf(void **state UNUSED)
+{
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+	    {"{\"op\": \"vf-add\", \"vf\": 5}", "vf must be a string"},
+	    {"{\"op\": \"vf-add\", \"vf\": \"\"}", "vf must be a string"},
+	    {"{\"op\": \"vf-add\", \"vf\": \"01:10.0\", \"slot\": 3}", "unknown member \"slot\""},
+	    {"{\"op\": \"vf-add\", \"vf\": \"01:10.0\", \"force\": true}",
+	     "unknown member \"force\""},
+	    {"{\"op\": \"vf-remove\", \"vf\": \"01:10.0\", \"slot\": 3}", "not both"},
+	    {"{\"op\": \"vf-remove\", \"slot\": 0}", "slot must be an integer 1..31"},
+	    {"{\"op\": \"vf-remove\", \"slot\": 32}", "slot must be an integer 1..31"},
+	    {"{\"op\": \"vf-remove\", \"slot\": 2.5}", "slot must be an integer 1..31"},
+	    {"{\"op\": \"vf-remove\", \"slot\": \"3\"}", "slot must be an integer 1..31"},
+	    {"{\"op\": \"vf-remove\", \"slot\": 3, \"timeout\": 0}", "0 < t <= 600"},
+	    {"{\"op\": \"vf-remove\", \"slot\": 3, \"timeout\": 601}", "0 < t <= 600"},
+	    {"{\"op\": \"vf-remove\", \"slot\": 3, \"force\": 1}", "force must be true or false"},
+	};
+	struct api_request req;
+	char msg[256], line[API_VF_MAX + 64];
+
+	assert_int_equal(
+	    parse("{\"op\": \"vf-add\", \"vf\": \"0000:01:10.2,slot=6,mac=52:54:00:00:00:06\"}",
+		  &req, msg),
+	    API_OK);
+	assert_int_equal(req.op, API_OP_VF_ADD);
+	assert_string_equal(req.vf, "0000:01:10.2,slot=6,mac=52:54:00:00:00:06");
+	assert_int_equal(parse("{\"op\": \"vf-remove\", \"vf\": \"0000:01:10.2\"}", &req, msg),
+			 API_OK);
+	assert_int_equal(req.op, API_OP_VF_REMOVE);
+	assert_string_equal(req.vf, "0000:01:10.2");
+	assert_int_equal(req.slot, 0);
+	assert_true(req.timeout == API_REMOVE_TIMEOUT);
+	assert_false(req.force);
+	assert_int_equal(
+	    parse("{\"op\": \"vf-remove\", \"slot\": 31, \"timeout\": 2.5, \"force\": true}", &req,
+		  msg),
+	    API_OK);
+	assert_string_equal(req.vf, "");
+	assert_int_equal(req.slot, 31);
+	assert_true(req.timeout == 2.5);
+	assert_true(req.force);
+	/* Neither vf nor slot parses; the handler refuses it with its message. */
+	assert_int_equal(parse("{\"op\": \"vf-remove\"}", &req, msg), API_OK);
+	assert_int_equal(parse("{\"op\": \"vf-add\"}", &req, msg), API_OK);
+	assert_string_equal(req.vf, "");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(bad[i].line, &req, msg), API_ERR_BAD_REQUEST);
+		assert_contains(msg, bad[i].msg);
+	}
+	/* A vf string that does not fit. */
+	snprintf(line, sizeof(line), "{\"op\": \"vf-add\", \"vf\": \"%0*d\"}", API_VF_MAX, 0);
+	assert_int_equal(parse(line, &req, msg), API_ERR_BAD_REQUEST);
+	assert_contains(msg, "1 to 255 bytes");
+}
+
 static void test_parse_errors(void **state UNUSED)
 {
 	static const struct {
@@ -798,6 +856,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_ok),
 	    cmocka_unit_test(test_parse_ids),
 	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_parse_vf),
 	    cmocka_unit_test(test_parse_nesting_and_length),
 	    cmocka_unit_test(test_format),
 	    cmocka_unit_test(test_names),
