@@ -102,9 +102,12 @@ static inline int tinyvmm_errno(int r)
 /* What each output file (console, console_log, events) may grow by in one
  * run, when output_limit is 0; TINYVMM_OUTPUT_UNLIMITED lifts the cap. */
 #define TINYVMM_DEFAULT_OUTPUT_LIMIT (64ULL << 20)
-#define TINYVMM_OUTPUT_UNLIMITED     (~0ULL)
-#define TINYVMM_MAX_TIMEOUT	     (366.0 * 86400) /* seconds: a year */
-#define TINYVMM_BDF_SIZE	     13		     /* "DDDD:BB:DD.F" and its NUL */
+/* What a VM with VFs pins beyond guest RAM (VFIO's own pages): the sandboxed
+ * VM process's RLIMIT_MEMLOCK is guest RAM plus this. */
+#define TINYVMM_MEMLOCK_SLACK	 (64ULL << 20)
+#define TINYVMM_OUTPUT_UNLIMITED (~0ULL)
+#define TINYVMM_MAX_TIMEOUT	 (366.0 * 86400) /* seconds: a year */
+#define TINYVMM_BDF_SIZE	 13		 /* "DDDD:BB:DD.F" and its NUL */
 
 /* One virtual machine and its run. Opaque. */
 struct tinyvmm;

@@ -168,6 +168,16 @@ err:
 	return r;
 }
 
+/* Lock t for a setting made before the run only: 0 (locked), or -EBUSY. */
+static int lock_before_run(struct tinyvmm *t)
+{
+	pthread_mutex_lock(&t->lock);
+	if (t->phase == TINYVMM_PHASE_CREATED)
+		return 0;
+	pthread_mutex_unlock(&t->lock);
+	return -EBUSY;
+}
+
 int tinyvmm_add_vf(struct tinyvmm *t, const char *vf)
 {
 	struct tinyvmm_vf v;
@@ -178,30 +188,24 @@ int tinyvmm_add_vf(struct tinyvmm *t, const char *vf)
 	r = tinyvmm_vf_parse(vf, &v);
 	if (r < 0)
 		return r;
-	pthread_mutex_lock(&t->lock);
-	if (t->phase != TINYVMM_PHASE_CREATED)
-		r = -EBUSY;
-	else
-		r = config_add_vf(&t->cfg, &v, vf);
+	r = lock_before_run(t);
+	if (r < 0)
+		return r;
+	r = config_add_vf(&t->cfg, &v, vf);
 	pthread_mutex_unlock(&t->lock);
 	return r;
 }
 
 int tinyvmm_set_event_callback(struct tinyvmm *t, tinyvmm_event_fn fn, void *opaque)
 {
-	int r = 0;
-
 	if (!t)
 		return -EINVAL;
-	pthread_mutex_lock(&t->lock);
-	if (t->phase != TINYVMM_PHASE_CREATED) {
-		r = -EBUSY;
-	} else {
-		t->event_fn = fn;
-		t->event_opaque = opaque;
-	}
+	if (lock_before_run(t) < 0)
+		return -EBUSY;
+	t->event_fn = fn;
+	t->event_opaque = opaque;
 	pthread_mutex_unlock(&t->lock);
-	return r;
+	return 0;
 }
 
 int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode)
@@ -211,36 +215,26 @@ int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode)
 
 int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, void *opaque)
 {
-	int r = 0;
-
 	if (!t || !ops)
 		return -EINVAL;
-	pthread_mutex_lock(&t->lock);
-	if (t->phase != TINYVMM_PHASE_CREATED) {
-		r = -EBUSY;
-	} else {
-		t->host_ops = *ops;
-		t->host_opaque = opaque;
-	}
+	if (lock_before_run(t) < 0)
+		return -EBUSY;
+	t->host_ops = *ops;
+	t->host_opaque = opaque;
 	pthread_mutex_unlock(&t->lock);
-	return r;
+	return 0;
 }
 
 int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 {
-	int r = 0;
-
 	if (!t || !t0)
 		return -EINVAL;
-	pthread_mutex_lock(&t->lock);
-	if (t->phase != TINYVMM_PHASE_CREATED) {
-		r = -EBUSY;
-	} else {
-		t->t0 = *t0;
-		t->t0_given = true;
-	}
+	if (lock_before_run(t) < 0)
+		return -EBUSY;
+	t->t0 = *t0;
+	t->t0_given = true;
 	pthread_mutex_unlock(&t->lock);
-	return r;
+	return 0;
 }
 
 /* ---- the run ---- */

@@ -27,9 +27,8 @@
 #include "vmm/base/util.h"
 #include "vmm/cmd/jail.h"
 
-#define NOBODY_ID     65534
-#define MEMLOCK_SLACK (64ULL << 20) /* VFIO's own pages besides guest RAM */
-#define NOFILE_MAX    4096
+#define NOBODY_ID  65534
+#define NOFILE_MAX 4096
 
 /* ---- --run-as ---- */
 
@@ -342,7 +341,8 @@ static int lockdown(void *opaque)
 	struct child *c = opaque;
 	unsigned long long ram =
 	    (unsigned long long)(c->cfg->mem_mib ? c->cfg->mem_mib : TINYVMM_DEFAULT_MEM_MIB) << 20;
-	struct rlimit mem = {.rlim_cur = ram + MEMLOCK_SLACK, .rlim_max = ram + MEMLOCK_SLACK};
+	struct rlimit mem = {.rlim_cur = ram + TINYVMM_MEMLOCK_SLACK,
+			     .rlim_max = ram + TINYVMM_MEMLOCK_SLACK};
 	struct rlimit nofile, now;
 	int r = 0;
 

@@ -21,9 +21,8 @@
 #include "vmm/host/pci_sysfs.h"
 #include "vmm/pci/vfio.h"
 
-#define CAP_IPC_LOCK_BIT      14
-#define CAP_SYS_RESOURCE_BIT  24
-#define SANDBOX_MEMLOCK_SLACK (64ULL << 20) /* as vmm/cmd/jail.c gives */
+#define CAP_IPC_LOCK_BIT     14
+#define CAP_SYS_RESOURCE_BIT 24
 
 struct report {
 	struct tinyvmm_check_item *items;
@@ -316,7 +315,7 @@ static void check_sandbox(struct report *rep, const struct preflight_paths *p,
 			  const struct preflight_req *req)
 {
 	char path[PATH_MAX], acts[256];
-	u64 need = req->mem + SANDBOX_MEMLOCK_SLACK;
+	u64 need = req->mem + TINYVMM_MEMLOCK_SLACK;
 	struct rlimit rl;
 	struct passwd *pw;
 

@@ -23,10 +23,8 @@
 #include "vmm/arch/arch.h"
 #include "vmm/base/bdf.h"
 #include "vmm/base/err.h"
-#include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
 #include "vmm/base/thread.h"
-#include "vmm/core/events.h"
 #include "vmm/core/vm.h"
 #include "vmm/host/iommu_resv.h"
 #include "vmm/host/vf_manage.h"
@@ -60,28 +58,10 @@ static void say(char *msg, size_t cap, const char *fmt, ...)
 
 /* ---- events ---- */
 
-static void emit(struct passthrough *pt, const char *event, const struct passthrough_vf *vf,
-		 const char *why)
-{
-	char buf[192], guest_bdf[16];
-	struct json_writer m;
-
-	snprintf(guest_bdf, sizeof(guest_bdf), "0000:00:%02x.0", vf->slot);
-	json_write_init_members(&m, buf, sizeof(buf));
-	json_write_kv_str(&m, "bdf", vf->opts->bdf);
-	json_write_kv_uint(&m, "slot", vf->slot);
-	json_write_kv_str(&m, "guest_bdf", guest_bdf);
-	if (why)
-		json_write_kv_str(&m, "reason", why);
-	else
-		json_write_kv_bool(&m, "hotplug", true);
-	events_emit_members(pt->vm->events, event, &m);
-}
-
 void passthrough_emit_detached(struct passthrough *pt, const struct passthrough_vf *vf,
 			       enum passthrough_detach_why why)
 {
-	emit(pt, "vf-detached", vf, passthrough_detach_why_name(why));
+	passthrough_emit_vf(pt->vm, "vf-detached", vf, true, passthrough_detach_why_name(why));
 }
 
 /* ---- the table ---- */
@@ -318,7 +298,7 @@ static int hot_add_locked(struct passthrough *pt, const struct tinyvmm_vf *o, u8
 	vf->vfm = vfm;
 	pcihp_request(hp, slot, true);
 	log_info("%s: hot-added at slot %u (guest 0000:00:%02x.0)", vf->name, slot, slot);
-	emit(pt, "vf-attached", vf, NULL);
+	passthrough_emit_vf(pt->vm, "vf-attached", vf, true, NULL);
 	*slot_out = slot;
 	return 0;
 

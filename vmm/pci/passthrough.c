@@ -233,10 +233,10 @@ void passthrough_dma_join(struct passthrough *pt)
 	}
 }
 
-/* The vf-attached event: {"bdf": host BDF, "slot": N, "guest_bdf": "0000:00:NN.0"}. */
-static void emit_attached(struct vm *vm, const struct passthrough_vf *vf)
+void passthrough_emit_vf(struct vm *vm, const char *event, const struct passthrough_vf *vf,
+			 bool hot, const char *reason)
 {
-	char buf[128], guest_bdf[16];
+	char buf[192], guest_bdf[16];
 	struct json_writer m;
 
 	snprintf(guest_bdf, sizeof(guest_bdf), "0000:00:%02x.0", vf->slot);
@@ -244,7 +244,11 @@ static void emit_attached(struct vm *vm, const struct passthrough_vf *vf)
 	json_write_kv_str(&m, "bdf", vf->opts->bdf);
 	json_write_kv_uint(&m, "slot", vf->slot);
 	json_write_kv_str(&m, "guest_bdf", guest_bdf);
-	events_emit_members(vm->events, "vf-attached", &m);
+	if (reason)
+		json_write_kv_str(&m, "reason", reason);
+	else if (hot)
+		json_write_kv_bool(&m, "hotplug", true);
+	events_emit_members(vm->events, event, &m);
 }
 
 int passthrough_attach(struct passthrough *pt, struct vm *vm)
@@ -274,7 +278,7 @@ bars:
 		r = pci_host_assign_bars(pt->host, &w);
 	/* Each VF is in the guest's PCI tree, its RAM mapped for DMA. */
 	for (unsigned int i = 0; r == 0 && i < pt->nr_vfs; i++)
-		emit_attached(vm, &pt->vfs[i]);
+		passthrough_emit_vf(vm, "vf-attached", &pt->vfs[i], false, NULL);
 	if (r == 0)
 		r = passthrough_eject_start(pt); /* the guest may eject a VF */
 	if (r == 0)

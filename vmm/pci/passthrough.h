@@ -143,6 +143,13 @@ int passthrough_dma_map_now(struct passthrough *pt);
 /* The eject thread: started by passthrough_attach(), stopped by passthrough_detach(). */
 int passthrough_eject_start(struct passthrough *pt);
 void passthrough_eject_stop(struct passthrough *pt);
+/*
+ * A VF's event (vf-attached, vf-detached): {"bdf": host BDF, "slot": N,
+ * "guest_bdf": "0000:00:NN.0"}, then "reason" when given, else
+ * "hotplug": true for a hot-added one.
+ */
+void passthrough_emit_vf(struct vm *vm, const char *event, const struct passthrough_vf *vf,
+			 bool hot, const char *reason);
 /* The vf-detached event of vf (the VM end's too). */
 void passthrough_emit_detached(struct passthrough *pt, const struct passthrough_vf *vf,
 			       enum passthrough_detach_why why);

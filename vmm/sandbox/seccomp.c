@@ -25,14 +25,24 @@
 	    "exit_group", "restart_syscall", "getrandom", "fstat", "newfstatat",                   \
 	    "sigaltstack" /* a thread exit under the sanitizers */
 
+/* Reading sysfs and opening files by path (the run; a hot-add's checks). */
+#define FILE_READS                                                                                 \
+	"open", "openat", "readlink", "readlinkat", "getdents64", "lseek", "statx", "stat",        \
+	    "lstat", "access", "faccessat", "faccessat2"
+
+/* A VFIO device: its ioctls, its config space, a vector's eventfd. */
+#define VFIO_DEVICE "ioctl", "pread64", "pwrite64", "eventfd2"
+
+/* Starting a thread and naming it (the filter of the one that starts it). */
+#define THREAD_START "clone", "clone3", "set_robust_list", "rseq", "prctl"
+
 static const char *const calls_vcpu[] = {
     COMMON,
-    "ioctl",   /* KVM_RUN; KVM_SIGNAL_MSI, KVM_IRQFD, KVM_SET_GSI_ROUTING,
-		* VFIO_DEVICE_SET_IRQS, memory slots when a BAR moves */
-    "pread64", /* the VF's config space through VFIO */
-    "pwrite64",
-    "eventfd2", /* an MSI-X vector's eventfd when the guest unmasks it */
-    "poll",	/* is a masked vector pending */
+    /* KVM_RUN; KVM_SIGNAL_MSI, KVM_IRQFD, KVM_SET_GSI_ROUTING,
+     * VFIO_DEVICE_SET_IRQS, memory slots when a BAR moves; the VF's config
+     * space; a vector's eventfd when the guest unmasks it */
+    VFIO_DEVICE,
+    "poll", /* is a masked vector pending */
     "ppoll",
     NULL,
 };
@@ -58,30 +68,13 @@ static const char *const calls_api[] = {
     "geteuid",	  /* the peer check */
     "fcntl",
     "shutdown",
-    "clone",
-    "clone3", /* the shutdown op's thread */
-    "set_robust_list",
-    "rseq",
-    "prctl",   /* its start and name */
-    "ioctl",   /* the shutdown op raises the UART's interrupt (KVM_IRQ_LINE) */
-    "seccomp", /* the shutdown op's thread adds its own filter, for its name */
-    /* vf-add and vf-remove (hotplug) run on this thread: the VF's sysfs
-     * checks, its VFIO device (config space, eventfds, BAR maps) */
-    "open",
-    "openat",
-    "readlink",
-    "readlinkat",
-    "getdents64",
-    "lseek",
-    "statx",
-    "stat",
-    "lstat",
-    "access",
-    "faccessat",
-    "faccessat2",
-    "pread64",
-    "pwrite64",
-    "eventfd2",
+    THREAD_START, /* the shutdown op's thread */
+    "seccomp",	  /* which adds its own filter, for its name */
+    /* the shutdown op raises the UART's interrupt (ioctl KVM_IRQ_LINE);
+     * vf-add and vf-remove (hotplug) run on this thread: the VF's sysfs
+     * checks and its VFIO device */
+    FILE_READS,
+    VFIO_DEVICE,
     "dup",
     "dup3",
     NULL,
@@ -97,31 +90,13 @@ static const char *const calls_dma[] = {
  * back in-process (sysfs writes, rtnetlink) when no one else does. */
 static const char *const calls_run[] = {
     COMMON,
-    "open",
-    "openat",
+    FILE_READS,
+    VFIO_DEVICE,
+    THREAD_START,
     "creat",
-    "pread64",
-    "pwrite64",
-    "ioctl",
-    "eventfd2",
     "fcntl",
-    "lseek",
-    "statx",
-    "stat",
-    "lstat",
-    "access",
-    "faccessat",
-    "faccessat2",
-    "readlink",
-    "readlinkat",
-    "getdents64",
-    "clone",
-    "clone3",
-    "set_robust_list",
-    "rseq",
-    "prctl",
     "rt_sigaction",
-    "sigaltstack",
+    /* rtnetlink, the API socket */
     "socket",
     "bind",
     "connect",
@@ -135,6 +110,7 @@ static const char *const calls_run[] = {
     "getsockopt",
     "getsockname",
     "shutdown",
+    /* the run directory and its records */
     "unlink",
     "unlinkat",
     "rename",
@@ -163,6 +139,7 @@ static const char *const calls_run[] = {
     "getuid",
     "getgid",
     "getegid",
+    /* the sandbox's drop (glibc makes every thread change its ids) */
     "setresuid",
     "setresgid",
     "setgroups",
