@@ -31,7 +31,8 @@
 #define OTHER "0000:01:10.1"
 #define NAME  320 /* longer than NAME_MAX: some names are too long on purpose */
 
-static char root[64];
+/* The fake /sys: $TMPDIR (tests/fuzz/run sets it under build/, so as deep as the checkout) */
+static char root[1024];
 
 static int rm_one(const char *path, const struct stat *st UNUSED, int flag UNUSED,
 		  struct FTW *ftw UNUSED)
@@ -93,9 +94,19 @@ int LLVMFuzzerInitialize(int *argc UNUSED, char ***argv UNUSED)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(root, sizeof(root), "%s/tinyvmm-fuzz-sysfs.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (strlen(root) >= sizeof(root) - 1 || !mkdtemp(root))
-		abort();
+	int n = snprintf(root, sizeof(root), "%s/tinyvmm-fuzz-sysfs.XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
+
+	if (n < 0 || (size_t)n >= sizeof(root)) {
+		fprintf(stderr,
+			"fuzz_pci_sysfs: TMPDIR %s: longer than %zu bytes; set a shorter one\n",
+			tmp, sizeof(root) - 32);
+		exit(1);
+	}
+	if (!mkdtemp(root)) {
+		fprintf(stderr, "fuzz_pci_sysfs: %s: %s\n", root, strerror(errno));
+		exit(1);
+	}
 	atexit(cleanup);
 	skeleton();
 	return 0;
