@@ -343,8 +343,9 @@ static void fk_unbind(struct fake_kernel *k, const char *drv, const char *bdf)
 		fk_log(k, "unbind %s %s: bound to %s; ", drv, bdf, base);
 		return;
 	}
-	unlink(path);
+	/* Logged before the effect: a test that saw the effect sees the log. */
 	fk_log(k, "unbind %s %s; ", drv, bdf);
+	unlink(path);
 }
 
 static void fk_probe(struct fake_kernel *k, const char *bdf)
@@ -378,11 +379,9 @@ static void fk_probe(struct fake_kernel *k, const char *bdf)
 	}
 	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", ovr);
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver", k->root, bdf);
-	if (symlink(target, path) < 0) {
+	fk_log(k, "probe %s %s; ", bdf, ovr); /* before the effect, as in fk_unbind() */
+	if (symlink(target, path) < 0)
 		fk_log(k, "probe %s: symlink: %s; ", bdf, strerror(errno));
-		return;
-	}
-	fk_log(k, "probe %s %s; ", bdf, ovr);
 }
 
 /* Act on the BDFs written to f (12 characters each). */
