@@ -2,10 +2,15 @@
 /*
  * vfio_pci.c - a VFIO PCI function as a guest PCI device; see vfio_pci.h.
  *
- * This file holds the life cycle (create: reset, read the device, build the
- * virtual config space, start INTx; destroy: tear everything down, reset),
- * the per-device log-once helper and the counters. The rest is split by
- * concern, see vfio_pci_priv.h.
+ * This file holds the life cycle (create: read the device, build the virtual
+ * config space, start INTx; destroy: tear everything down, bus mastering
+ * off), the per-device log-once helper and the counters. The rest is split
+ * by concern, see vfio_pci_priv.h.
+ *
+ * No reset of its own: vfio-pci resets the function when its device is
+ * opened and again when it is closed (vfio_pci_core_enable()/_disable()),
+ * and the model lives between the two. A reset here took a second FLR
+ * (100 ms or more each) on every start, hot add and hot remove.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,18 +47,6 @@ static const struct dev_ops vp_dev_ops = {
     .cfg_read = vp_dev_cfg_read,
     .cfg_write = vp_dev_cfg_write,
 };
-
-static void vp_reset(struct vfio_pci *v, bool quiet)
-{
-	int r = v->ops->reset(v->vdev);
-
-	if (r == -ENOTTY) {
-		if (!quiet)
-			log_info("%s: the device has no reset; continuing without one", v->name);
-	} else if (r < 0) {
-		log_warn("%s: device reset failed: %s; continuing", v->name, strerror(-r));
-	}
-}
 
 /* Read the device's own config space (256 bytes) into dcfg. */
 static int vp_read_dev_cfg(struct vfio_pci *v, u8 *dcfg)
@@ -120,8 +113,6 @@ int vfio_pci_create(struct vfio_pci **out, const struct vfio_ops *ops, struct vf
 	pthread_mutex_init(&v->cfg_lock, NULL);
 	pthread_mutex_init(&v->irq_lock, NULL);
 
-	vp_reset(v, false);
-
 	r = ops->device_info(vdev, &flags, &nr_regions, &nr_irqs);
 	if (r < 0) {
 		log_err("%s: cannot get device info: %s", v->name, strerror(-r));
@@ -134,6 +125,9 @@ int vfio_pci_create(struct vfio_pci **out, const struct vfio_ops *ops, struct vf
 		r = -ENODEV;
 		goto err;
 	}
+	if (!(flags & VFIO_DEVICE_FLAGS_RESET))
+		log_info("%s: VFIO cannot reset the device: it starts as the last user left it",
+			 v->name);
 	r = vp_read_dev_cfg(v, dcfg);
 	if (r < 0)
 		goto err;
@@ -196,7 +190,6 @@ void vfio_pci_destroy(struct vfio_pci *v)
 	vp_msix_fini(v);
 	vp_quiesce(v);
 	pthread_mutex_unlock(&v->cfg_lock);
-	vp_reset(v, true);
 	pthread_mutex_destroy(&v->cfg_lock);
 	pthread_mutex_destroy(&v->irq_lock);
 	free(v);

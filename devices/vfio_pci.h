@@ -59,16 +59,14 @@
 struct vfio_pci;
 
 /*
- * Reset the device (ops->reset; -ENOTTY, no reset, is logged at info level
- * and tolerated, other errors are warned about), read its regions, IRQ info
- * and config space through ops, and build the virtual config space. name is
- * the log prefix ("vfio 0000:01:10.0"); it is copied. slot is the guest slot
- * (messages only). intx_gsi is the IOAPIC pin the guest is told for INTA of
- * this slot (from the ACPI _PRT), used if the device has INTx.
- * Returns 0, or -errno with one line logged: -ENODEV (not a PCI function),
- * -ENOTSUP (not a type 0 header), -EIO (config space unreadable), -ENOMEM.
- * Nothing is mapped until the guest (or the host bridge playing firmware)
- * programs the BARs and sets the decode bits through config writes.
+ * Read the device's regions, IRQ info and config space through ops (just
+ * opened: vfio-pci has reset it), and build the virtual config space. A
+ * device VFIO cannot reset is logged at info level. name is the log prefix ("vfio 0000:01:10.0");
+ * it is copied. slot is the guest slot (messages only). intx_gsi is the IOAPIC pin the guest is
+ * told for INTA of this slot (from the ACPI _PRT), used if the device has INTx. Returns 0, or
+ * -errno with one line logged: -ENODEV (not a PCI function), -ENOTSUP (not a type 0 header), -EIO
+ * (config space unreadable), -ENOMEM. Nothing is mapped until the guest (or the host bridge playing
+ * firmware) programs the BARs and sets the decode bits through config writes.
  */
 int vfio_pci_create(struct vfio_pci **out, const struct vfio_ops *ops, struct vfio_dev *vdev,
 		    struct pci_platform *plat, const char *name, u8 slot, u32 intx_gsi);
@@ -84,10 +82,11 @@ struct device *vfio_pci_device(struct vfio_pci *v);
 /*
  * Stop everything: disable MSI/MSI-X/INTx in VFIO, detach irqfds, free
  * routes and eventfds, unmap and untrap all BARs, munmap the regions, turn
- * off decode and bus mastering on the device, and reset it. Call it once the
- * guest can no longer reach the config space (removed from the host bridge, or
- * vCPUs stopped) and while the platform (buses, VM) still exists: untrapping
- * waits for trapped accesses in flight. NULL is a no-op.
+ * off decode and bus mastering on the device; closing its VFIO device next
+ * resets it. Call it once the guest can no longer reach the config space
+ * (removed from the host bridge, or vCPUs stopped) and while the platform
+ * (buses, VM) still exists: untrapping waits for trapped accesses in
+ * flight. NULL is a no-op.
  */
 void vfio_pci_destroy(struct vfio_pci *v);
 

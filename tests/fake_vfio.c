@@ -206,12 +206,6 @@ static int f_intx_unmask(struct vfio_dev *d, int resample_efd)
 	return 0;
 }
 
-static int f_reset(struct vfio_dev *d)
-{
-	d->resets++;
-	return d->reset_rc;
-}
-
 static int f_device_info(struct vfio_dev *d, u32 *flags, u32 *num_regions, u32 *num_irqs)
 {
 	if (d->fail_device_info)
@@ -231,7 +225,6 @@ const struct vfio_ops fake_vfio_ops = {
     .munmap = f_munmap,
     .set_irqs = f_set_irqs,
     .intx_unmask = f_intx_unmask,
-    .reset = f_reset,
     .device_info = f_device_info,
 };
 

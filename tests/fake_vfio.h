@@ -59,7 +59,7 @@ struct vfio_dev {
 
 	/* records */
 	int bad;
-	int resets, mmaps, munmaps;
+	int mmaps, munmaps;
 	unsigned int nr_irq_calls; /* total; the log keeps the first FAKE_LOG */
 	struct fake_irq_call irq_calls[FAKE_LOG];
 	unsigned int nr_cfg_writes;
@@ -74,7 +74,6 @@ struct vfio_dev {
 	unsigned int bar_accesses;
 
 	/* failure injection */
-	int reset_rc;
 	bool fail_device_info, fail_cfg_read, fail_mmap, fail_intx_unmask;
 	int fail_set_irqs; /* -errno returned by set_irqs, 0 for none */
 	int fail_disable;  /* -errno returned by a set_irqs disable (count 0) */

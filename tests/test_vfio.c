@@ -387,8 +387,6 @@ static void test_sys_ops_bounds(void **state UNUSED)
 	assert_null(vfio_sys_ops.mmap(&d, 0, 0x1000, 0x2000));
 	assert_null(vfio_sys_ops.mmap(&d, 0, 0, 0));
 
-	/* No VFIO_DEVICE_FLAGS_RESET: no reset, said the VFIO way. */
-	assert_int_equal(vfio_sys_ops.reset(&d), -ENOTTY);
 	/* A plain file is no VFIO device: the ioctls fail and say so. */
 	assert_int_equal(vfio_sys_ops.set_irqs(&d, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, NULL), -ENOTTY);
 	assert_int_equal(vfio_sys_ops.set_irqs(&d, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2, NULL), -EINVAL);

@@ -65,7 +65,8 @@ static void setup_device(struct vfio_dev *d, const u8 *cfg, struct fz *in)
 	if (ctl & 2) /* the device keeps what is written past the header */
 		memset(d->cfg_wmask + PCI_STD_HEADER_SIZEOF, 0xff,
 		       PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZEOF);
-	d->reset_rc = ctl & 4 ? -ENOTTY : ctl & 8 ? -EIO : 0;
+	if (ctl & 4) /* a device VFIO cannot reset */
+		d->dev_flags &= ~(u32)VFIO_DEVICE_FLAGS_RESET;
 	for (unsigned int i = 0; i < 6; i++) {
 		u8 code = fz_u8(in), rf = fz_u8(in);
 		u64 size;

@@ -56,8 +56,6 @@ struct vfio_ops {
 	int (*set_irqs)(struct vfio_dev *d, u32 index, u32 start, u32 count, const int *efds);
 	/* INTx: ACTION_UNMASK | DATA_EVENTFD with the resample eventfd (-1: plain unmask) */
 	int (*intx_unmask)(struct vfio_dev *d, int resample_efd);
-	/* VFIO_DEVICE_RESET; -ENOTTY when the device does not support it */
-	int (*reset)(struct vfio_dev *d);
 	/* VFIO_DEVICE_INFO flags and the number of regions and IRQ indexes */
 	int (*device_info)(struct vfio_dev *d, u32 *flags, u32 *num_regions, u32 *num_irqs);
 };

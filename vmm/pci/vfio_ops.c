@@ -267,16 +267,6 @@ static int sys_intx_unmask(struct vfio_dev *d, int resample_efd)
 			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &resample_efd);
 }
 
-static int sys_reset(struct vfio_dev *d)
-{
-	int r;
-
-	if (!(d->flags & VFIO_DEVICE_FLAGS_RESET))
-		return -ENOTTY;
-	r = ioctl_val(d->fd, VFIO_DEVICE_RESET, 0);
-	return r < 0 ? r : 0;
-}
-
 static int sys_device_info(struct vfio_dev *d, u32 *flags, u32 *num_regions, u32 *num_irqs)
 {
 	struct vfio_device_info info = {.argsz = sizeof(info)};
@@ -299,6 +289,5 @@ const struct vfio_ops vfio_sys_ops = {
     .munmap = sys_munmap,
     .set_irqs = sys_set_irqs,
     .intx_unmask = sys_intx_unmask,
-    .reset = sys_reset,
     .device_info = sys_device_info,
 };
