@@ -510,7 +510,14 @@ void tinyvmm_vf_give_back(struct tinyvmm_vf_hold *h);
  * still holds them. A lock held by a dying child must not outlive its taker.
  */
 void tinyvmm_vf_hold_drop(struct tinyvmm_vf_hold *h);
-/* The IOMMU group of each held VF, in order (-1: none); how many, at most cap. */
+/*
+ * Give back only bdf (a VF the VM process detached for good: a hot-remove of
+ * a VF the run started with), leaving the hold's other VFs held. 0, or
+ * -ENOENT when h does not hold bdf (any more).
+ */
+int tinyvmm_vf_give_back_one(struct tinyvmm_vf_hold *h, const char *bdf);
+/* The IOMMU group of each VF of the hold, in order (-1: none, or given back
+ * with tinyvmm_vf_give_back_one()); how many, at most cap. */
 unsigned int tinyvmm_vf_hold_groups(const struct tinyvmm_vf_hold *h, int *groups, unsigned int cap);
 
 /* One item of the preflight check. */

@@ -125,6 +125,18 @@ void tinyvmm_vf_give_back(struct tinyvmm_vf_hold *h)
 	free(h);
 }
 
+int tinyvmm_vf_give_back_one(struct tinyvmm_vf_hold *h, const char *bdf)
+{
+	for (unsigned int i = 0; h && bdf && i < h->nr; i++) {
+		if (!h->m[i].held || strcmp(h->m[i].rec.bdf, bdf) != 0)
+			continue;
+		vf_manage_give_back(&h->m[i], PCI_SYSFS_SYSFS);
+		h->groups[i] = -1;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 void tinyvmm_vf_hold_drop(struct tinyvmm_vf_hold *h)
 {
 	if (!h)

@@ -16,6 +16,7 @@
 #include "vmm/base/input_file.h"
 #include "vmm/core/vcpu.h"
 #include "vmm/core/vm.h"
+#include "vmm/host/vf_manage.h"
 
 struct api_vm;
 struct events;
@@ -70,6 +71,12 @@ struct tinyvmm {
 	double marker_ts;	/* seconds from t0 to the expect match; read after matched */
 	const char *run_reason; /* the last VM's stop reason name, for vmm-exit */
 	struct api_vm *api;	/* api_socket, or NULL */
+	/* cfg.vfs taken for the run (sandboxed: by the caller, remote entries);
+	 * one hot-removed is given back at once and left out of later boots,
+	 * which keep every other VF in the slot it had. */
+	struct vf_manage vfm[TINYVMM_MAX_VFS];
+	unsigned int nr_vfm;
+	u8 vf_slot[TINYVMM_MAX_VFS]; /* cfg.vfs[i]'s slot in the first boot (0: none yet) */
 };
 
 /*

@@ -267,6 +267,27 @@ static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, i
  * *kernel (its headers) is freed once the boot tables are built: the VMM
  * keeps no copy of the kernel for the guest's lifetime.
  */
+/*
+ * This boot's VFs: cfg.vfs less the ones hot-removed (given back) in an
+ * earlier boot, each in the slot it had then; from[i] is vfs[i]'s index in
+ * cfg.vfs. How many.
+ */
+static unsigned int boot_vfs(struct tinyvmm *t, struct tinyvmm_vf *vfs, unsigned int *from)
+{
+	const struct tinyvmm_config *cfg = &t->cfg;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < cfg->nr_vfs && i < TINYVMM_MAX_VFS; i++) {
+		if (i < t->nr_vfm && !t->vfm[i].held)
+			continue;
+		vfs[n] = cfg->vfs[i];
+		if (t->vf_slot[i])
+			vfs[n].slot = t->vf_slot[i];
+		from[n++] = i;
+	}
+	return n;
+}
+
 static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
@@ -279,15 +300,23 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 	    .dump_dtb = cfg->dump_dtb,
 	};
 	struct console *con = NULL;
+	struct tinyvmm_vf vfs[TINYVMM_MAX_VFS] = {0};
+	unsigned int from[TINYVMM_MAX_VFS], nr;
 	struct passthrough pt;
 	struct vm vm;
 	int code, r;
 
 	*again = false;
+	nr = boot_vfs(t, vfs, from);
 	/* Slot clashes and unusable --vf devices are reported before KVM and /dev/vfio. */
-	r = passthrough_prepare(&pt, cfg->vfs, cfg->nr_vfs);
+	r = passthrough_prepare(&pt, vfs, nr);
 	if (r < 0)
 		return err_exit_code(r);
+	for (unsigned int i = 0; i < nr; i++) {
+		t->vf_slot[from[i]] = pt.vfs[i].slot;
+		if (from[i] < t->nr_vfm)
+			passthrough_set_host_side(&pt, i, &t->vfm[from[i]]);
+	}
 	r = vm_create(&vm, config_mem_bytes(cfg), cfg->cpus, cfg->hugepages);
 	if (r < 0) {
 		code = err_exit_code(r);
@@ -462,8 +491,6 @@ static int run_boots(struct tinyvmm *t, struct arch_kernel **kernel)
 int library_run(struct tinyvmm *t)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;
-	struct vf_manage vfm[TINYVMM_MAX_VFS];
-	unsigned int nr_vfm = 0;
 	struct arch_kernel *kernel = NULL;
 	struct json_writer m;
 	char buf[128];
@@ -490,8 +517,12 @@ int library_run(struct tinyvmm *t)
 		r = passthrough_check_slots(cfg->vfs, cfg->nr_vfs);
 	/* Managed VFs onto vfio-pci, PF settings applied; given back at out_api
 	 * (unless a privileged caller did and does that: host ops). */
+	t->nr_vfm = 0;
+	memset(t->vf_slot, 0, sizeof(t->vf_slot));
 	if (r == 0 && !t->host_ops.vfs_taken)
-		r = vf_manage_take_all(cfg->vfs, cfg->nr_vfs, vfm, &nr_vfm);
+		r = vf_manage_take_all(cfg->vfs, cfg->nr_vfs, t->vfm, &t->nr_vfm);
+	for (; r == 0 && t->host_ops.vfs_taken && t->nr_vfm < cfg->nr_vfs; t->nr_vfm++)
+		vf_manage_remote_held(&t->vfm[t->nr_vfm], cfg->vfs[t->nr_vfm].bdf);
 	if (r == 0)
 		r = lockdown(t);
 	if (r == 0)
@@ -515,7 +546,8 @@ out_api:
 		host_open_set(NULL, NULL);
 	if (t->host_ops.vfs_taken)
 		vf_manage_set_sandboxed(false, NULL, NULL, NULL);
-	vf_manage_give_back_all(vfm, nr_vfm);
+	vf_manage_give_back_all(t->vfm, t->nr_vfm); /* sandboxed: the caller does */
+	t->nr_vfm = 0;
 	arch_kernel_free(kernel);
 out_events:
 	json_write_init_members(&m, buf, sizeof(buf));

@@ -99,7 +99,8 @@ struct jail_hot {
 struct broker {
 	int sock;
 	const struct tinyvmm_config *cfg;
-	int groups[TINYVMM_MAX_VFS];
+	struct tinyvmm_vf_hold *hold; /* the run's --vf VFs */
+	int groups[TINYVMM_MAX_VFS];  /* theirs, -1 once given back */
 	unsigned int nr_groups;
 	struct jail_hot hot[TINYVMM_MAX_VFS];
 	unsigned int nr_hot;
@@ -167,6 +168,8 @@ static int hot_take(struct broker *b, struct tinyvmm_vf *vf)
 	return 0;
 }
 
+/* A VF the VM process detached (it closed the device first): back to its
+ * host driver, a --vf one included, and its group no longer opens. */
 static void hot_give_back(struct broker *b, const char *bdf)
 {
 	for (unsigned int i = 0; i < b->nr_hot; i++) {
@@ -176,6 +179,8 @@ static void hot_give_back(struct broker *b, const char *bdf)
 		b->hot[i] = b->hot[--b->nr_hot];
 		return;
 	}
+	if (tinyvmm_vf_give_back_one(b->hold, bdf) == 0)
+		b->nr_groups = tinyvmm_vf_hold_groups(b->hold, b->groups, TINYVMM_MAX_VFS);
 }
 
 /* Open what the VM process asked for, if it may have it; the fd or -errno. */
@@ -504,6 +509,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	r = tinyvmm_vf_take(cfg->vfs, cfg->nr_vfs, &hold);
 	if (r < 0)
 		return tinyvmm_is_user_error(r) ? TINYVMM_EXIT_USAGE : TINYVMM_EXIT_HOST;
+	b.hold = hold;
 	b.nr_groups = tinyvmm_vf_hold_groups(hold, b.groups, TINYVMM_MAX_VFS);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_err("sandbox: socketpair: %s", strerror(errno));

@@ -354,7 +354,18 @@ void vf_manage_set_sandboxed(bool on, vf_manage_take_fn take, vf_manage_give_bac
 	__atomic_store_n(&sandboxed, on, __ATOMIC_RELEASE);
 }
 
-int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
+void vf_manage_remote_held(struct vf_manage *m, const char *bdf)
+{
+	memset(m, 0, sizeof(*m));
+	m->lock_fd = -1;
+	snprintf(m->name, sizeof(m->name), "vf %s", bdf);
+	snprintf(m->rec.bdf, sizeof(m->rec.bdf), "%s", bdf);
+	m->remote = true;
+	m->held = true;
+}
+
+/* vf_manage_take()'s work; it marks the VF held when this succeeds. */
+static int take_one(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
 {
 	struct vf_record *rec = &m->rec;
 	char drv[PCI_SYSFS_NAME_SZ], why[RUN_DIR_WHY_SZ];
@@ -365,8 +376,8 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 	memset(m, 0, sizeof(*m));
 	m->lock_fd = -1;
 	snprintf(m->name, sizeof(m->name), "vf %s", o->bdf);
+	snprintf(m->rec.bdf, sizeof(m->rec.bdf), "%s", o->bdf);
 	if (__atomic_load_n(&sandboxed, __ATOMIC_ACQUIRE) && remote_take) {
-		strcpy(m->rec.bdf, o->bdf);
 		r = remote_take(remote_opaque, o);
 		m->remote = r == 0;
 		return r;
@@ -447,10 +458,19 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 	return 0;
 }
 
+int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *root)
+{
+	int r = take_one(m, o, root);
+
+	m->held = r == 0;
+	return r;
+}
+
 void vf_manage_give_back(struct vf_manage *m, const char *root)
 {
 	int r = 0;
 
+	m->held = false;
 	if (m->remote) {
 		if (remote_give_back)
 			remote_give_back(remote_opaque, m->rec.bdf);

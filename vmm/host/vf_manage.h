@@ -42,6 +42,7 @@ struct vf_manage {
 	bool recorded; /* the record file exists */
 	bool provisioned;
 	bool remote; /* taken by the privileged side (vf_manage_set_remote()) */
+	bool held;   /* taken and not given back yet */
 };
 
 /*
@@ -71,6 +72,13 @@ int vf_manage_take(struct vf_manage *m, const struct tinyvmm_vf *o, const char *
 
 /* Give the VF back (see above) and release the lock. Safe twice and on a failed take. */
 void vf_manage_give_back(struct vf_manage *m, const char *root);
+
+/*
+ * m stands for bdf, which the privileged side of a sandboxed run took
+ * before the VM process started (vf_manage_set_sandboxed()): giving m back
+ * asks that side to give bdf back.
+ */
+void vf_manage_remote_held(struct vf_manage *m, const char *bdf);
 
 /*
  * tinyvmm_vf_restore(): give back every VF (or only bdf) whose record is in

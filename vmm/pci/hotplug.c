@@ -155,9 +155,10 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 	log_info("%s: detached from slot %u (%s)", vf->name, vf->slot,
 		 passthrough_detach_why_name(why));
 	passthrough_emit_detached(pt, vf, why);
-	if (vf->vfm) {
+	if (vf->vfm) { /* back to its host driver now, a --vf one too */
 		vf_manage_give_back(vf->vfm, SYSFS_ROOT);
-		free(vf->vfm);
+		if (vf->hot)
+			free(vf->vfm);
 		vf->vfm = NULL;
 	}
 	vf->opts = NULL;

@@ -100,6 +100,12 @@ int passthrough_prepare(struct passthrough *pt, const struct tinyvmm_vf *vfs, un
 	return 0;
 }
 
+void passthrough_set_host_side(struct passthrough *pt, unsigned int i, struct vf_manage *m)
+{
+	if (i < pt->nr_vfs && !pt->vfs[i].hot)
+		pt->vfs[i].vfm = m;
+}
+
 static int add_host_bridge(struct passthrough *pt)
 {
 	int r = pci_host_create(&pt->host);
@@ -305,10 +311,11 @@ void passthrough_detach(struct passthrough *pt)
 	}
 	vfio_container_close(&pt->c); /* unmaps DMA */
 	for (unsigned int i = 0; i < pt->nr_vfs; i++) {
-		if (pt->vfs[i].vfm) /* hot-added: back to the host driver */
+		if (pt->vfs[i].hot && pt->vfs[i].vfm) { /* back to the host driver */
 			vf_manage_give_back(pt->vfs[i].vfm, SYSFS_ROOT);
-		free(pt->vfs[i].vfm);
-		pt->vfs[i].vfm = NULL;
+			free(pt->vfs[i].vfm);
+		}
+		pt->vfs[i].vfm = NULL; /* a --vf's: the run gives it back, or keeps it */
 	}
 	pthread_mutex_unlock(&pt->lock);
 	if (pt->host_registered)

@@ -49,7 +49,8 @@ struct passthrough_vf {
 	/* Hotplug (hotplug.c): */
 	bool hot;		    /* added by passthrough_hot_add(); opts is &hot_opts */
 	struct tinyvmm_vf hot_opts; /* its --vf keys */
-	struct vf_manage *vfm;	    /* its host side, given back at removal (hot only) */
+	struct vf_manage *vfm;	    /* its host side, given back at removal: hot ones
+				       own it, a --vf one's is the run's (set_host_side) */
 	int group;		    /* its IOMMU group */
 	bool remove_asked;	    /* the guest was asked to eject it */
 };
@@ -82,6 +83,12 @@ struct passthrough {
  */
 int passthrough_check_slots(const struct tinyvmm_vf *vfs, unsigned int n);
 int passthrough_prepare(struct passthrough *pt, const struct tinyvmm_vf *vfs, unsigned int n);
+/*
+ * vfs[i] of passthrough_prepare() was taken by the run as m (which the run
+ * keeps): a hot-remove of that VF gives it back through m at once, not at
+ * the run's end. Without it, the VF stays taken until the run gives it back.
+ */
+void passthrough_set_host_side(struct passthrough *pt, unsigned int i, struct vf_manage *m);
 int passthrough_attach(struct passthrough *pt, struct vm *vm);
 void passthrough_detach(struct passthrough *pt);
 /* Wait for the DMA map of guest RAM to end (done or failed); idempotent. */

@@ -1,7 +1,8 @@
 # Guest side of the hotplug scenarios: boots with no VF, waits for one at
 # slot ${SLOT:-06}, loads igbvf, pings the PF (MSI-X counts must rise), then
 # waits until the device is removed again (with EJ set: ejects it itself)
-# and checks lspci no longer shows it.
+# and checks lspci no longer shows it; with HOLD set it then stays up (for
+# checks while the VM runs) instead of exiting.
 # Exit codes: 10 no VF added, 11 not on igbvf, 13 ping failed, 14 no MSI-X,
 # 15 never removed, 16 still in lspci.
 s=${SLOT:-06};d=/sys/bus/pci/devices/0000:00:$s.0
@@ -19,4 +20,4 @@ echo "hp: ping-ok msix before=$b after=$a";[ $a -gt $b ]||exit 14
 i=0;while [ -e $d ]&&[ $i -lt 1200 ];do sleep .1;i=$((i+1));done
 [ -e $d ]&&{ echo hp: not removed;exit 15;}
 lspci|grep -q "00:$s.0"&&{ echo hp: still in lspci;exit 16;}
-echo "hp: removed after $i";exit 0
+echo "hp: removed after $i";[ -n "$HOLD" ]&&sleep 600;exit 0
