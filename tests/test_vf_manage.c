@@ -674,6 +674,56 @@ static void test_take_sandboxed(void **state UNUSED)
 	vf_manage_give_back(&m, root); /* safe on a refused take */
 }
 
+/* held: set by a take that worked, cleared by the give-back; not by a refused take. */
+static void test_take_marks_held(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF0, false);
+	struct vf_manage m;
+	bool usage;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_true(m.held);
+	assert_string_equal(m.rec.bdf, VF0);
+	vf_manage_give_back(&m, root);
+	assert_false(m.held);
+	vf_manage_give_back(&m, root); /* twice: nothing more */
+	assert_false(m.held);
+	vf_manage_set_sandboxed(true, NULL, NULL, NULL);
+	assert_int_equal(take(&m, &o, &usage), -EPERM);
+	vf_manage_set_sandboxed(false, NULL, NULL, NULL);
+	assert_false(m.held);
+}
+
+static char given_back[64];
+static int given_back_calls;
+
+static void remote_give_back(void *opaque, const char *bdf)
+{
+	assert_ptr_equal(opaque, given_back);
+	snprintf(given_back, sizeof(given_back), "%s", bdf);
+	given_back_calls++;
+}
+
+/* A --vf VF the privileged side holds: giving it back asks that side, once. */
+static void test_remote_held_give_back(void **state UNUSED)
+{
+	struct vf_manage m;
+
+	vf_manage_remote_held(&m, VF1);
+	assert_true(m.held);
+	assert_int_equal(m.lock_fd, -1);
+	vf_manage_set_sandboxed(true, NULL, remote_give_back, given_back);
+	given_back_calls = 0;
+	vf_manage_give_back(&m, root);
+	vf_manage_give_back(&m, root);
+	vf_manage_set_sandboxed(false, NULL, NULL, NULL);
+	assert_int_equal(given_back_calls, 1);
+	assert_string_equal(given_back, VF1);
+	assert_false(m.held);
+	assert_false(has_record(VF1));
+}
+
 /* ---- a run directory or files someone else could have planted ---- */
 
 static void test_untrusted_run_dir(void **state UNUSED)
@@ -803,6 +853,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_restore_bad_record, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restore_pf_settings_fail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_take_sandboxed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_take_marks_held, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_held_give_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_untrusted_run_dir, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_planted_lock_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_record, setup, teardown),
