@@ -191,6 +191,7 @@ CMD_SRCS += vmm/cmd/vf_print.c
 CMD_SRCS += vmm/cmd/pci_names.c
 CMD_SRCS += vmm/cmd/ctl.c
 CMD_SRCS += vmm/cmd/jail.c
+CMD_SRCS += vmm/cmd/jail_root.c
 # the base utilities the command uses itself (the library's copies are private to it)
 CMD_SRCS += vmm/base/log.c
 CMD_SRCS += vmm/base/err.c

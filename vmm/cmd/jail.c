@@ -26,6 +26,7 @@
 #include "vmm/base/parse.h"
 #include "vmm/base/util.h"
 #include "vmm/cmd/jail.h"
+#include "vmm/cmd/jail_root.h"
 
 #define NOBODY_ID  65534
 #define NOFILE_MAX 4096
@@ -125,6 +126,10 @@ static int allowed(const struct broker *b, const char *path, int *mode)
 	if (b->cfg->console && !strcmp(path, b->cfg->console)) {
 		*mode = 0600;
 		return O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	}
+	if (b->cfg->dump_dtb && !strcmp(path, b->cfg->dump_dtb)) {
+		*mode = 0644;
+		return O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
 	}
 	return -1;
 }
@@ -262,6 +267,7 @@ struct child {
 	int locked; /* eventfd: the run thread gave up root */
 	const struct jail *j;
 	const struct tinyvmm_config *cfg;
+	bool own_ns; /* jail_root_unshare() worked: lockdown enters the empty root */
 };
 
 /* One request to the parent; its answer, and the fd it sent (or -1). */
@@ -365,6 +371,8 @@ static int lockdown(void *opaque)
 		nofile.rlim_cur = MIN(nofile.rlim_cur, nofile.rlim_max);
 		setrlimit(RLIMIT_NOFILE, &nofile); /* only ever lowered */
 	}
+	if (c->own_ns)
+		jail_root_enter(); /* a warning if not: the rest still holds */
 	if (setgroups(0, NULL) < 0 || setresgid(c->j->gid, c->j->gid, c->j->gid) < 0 ||
 	    setresuid(c->j->uid, c->j->uid, c->j->uid) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -539,7 +547,8 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 					       .give_back_vf = ask_give_back};
 
 		close(sv[0]);
-		tinyvmm_vf_hold_drop(hold); /* the parent's; their locks are not ours */
+		tinyvmm_vf_hold_drop(hold);	     /* the parent's; their locks are not ours */
+		c.own_ns = jail_root_unshare() == 0; /* one thread yet: all will share it */
 		/* The parent holds the VFs: if it goes, so does the VM. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != c.parent)

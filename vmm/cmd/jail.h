@@ -13,10 +13,13 @@
  *                          and group, no supplementary groups, no
  *                          capabilities, no_new_privs, RLIMIT_MEMLOCK of the
  *                          guest RAM (the VFIO map) and a bounded RLIMIT_NOFILE;
+ *                          its own mount namespace, chrooted into an empty
+ *                          root with /sys and /proc read-only (jail_root.h);
  *                          the seccomp allow-lists then go on per thread.
  *
  * The parent opens on request only /dev/kvm, /dev/vfio/vfio, the
- * /dev/vfio/<group> of each taken VF and the --console file, each with
+ * /dev/vfio/<group> of each taken VF, the --console file and the
+ * --dump-dtb file, each with
  * fixed flags; anything else is refused and logged once. Requests come on
  * a SOCK_SEQPACKET pair, the descriptors go back with SCM_RIGHTS.
  */

@@ -20,6 +20,7 @@
 #include "vmm/arch/arm64/image.h"
 #include "vmm/base/err.h"
 #include "vmm/base/input_file.h"
+#include "vmm/base/host_open.h"
 #include "vmm/base/log.h"
 #include "vmm/core/mem.h"
 #include "vmm/core/vcpu.h"
@@ -131,7 +132,7 @@ static int load_initrd(struct vm *vm, const struct arch_boot *b, gpa_t dtb, stru
 /* Write len bytes of buf to a new or truncated file at path; -errno. */
 static int write_file(const char *path, const void *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;
+	int fd = host_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;
 	const u8 *p = buf;
 
 	if (fd < 0)
