@@ -6,6 +6,7 @@
 #   make format-check  list the files clang-format would change; fail if there is one
 #   make images     guest image and lab host image (build/images/)
 #   make lab-test   every scenario in tests/lab/scenarios/, in the lab
+#   make soak       the soak scenario alone, SOAK_CYCLES start/stop cycles (default 200)
 #   make test       setup + check + lab-test: what .ci/run runs
 #   make demo       setup + boot a guest with a VF in the lab
 #   make ARCH=arm64 the same for arm64 (Debian's cross compiler) into build/arm64/:
@@ -512,6 +513,12 @@ images: $(BUILD)/tinyvmm $(EXAMPLES) $(BENCH_TOOLS) $(TOOLS)
 lab-test: images
 	tests/lab/run --all
 
+# The soak scenario alone, for longer: make soak [SOAK_CYCLES=200] (about 8 s a cycle).
+SOAK_CYCLES ?= 200
+soak: images
+	SOAK_CYCLES=$(SOAK_CYCLES) tests/lab/run --timeout $$(($(SOAK_CYCLES) * 15 + 300)) \
+		--budget $$(($(SOAK_CYCLES) * 15 + 900)) soak
+
 # The arm64 lab: its images need nothing from the VMM build; the lab host
 # takes build/arm64/tinyvmm (make ARCH=arm64) when it is there.
 images-arm64:
@@ -520,7 +527,7 @@ images-arm64:
 lab-test-arm64: images-arm64
 	tests/lab/run --arch arm64 --all
 
-.PHONY: images-arm64 lab-test-arm64
+.PHONY: images-arm64 lab-test-arm64 soak
 
 test:
 	scripts/test
