@@ -124,6 +124,7 @@ PCI_SRCS += vmm/pci/hotplug.c
 HOST_SRCS :=
 HOST_SRCS += vmm/host/pci_sysfs.c
 HOST_SRCS += vmm/host/iommu_resv.c
+HOST_SRCS += vmm/host/smaps.c
 HOST_SRCS += vmm/host/rtnl.c
 HOST_SRCS += vmm/host/rtnl_sock.c
 HOST_SRCS += vmm/host/run_dir.c
@@ -281,6 +282,8 @@ test_pci_sysfs_SRCS := vmm/host/pci_sysfs.c tests/fake_sysfs.c
 TESTS += iommu_resv
 test_iommu_resv_SRCS := vmm/host/iommu_resv.c vmm/host/pci_sysfs.c tests/fake_sysfs.c \
 	vmm/base/log.c vmm/base/err.c
+TESTS += smaps
+test_smaps_SRCS := vmm/host/smaps.c
 TESTS += run_dir
 test_run_dir_SRCS := vmm/host/run_dir.c
 TESTS += rtnl

@@ -70,6 +70,8 @@ FUZZ_ALL += pci_sysfs
 fuzz_pci_sysfs_SRCS := vmm/host/pci_sysfs.c
 FUZZ_ALL += iommu_resv
 fuzz_iommu_resv_SRCS := vmm/host/iommu_resv.c vmm/host/pci_sysfs.c vmm/base/log.c vmm/base/err.c
+FUZZ_ALL += smaps
+fuzz_smaps_SRCS := vmm/host/smaps.c
 FUZZ_ALL += vf_record
 fuzz_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/base/bdf.c
 

@@ -636,5 +636,12 @@ int main(int argc, char **argv)
 		  "0x0000000008000000 0x00000000080fffff msi\n"
 		  "0x00000000fff00000 0x00000000ffffffff direct-relaxable\n"
 		  "0x0000008000000000 0x00000080000fffff reserved\n");
+	save_text("smaps", "ram",
+		  "7f0000000000-7f0040000000 rw-p 00000000 00:00 0 \n"
+		  "Size:            1048576 kB\n"
+		  "AnonHugePages:   1024000 kB\n"
+		  "VmFlags: rd wr mr mw me nr hg\n"
+		  "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0      [stack]\n"
+		  "AnonHugePages:         0 kB\n");
 	return 0;
 }
