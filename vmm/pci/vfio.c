@@ -221,6 +221,22 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
 
 /* ---- groups and devices ---- */
 
+/*
+ * The IOMMU's page sizes, for --verbose. Each RAM range is one DMA map (of
+ * the type1 dma_entry_limit's 65535 by default, one or two are used); the
+ * kernel maps each physically contiguous run of it with the largest of
+ * these sizes that fits, so huge-page backed RAM gets huge IOMMU pages.
+ */
+static void log_iommu_info(int fd)
+{
+	struct vfio_iommu_type1_info info = {.argsz = sizeof(info)};
+
+	if (ioctl_val(fd, VFIO_IOMMU_GET_INFO, &info) == 0 &&
+	    (info.flags & VFIO_IOMMU_INFO_PGSIZES))
+		log_debug("vfio: the IOMMU's page sizes: %#llx",
+			  (unsigned long long)info.iova_pgsizes);
+}
+
 static int group_open(struct vfio_container *c, const char *bdf, int id)
 {
 	struct vfio_group_status st = {.argsz = sizeof(st)};
@@ -269,6 +285,7 @@ static int group_open(struct vfio_container *c, const char *bdf, int id)
 			goto err;
 		}
 		c->iommu_set = true;
+		log_iommu_info(c->fd);
 	}
 	c->groups[c->nr_groups].id = id;
 	c->groups[c->nr_groups].fd = fd;
