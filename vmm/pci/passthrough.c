@@ -16,6 +16,7 @@
 #include "vmm/base/log.h"
 #include "vmm/base/thread.h"
 #include "vmm/host/iommu_resv.h"
+#include "vmm/host/smaps.h"
 #include "vmm/host/vf_manage.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/pci/pci_platform.h"
@@ -144,13 +145,49 @@ static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf)
 	return 0;
 }
 
-/* Map every RAM range for device DMA at iova = gpa, and time it. */
+/*
+ * The map's figures, in the log and the dma-mapped event, with how much of
+ * RAM is on huge pages (from /proc/self/smaps). After the map is done and
+ * the guest let go on (pci_platform_dma_done()): it never waits for this.
+ */
+static void dma_report(struct passthrough *pt)
+{
+	const struct mem *mem = &pt->vm->mem;
+	char buf[160], huge[48] = "";
+	struct json_writer m;
+
+	pt->dma_huge_known = smaps_anon_huge(SMAPS_PATH, (uintptr_t)mem->base,
+					     (uintptr_t)mem->base + mem->size, &pt->dma_huge) == 0;
+	if (pt->dma_huge_known)
+		snprintf(huge, sizeof(huge), "; %llu MiB of it on huge pages",
+			 (unsigned long long)(pt->dma_huge / MiB));
+	log_msg(LOG_DEBUG, /* shown with --verbose */
+		"vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms%s",
+		(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6, huge);
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_kv_uint(&m, "bytes", pt->dma_bytes);
+	json_write_kv_double(&m, "seconds", (double)pt->dma_ns / 1e9, 6);
+	if (pt->dma_huge_known)
+		json_write_kv_uint(&m, "huge_bytes", pt->dma_huge);
+	else
+		json_write_kv_null(&m, "huge_bytes");
+	events_emit_members(pt->vm->events, "dma-mapped", &m);
+}
+
+/*
+ * Map every RAM range for device DMA at iova = gpa, and time it. Each
+ * range is one VFIO_IOMMU_MAP_DMA, the largest chunk there is: the kernel
+ * pins it (faulting in what the guest has not touched yet) and maps each
+ * physically contiguous run with the largest IOMMU page that fits, so RAM
+ * on transparent huge pages (mem.c) gets 2 MiB IOMMU pages.
+ */
 static int dma_map_ram(struct passthrough *pt)
 {
 	const struct mem *m = &pt->vm->mem;
 	u64 t0 = now_ns();
 
 	pt->c.dma_total = m->size;
+	pt->dma_bytes = 0;
 	for (unsigned int i = 0; i < m->nr; i++) {
 		int r =
 		    vfio_container_dma_map(&pt->c, m->ranges[i].gpa, m->ranges[i].size, m->hva[i]);
@@ -160,9 +197,6 @@ static int dma_map_ram(struct passthrough *pt)
 		pt->dma_bytes += m->ranges[i].size;
 	}
 	pt->dma_ns = now_ns() - t0;
-	log_msg(LOG_DEBUG, /* shown with --verbose */
-		"vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms",
-		(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6);
 	return 0;
 }
 
@@ -171,6 +205,8 @@ int passthrough_dma_map_now(struct passthrough *pt)
 	int r = dma_map_ram(pt);
 
 	pci_platform_dma_done(pt->vm, r);
+	if (r == 0)
+		dma_report(pt);
 	return r;
 }
 
@@ -204,6 +240,8 @@ static void *dma_thread(void *arg)
 	pci_platform_dma_done(pt->vm, r);
 	if (r < 0)
 		vm_stop(pt->vm, VM_STOP_ERROR, err_exit_code(r)); /* logged */
+	else
+		dma_report(pt);
 	return NULL;
 }
 
@@ -220,6 +258,8 @@ static int dma_map_start(struct passthrough *pt)
 	log_warn("vfio: cannot start the DMA map thread (%s); mapping guest RAM now", strerror(-r));
 	r = dma_map_ram(pt);
 	pci_platform_dma_done(pt->vm, r);
+	if (r == 0)
+		dma_report(pt);
 	return r;
 }
 
@@ -331,6 +371,7 @@ void passthrough_detach(struct passthrough *pt)
 void passthrough_print_stats(struct passthrough *pt, FILE *f)
 {
 	struct pci_host_stats hs;
+	char huge_mib[24];
 
 	if (!pt->host)
 		return;
@@ -356,6 +397,7 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f)
 	fprintf(f, "  config accesses to absent functions: %llu\n",
 		(unsigned long long)hs.cfg_unclaimed);
 	passthrough_dma_join(pt);
+	snprintf(huge_mib, sizeof(huge_mib), "%llu", (unsigned long long)(pt->dma_huge / MiB));
 	if (pt->dma_bytes)
 		fprintf(f,
 			"tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms, "
@@ -363,4 +405,7 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f)
 			"time(s))\n",
 			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6,
 			(double)pt->dma_wait_ns / 1e6, (unsigned long long)pt->dma_waits);
+	if (pt->dma_bytes)
+		fprintf(f, "tinyvmm stats: vfio: %s MiB of guest RAM on transparent huge pages\n",
+			pt->dma_huge_known ? huge_mib : "unknown");
 }

@@ -67,6 +67,8 @@ struct passthrough {
 	pthread_t dma_thread;
 	bool dma_started;
 	u64 dma_bytes, dma_ns;
+	u64 dma_huge;		    /* RAM on transparent huge pages after the map, bytes */
+	bool dma_huge_known;	    /* dma_huge read from /proc/self/smaps */
 	u64 dma_wait_ns, dma_waits; /* vCPUs held at bus-master enable until it was done */
 	/* Hotplug (hotplug.c): lock guards vfs[] once the guest runs; cond
 	 * signals a VF gone. The eject thread detaches what the guest ejects. */

@@ -83,6 +83,9 @@ static const char *const calls_api[] = {
 static const char *const calls_dma[] = {
     COMMON,
     "ioctl", /* VFIO_IOMMU_MAP_DMA */
+    /* /proc/self/smaps: how much of RAM is on huge pages */
+    "open",
+    "openat",
     NULL,
 };
 
