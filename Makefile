@@ -4,7 +4,7 @@
 #   make check      cmocka unit tests, rebuilt with ASan/UBSan, and the format check
 #   make format     reformat the tree with clang-format (.clang-format)
 #   make format-check  list the files clang-format would change; fail if there is one
-#   make images     guest image and lab host image (build/images/)
+#   make images     guest image and lab host image (build/images/), with build/asan/tinyvmm
 #   make lab-test   every scenario in tests/lab/scenarios/, in the lab
 #   make soak       the soak scenario alone, SOAK_CYCLES start/stop cycles (default 200)
 #   make test       setup + check + lab-test: what .ci/run runs
@@ -446,6 +446,18 @@ $(LIB): $(LIB_OBJS) $(LIB_ARCHIVES) vmm/api/libtinyvmm.syms
 $(BUILD)/tinyvmm: $(CMD_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS) $(CMD_LDLIBS)
 
+# The same command built with ASan and UBSan (build/asan/tinyvmm), from the
+# unit tests' objects and through a library object made the same way (its
+# private names stay private), for the lab's guest-abuse scenario: the lab
+# host image carries it as tinyvmm-asan, with libasan and libubsan.
+ASAN_TINYVMM := $(ASAN)/tinyvmm
+$(ASAN)/libtinyvmm.o: $(LIB_SRCS:%.c=$(ASAN)/%.o) $(LIB_ARCHIVES) vmm/api/libtinyvmm.syms
+	$(LD) -r -o $@ $(filter %.o %.a,$^)
+	$(OBJCOPY) --keep-global-symbols=vmm/api/libtinyvmm.syms $@
+
+$(ASAN_TINYVMM): $(CMD_SRCS:%.c=$(ASAN)/%.o) $(ASAN)/libtinyvmm.o
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS) $(CMD_LDLIBS)
+
 # Examples are plain C99 programs that see only the public header, and link
 # with the library and -pthread, nothing else.
 $(BUILD)/examples/%: examples/%.c include/tinyvmm.h $(LIB)
@@ -510,7 +522,7 @@ format-check:
 	echo "format: $$(echo $$bad | wc -w) of $(words $(FORMAT_SRCS)) files differ; make format fixes them"; \
 	exit 1
 
-images: $(BUILD)/tinyvmm $(EXAMPLES) $(BENCH_TOOLS) $(TOOLS)
+images: $(BUILD)/tinyvmm $(ASAN_TINYVMM) $(EXAMPLES) $(BENCH_TOOLS) $(TOOLS)
 	guest-images/build-all
 
 lab-test: images
