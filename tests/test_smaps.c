@@ -126,7 +126,7 @@ static void test_line_ends(void **state UNUSED)
 /* The file reader: a header longer than its line buffer, a missing file. */
 static void test_file(void **state UNUSED)
 {
-	char path[] = "/tmp/test_smaps.XXXXXX", name[1200];
+	char path[] = "/tmp/test_smaps.XXXXXX", name[5000]; /* past the reader's 4 KiB */
 	FILE *f;
 	u64 huge;
 	int fd = mkstemp(path);
@@ -147,7 +147,25 @@ static void test_file(void **state UNUSED)
 	assert_int_equal(smaps_anon_huge(path, RAM_LO, RAM_HI, &huge), -ENOENT);
 }
 
-/* This process's own smaps: a mapping of ours is found. */
+/* hugetlbfs pages (--hugepages) count too, a VMA's lines together at most its size. */
+static void test_hugetlb(void **state UNUSED)
+{
+	struct smaps_scan s;
+	u64 huge;
+
+	smaps_scan_init(&s, RAM_LO, RAM_HI);
+	assert_int_equal(
+	    smaps_scan_line(&s, "7f0000000000-7f0000400000 rw-s 0 00:0f 7 /anon_hugepage"), 0);
+	assert_int_equal(smaps_scan_line(&s, "AnonHugePages:         0 kB"), 0);
+	assert_int_equal(smaps_scan_line(&s, "Shared_Hugetlb:     2048 kB"), 0);
+	assert_int_equal(smaps_scan_line(&s, "Private_Hugetlb:    4096 kB"), 0);
+	assert_int_equal(smaps_scan_finish(&s, &huge), 0);
+	assert_int_equal(huge, 4 * MiB); /* 6 MiB said, the VMA is 4 */
+	assert_int_equal(smaps_scan_line(&s, "Private_Hugetlb: x kB"), -EINVAL);
+}
+
+/* This process's own smaps, by path and through the kept fd (twice: each
+ * read starts at the top): a mapping of ours is found. */
 static void test_self(void **state UNUSED)
 {
 	size_t len = 8 << 20;
@@ -158,7 +176,15 @@ static void test_self(void **state UNUSED)
 	memset(p, 1, len);
 	assert_int_equal(smaps_anon_huge(SMAPS_PATH, (uintptr_t)p, (uintptr_t)p + len, &huge), 0);
 	assert_true(huge <= len);
+	assert_int_equal(smaps_anon_huge(NULL, (uintptr_t)p, (uintptr_t)p + len, &huge), 0);
+	assert_int_equal(smaps_keep_open(), 0);
+	for (int i = 0; i < 2; i++) {
+		huge = ~0ULL;
+		assert_int_equal(smaps_anon_huge(NULL, (uintptr_t)p, (uintptr_t)p + len, &huge), 0);
+		assert_true(huge <= len);
+	}
 	munmap(p, len);
+	assert_int_equal(smaps_anon_huge(NULL, (uintptr_t)p, (uintptr_t)p + len, &huge), -ENOENT);
 }
 
 int main(void)
@@ -167,7 +193,7 @@ int main(void)
 	    cmocka_unit_test(test_ram_range), cmocka_unit_test(test_partial_overlap),
 	    cmocka_unit_test(test_no_vma),    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_line_ends), cmocka_unit_test(test_file),
-	    cmocka_unit_test(test_self),
+	    cmocka_unit_test(test_hugetlb),   cmocka_unit_test(test_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

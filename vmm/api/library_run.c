@@ -27,6 +27,7 @@
 #include "vmm/base/log.h"
 #include "vmm/pci/passthrough.h"
 #include "vmm/api/library.h"
+#include "vmm/host/smaps.h"
 #include "vmm/host/vf_manage.h"
 
 static void console_quit(void *opaque)
@@ -523,6 +524,8 @@ int library_run(struct tinyvmm *t)
 		r = vf_manage_take_all(cfg->vfs, cfg->nr_vfs, t->vfm, &t->nr_vfm);
 	for (; r == 0 && t->host_ops.vfs_taken && t->nr_vfm < cfg->nr_vfs; t->nr_vfm++)
 		vf_manage_remote_held(&t->vfm[t->nr_vfm], cfg->vfs[t->nr_vfm].bdf);
+	if (r == 0)
+		smaps_keep_open(); /* the huge-page report: no /proc once locked down */
 	if (r == 0)
 		r = lockdown(t);
 	if (r == 0)

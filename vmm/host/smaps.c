@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* smaps.c - AnonHugePages of a range from /proc/self/smaps; see smaps.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmm/host/smaps.h"
 
-#define HUGE_KEY "AnonHugePages:"
+/* The lines that count: THP, and hugetlbfs pages (--hugepages) */
+static const char *const huge_keys[] = {"AnonHugePages:", "Private_Hugetlb:", "Shared_Hugetlb:"};
 
 void smaps_scan_init(struct smaps_scan *s, u64 start, u64 end)
 {
@@ -56,18 +59,20 @@ static int header(struct smaps_scan *s, const char *p)
 	lo = MAX(lo, s->start);
 	hi = MIN(hi, s->end);
 	s->overlap = lo < hi ? hi - lo : 0;
+	s->vma_huge = 0;
 	if (s->overlap)
 		s->vmas++;
 	return 0;
 }
 
-/* "AnonHugePages:   N kB": add N KiB, at most the VMA's overlap. */
-static int huge_line(struct smaps_scan *s, const char *p)
+/* "AnonHugePages:   N kB" (or a hugetlb line): add N KiB, the VMA's lines
+ * together at most its overlap. */
+static int huge_line(struct smaps_scan *s, const char *p, size_t key_len)
 {
-	u64 kb = 0;
+	u64 kb = 0, add;
 	int digits = 0;
 
-	p += strlen(HUGE_KEY);
+	p += key_len;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	for (; *p >= '0' && *p <= '9'; p++, digits++) {
@@ -77,7 +82,9 @@ static int huge_line(struct smaps_scan *s, const char *p)
 	}
 	if (!digits || strncmp(p, " kB", 3) || (p[3] && p[3] != '\n'))
 		return fail(s);
-	s->huge += MIN(kb * KiB, s->overlap);
+	add = MIN(kb * KiB, s->overlap - s->vma_huge);
+	s->vma_huge += add;
+	s->huge += add;
 	return 0;
 }
 
@@ -87,8 +94,9 @@ int smaps_scan_line(struct smaps_scan *s, const char *line)
 		return s->err;
 	if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f'))
 		return header(s, line);
-	if (!strncmp(line, HUGE_KEY, strlen(HUGE_KEY)))
-		return huge_line(s, line);
+	for (size_t i = 0; i < ARRAY_SIZE(huge_keys); i++)
+		if (!strncmp(line, huge_keys[i], strlen(huge_keys[i])))
+			return huge_line(s, line, strlen(huge_keys[i]));
 	return 0;
 }
 
@@ -103,27 +111,74 @@ int smaps_scan_finish(const struct smaps_scan *s, u64 *huge)
 	return 0;
 }
 
+/* The fd smaps_keep_open() opened, or -1. */
+static int kept_fd = -1;
+
+int smaps_keep_open(void)
+{
+	if (kept_fd < 0)
+		kept_fd = open(SMAPS_PATH, O_RDONLY | O_CLOEXEC);
+	return kept_fd < 0 ? -errno : 0;
+}
+
+/* Every line of fd, from offset 0 with pread (a kept fd has no position to
+ * share); a line longer than the buffer counts by its first part only. */
+static int scan_fd(int fd, struct smaps_scan *s)
+{
+	char buf[4096];
+	size_t have = 0;
+	off_t off = 0;
+	bool skip = false; /* in the rest of a line cut short */
+
+	for (;;) {
+		ssize_t n = pread(fd, buf + have, sizeof(buf) - 1 - have, off);
+		char *p = buf, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		off += n;
+		have += (size_t)n;
+		buf[have] = '\0';
+		while ((nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
+			*nl = '\0';
+			if (!skip)
+				smaps_scan_line(s, p);
+			skip = false;
+			p = nl + 1;
+		}
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+		if (n == 0) { /* the end: a last line without its newline */
+			buf[have] = '\0';
+			if (have && !skip)
+				smaps_scan_line(s, buf);
+			return 0;
+		}
+		if (have == sizeof(buf) - 1) { /* a line longer than buf */
+			buf[have] = '\0';
+			if (!skip)
+				smaps_scan_line(s, buf);
+			skip = true;
+			have = 0;
+		}
+	}
+}
+
 int smaps_anon_huge(const char *path, u64 start, u64 end, u64 *huge)
 {
 	struct smaps_scan s;
-	char line[512];
-	FILE *f;
-	int r;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : kept_fd, r;
 
 	*huge = 0;
-	f = fopen(path, "re");
-	if (!f)
+	if (!path && fd < 0)
+		fd = open(SMAPS_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
 	smaps_scan_init(&s, start, end);
-	while (fgets(line, sizeof(line), f)) {
-		/* a long path in a header: the rest of it is no line of its own */
-		bool whole = strchr(line, '\n') || feof(f);
-
-		smaps_scan_line(&s, line);
-		while (!whole && fgets(line, sizeof(line), f))
-			whole = strchr(line, '\n') || feof(f);
-	}
-	r = ferror(f) ? -EIO : 0;
-	fclose(f);
+	r = scan_fd(fd, &s);
+	if (fd != kept_fd)
+		close(fd);
 	return r ? r : smaps_scan_finish(&s, huge);
 }

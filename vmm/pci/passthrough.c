@@ -156,7 +156,7 @@ static void dma_report(struct passthrough *pt)
 	char buf[160], huge[48] = "";
 	struct json_writer m;
 
-	pt->dma_huge_known = smaps_anon_huge(SMAPS_PATH, (uintptr_t)mem->base,
+	pt->dma_huge_known = smaps_anon_huge(NULL, (uintptr_t)mem->base,
 					     (uintptr_t)mem->base + mem->size, &pt->dma_huge) == 0;
 	if (pt->dma_huge_known)
 		snprintf(huge, sizeof(huge), "; %llu MiB of it on huge pages",

@@ -83,7 +83,9 @@ static const char *const calls_api[] = {
 static const char *const calls_dma[] = {
     COMMON,
     "ioctl", /* VFIO_IOMMU_MAP_DMA */
-    /* /proc/self/smaps: how much of RAM is on huge pages */
+    /* /proc/self/smaps, kept open (smaps_keep_open()): how much of RAM is
+     * on huge pages; opened by path only when it was not kept */
+    "pread64",
     "open",
     "openat",
     NULL,
