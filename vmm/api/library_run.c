@@ -263,12 +263,6 @@ static int finish_vm(struct tinyvmm *t, struct vm *vm, struct passthrough *pt, i
 }
 
 /*
- * Boot one VM from scratch and run it until it stops; returns the exit code.
- * The kernel's segments are read from its file straight into guest RAM, and
- * *kernel (its headers) is freed once the boot tables are built: the VMM
- * keeps no copy of the kernel for the guest's lifetime.
- */
-/*
  * This boot's VFs: cfg.vfs less the ones hot-removed (given back) in an
  * earlier boot, each in the slot it had then; from[i] is vfs[i]'s index in
  * cfg.vfs. How many.
@@ -289,6 +283,12 @@ static unsigned int boot_vfs(struct tinyvmm *t, struct tinyvmm_vf *vfs, unsigned
 	return n;
 }
 
+/*
+ * Boot one VM from scratch and run it until it stops; returns the exit code.
+ * The kernel's segments are read from its file straight into guest RAM, and
+ * *kernel (its headers) is freed once the boot tables are built: the VMM
+ * keeps no copy of the kernel for the guest's lifetime.
+ */
 static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 {
 	const struct tinyvmm_config *cfg = &t->cfg;

@@ -145,7 +145,7 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 		log_warn("%s: the vCPUs did not all stop (%s); removing the device anyway",
 			 vf->name, strerror(-r));
 	pci_host_remove(pt->host, vf->slot, vfio_pci_device(vf->pci));
-	vfio_pci_destroy(vf->pci); /* reset, irqfds, routes, memory slots, traps */
+	vfio_pci_destroy(vf->pci); /* irqfds, routes, memory slots, traps; the close resets it */
 	vf->pci = NULL;
 	if (!paused)
 		vm_resume(vm);
@@ -155,6 +155,17 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 	log_info("%s: detached from slot %u (%s)", vf->name, vf->slot,
 		 passthrough_detach_why_name(why));
 	passthrough_emit_detached(pt, vf, why);
+	if (vf->vfm && any_in_group(pt, vf->group) &&
+	    (!vf->hot || pt->nr_parked < TINYVMM_MAX_VFS)) {
+		/* The group is still open, its DMA owned by this process: a host
+		 * driver would fail to bind. A --vf one goes back with the run. */
+		log_info("%s: another VF in the guest keeps its IOMMU group %d open; it goes "
+			 "back to its host driver when the VM ends",
+			 vf->name, vf->group);
+		if (vf->hot)
+			pt->parked[pt->nr_parked++] = vf->vfm;
+		vf->vfm = NULL;
+	}
 	if (vf->vfm) { /* back to its host driver now, a --vf one too */
 		vf_manage_give_back(vf->vfm, SYSFS_ROOT);
 		if (vf->hot)

@@ -134,6 +134,7 @@ static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf)
 		r = vfio_device_open(&pt->c, vf->opts->bdf, &vf->dev);
 	if (r < 0)
 		return r;
+	vf->group = group; /* a hot remove closes it when no other VF is in it */
 	r = vfio_pci_create(&vf->pci, &vfio_sys_ops, vf->dev, &pt->vm->pci->plat, vf->name,
 			    vf->slot, arch_pci_intx_gsi(vf->slot, 0));
 	if (r < 0)
@@ -344,7 +345,7 @@ void passthrough_detach(struct passthrough *pt)
 
 		if (vf->pci && vf->opts)
 			passthrough_emit_detached(pt, vf, PT_DETACH_VM_END);
-		vfio_pci_destroy(vf->pci); /* resets the device, frees irqfds/routes/maps */
+		vfio_pci_destroy(vf->pci); /* frees irqfds/routes/maps; the close resets it */
 		vf->pci = NULL;
 		vfio_device_close(vf->dev);
 		vf->dev = NULL;
@@ -357,6 +358,11 @@ void passthrough_detach(struct passthrough *pt)
 		}
 		pt->vfs[i].vfm = NULL; /* a --vf's: the run gives it back, or keeps it */
 	}
+	for (unsigned int i = 0; i < pt->nr_parked; i++) {
+		vf_manage_give_back(pt->parked[i], SYSFS_ROOT);
+		free(pt->parked[i]);
+	}
+	pt->nr_parked = 0;
 	pthread_mutex_unlock(&pt->lock);
 	if (pt->host_registered)
 		arch_pci_detach(pt->vm); /* the vCPUs are joined */

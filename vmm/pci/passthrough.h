@@ -51,7 +51,7 @@ struct passthrough_vf {
 	struct tinyvmm_vf hot_opts; /* its --vf keys */
 	struct vf_manage *vfm;	    /* its host side, given back at removal: hot ones
 				       own it, a --vf one's is the run's (set_host_side) */
-	int group;		    /* its IOMMU group */
+	int group;		    /* its IOMMU group (every VF's, not only hot ones) */
 	bool remove_asked;	    /* the guest was asked to eject it */
 };
 
@@ -76,6 +76,10 @@ struct passthrough {
 	pthread_cond_t cond;
 	pthread_t eject_thread;
 	bool eject_started, eject_stop;
+	/* Hot-added VFs removed while another VF kept their IOMMU group open
+	 * (the host driver could not bind): given back when the VM ends. */
+	struct vf_manage *parked[TINYVMM_MAX_VFS];
+	unsigned int nr_parked;
 };
 
 /*
