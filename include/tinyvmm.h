@@ -319,7 +319,10 @@ struct tinyvmm_host_ops {
 	bool vfs_taken;
 	/* With vfs_taken: a VF hot-added while the run goes (VF hotplug)
 	 * is taken by take_vf (0, or -errno after the caller's own line) and
-	 * given back by give_back_vf; NULL: hot-add is refused. */
+	 * given back by give_back_vf; NULL: hot-add is refused. give_back_vf
+	 * is also called for a VF of cfg.vfs (one the caller took) that is
+	 * hot-removed: the run has closed its device and, unless another VF
+	 * shares it, its IOMMU group. */
 	int (*take_vf)(void *opaque, const struct tinyvmm_vf *vf);
 	void (*give_back_vf)(void *opaque, const char *bdf);
 };

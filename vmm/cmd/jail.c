@@ -102,6 +102,7 @@ struct broker {
 	const struct tinyvmm_config *cfg;
 	struct tinyvmm_vf_hold *hold; /* the run's --vf VFs */
 	int groups[TINYVMM_MAX_VFS];  /* theirs, -1 once given back */
+	bool gone[TINYVMM_MAX_VFS];   /* given back (hot-removed) */
 	unsigned int nr_groups;
 	struct jail_hot hot[TINYVMM_MAX_VFS];
 	unsigned int nr_hot;
@@ -145,7 +146,7 @@ static int hot_check(const struct broker *b, struct tinyvmm_vf *vf)
 	    (unsigned int)vf->trust > TINYVMM_OFF)
 		return -EINVAL;
 	for (unsigned int i = 0; i < b->cfg->nr_vfs; i++)
-		if (!strcmp(b->cfg->vfs[i].bdf, vf->bdf))
+		if (!b->gone[i] && !strcmp(b->cfg->vfs[i].bdf, vf->bdf))
 			return -EBUSY;
 	for (unsigned int i = 0; i < b->nr_hot; i++)
 		if (!strcmp(b->hot[i].bdf, vf->bdf))
@@ -173,19 +174,56 @@ static int hot_take(struct broker *b, struct tinyvmm_vf *vf)
 	return 0;
 }
 
-/* A VF the VM process detached (it closed the device first): back to its
- * host driver, a --vf one included, and its group no longer opens. */
-static void hot_give_back(struct broker *b, const char *bdf)
+/*
+ * Someone (the VM process) still has the group open, or a device in it (a
+ * device fd pins its group): a vfio-pci unbind would block this process
+ * until it lets go, and the host driver could not bind.
+ */
+static bool group_busy(int group)
+{
+	char path[32];
+	int fd;
+
+	if (group < 0)
+		return false;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EBUSY;
+}
+
+/*
+ * A VF the VM process detached: back to its host driver, a --vf one
+ * included, and its group no longer opens for the VM process. While the VM
+ * process runs (running) a VF whose group it still holds is refused
+ * (-EBUSY; it goes back when the VM process ends). -ENOENT: not held.
+ */
+static int hot_give_back(struct broker *b, const char *bdf, bool running)
 {
 	for (unsigned int i = 0; i < b->nr_hot; i++) {
 		if (strcmp(b->hot[i].bdf, bdf) != 0)
 			continue;
+		if (running && group_busy(b->hot[i].group))
+			return -EBUSY;
 		tinyvmm_vf_give_back(b->hot[i].hold);
 		b->hot[i] = b->hot[--b->nr_hot];
-		return;
+		return 0;
 	}
-	if (tinyvmm_vf_give_back_one(b->hold, bdf) == 0)
-		b->nr_groups = tinyvmm_vf_hold_groups(b->hold, b->groups, TINYVMM_MAX_VFS);
+	for (unsigned int i = 0; i < b->cfg->nr_vfs && i < b->nr_groups; i++) {
+		if (b->gone[i] || strcmp(b->cfg->vfs[i].bdf, bdf) != 0)
+			continue;
+		if (running && group_busy(b->groups[i]))
+			return -EBUSY;
+		if (tinyvmm_vf_give_back_one(b->hold, bdf) < 0)
+			return -ENOENT;
+		b->gone[i] = true;
+		b->groups[i] = -1;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 /* Open what the VM process asked for, if it may have it; the fd or -errno. */
@@ -233,8 +271,12 @@ static int serve(struct broker *b)
 		break;
 	case JAIL_GIVE_BACK:
 		q.u.bdf[sizeof(q.u.bdf) - 1] = '\0';
-		hot_give_back(b, q.u.bdf);
-		res = 0;
+		res = hot_give_back(b, q.u.bdf, true);
+		if (res < 0)
+			log_warn("sandbox: the VM process handed back %.32s, %s", q.u.bdf,
+				 res == -EBUSY ? "but still holds its IOMMU group: it goes back "
+						 "when the VM process ends"
+					       : "which it does not hold");
 		break;
 	default:
 		res = -EINVAL;
@@ -267,7 +309,6 @@ struct child {
 	int locked; /* eventfd: the run thread gave up root */
 	const struct jail *j;
 	const struct tinyvmm_config *cfg;
-	bool own_ns; /* jail_root_unshare() worked: lockdown enters the empty root */
 };
 
 /* One request to the parent; its answer, and the fd it sent (or -1). */
@@ -347,6 +388,32 @@ static void ask_give_back(void *opaque, const char *bdf)
 		close(fd);
 }
 
+/*
+ * The VM process's own descriptions of stdin and stdout (a pipe or a
+ * terminal, reopened): the console makes its output non-blocking, which
+ * must not reach the parent's stderr on the same terminal, and once it is
+ * locked down there is no /proc/self/fd for the console to reopen them.
+ */
+static void own_stdio(void)
+{
+	static const int modes[2] = {O_RDONLY, O_WRONLY};
+
+	for (int fd = 0; fd < 2; fd++) {
+		char path[32];
+		struct stat st;
+		int nfd;
+
+		if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		nfd = open(path, modes[fd] | O_NOCTTY);
+		if (nfd < 0)
+			continue; /* the console shares the description, as before */
+		if (nfd != fd && dup2(nfd, fd) >= 0)
+			close(nfd);
+	}
+}
+
 static int lockdown(void *opaque)
 {
 	struct child *c = opaque;
@@ -371,8 +438,9 @@ static int lockdown(void *opaque)
 		nofile.rlim_cur = MIN(nofile.rlim_cur, nofile.rlim_max);
 		setrlimit(RLIMIT_NOFILE, &nofile); /* only ever lowered */
 	}
-	if (c->own_ns)
-		jail_root_enter(); /* a warning if not: the rest still holds */
+	r = jail_root_enter(); /* logged */
+	if (r < 0)
+		return r;
 	if (setgroups(0, NULL) < 0 || setresgid(c->j->gid, c->j->gid, c->j->gid) < 0 ||
 	    setresuid(c->j->uid, c->j->uid, c->j->uid) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -547,8 +615,10 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 					       .give_back_vf = ask_give_back};
 
 		close(sv[0]);
-		tinyvmm_vf_hold_drop(hold);	     /* the parent's; their locks are not ours */
-		c.own_ns = jail_root_unshare() == 0; /* one thread yet: all will share it */
+		tinyvmm_vf_hold_drop(hold); /* the parent's; their locks are not ours */
+		own_stdio();
+		if (jail_root_unshare() < 0) /* one thread yet: all will share it; logged */
+			return TINYVMM_EXIT_HOST;
 		/* The parent holds the VFs: if it goes, so does the VM. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != c.parent)
@@ -563,7 +633,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	close(sv[0]);
 	remove_api_socket(cfg->api_socket);
 	while (b.nr_hot) /* hot-added VFs the VM process had not handed back */
-		hot_give_back(&b, b.hot[b.nr_hot - 1].bdf);
+		hot_give_back(&b, b.hot[b.nr_hot - 1].bdf, false);
 	tinyvmm_vf_give_back(hold);
 	return code;
 }

@@ -14,7 +14,7 @@
  *                          capabilities, no_new_privs, RLIMIT_MEMLOCK of the
  *                          guest RAM (the VFIO map) and a bounded RLIMIT_NOFILE;
  *                          its own mount namespace, chrooted into an empty
- *                          root with /sys and /proc read-only (jail_root.h);
+ *                          root with only /sys, read-only (jail_root.h);
  *                          the seccomp allow-lists then go on per thread.
  *
  * The parent opens on request only /dev/kvm, /dev/vfio/vfio, the

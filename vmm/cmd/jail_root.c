@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,12 +24,14 @@ static int fail(const char *what)
 {
 	int r = -errno;
 
-	log_warn("sandbox: %s: %s; the VM process keeps the host's view of the file system", what,
-		 strerror(errno));
+	log_err("sandbox: %s: %s; the VM process does not run without its own view of the "
+		"file system (--run-as none runs no sandbox)",
+		what, strerror(errno));
 	return r;
 }
 
-/* A read-only bind of the host's dir at JAIL_ROOT/dir. */
+/* A read-only bind of the host's dir at JAIL_ROOT/dir: its own mount only
+ * (no sub-mounts: cgroup, debugfs, bpf stay out). */
 static int bind_ro(const char *dir)
 {
 	char at[64];
@@ -36,11 +39,27 @@ static int bind_ro(const char *dir)
 	snprintf(at, sizeof(at), "%s%s", JAIL_ROOT, dir);
 	if (mkdir(at, 0555) < 0)
 		return fail(at);
-	if (mount(dir, at, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (mount(dir, at, NULL, MS_BIND, NULL) < 0)
 		return fail(dir);
 	if (mount(NULL, at, NULL, RO_FLAGS, NULL) < 0)
 		return fail(at);
 	return 0;
+}
+
+/* A directory fd would lead out of the chroot (openat, fchdir): none is kept. */
+static void close_dirs(void)
+{
+	struct rlimit lim;
+	struct stat st;
+	int max = 4096;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < (rlim_t)max)
+		max = (int)lim.rlim_cur;
+	for (int fd = 3; fd < max; fd++)
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			log_debug("sandbox: closed fd %d, a directory", fd);
+			close(fd);
+		}
 }
 
 int jail_root_unshare(void)
@@ -61,12 +80,11 @@ int jail_root_enter(void)
 		  "mode=0755,size=16k,nr_inodes=16") < 0)
 		return fail("a tmpfs for the VM process's root at " JAIL_ROOT);
 	r = bind_ro("/sys");
-	if (r == 0)
-		r = bind_ro("/proc");
 	if (r < 0)
 		return r;
 	if (mount(NULL, JAIL_ROOT, NULL, RO_FLAGS, NULL) < 0)
 		return fail("the VM process's root read-only");
+	close_dirs();
 	if (chroot(JAIL_ROOT) < 0 || chdir("/") < 0)
 		return fail("chroot");
 	return 0;
