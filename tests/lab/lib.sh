@@ -223,3 +223,17 @@ drv() {
 	local d
 	d=$(readlink "/sys/bus/pci/devices/$1/driver") && basename "$d" || echo none
 }
+
+# The NVMe controller (x86 lab host only): a PCI function of class 0x010802
+# (NVM Express) on a root port of its own. Sets NVME (its BDF); it starts on
+# the lab host's nvme driver.
+lab_find_nvme() {
+	local d
+	NVME=
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/class")" = 0x010802 ] || continue
+		NVME=$(basename "$d")
+		return 0
+	done
+	return 1
+}
