@@ -1,0 +1,92 @@
+#!/bin/sh
+# Lab side of bench/vf's NVMe rows: tinyvmm and the reference QEMU (pc)
+# passing the lab host's NVMe controller (QEMU's emulated nvme, plain PCI
+# passthrough, not a VF), at each guest RAM size in SIZES (MiB). Each boot
+# reads the whole disk in the guest (tests/lab/guest/nvme-read.sh) and its
+# sha256 must be the image's. Figures, per size:
+#  - start to "guest-nvme: read done" (markertime), the VMMs taking turns
+#    boot by boot (tinyvmm, QEMU, tinyvmm, QEMU, ...), ratio the median of
+#    the per-round ratios;
+#  - the time each VMM takes to DMA-map guest RAM: tinyvmm's from --stats
+#    (its VFIO_IOMMU_MAP_DMA calls, made while the guest boots), QEMU's from
+#    its own trace (-trace, -msg timestamp=on): from its first
+#    vfio_listener_region_add_ram (the listener maps each RAM section as it
+#    is announced, before the machine runs) to vfio_get_device, the next
+#    event after the last map.
+# Both boot the bzImage. The controller is put on vfio-pci first (QEMU does
+# not bind it; tinyvmm then rebinds nothing) and given back to nvme at the end.
+# lab-timeout: 2400
+. "$LAB_LIB"
+# (bench/vf inserts bench/lab/lib.sh here: pair_ratio)
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-256 1024}
+[ -n "$NVME" ] || fail "no NVMe controller in the lab host"
+lab_bind "$NVME" vfio-pci || fail "cannot bind $NVME to vfio-pci"
+ARGS="console=ttyS0 panic=-1 quiet $(guest_script_arg /lab/guest/nvme-read.sh)"
+MARK="guest-nvme: read done"
+
+# sum LOG: the sha256 the guest read; dma_tv LOG: tinyvmm's DMA-map ms
+sum() { tr -d '\r' <"$1" | sed -n 's/.*guest-nvme: sha256=\([0-9a-f]*\) .*/\1/p' | tail -n1; }
+dma_tv() { tr -d '\r' <"$1" | sed -n 's/.*mapped [0-9]* MiB of guest RAM for DMA in \([0-9.]*\) ms.*/\1/p' | tail -n1; }
+# dma_qm TRACE: QEMU's DMA-map ms (trace lines "PID@SECS.USECS:event ...")
+dma_qm() {
+	awk -F'[@:]' '$3 ~ /^vfio_listener_region_add_ram/ && !t0 { t0 = $2 }
+		t0 && $3 ~ /^vfio_get_device/ { if ($2 >= t0) printf "%.1f\n", ($2 - t0) * 1000; exit }' "$1"
+}
+bad=0
+for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/dt$m"; : >"/tmp/dq$m"; done
+i=1
+while [ $i -le "$RUNS" ]; do
+	for m in $SIZES; do
+		markertime -m "$MARK" -g "$m" -t 600 -o "/tmp/nt$m.$i.log" -- \
+			tinyvmm --mem "$m" --vf "$NVME" --stats --kernel "$GUEST_BZIMAGE" \
+			--initrd "$GUEST_INITRD" --cmdline "$ARGS" >>"/tmp/nt$m.res"
+		markertime -m "$MARK" -g "$m" -t 600 -o "/tmp/nq$m.$i.log" -- \
+			qemu-system-x86_64 -accel kvm -M pc -cpu host -m "$m" -nographic -nodefaults \
+			-serial stdio -no-reboot -L /usr/share/qemu -kernel "$GUEST_BZIMAGE" \
+			-initrd "$GUEST_INITRD" -append "$ARGS" -device vfio-pci,host="$NVME" \
+			-msg timestamp=on -trace vfio_listener_region_add_ram -trace vfio_get_device \
+			-D "/tmp/nq$m.$i.trace" >>"/tmp/nq$m.res"
+		st=$(sum "/tmp/nt$m.$i.log") sq=$(sum "/tmp/nq$m.$i.log")
+		dt=$(dma_tv "/tmp/nt$m.$i.log") dq=$(dma_qm "/tmp/nq$m.$i.trace")
+		echo "$dt" >>"/tmp/dt$m"
+		echo "$dq" >>"/tmp/dq$m"
+		echo "round $i, $m MiB: tinyvmm $(tail -n1 "/tmp/nt$m.res" | cut -d' ' -f1-3) dma_ms=${dt:--}" \
+			"sha256 $([ "$st" = "$NVME_SHA256" ] && echo ok || echo "BAD (${st:-none})");" \
+			"qemu $(tail -n1 "/tmp/nq$m.res" | cut -d' ' -f1-3) dma_ms=${dq:--}" \
+			"sha256 $([ "$sq" = "$NVME_SHA256" ] && echo ok || echo "BAD (${sq:-none})")"
+		[ "$st" = "$NVME_SHA256" ] || { bad=$((bad + 1)); tail -n 20 "/tmp/nt$m.$i.log"; }
+		[ "$sq" = "$NVME_SHA256" ] || { bad=$((bad + 1)); tail -n 20 "/tmp/nq$m.$i.log"; }
+	done
+	i=$((i + 1))
+done
+# what QEMU's DMA-map figure spans, from round 1's trace
+for m in $SIZES; do
+	awk -F'[@:]' '{ split($3, e, " ") } e[1] == "vfio_listener_region_add_ram" { n++; if (!a) a = $2; z = $2 }
+		e[1] == "vfio_get_device" && !g { g = $2; k = n }
+		END { printf "info: qemu %s MiB trace: %d vfio_listener_region_add_ram, the first at 0 ms, the last at %.1f ms; vfio_get_device at %.1f ms, after %d of them\n",
+			m, n, (z - a) * 1000, g ? (g - a) * 1000 : -1, k }' m="$m" "/tmp/nq$m.1.trace"
+done
+lab_bind "$NVME" nvme
+echo "" >"/sys/bus/pci/devices/$NVME/driver_override"
+
+# dma_pairs M: the per-round DMA-map ratios in /tmp/dma$M.res for pair_ratio
+dma_pairs() {
+	sed 's/^/dma_ms=/' "/tmp/dt$1" >"/tmp/xt$1.res"
+	sed 's/^/dma_ms=/' "/tmp/dq$1" >"/tmp/xq$1.res"
+	pair_ratio "xt$1" "xq$1" dma_ms
+}
+med() { sort -n | awk 'NF { v[++n] = $1 } END { if (n) print v[int((n + 1) / 2)]; else print -1 }'; }
+echo
+echo "bench vf: NVMe $NVME (QEMU nvme, plain passthrough), $RUNS round(s), lab host $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
+printf '%-34s %12s %12s %24s\n' figure tinyvmm qemu-pc "ratio (min-max, pairs)"
+for m in $SIZES; do
+	printf '%-34s %12s %12s %24s\n' "start to disk read done $m MiB (ms)" \
+		"$(median "nt$m" marker_ms)" "$(median "nq$m" marker_ms)" "$(pair_ratio "nt$m" "nq$m" marker_ms)"
+done
+for m in $SIZES; do
+	printf '%-34s %12s %12s %24s\n' "DMA map $m MiB (ms)" "$(med <"/tmp/dt$m")" "$(med <"/tmp/dq$m")" "$(dma_pairs "$m")"
+done
+echo "bench vf: ratios are tinyvmm/QEMU, the median of the per-round ratios; every boot read the whole disk and checked its sha256 ($bad bad)"
+echo "bench vf: tinyvmm maps RAM while the guest boots; QEMU maps it before the guest runs"
+[ $bad -eq 0 ] || fail "$bad boot(s) did not read the disk's bytes"
