@@ -33,8 +33,14 @@ dma_qm() {
 	awk -F'[@:]' '$3 ~ /^vfio_listener_region_add_ram/ && !t0 { t0 = $2 }
 		t0 && $3 ~ /^vfio_get_device/ { if ($2 >= t0) printf "%.1f\n", ($2 - t0) * 1000; exit }' "$1"
 }
+# med NAME KEY: the median of the values of KEY in /tmp/NAME.res, leaving out
+# the missing ones and markertime's -1 (marker never seen); -1 when none
+med() {
+	sed -n "s/.*$2=\([0-9.][0-9.]*\).*/\1/p" "/tmp/$1.res" | sort -n | awk '{ v[NR] = $1 }
+		END { if (!NR) print -1; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 bad=0
-for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/dt$m"; : >"/tmp/dq$m"; done
+for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/dt$m.res"; : >"/tmp/dq$m.res"; done
 i=1
 while [ $i -le "$RUNS" ]; do
 	for m in $SIZES; do
@@ -49,8 +55,8 @@ while [ $i -le "$RUNS" ]; do
 			-D "/tmp/nq$m.$i.trace" >>"/tmp/nq$m.res"
 		st=$(sum "/tmp/nt$m.$i.log") sq=$(sum "/tmp/nq$m.$i.log")
 		dt=$(dma_tv "/tmp/nt$m.$i.log") dq=$(dma_qm "/tmp/nq$m.$i.trace")
-		echo "$dt" >>"/tmp/dt$m"
-		echo "$dq" >>"/tmp/dq$m"
+		echo "dma_ms=$dt" >>"/tmp/dt$m.res"
+		echo "dma_ms=$dq" >>"/tmp/dq$m.res"
 		echo "round $i, $m MiB: tinyvmm $(tail -n1 "/tmp/nt$m.res" | cut -d' ' -f1-3) dma_ms=${dt:--}" \
 			"sha256 $([ "$st" = "$NVME_SHA256" ] && echo ok || echo "BAD (${st:-none})");" \
 			"qemu $(tail -n1 "/tmp/nq$m.res" | cut -d' ' -f1-3) dma_ms=${dq:--}" \
@@ -70,23 +76,17 @@ done
 lab_bind "$NVME" nvme
 echo "" >"/sys/bus/pci/devices/$NVME/driver_override"
 
-# dma_pairs M: the per-round DMA-map ratios in /tmp/dma$M.res for pair_ratio
-dma_pairs() {
-	sed 's/^/dma_ms=/' "/tmp/dt$1" >"/tmp/xt$1.res"
-	sed 's/^/dma_ms=/' "/tmp/dq$1" >"/tmp/xq$1.res"
-	pair_ratio "xt$1" "xq$1" dma_ms
-}
-med() { sort -n | awk 'NF { v[++n] = $1 } END { if (n) print v[int((n + 1) / 2)]; else print -1 }'; }
 echo
 echo "bench vf: NVMe $NVME (QEMU nvme, plain passthrough), $RUNS round(s), lab host $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
 printf '%-34s %12s %12s %24s\n' figure tinyvmm qemu-pc "ratio (min-max, pairs)"
 for m in $SIZES; do
 	printf '%-34s %12s %12s %24s\n' "start to disk read done $m MiB (ms)" \
-		"$(median "nt$m" marker_ms)" "$(median "nq$m" marker_ms)" "$(pair_ratio "nt$m" "nq$m" marker_ms)"
+		"$(med "nt$m" marker_ms)" "$(med "nq$m" marker_ms)" "$(pair_ratio "nt$m" "nq$m" marker_ms)"
 done
 for m in $SIZES; do
-	printf '%-34s %12s %12s %24s\n' "DMA map $m MiB (ms)" "$(med <"/tmp/dt$m")" "$(med <"/tmp/dq$m")" "$(dma_pairs "$m")"
+	printf '%-34s %12s %12s %24s\n' "DMA map $m MiB (ms)" \
+		"$(med "dt$m" dma_ms)" "$(med "dq$m" dma_ms)" "$(pair_ratio "dt$m" "dq$m" dma_ms)"
 done
-echo "bench vf: ratios are tinyvmm/QEMU, the median of the per-round ratios; every boot read the whole disk and checked its sha256 ($bad bad)"
+echo "bench vf: figures are medians (-1: none), ratios tinyvmm/QEMU, the median of the per-round ratios; every boot read the whole disk and checked its sha256 ($bad bad)"
 echo "bench vf: tinyvmm maps RAM while the guest boots; QEMU maps it before the guest runs"
 [ $bad -eq 0 ] || fail "$bad boot(s) did not read the disk's bytes"
