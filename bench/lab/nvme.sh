@@ -37,7 +37,7 @@ dma_qm() {
 # the missing ones and markertime's -1 (marker never seen); -1 when none
 med() {
 	sed -n "s/.*$2=\([0-9.][0-9.]*\).*/\1/p" "/tmp/$1.res" | sort -n | awk '{ v[NR] = $1 }
-		END { if (!NR) print -1; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+		END { if (!NR) print -1; else printf "%.1f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 bad=0
 for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/dt$m.res"; : >"/tmp/dq$m.res"; done
