@@ -339,6 +339,10 @@ TESTS += jsonl_check
 # runs the built tool (order-only prerequisite, not linked)
 test_jsonl_check_SRCS := | $(BUILD)/tools/jsonl-check
 
+# vmm/cmd: the sandbox's empty root (forks; root only, else skipped)
+TESTS += jail_root
+test_jail_root_SRCS := vmm/cmd/jail_root.c vmm/base/log.c vmm/base/err.c
+
 # vmm/sandbox
 TESTS += seccomp
 test_seccomp_SRCS := vmm/sandbox/seccomp.c vmm/base/log.c vmm/base/err.c
