@@ -519,6 +519,12 @@ void tinyvmm_vf_hold_drop(struct tinyvmm_vf_hold *h);
  * -ENOENT when h does not hold bdf (any more).
  */
 int tinyvmm_vf_give_back_one(struct tinyvmm_vf_hold *h, const char *bdf);
+/*
+ * Some process holds bdf's IOMMU group open, or a device in it (its
+ * /dev/vfio/N answers EBUSY): a vfio-pci unbind would block until it lets
+ * go. false when it is free, or bdf has no group.
+ */
+bool tinyvmm_vf_group_busy(const char *bdf);
 /* The IOMMU group of each VF of the hold, in order (-1: none, or given back
  * with tinyvmm_vf_give_back_one()); how many, at most cap. */
 unsigned int tinyvmm_vf_hold_groups(const struct tinyvmm_vf_hold *h, int *groups, unsigned int cap);

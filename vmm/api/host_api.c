@@ -137,6 +137,11 @@ int tinyvmm_vf_give_back_one(struct tinyvmm_vf_hold *h, const char *bdf)
 	return -ENOENT;
 }
 
+bool tinyvmm_vf_group_busy(const char *bdf)
+{
+	return bdf && vf_manage_group_open(bdf);
+}
+
 void tinyvmm_vf_hold_drop(struct tinyvmm_vf_hold *h)
 {
 	if (!h)

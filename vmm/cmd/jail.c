@@ -175,38 +175,19 @@ static int hot_take(struct broker *b, struct tinyvmm_vf *vf)
 }
 
 /*
- * Someone (the VM process) still has the group open, or a device in it (a
- * device fd pins its group): a vfio-pci unbind would block this process
- * until it lets go, and the host driver could not bind.
- */
-static bool group_busy(int group)
-{
-	char path[32];
-	int fd;
-
-	if (group < 0)
-		return false;
-	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return errno == EBUSY;
-}
-
-/*
  * A VF the VM process detached: back to its host driver, a --vf one
  * included, and its group no longer opens for the VM process. While the VM
- * process runs (running) a VF whose group it still holds is refused
- * (-EBUSY; it goes back when the VM process ends). -ENOENT: not held.
+ * process runs (running) a VF whose group it still holds, or a device in
+ * it, is refused (-EBUSY; it goes back when the VM process ends): the
+ * vfio-pci unbind would block this process until it let go, and the host
+ * driver could not bind. -ENOENT: not held.
  */
 static int hot_give_back(struct broker *b, const char *bdf, bool running)
 {
 	for (unsigned int i = 0; i < b->nr_hot; i++) {
 		if (strcmp(b->hot[i].bdf, bdf) != 0)
 			continue;
-		if (running && group_busy(b->hot[i].group))
+		if (running && tinyvmm_vf_group_busy(bdf))
 			return -EBUSY;
 		tinyvmm_vf_give_back(b->hot[i].hold);
 		b->hot[i] = b->hot[--b->nr_hot];
@@ -215,7 +196,7 @@ static int hot_give_back(struct broker *b, const char *bdf, bool running)
 	for (unsigned int i = 0; i < b->cfg->nr_vfs && i < b->nr_groups; i++) {
 		if (b->gone[i] || strcmp(b->cfg->vfs[i].bdf, bdf) != 0)
 			continue;
-		if (running && group_busy(b->groups[i]))
+		if (running && tinyvmm_vf_group_busy(bdf))
 			return -EBUSY;
 		if (tinyvmm_vf_give_back_one(b->hold, bdf) < 0)
 			return -ENOENT;
