@@ -33,6 +33,15 @@
 /* A VFIO device: its ioctls, its config space, a vector's eventfd. */
 #define VFIO_DEVICE "ioctl", "pread64", "pwrite64", "eventfd2"
 
+/*
+ * A VF's host side, in a process that takes and gives back VFs itself (not
+ * root's sandbox, whose parent does it): the run directory's lock and crash
+ * record, rtnetlink to the PF (PF settings, if_nametoindex).
+ */
+#define VF_HOST_SIDE                                                                               \
+	"socket", "bind", "setsockopt", "getsockname", "unlink", "unlinkat", "rename", "renameat", \
+	    "renameat2", "flock", "ftruncate", "fsync", "fdatasync", "mkdir", "mkdirat", "fchmod"
+
 /* Starting a thread and naming it (the filter of the one that starts it). */
 #define THREAD_START "clone", "clone3", "set_robust_list", "rseq", "prctl"
 
@@ -72,11 +81,17 @@ static const char *const calls_api[] = {
     "seccomp",	  /* which adds its own filter, for its name */
     /* the shutdown op raises the UART's interrupt (ioctl KVM_IRQ_LINE);
      * vf-add and vf-remove (hotplug) run on this thread: the VF's sysfs
-     * checks and its VFIO device */
+     * checks and its VFIO device; its lock, record and PF settings too
+     * when this process takes the VF itself (not root's sandbox) */
     FILE_READS,
     VFIO_DEVICE,
+    VF_HOST_SIDE,
     "dup",
     "dup3",
+    /* a hot add's DMA map thread starts under this filter: its failed
+     * pin's message reads RLIMIT_MEMLOCK */
+    "prlimit64",
+    "getrlimit",
     NULL,
 };
 
@@ -88,6 +103,9 @@ static const char *const calls_dma[] = {
     "pread64",
     "open",
     "openat",
+    /* a failed pin: RLIMIT_MEMLOCK, for the message that names the fix */
+    "prlimit64",
+    "getrlimit",
     NULL,
 };
 
@@ -101,9 +119,9 @@ static const char *const calls_run[] = {
     "creat",
     "fcntl",
     "rt_sigaction",
-    /* rtnetlink, the API socket */
-    "socket",
-    "bind",
+    /* rtnetlink, the run directory and its records */
+    VF_HOST_SIDE,
+    /* the API socket */
     "connect",
     "listen",
     "accept4",
@@ -111,23 +129,8 @@ static const char *const calls_run[] = {
     "sendmsg",
     "recvfrom",
     "recvmsg",
-    "setsockopt",
     "getsockopt",
-    "getsockname",
     "shutdown",
-    /* the run directory and its records */
-    "unlink",
-    "unlinkat",
-    "rename",
-    "renameat",
-    "renameat2",
-    "flock",
-    "ftruncate",
-    "fsync",
-    "fdatasync",
-    "mkdir",
-    "mkdirat",
-    "fchmod",
     "dup",
     "dup2",
     "dup3",
