@@ -37,7 +37,7 @@
 static const char *const why_names[PT_DETACH_WHYS] = {
     [PT_DETACH_GUEST] = "guest-eject", [PT_DETACH_API] = "api",
     [PT_DETACH_TIMEOUT] = "timeout",   [PT_DETACH_FORCED] = "forced",
-    [PT_DETACH_VM_END] = "vm-end",
+    [PT_DETACH_VM_END] = "vm-end",     [PT_DETACH_ADD_FAILED] = "add-failed",
 };
 _Static_assert(ARRAY_SIZE(why_names) == PT_DETACH_WHYS, "name every detach reason");
 
@@ -154,7 +154,8 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 	release_group(pt, vf->group);
 	log_info("%s: detached from slot %u (%s)", vf->name, vf->slot,
 		 passthrough_detach_why_name(why));
-	passthrough_emit_detached(pt, vf, why);
+	if (why != PT_DETACH_ADD_FAILED) /* that VF had no vf-attached */
+		passthrough_emit_detached(pt, vf, why);
 	if (vf->vfm && any_in_group(pt, vf->group) &&
 	    (!vf->hot || pt->nr_parked < TINYVMM_MAX_VFS)) {
 		/* The group is still open, its DMA owned by this process: a host
@@ -217,8 +218,12 @@ static struct passthrough_vf *free_entry(struct passthrough *pt)
 	return NULL;
 }
 
-/* The container for a first VF: opened, and all guest RAM mapped for DMA. */
-static int open_device(struct passthrough *pt, struct passthrough_vf *vf)
+/*
+ * The container for a first VF: opened, and all guest RAM being mapped for
+ * DMA (*mapping: on the DMA thread, which wait_dma() joins once the guest
+ * has been told).
+ */
+static int open_device(struct passthrough *pt, struct passthrough_vf *vf, bool *mapping)
 {
 	bool fresh = pt->c.fd < 0;
 	int r;
@@ -235,8 +240,10 @@ static int open_device(struct passthrough *pt, struct passthrough_vf *vf)
 			return r;
 	}
 	r = vfio_device_open(&pt->c, vf->opts->bdf, &vf->dev);
-	if (r == 0 && pt->c.nr_dma == 0)
-		r = passthrough_dma_map_now(pt);
+	if (r == 0 && pt->c.nr_dma == 0) {
+		r = passthrough_dma_map_start(pt, true);
+		*mapping = r == 0;
+	}
 	if (r < 0 && fresh) {
 		vfio_device_close(vf->dev);
 		vf->dev = NULL;
@@ -245,9 +252,32 @@ static int open_device(struct passthrough *pt, struct passthrough_vf *vf)
 	return r;
 }
 
+/*
+ * The guest has been told of vf, its container's first VF, and probes it
+ * while guest RAM is mapped (its bus-master enable waits for the map): wait
+ * for the map's end. If it failed, the VF goes again (a surprise removal
+ * for the guest), and the add fails with the map's error.
+ */
+static int wait_dma(struct passthrough *pt, struct passthrough_vf *vf, char *msg, size_t cap)
+{
+	passthrough_dma_join(pt);
+	if (pt->dma_result == 0)
+		return 0;
+	if (pt->dma_msg[0])
+		say(msg, cap, "%s", pt->dma_msg); /* "vfio: cannot pin ..." */
+	else
+		say(msg, cap, "%s: cannot map guest RAM for DMA: %s", vf->name,
+		    strerror(-err_errno(pt->dma_result)));
+	vf->remove_asked = true;
+	pcihp_request(arch_pci_hotplug(pt->vm), vf->slot, false);
+	detach_vf(pt, vf, PT_DETACH_ADD_FAILED); /* and gives it back */
+	return pt->dma_result;
+}
+
 static int hot_add_locked(struct passthrough *pt, const struct tinyvmm_vf *o, u8 *slot_out,
 			  char *msg, size_t cap)
 {
+	bool mapping = false;
 	struct pcihp *hp = arch_pci_hotplug(pt->vm);
 	struct passthrough_vf *vf, *old;
 	struct vf_manage *vfm = NULL;
@@ -293,7 +323,7 @@ static int hot_add_locked(struct passthrough *pt, const struct tinyvmm_vf *o, u8
 		goto err_take;
 	vf->group = group;
 	vf->opts = &vf->hot_opts; /* an entry in use from here on */
-	r = open_device(pt, vf);
+	r = open_device(pt, vf, &mapping);
 	if (r < 0)
 		goto err_open;
 	/* No BAR addresses: the guest places them, as it does for any hot-added device. */
@@ -309,6 +339,11 @@ static int hot_add_locked(struct passthrough *pt, const struct tinyvmm_vf *o, u8
 	log_capture(NULL, 0);
 	vf->vfm = vfm;
 	pcihp_request(hp, slot, true);
+	if (mapping) {
+		r = wait_dma(pt, vf, msg, cap);
+		if (r < 0)
+			return r;
+	}
 	log_info("%s: hot-added at slot %u (guest 0000:00:%02x.0)", vf->name, slot, slot);
 	passthrough_emit_vf(pt->vm, "vf-attached", vf, true, NULL);
 	*slot_out = slot;
@@ -318,6 +353,7 @@ err_pci:
 	vfio_pci_destroy(vf->pci);
 	vf->pci = NULL;
 err_dev:
+	passthrough_dma_join(pt); /* before the container may close */
 	vfio_device_close(vf->dev);
 	vf->dev = NULL;
 err_open:

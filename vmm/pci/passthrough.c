@@ -201,20 +201,11 @@ static int dma_map_ram(struct passthrough *pt)
 	return 0;
 }
 
-int passthrough_dma_map_now(struct passthrough *pt)
-{
-	int r = dma_map_ram(pt);
-
-	pci_platform_dma_done(pt->vm, r);
-	if (r == 0)
-		dma_report(pt);
-	return r;
-}
-
 /*
- * The DMA map runs while the guest boots: a device cannot DMA before its
- * bus-master enable bit is set, and the device model holds that write in
- * dma_wait() until the map is done. A failure stops the VM.
+ * The DMA map runs while the guest boots, or probes a hot-added first VF:
+ * a device cannot DMA before its bus-master enable bit is set, and the
+ * device model holds that write in dma_wait() until the map is done. A
+ * failure stops the VM at boot; a hot add's is the add's (dma_msg).
  */
 static void *dma_thread(void *arg)
 {
@@ -223,9 +214,13 @@ static void *dma_thread(void *arg)
 	int r;
 
 	pthread_setname_np(pthread_self(), "dma-map");
+	if (pt->dma_hot)
+		log_capture(pt->dma_msg, sizeof(pt->dma_msg)); /* the add's reply */
 	if (sb_enter((enum tinyvmm_seccomp)pt->vm->seccomp, SB_DMA) < 0) {
+		pt->dma_result = -EPERM;
 		pci_platform_dma_done(pt->vm, -EPERM);
-		vm_stop(pt->vm, VM_STOP_ERROR, EXIT_HOST);
+		if (!pt->dma_hot)
+			vm_stop(pt->vm, VM_STOP_ERROR, EXIT_HOST);
 		return NULL;
 	}
 	if (delay && *delay) {
@@ -238,18 +233,23 @@ static void *dma_thread(void *arg)
 		usleep((useconds_t)MIN(ms, 60000UL) * 1000);
 	}
 	r = dma_map_ram(pt);
+	pt->dma_result = r;
 	pci_platform_dma_done(pt->vm, r);
-	if (r < 0)
+	if (r < 0 && !pt->dma_hot)
 		vm_stop(pt->vm, VM_STOP_ERROR, err_exit_code(r)); /* logged */
-	else
+	else if (r == 0)
 		dma_report(pt);
+	log_capture(NULL, 0);
 	return NULL;
 }
 
-static int dma_map_start(struct passthrough *pt)
+int passthrough_dma_map_start(struct passthrough *pt, bool hot)
 {
 	int r;
 
+	pt->dma_hot = hot;
+	pt->dma_result = 0;
+	pt->dma_msg[0] = '\0';
 	pci_platform_dma_pending(pt->vm);
 	r = thread_create(&pt->dma_thread, dma_thread, pt);
 	if (r == 0) {
@@ -258,6 +258,7 @@ static int dma_map_start(struct passthrough *pt)
 	}
 	log_warn("vfio: cannot start the DMA map thread (%s); mapping guest RAM now", strerror(-r));
 	r = dma_map_ram(pt);
+	pt->dma_result = r;
 	pci_platform_dma_done(pt->vm, r);
 	if (r == 0)
 		dma_report(pt);
@@ -319,7 +320,7 @@ int passthrough_attach(struct passthrough *pt, struct vm *vm)
 		if (r < 0)
 			return r;
 	}
-	r = dma_map_start(pt);
+	r = passthrough_dma_map_start(pt, false);
 bars:
 	if (r == 0)
 		r = pci_host_assign_bars(pt->host, &w);

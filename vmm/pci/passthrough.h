@@ -70,6 +70,9 @@ struct passthrough {
 	u64 dma_huge;		    /* RAM on transparent huge pages after the map, bytes */
 	bool dma_huge_known;	    /* dma_huge read from /proc/self/smaps */
 	u64 dma_wait_ns, dma_waits; /* vCPUs held at bus-master enable until it was done */
+	bool dma_hot;		    /* this map is a hot add's: a failure is the add's */
+	int dma_result;		    /* the map's 0 or -errno, once joined */
+	char dma_msg[256];	    /* the error it logged (a hot add's reply) */
 	/* Hotplug (hotplug.c): lock guards vfs[] once the guest runs; cond
 	 * signals a VF gone. The eject thread detaches what the guest ejects. */
 	pthread_mutex_t lock;
@@ -108,10 +111,13 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f);
  * passthrough_hot_add(): the whole --vf path while the guest runs: checks
  * (slot free and 1..31, BDF, not in this VM already), vf_manage_take()
  * (lock, crash record, PF settings, vfio-pci), the sysfs and IOMMU checks,
- * the container (opened, and all guest RAM mapped for DMA, when this is the
- * first VF), the device model in its slot with its BARs left for the guest
- * to place, then the guest is told (PCIU + the GED interrupt) and the
- * vf-attached event says "hotplug": true.
+ * the container (opened, when this is the first VF, with all guest RAM
+ * mapped for DMA on a thread while the guest already probes the device:
+ * its bus-master enable waits for the map), the device model in its slot
+ * with its BARs left for the guest to place, then the guest is told (PCIU
+ * + the GED interrupt); once the map is done the vf-attached event says
+ * "hotplug": true. A map that fails takes the VF out again (a surprise
+ * removal for the guest) and fails the add.
  * passthrough_hot_remove(): asks the guest to eject the VF (PCID), waits
  * up to timeout seconds for its _EJ0, then detaches it; with force, or
  * after the timeout, detaches it at once (a surprise removal). Detaching
@@ -124,11 +130,12 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f);
  * nothing on an error.
  */
 enum passthrough_detach_why {
-	PT_DETACH_GUEST,   /* the guest ejected it on its own */
-	PT_DETACH_API,	   /* vf-remove, and the guest ejected it */
-	PT_DETACH_TIMEOUT, /* vf-remove, the guest did not eject it in time */
-	PT_DETACH_FORCED,  /* vf-remove with force */
-	PT_DETACH_VM_END,  /* the VM ended */
+	PT_DETACH_GUEST,      /* the guest ejected it on its own */
+	PT_DETACH_API,	      /* vf-remove, and the guest ejected it */
+	PT_DETACH_TIMEOUT,    /* vf-remove, the guest did not eject it in time */
+	PT_DETACH_FORCED,     /* vf-remove with force */
+	PT_DETACH_VM_END,     /* the VM ended */
+	PT_DETACH_ADD_FAILED, /* its hot add failed after the guest was told (no event) */
 	PT_DETACH_WHYS
 };
 const char *passthrough_detach_why_name(enum passthrough_detach_why why);
@@ -151,8 +158,14 @@ int passthrough_hot_remove(struct passthrough *pt, const char *bdf, unsigned int
 /* The VFs in the guest now (up to cap), in slot order; returns how many. */
 unsigned int passthrough_list(struct passthrough *pt, struct passthrough_dev *out,
 			      unsigned int cap);
-/* Map all guest RAM for DMA now, on this thread (a hot-added first VF). */
-int passthrough_dma_map_now(struct passthrough *pt);
+/*
+ * Map all guest RAM for DMA on a thread of its own, the vCPUs' bus-master
+ * enable held until it is done (as at boot). hot: for a hot-added first VF,
+ * whose add waits for it with passthrough_dma_join() and reads dma_result
+ * and dma_msg: a failure does not stop the VM. 0, or -errno when even the
+ * fallback (mapping on this thread) failed.
+ */
+int passthrough_dma_map_start(struct passthrough *pt, bool hot);
 /* The eject thread: started by passthrough_attach(), stopped by passthrough_detach(). */
 int passthrough_eject_start(struct passthrough *pt);
 void passthrough_eject_stop(struct passthrough *pt);
