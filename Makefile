@@ -146,8 +146,10 @@ API_SRCS += vmm/api/api_server.c
 API_SRCS += vmm/api/api_vm.c
 
 # vmm/sandbox: confining tinyvmm's own threads (libseccomp, linked into the library)
+# (with the architecture's part: its vCPU ioctls, a trapped call's arguments)
+SECCOMP_SRCS := vmm/sandbox/seccomp.c vmm/arch/$(ARCH)/arch_seccomp.c
 SANDBOX_SRCS :=
-SANDBOX_SRCS += vmm/sandbox/seccomp.c
+SANDBOX_SRCS += $(SECCOMP_SRCS)
 
 # devices: guest-visible device models
 DEV_SRCS :=
@@ -235,7 +237,7 @@ test_bus_SRCS := vmm/core/bus.c vmm/base/log.c vmm/base/err.c
 TESTS += console
 test_console_LIBS += -lseccomp
 test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c vmm/base/err.c \
-	vmm/sandbox/seccomp.c vmm/base/host_open.c
+	$(SECCOMP_SRCS) vmm/base/host_open.c
 TESTS += events
 test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c
@@ -244,7 +246,7 @@ test_kvm_LIBS += -lseccomp
 test_kvm_SRCS := vmm/base/host_open.c vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
 	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c \
-	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c devices/x86/pci_cf8.c vmm/pci/pci_platform.c $(FW_SRCS) vmm/sandbox/seccomp.c
+	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c devices/x86/pci_cf8.c vmm/pci/pci_platform.c $(FW_SRCS) $(SECCOMP_SRCS)
 
 # vmm/arch/x86
 TESTS += bzimage
@@ -314,7 +316,7 @@ test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/base/bdf.c 
 TESTS += api
 test_api_LIBS += -lseccomp
 test_api_SRCS := vmm/api/api_server.c vmm/api/api_proto.c vmm/base/json.c vmm/base/json_get.c \
-	vmm/base/utf8.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c vmm/sandbox/seccomp.c
+	vmm/base/utf8.c vmm/base/json_write.c vmm/base/log.c vmm/base/err.c $(SECCOMP_SRCS)
 TESTS += library
 # the library end to end (include/tinyvmm.h): all of it
 test_library_LIBS += -lseccomp
@@ -345,7 +347,7 @@ test_jail_root_SRCS := vmm/cmd/jail_root.c vmm/base/log.c vmm/base/err.c
 
 # vmm/sandbox
 TESTS += seccomp
-test_seccomp_SRCS := vmm/sandbox/seccomp.c vmm/base/log.c vmm/base/err.c
+test_seccomp_SRCS := $(SECCOMP_SRCS) vmm/base/log.c vmm/base/err.c
 test_seccomp_LIBS := -lseccomp
 
 # devices

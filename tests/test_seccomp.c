@@ -13,15 +13,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kvm.h>
+#include <linux/vfio.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vmm/arch/arch.h"
 #include "vmm/base/util.h"
 #include "vmm/sandbox/seccomp.h"
 
@@ -87,6 +91,97 @@ static void test_vcpu_cannot_open(void **state UNUSED)
 
 	assert_int_equal(in_child(vcpu_then_open, err, sizeof(err)), 70);
 	assert_non_null(strstr(err, "thread vcpu0 made the forbidden system call openat"));
+}
+
+/* A vCPU's own requests go through (to /dev/null: ENOTTY), others end it. */
+static void vcpu_ioctls(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+	char c = 'x';
+
+	prctl(PR_SET_NAME, "vcpu0");
+	if (fd < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_VCPU) < 0)
+		_exit(1);
+	if (ioctl(fd, KVM_RUN, 0) != -1 || errno != ENOTTY)
+		_exit(2);
+	if (ioctl(fd, VFIO_DEVICE_SET_IRQS, NULL) != -1 || ioctl(fd, KVM_IRQFD, NULL) != -1)
+		_exit(2);
+	for (unsigned int i = 0; i < arch_nr_vcpu_ioctls; i++) /* its register dump */
+		if (ioctl(fd, arch_vcpu_ioctls[i], NULL) != -1)
+			_exit(2);
+	ioctl(fd, TIOCSTI, &c); /* typing into a terminal: never */
+	_exit(3);
+}
+
+static void test_vcpu_ioctl_requests(void **state UNUSED)
+{
+	char err[512], want[96];
+
+	assert_int_equal(in_child(vcpu_ioctls, err, sizeof(err)), 70);
+	snprintf(want, sizeof(want),
+		 "thread vcpu0 made the forbidden system call ioctl (%d, "
+		 "request 0x%x); stopping",
+		 (int)seccomp_syscall_resolve_name("ioctl"), TIOCSTI);
+	assert_non_null(strstr(err, want));
+}
+
+/* The DMA map thread maps, and nothing else: not even a VFIO unmap. */
+static void dma_unmap(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_DMA) < 0)
+		_exit(1);
+	if (ioctl(fd, VFIO_IOMMU_MAP_DMA, NULL) != -1 || errno != ENOTTY)
+		_exit(2);
+	ioctl(fd, VFIO_IOMMU_UNMAP_DMA, NULL);
+	_exit(3);
+}
+
+/* The console sets its terminal's mode; a TIOCSTI ends it. */
+static void console_ioctls(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+	char c = 'x';
+
+	if (fd < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_CONSOLE) < 0)
+		_exit(1);
+	if (isatty(fd) || ioctl(fd, TCSETS, NULL) != -1) /* TCGETS, TCSETS: ENOTTY */
+		_exit(2);
+	ioctl(fd, TIOCSTI, &c);
+	_exit(3);
+}
+
+/* The run's own filter lets any ioctl through: it builds the VM. */
+static void main_any_ioctl(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_MAIN) < 0)
+		_exit(1);
+	_exit(ioctl(fd, KVM_CREATE_VM, 0) == -1 && errno == ENOTTY ? 0 : 4);
+}
+
+static void test_ioctl_limits(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(dma_unmap, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "forbidden system call ioctl"));
+	assert_int_equal(in_child(console_ioctls, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "forbidden system call ioctl"));
+	assert_int_equal(in_child(main_any_ioctl, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+
+	assert_true(sb_ioctl_allowed(SB_VCPU, KVM_RUN));
+	assert_true(sb_ioctl_allowed(SB_VCPU, arch_vcpu_ioctls[0]));
+	assert_false(sb_ioctl_allowed(SB_VCPU, VFIO_IOMMU_MAP_DMA));
+	assert_false(sb_ioctl_allowed(SB_VCPU, KVM_CREATE_VCPU));
+	assert_false(sb_ioctl_allowed(SB_CONSOLE, TIOCSTI));
+	assert_true(sb_ioctl_allowed(SB_DMA, VFIO_IOMMU_MAP_DMA));
+	assert_true(sb_ioctl_allowed(SB_MAIN, TIOCSTI));
+	assert_true(sb_ioctl_allowed(SB_API, KVM_IRQ_LINE));
+	assert_false(sb_ioctl_allowed(SB_KINDS, KVM_RUN));
 }
 
 static void log_mode(void)
@@ -157,6 +252,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_forbidden_call_ends_with_70),
 	    cmocka_unit_test(test_vcpu_cannot_open),
+	    cmocka_unit_test(test_vcpu_ioctl_requests),
+	    cmocka_unit_test(test_ioctl_limits),
 	    cmocka_unit_test(test_log_and_off),
 	    cmocka_unit_test(test_stacked),
 	    cmocka_unit_test(test_names_resolve),

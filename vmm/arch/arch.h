@@ -138,4 +138,12 @@ struct pcihp *arch_pci_hotplug(struct vm *vm);
  */
 int arch_pci_hotplug_ready(struct vm *vm, char *msg, size_t cap);
 
+/* ---- the sandbox (arch_seccomp.c; vmm/sandbox/seccomp.c) ---- */
+
+/* The ioctl requests only this architecture's vCPU threads make. */
+extern const unsigned long arch_vcpu_ioctls[];
+extern const unsigned int arch_nr_vcpu_ioctls;
+/* Argument i (0-5) of the system call a SIGSYS handler's ucontext trapped. */
+unsigned long arch_syscall_arg(const void *uc, unsigned int i);
+
 #endif

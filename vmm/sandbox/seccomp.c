@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* seccomp.c - per-thread syscall allow-lists with libseccomp; see seccomp.h. */
 #include <errno.h>
+#include <linux/kvm.h>
+#include <linux/vfio.h>
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
+#include "vmm/arch/arch.h"
 #include "vmm/base/util.h"
 #include "vmm/sandbox/seccomp.h"
 
@@ -160,6 +164,72 @@ static const char *const calls_run[] = {
     NULL,
 };
 
+/*
+ * The ioctl requests of the kinds whose ioctls are limited to a set: the
+ * vCPU threads, which the guest's exits drive, the console, which holds the
+ * terminal (no TIOCSTI: it could type into the user's shell), and the DMA
+ * map. TCGETS everywhere: glibc's isatty() under stdio. The others (main,
+ * api) may make any ioctl: they build the VM and its devices.
+ */
+static const unsigned long ioctls_vcpu[] = {
+    KVM_RUN,
+    KVM_IRQ_LINE,		/* the platform devices' interrupts */
+    KVM_SET_USER_MEMORY_REGION, /* a BAR mapped where the guest moved it */
+    KVM_SET_GSI_ROUTING,	/* MSI and MSI-X routes */
+    KVM_IRQFD,
+    VFIO_DEVICE_SET_IRQS,	 /* vectors on and off, INTx unmask */
+    VFIO_DEVICE_GET_REGION_INFO, /* a BAR's mmap areas when it moves */
+    VFIO_DEVICE_GET_IRQ_INFO,
+    VFIO_DEVICE_GET_INFO,
+    TCGETS,
+};
+static const unsigned long ioctls_console[] = {TCGETS, TCSETS, TCSETSW, TCSETSF};
+static const unsigned long ioctls_dma[] = {VFIO_IOMMU_MAP_DMA, TCGETS};
+
+struct ioctl_set {
+	const unsigned long *req[2]; /* [1]: the architecture's part, for vCPUs */
+	unsigned int n[2];
+};
+
+/* A kind's set; false: any ioctl. */
+static bool kind_ioctls(enum sb_kind kind, struct ioctl_set *s)
+{
+	memset(s, 0, sizeof(*s));
+	switch (kind) {
+	case SB_VCPU:
+		s->req[0] = ioctls_vcpu;
+		s->n[0] = ARRAY_SIZE(ioctls_vcpu);
+		s->req[1] = arch_vcpu_ioctls;
+		s->n[1] = arch_nr_vcpu_ioctls;
+		return true;
+	case SB_CONSOLE:
+		s->req[0] = ioctls_console;
+		s->n[0] = ARRAY_SIZE(ioctls_console);
+		return true;
+	case SB_DMA:
+		s->req[0] = ioctls_dma;
+		s->n[0] = ARRAY_SIZE(ioctls_dma);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool sb_ioctl_allowed(enum sb_kind kind, unsigned long req)
+{
+	struct ioctl_set s;
+
+	if (kind >= SB_KINDS)
+		return false;
+	if (!kind_ioctls(kind, &s))
+		return true;
+	for (unsigned int k = 0; k < 2; k++)
+		for (unsigned int i = 0; i < s.n[k]; i++)
+			if ((u32)s.req[k][i] == (u32)req)
+				return true;
+	return false;
+}
+
 static const char *const *const kind_calls[SB_KINDS] = {
     [SB_MAIN] = calls_run, [SB_VCPU] = calls_vcpu, [SB_CONSOLE] = calls_console,
     [SB_API] = calls_api,  [SB_DMA] = calls_dma,
@@ -207,6 +277,21 @@ static size_t put_uint(char *buf, size_t n, size_t cap, unsigned long v)
 	return n;
 }
 
+static size_t put_hex(char *buf, size_t n, size_t cap, unsigned long v)
+{
+	char tmp[16];
+	size_t k = 0;
+
+	do
+		tmp[k++] = "0123456789abcdef"[v & 15];
+	while ((v >>= 4) && k < sizeof(tmp));
+	while (k && n + 1 < cap)
+		buf[n++] = tmp[--k];
+	return n;
+}
+
+static int ioctl_nr = -1; /* this architecture's ioctl number, for the message */
+
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	char line[256];
@@ -214,7 +299,6 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	int nr = si->si_syscall;
 
 	(void)sig;
-	(void)uc;
 	n = put(line, n, sizeof(line), "tinyvmm: seccomp: thread ");
 	n = put(line, n, sizeof(line), thread_name[0] ? thread_name : "?");
 	n = put(line, n, sizeof(line), " made the forbidden system call ");
@@ -222,6 +306,10 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 		nr >= 0 && nr < NAMES_MAX && call_names[nr] ? call_names[nr] : "?");
 	n = put(line, n, sizeof(line), " (");
 	n = put_uint(line, n, sizeof(line), (unsigned long)(unsigned int)nr);
+	if (nr == ioctl_nr && uc) { /* which request: the fd's kind is in its name */
+		n = put(line, n, sizeof(line), ", request 0x");
+		n = put_hex(line, n, sizeof(line), (u32)arch_syscall_arg(uc, 1));
+	}
 	n = put(line, n, sizeof(line),
 		"); stopping with status 70 (--seccomp=log lets it through and logs it)\n");
 	if (write(2, line, n) < 0) {
@@ -242,6 +330,7 @@ static int trap_setup(void)
 	if (!done) {
 		for (int i = 0; i < NAMES_MAX; i++)
 			call_names[i] = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, i);
+		ioctl_nr = seccomp_syscall_resolve_name("ioctl");
 		sigemptyset(&sa.sa_mask);
 		if (sigaction(SIGSYS, &sa, NULL) < 0)
 			r = -errno;
@@ -251,14 +340,36 @@ static int trap_setup(void)
 	return r;
 }
 
-static int build(scmp_filter_ctx ctx, const char *const *calls)
+/* ioctl for each request of s only (compared as the kernel does: 32 bits). */
+static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
 {
-	for (; *calls; calls++) {
+	for (unsigned int k = 0; k < 2; k++) {
+		for (unsigned int i = 0; i < s->n[k]; i++) {
+			int r = seccomp_rule_add(
+			    ctx, SCMP_ACT_ALLOW, nr, 1,
+			    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (u32)s->req[k][i]));
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int build(scmp_filter_ctx ctx, enum sb_kind kind)
+{
+	struct ioctl_set s;
+	bool limited = kind_ioctls(kind, &s);
+
+	for (const char *const *calls = kind_calls[kind]; *calls; calls++) {
 		int nr = seccomp_syscall_resolve_name(*calls), r;
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* not on this architecture (open, poll, ... on arm64) */
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (limited && !strcmp(*calls, "ioctl"))
+			r = add_ioctls(ctx, nr, &s);
+		else
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (r < 0)
 			return r;
 	}
@@ -289,7 +400,7 @@ int sb_enter(enum tinyvmm_seccomp mode, enum sb_kind kind)
 	ctx = seccomp_init(mode == TINYVMM_SECCOMP_KILL ? SCMP_ACT_TRAP : SCMP_ACT_LOG);
 	if (!ctx)
 		return err_host(-ENOMEM, "seccomp: thread %s: cannot make a filter", thread_name);
-	r = build(ctx, kind_calls[kind]);
+	r = build(ctx, kind);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

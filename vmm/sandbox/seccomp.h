@@ -6,10 +6,12 @@
  * The kinds and what they do (README: "The sandbox" lists the calls):
  *   SB_VCPU     KVM_RUN and the exits it handles: port and MMIO devices,
  *               the VFIO config space (pread/pwrite), MSI-X routes and irqfds
- *               (ioctl, eventfd2, close), console kicks (write)
- *   SB_CONSOLE  the guest console: poll, read, write, the terminal's ioctl
+ *               (ioctl, eventfd2, close), console kicks (write); its ioctls
+ *               are a fixed set of KVM and VFIO device requests
+ *   SB_CONSOLE  the guest console: poll, read, write, the terminal's mode
+ *               (ioctl TCGETS and TCSETS* only: never TIOCSTI)
  *   SB_API      the control API: accept4, recv/send, poll, SO_PEERCRED
- *   SB_DMA      the background DMA map: the VFIO map ioctl
+ *   SB_DMA      the background DMA map: ioctl VFIO_IOMMU_MAP_DMA only
  *   SB_MAIN     the run itself (and the command's main thread): it builds
  *               each VM (again on --reboot=restart), so it keeps the calls
  *               for that: open, ioctl, mmap, threads, sysfs reads
@@ -44,5 +46,11 @@ int sb_enter(enum tinyvmm_seccomp mode, enum sb_kind kind);
 
 /* Each kind's calls, NULL-terminated names (the README's table, tests). */
 const char *const *sb_kind_calls(enum sb_kind kind);
+/*
+ * Whether kind's filter lets ioctl request req through: the vCPU, console
+ * and DMA kinds take a fixed set of requests (README: "The sandbox"), the
+ * others any. A forbidden one's message names the request.
+ */
+bool sb_ioctl_allowed(enum sb_kind kind, unsigned long req);
 
 #endif
