@@ -33,6 +33,18 @@
 
 #define SYSFS_ROOT   "/sys"
 #define EJECT_POLL_S 0.2 /* a remove checks this often whether the VM still runs */
+/* How long a slot emptied before the guest ejected it waits for that eject. */
+#define EJECT_OWED_NS (10ULL * 1000 * 1000 * 1000)
+
+_Static_assert(PCI_MAX_SLOTS <= 32, "slot masks and eject_owed_until[] hold 32 slots");
+
+static u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
 
 static const char *const why_names[PT_DETACH_WHYS] = {
     [PT_DETACH_GUEST] = "guest-eject", [PT_DETACH_API] = "api",
@@ -156,6 +168,11 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 		 passthrough_detach_why_name(why));
 	if (why != PT_DETACH_ADD_FAILED) /* that VF had no vf-attached */
 		passthrough_emit_detached(pt, vf, why);
+	if (why == PT_DETACH_TIMEOUT || why == PT_DETACH_FORCED || why == PT_DETACH_ADD_FAILED) {
+		/* asked to eject it, the guest has not yet: see eject_owed */
+		pt->eject_owed |= 1U << vf->slot;
+		pt->eject_owed_until[vf->slot] = mono_ns() + EJECT_OWED_NS;
+	}
 	if (vf->vfm && any_in_group(pt, vf->group) &&
 	    (!vf->hot || pt->nr_parked < TINYVMM_MAX_VFS)) {
 		/* The group is still open, its DMA owned by this process: a host
@@ -181,6 +198,18 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 
 /* ---- add ---- */
 
+/* A slot whose guest eject is still to come (eject_owed) and not overdue. */
+static bool eject_owed(struct passthrough *pt, unsigned int s)
+{
+	if (!(pt->eject_owed & (1U << s)))
+		return false;
+	if (mono_ns() < pt->eject_owed_until[s])
+		return true;
+	pt->eject_owed &= ~(1U << s); /* it never came: the slot is free again */
+	log_debug("pci-hotplug: the guest never ejected slot %u; reusing it", s);
+	return false;
+}
+
 static int pick_slot(struct passthrough *pt, const struct tinyvmm_vf *o, u8 *slot, char *msg,
 		     size_t cap)
 {
@@ -195,11 +224,18 @@ static int pick_slot(struct passthrough *pt, const struct tinyvmm_vf *o, u8 *slo
 			    o->slot, pci_host_slot(pt->host, o->slot)->name);
 			return -EEXIST;
 		}
+		if (eject_owed(pt, o->slot)) {
+			say(msg, cap,
+			    "vf %s: the guest has not yet let go of the VF removed from slot %u; "
+			    "try again in a moment, or pick another slot=",
+			    o->bdf, o->slot);
+			return -EBUSY;
+		}
 		*slot = (u8)o->slot;
 		return 0;
 	}
 	for (unsigned int s = PCI_FIRST_DEVICE_SLOT; s < PCI_MAX_SLOTS; s++) {
-		if (!pci_host_slot(pt->host, s)) {
+		if (!pci_host_slot(pt->host, s) && !eject_owed(pt, s)) {
 			*slot = (u8)s;
 			return 0;
 		}
@@ -344,6 +380,8 @@ static int hot_add_locked(struct passthrough *pt, const struct tinyvmm_vf *o, u8
 		if (r < 0)
 			return r;
 	}
+	if (mapping)
+		passthrough_dma_report(pt); /* dma-mapped: only for an add that worked */
 	log_info("%s: hot-added at slot %u (guest 0000:00:%02x.0)", vf->name, slot, slot);
 	passthrough_emit_vf(pt->vm, "vf-attached", vf, true, NULL);
 	*slot_out = slot;
@@ -518,6 +556,12 @@ static void *eject_thread(void *arg)
 
 			if (!(mask & (1U << s)))
 				continue;
+			if (pt->eject_owed & (1U << s)) { /* what was there is gone already */
+				pt->eject_owed &= ~(1U << s);
+				log_debug("pci-hotplug: the guest ejected slot %u, emptied before",
+					  s);
+				continue;
+			}
 			vf = find_vf(pt, NULL, s);
 			if (!vf) {
 				log_debug("pci-hotplug: the guest ejected slot %u, which is empty",

@@ -151,7 +151,7 @@ static int attach_vf(struct passthrough *pt, struct passthrough_vf *vf)
  * RAM is on huge pages (from /proc/self/smaps). After the map is done and
  * the guest let go on (pci_platform_dma_done()): it never waits for this.
  */
-static void dma_report(struct passthrough *pt)
+void passthrough_dma_report(struct passthrough *pt)
 {
 	const struct mem *mem = &pt->vm->mem;
 	char buf[160], huge[48] = "";
@@ -237,8 +237,8 @@ static void *dma_thread(void *arg)
 	pci_platform_dma_done(pt->vm, r);
 	if (r < 0 && !pt->dma_hot)
 		vm_stop(pt->vm, VM_STOP_ERROR, err_exit_code(r)); /* logged */
-	else if (r == 0)
-		dma_report(pt);
+	else if (r == 0 && !pt->dma_hot) /* a hot add reports it once it is done */
+		passthrough_dma_report(pt);
 	log_capture(NULL, 0);
 	return NULL;
 }
@@ -261,7 +261,7 @@ int passthrough_dma_map_start(struct passthrough *pt, bool hot)
 	pt->dma_result = r;
 	pci_platform_dma_done(pt->vm, r);
 	if (r == 0)
-		dma_report(pt);
+		passthrough_dma_report(pt);
 	return r;
 }
 
@@ -382,6 +382,7 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f)
 
 	if (!pt->host)
 		return;
+	pthread_mutex_lock(&pt->lock); /* a hot add or remove still under way */
 	pci_host_get_stats(pt->host, &hs);
 	fprintf(f, "tinyvmm stats: PCI\n  %-7s %-24s %10s %10s %10s %10s %10s\n", "slot", "device",
 		"cfg-reads", "cfg-writes", "bar-traps", "msix-table", "msix-pba");
@@ -407,12 +408,13 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f)
 	snprintf(huge_mib, sizeof(huge_mib), "%llu", (unsigned long long)(pt->dma_huge / MiB));
 	if (pt->dma_bytes)
 		fprintf(f,
-			"tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms, "
-			"while the guest booted; bus-master enable waited %.1f ms for it (%llu "
-			"time(s))\n",
+			"tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms "
+			"(the last map), while the guest ran; bus-master enable waited %.1f ms "
+			"for it (%llu time(s))\n",
 			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6,
 			(double)pt->dma_wait_ns / 1e6, (unsigned long long)pt->dma_waits);
 	if (pt->dma_bytes)
 		fprintf(f, "tinyvmm stats: vfio: %s MiB of guest RAM on transparent huge pages\n",
 			pt->dma_huge_known ? huge_mib : "unknown");
+	pthread_mutex_unlock(&pt->lock);
 }

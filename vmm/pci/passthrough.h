@@ -83,6 +83,12 @@ struct passthrough {
 	 * (the host driver could not bind): given back when the VM ends. */
 	struct vf_manage *parked[TINYVMM_MAX_VFS];
 	unsigned int nr_parked;
+	/* Slots emptied before the guest ejected what was there (timeout,
+	 * force, a failed add): its eject is still to come, and must not take
+	 * the next VF put there. Until the deadline (CLOCK_MONOTONIC ns) the
+	 * slot is not reused; the guest's eject is then only consumed. */
+	u32 eject_owed;
+	u64 eject_owed_until[32];
 };
 
 /*
@@ -166,6 +172,8 @@ unsigned int passthrough_list(struct passthrough *pt, struct passthrough_dev *ou
  * fallback (mapping on this thread) failed.
  */
 int passthrough_dma_map_start(struct passthrough *pt, bool hot);
+/* The dma-mapped event and --verbose line of the map just done. */
+void passthrough_dma_report(struct passthrough *pt);
 /* The eject thread: started by passthrough_attach(), stopped by passthrough_detach(). */
 int passthrough_eject_start(struct passthrough *pt);
 void passthrough_eject_stop(struct passthrough *pt);
