@@ -178,6 +178,7 @@ static void test_ioctl_limits(void **state UNUSED)
 	assert_false(sb_ioctl_allowed(SB_VCPU, VFIO_IOMMU_MAP_DMA));
 	assert_false(sb_ioctl_allowed(SB_VCPU, KVM_CREATE_VCPU));
 	assert_false(sb_ioctl_allowed(SB_CONSOLE, TIOCSTI));
+	assert_true(sb_ioctl_allowed(SB_CONSOLE, KVM_IRQ_LINE)); /* the UART's interrupt */
 	assert_true(sb_ioctl_allowed(SB_DMA, VFIO_IOMMU_MAP_DMA));
 	assert_true(sb_ioctl_allowed(SB_MAIN, TIOCSTI));
 	assert_true(sb_ioctl_allowed(SB_API, KVM_IRQ_LINE));

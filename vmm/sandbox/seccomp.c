@@ -183,7 +183,8 @@ static const unsigned long ioctls_vcpu[] = {
     VFIO_DEVICE_GET_INFO,
     TCGETS,
 };
-static const unsigned long ioctls_console[] = {TCGETS, TCSETS, TCSETSW, TCSETSF};
+/* KVM_IRQ_LINE: the UART's interrupt, as input arrives and output drains */
+static const unsigned long ioctls_console[] = {KVM_IRQ_LINE, TCGETS, TCSETS, TCSETSW, TCSETSF};
 static const unsigned long ioctls_dma[] = {VFIO_IOMMU_MAP_DMA, TCGETS};
 
 struct ioctl_set {

@@ -9,7 +9,8 @@
  *               (ioctl, eventfd2, close), console kicks (write); its ioctls
  *               are a fixed set of KVM and VFIO device requests
  *   SB_CONSOLE  the guest console: poll, read, write, the terminal's mode
- *               (ioctl TCGETS and TCSETS* only: never TIOCSTI)
+ *               and the UART's interrupt (ioctl TCGETS, TCSETS* and
+ *               KVM_IRQ_LINE only: never TIOCSTI)
  *   SB_API      the control API: accept4, recv/send, poll, SO_PEERCRED
  *   SB_DMA      the background DMA map: ioctl VFIO_IOMMU_MAP_DMA only
  *   SB_MAIN     the run itself (and the command's main thread): it builds
