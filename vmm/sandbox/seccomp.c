@@ -51,7 +51,7 @@
 
 static const char *const calls_vcpu[] = {
     COMMON,
-    /* KVM_RUN; KVM_SIGNAL_MSI, KVM_IRQFD, KVM_SET_GSI_ROUTING,
+    /* KVM_RUN; KVM_IRQ_LINE, KVM_IRQFD, KVM_SET_GSI_ROUTING,
      * VFIO_DEVICE_SET_IRQS, memory slots when a BAR moves; the VF's config
      * space; a vector's eventfd when the guest unmasks it */
     VFIO_DEVICE,
