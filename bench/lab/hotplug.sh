@@ -39,14 +39,6 @@ wait_for() {
 }
 ms() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%d\n", (e - s) * 1000 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "n/a" }'; }
-# vm_proc PID: the VM process of the tinyvmm PID (a root tinyvmm runs it as a child)
-vm_proc() {
-	for s in /proc/[0-9]*/status; do
-		awk -v p=$1 '$1 == "PPid:" && $2 == p { f = 1 } END { exit !f }' $s 2>/dev/null || continue
-		s=${s%/status}; echo ${s#/proc/}; return
-	done
-	echo $1
-}
 vmlck() { awk '$1 == "VmLck:" { print $2 }' /proc/$1/status; }
 # one_run SUFFIX: one tinyvmm and one QEMU add/remove of VF0; SUFFIX "" boots
 # with no VF, "k" with VF1 at slot 5 (the container kept, RAM mapped)

@@ -218,6 +218,17 @@ vm_wait_exit() {
 	VM_RC=$?
 }
 
+# vm_proc PID: the VM process of tinyvmm PID: a root tinyvmm runs it as a
+# child (the sandbox); else PID itself.
+vm_proc() {
+	local s
+	for s in /proc/[0-9]*/status; do
+		awk -v p="$1" '$1 == "PPid:" && $2 == p { f = 1 } END { exit !f }' "$s" 2>/dev/null || continue
+		s=${s%/status}; echo "${s#/proc/}"; return
+	done
+	echo "$1"
+}
+
 # drv BDF: the device's driver, or "none".
 drv() {
 	local d

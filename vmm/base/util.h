@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -98,6 +99,15 @@ static inline void put_le64(void *p, u64 v)
 }
 
 /* True if [start, start+len) lies inside [0, limit). Overflow-safe. */
+/* CLOCK_MONOTONIC in nanoseconds: durations and deadlines. */
+static inline u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
 static inline bool range_ok(u64 start, u64 len, u64 limit)
 {
 	u64 end;

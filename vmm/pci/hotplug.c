@@ -38,14 +38,6 @@
 
 _Static_assert(PCI_MAX_SLOTS <= 32, "slot masks and eject_owed_until[] hold 32 slots");
 
-static u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
-}
-
 static const char *const why_names[PT_DETACH_WHYS] = {
     [PT_DETACH_GUEST] = "guest-eject", [PT_DETACH_API] = "api",
     [PT_DETACH_TIMEOUT] = "timeout",   [PT_DETACH_FORCED] = "forced",
@@ -169,8 +161,7 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 	if (why != PT_DETACH_ADD_FAILED) /* that VF had no vf-attached */
 		passthrough_emit_detached(pt, vf, why);
 	if (why == PT_DETACH_TIMEOUT || why == PT_DETACH_FORCED || why == PT_DETACH_ADD_FAILED) {
-		/* asked to eject it, the guest has not yet: see eject_owed */
-		pt->eject_owed |= 1U << vf->slot;
+		/* asked to eject it, the guest has not yet: see eject_owed_until */
 		pt->eject_owed_until[vf->slot] = mono_ns() + EJECT_OWED_NS;
 	}
 	if (vf->vfm && any_in_group(pt, vf->group) &&
@@ -198,14 +189,14 @@ static void detach_vf(struct passthrough *pt, struct passthrough_vf *vf,
 
 /* ---- add ---- */
 
-/* A slot whose guest eject is still to come (eject_owed) and not overdue. */
+/* A slot whose guest eject is still to come (eject_owed_until) and not overdue. */
 static bool eject_owed(struct passthrough *pt, unsigned int s)
 {
-	if (!(pt->eject_owed & (1U << s)))
+	if (!pt->eject_owed_until[s])
 		return false;
 	if (mono_ns() < pt->eject_owed_until[s])
 		return true;
-	pt->eject_owed &= ~(1U << s); /* it never came: the slot is free again */
+	pt->eject_owed_until[s] = 0; /* it never came: the slot is free again */
 	log_debug("pci-hotplug: the guest never ejected slot %u; reusing it", s);
 	return false;
 }
@@ -379,9 +370,8 @@ static int hot_add_locked(struct passthrough *pt, const struct tinyvmm_vf *o, u8
 		r = wait_dma(pt, vf, msg, cap);
 		if (r < 0)
 			return r;
-	}
-	if (mapping)
 		passthrough_dma_report(pt); /* dma-mapped: only for an add that worked */
+	}
 	log_info("%s: hot-added at slot %u (guest 0000:00:%02x.0)", vf->name, slot, slot);
 	passthrough_emit_vf(pt->vm, "vf-attached", vf, true, NULL);
 	*slot_out = slot;
@@ -556,8 +546,8 @@ static void *eject_thread(void *arg)
 
 			if (!(mask & (1U << s)))
 				continue;
-			if (pt->eject_owed & (1U << s)) { /* what was there is gone already */
-				pt->eject_owed &= ~(1U << s);
+			if (pt->eject_owed_until[s]) { /* what was there is gone already */
+				pt->eject_owed_until[s] = 0;
 				log_debug("pci-hotplug: the guest ejected slot %u, emptied before",
 					  s);
 				continue;

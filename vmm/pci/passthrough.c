@@ -26,14 +26,6 @@
 /* Test hook (tests/lab): delay the DMA map by this many milliseconds (at most 60 s). */
 #define DMA_DELAY_ENV "TINYVMM_TEST_DMA_DELAY_MS"
 
-static u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
-}
-
 /* The hotplug lock and condition (hotplug.c waits on CLOCK_MONOTONIC). */
 static void hotplug_init(struct passthrough *pt)
 {
@@ -185,7 +177,7 @@ void passthrough_dma_report(struct passthrough *pt)
 static int dma_map_ram(struct passthrough *pt)
 {
 	const struct mem *m = &pt->vm->mem;
-	u64 t0 = now_ns();
+	u64 t0 = mono_ns();
 
 	pt->c.dma_total = m->size;
 	pt->dma_bytes = 0;
@@ -197,7 +189,7 @@ static int dma_map_ram(struct passthrough *pt)
 			return r;
 		pt->dma_bytes += m->ranges[i].size;
 	}
-	pt->dma_ns = now_ns() - t0;
+	pt->dma_ns = mono_ns() - t0;
 	return 0;
 }
 

@@ -85,9 +85,8 @@ struct passthrough {
 	unsigned int nr_parked;
 	/* Slots emptied before the guest ejected what was there (timeout,
 	 * force, a failed add): its eject is still to come, and must not take
-	 * the next VF put there. Until the deadline (CLOCK_MONOTONIC ns) the
+	 * the next VF put there. Until this deadline (mono_ns(); 0: none) the
 	 * slot is not reused; the guest's eject is then only consumed. */
-	u32 eject_owed;
 	u64 eject_owed_until[32];
 };
 
