@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "vmm/base/log.h"
@@ -85,7 +86,29 @@ int jail_root_enter(void)
 	if (mount(NULL, JAIL_ROOT, NULL, RO_FLAGS, NULL) < 0)
 		return fail("the VM process's root read-only");
 	close_dirs();
-	if (chroot(JAIL_ROOT) < 0 || chdir("/") < 0)
+	if (chdir(JAIL_ROOT) < 0)
+		return fail(JAIL_ROOT);
+	/*
+	 * pivot_root(".", "."): the new root goes under the host's, which is then
+	 * stacked on it and detached with every host mount below it. So the
+	 * namespace holds no host mount but /sys: it pins none of them (a disk
+	 * the host unmounts is really gone) and none can be reached again. An
+	 * initramfs root (rootfs, as in the lab host) cannot be pivoted
+	 * (EINVAL): there the chroot alone is the jail, and the host's mounts
+	 * stay in the namespace, out of its reach.
+	 */
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) < 0)
+			return fail("detaching the host's mounts from the VM process's namespace");
+		log_debug("sandbox: pivot_root: the VM process's namespace holds no host mount but "
+			  "/sys");
+	} else if (errno == EINVAL) {
+		log_debug("sandbox: pivot_root: refused (an initramfs root?): chroot, the host's "
+			  "mounts kept in the namespace out of reach");
+	} else {
+		return fail("pivot_root");
+	}
+	if (chroot(".") < 0 || chdir("/") < 0)
 		return fail("chroot");
 	return 0;
 }

@@ -13,8 +13,12 @@
  *                        boot's VFs and of a hot-added one: driver, IOMMU
  *                        group, reserved regions), mounted at /tmp in that
  *                        namespace, becomes the root of every thread (they
- *                        share one fs_struct, so one chroot does it). Any
- *                        directory fd is closed first.
+ *                        share one fs_struct). pivot_root, then the host's
+ *                        root detached: the namespace keeps no host mount
+ *                        but /sys. Where the host's root cannot be pivoted
+ *                        (an initramfs), a chroot alone, the host's mounts
+ *                        kept in the namespace out of reach. Any directory
+ *                        fd is closed first.
  * No /proc: through /proc/PID/root of any process of the same user (nobody
  * is shared) the chroot could be left. What the run reads there is opened
  * before (/proc/self/smaps, smaps_keep_open()); the console's stdin and
