@@ -2,13 +2,16 @@
 /*
  * markertime - run a VMM, time it to a console marker, measure its memory.
  *
- *   markertime [-m MARKER] [-g GUEST_MIB] [-t SECS] [-o LOG] -- CMD [ARGS...]
+ *   markertime [-m MARKER] [-M MARKER2] [-g GUEST_MIB] [-t SECS] [-o LOG] -- CMD [ARGS...]
  *
  * Starts CMD with stdout and stderr on a pipe, copies what it prints to LOG
  * (or discards it), and prints one line of key=value figures:
  *   marker_ms   from just before fork() to the end (the newline) of the first
  *               line holding MARKER (default "TINYVMM-GUEST-READY"), the
  *               moment tinyvmm's --expect can match it too; -1 if never seen
+ *   marker2_ms  the same for MARKER2 (with -M only): a second point of the
+ *               same run, such as the guest's boot marker before a marker
+ *               that comes later
  *   t0_mono_ms  the CLOCK_MONOTONIC reading that marker_ms counts from (to
  *               line the figures up with tinyvmm's --events clock_monotonic)
  *   exit_ms     from fork() to the process's exit
@@ -87,15 +90,16 @@ static void usage(void)
 {
 	fprintf(
 	    stderr,
-	    "usage: markertime [-m MARKER] [-g GUEST_MIB] [-t SECS] [-o LOG] -- CMD [ARGS...]\n");
+	    "usage: markertime [-m MARKER] [-M MARKER2] [-g GUEST_MIB] [-t SECS] [-o LOG] -- CMD "
+	    "[ARGS...]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *marker = "TINYVMM-GUEST-READY", *logpath = NULL;
+	const char *marker = "TINYVMM-GUEST-READY", *marker2 = NULL, *logpath = NULL;
 	unsigned long guest_mib = 0;
-	double timeout_s = 0, t0, t_marker = -1, t_exit;
+	double timeout_s = 0, t0, t_marker = -1, t_marker2 = -1, t_exit;
 	struct mem_figures mem = {-1, -1};
 	char buf[65536], linebuf[4096];
 	size_t linelen = 0;
@@ -103,10 +107,13 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "m:g:t:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:M:g:t:o:")) != -1) {
 		switch (opt) {
 		case 'm':
 			marker = optarg;
+			break;
+		case 'M':
+			marker2 = optarg;
 			break;
 		case 'g':
 			guest_mib = strtoul(optarg, NULL, 0);
@@ -168,7 +175,7 @@ int main(int argc, char **argv)
 			break;
 		if (logfd >= 0 && write(logfd, buf, (size_t)n) != n)
 			logfd = -1;
-		for (ssize_t i = 0; i < n && t_marker < 0; i++) {
+		for (ssize_t i = 0; i < n && (t_marker < 0 || (marker2 && t_marker2 < 0)); i++) {
 			if (buf[i] != '\n' && linelen < sizeof(linebuf) - 1) {
 				linebuf[linelen++] = buf[i];
 				continue;
@@ -176,7 +183,9 @@ int main(int argc, char **argv)
 			/* a whole line (or a full buffer of one) */
 			linebuf[linelen] = '\0';
 			linelen = 0;
-			if (strstr(linebuf, marker)) {
+			if (marker2 && t_marker2 < 0 && strstr(linebuf, marker2))
+				t_marker2 = now_ms() - t0;
+			if (t_marker < 0 && strstr(linebuf, marker)) {
 				t_marker = now_ms() - t0;
 				read_smaps(pid, guest_mib, &mem);
 			}
@@ -189,8 +198,11 @@ int main(int argc, char **argv)
 	t_exit = now_ms() - t0;
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	printf("marker_ms=%.1f exit_ms=%.1f rc=%d rss_kib=%ld guest_kib=%ld vmm_kib=%ld "
-	       "maxrss_kib=%ld t0_mono_ms=%.3f\n",
+	       "maxrss_kib=%ld t0_mono_ms=%.3f",
 	       t_marker, t_exit, rc, mem.rss_kib, mem.guest_kib,
 	       mem.rss_kib >= 0 ? mem.rss_kib - mem.guest_kib : -1, ru.ru_maxrss, t0);
+	if (marker2)
+		printf(" marker2_ms=%.1f", t_marker2);
+	printf("\n");
 	return 0;
 }

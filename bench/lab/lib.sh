@@ -32,11 +32,12 @@ interleave() {
 		i=$((i + 1))
 	done
 }
-# pair_ratio A B KEY: A/B of field KEY round by round (the runs of one round
-# paired); "median (min-max, N pairs)", or n/a when no pair has both values
+# pair_ratio A B KEY [KEY_B]: A/B of field KEY (of B: KEY_B, default KEY)
+# round by round (the runs of one round paired); "median (min-max, N pairs)",
+# or n/a when no pair has both values
 pair_ratio() {
 	sed -n "s/.*$3=\([-0-9.]*\).*/\1/p" "/tmp/$1.res" >/tmp/pr.a
-	sed -n "s/.*$3=\([-0-9.]*\).*/\1/p" "/tmp/$2.res" >/tmp/pr.b
+	sed -n "s/.*${4:-$3}=\([-0-9.]*\).*/\1/p" "/tmp/$2.res" >/tmp/pr.b
 	paste -d' ' /tmp/pr.a /tmp/pr.b | awk '$1 > 0 && $2 > 0 { print $1 / $2 }' | sort -n |
 		awk '{ v[NR] = $1 } END {
 			if (NR == 0) { print "n/a"; exit }

@@ -12,7 +12,10 @@
 #    its own trace (-trace, -msg timestamp=on): from its first
 #    vfio_listener_region_add_ram (the listener maps each RAM section as it
 #    is announced, before the machine runs) to vfio_get_device, the next
-#    event after the last map.
+#    event after the last map;
+#  - what the device costs tinyvmm's boot: start to the guest's boot marker
+#    (TINYVMM-GUEST-READY, the first line of its init) in the boot above,
+#    against the same boot without the device, in the same round.
 # Both boot the bzImage. The controller is put on vfio-pci first (QEMU does
 # not bind it; tinyvmm then rebinds nothing) and given back to nvme at the end.
 # lab-timeout: 2400
@@ -23,6 +26,8 @@ SIZES=${SIZES:-256 1024}
 [ -n "$NVME" ] || fail "no NVMe controller in the lab host"
 lab_bind "$NVME" vfio-pci || fail "cannot bind $NVME to vfio-pci"
 ARGS="console=ttyS0 panic=-1 quiet $(guest_script_arg /lab/guest/nvme-read.sh)"
+echo "exit 0" >/tmp/nodev.sh
+NODEV_ARGS="console=ttyS0 panic=-1 quiet $(guest_script_arg /tmp/nodev.sh)"
 MARK="guest-nvme: read done"
 
 # sum LOG: the sha256 the guest read; dma_tv LOG: tinyvmm's DMA-map ms
@@ -40,11 +45,11 @@ med() {
 		END { if (!NR) print -1; else printf "%.1f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 bad=0
-for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/dt$m.res"; : >"/tmp/dq$m.res"; done
+for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/nn$m.res"; : >"/tmp/dt$m.res"; : >"/tmp/dq$m.res"; done
 i=1
 while [ $i -le "$RUNS" ]; do
 	for m in $SIZES; do
-		markertime -m "$MARK" -g "$m" -t 600 -o "/tmp/nt$m.$i.log" -- \
+		markertime -m "$MARK" -M TINYVMM-GUEST-READY -g "$m" -t 600 -o "/tmp/nt$m.$i.log" -- \
 			tinyvmm --mem "$m" --vf "$NVME" --stats --kernel "$GUEST_BZIMAGE" \
 			--initrd "$GUEST_INITRD" --cmdline "$ARGS" >>"/tmp/nt$m.res"
 		markertime -m "$MARK" -g "$m" -t 600 -o "/tmp/nq$m.$i.log" -- \
@@ -53,6 +58,8 @@ while [ $i -le "$RUNS" ]; do
 			-initrd "$GUEST_INITRD" -append "$ARGS" -device vfio-pci,host="$NVME" \
 			-msg timestamp=on -trace vfio_listener_region_add_ram -trace vfio_get_device \
 			-D "/tmp/nq$m.$i.trace" >>"/tmp/nq$m.res"
+		markertime -g "$m" -t 600 -o "/tmp/nn$m.$i.log" -- tinyvmm --mem "$m" \
+			--kernel "$GUEST_BZIMAGE" --initrd "$GUEST_INITRD" --cmdline "$NODEV_ARGS" >>"/tmp/nn$m.res"
 		st=$(sum "/tmp/nt$m.$i.log") sq=$(sum "/tmp/nq$m.$i.log")
 		dt=$(dma_tv "/tmp/nt$m.$i.log") dq=$(dma_qm "/tmp/nq$m.$i.trace")
 		echo "dma_ms=$dt" >>"/tmp/dt$m.res"
@@ -60,7 +67,9 @@ while [ $i -le "$RUNS" ]; do
 		echo "round $i, $m MiB: tinyvmm $(tail -n1 "/tmp/nt$m.res" | cut -d' ' -f1-3) dma_ms=${dt:--}" \
 			"sha256 $([ "$st" = "$NVME_SHA256" ] && echo ok || echo "BAD (${st:-none})");" \
 			"qemu $(tail -n1 "/tmp/nq$m.res" | cut -d' ' -f1-3) dma_ms=${dq:--}" \
-			"sha256 $([ "$sq" = "$NVME_SHA256" ] && echo ok || echo "BAD (${sq:-none})")"
+			"sha256 $([ "$sq" = "$NVME_SHA256" ] && echo ok || echo "BAD (${sq:-none})");" \
+			"tinyvmm ready $(tail -n1 "/tmp/nt$m.res" | sed -n 's/.*marker2_ms=\([-0-9.]*\).*/\1/p') ms," \
+			"without the device $(tail -n1 "/tmp/nn$m.res" | sed -n 's/.*marker_ms=\([-0-9.]*\).*/\1/p') ms"
 		[ "$st" = "$NVME_SHA256" ] || { bad=$((bad + 1)); tail -n 20 "/tmp/nt$m.$i.log"; }
 		[ "$sq" = "$NVME_SHA256" ] || { bad=$((bad + 1)); tail -n 20 "/tmp/nq$m.$i.log"; }
 	done
@@ -87,6 +96,11 @@ for m in $SIZES; do
 	printf '%-34s %12s %12s %24s\n' "DMA map $m MiB (ms)" \
 		"$(med "dt$m" dma_ms)" "$(med "dq$m" dma_ms)" "$(pair_ratio "dt$m" "dq$m" dma_ms)"
 done
+for m in $SIZES; do
+	printf '%-34s %12s %12s %24s\n' "tinyvmm to guest ready $m MiB (ms)" \
+		"$(med "nt$m" marker2_ms)" "$(med "nn$m" marker_ms)" "$(pair_ratio "nt$m" "nn$m" marker2_ms marker_ms)"
+done
+echo "bench vf: 'to guest ready': tinyvmm with the device (first column) and without it (second), the same boot otherwise"
 echo "bench vf: figures are medians (-1: none), ratios tinyvmm/QEMU, the median of the per-round ratios; every boot read the whole disk and checked its sha256 ($bad bad)"
 echo "bench vf: tinyvmm maps RAM while the guest boots; QEMU maps it before the guest runs"
 [ $bad -eq 0 ] || fail "$bad boot(s) did not read the disk's bytes"
