@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/vfio.h>
 #include <stdio.h>
@@ -248,6 +249,75 @@ static void test_container_unopened(void **state UNUSED)
 	assert_int_equal(c.fd, -1);
 }
 
+/* ---- the container's DMA records: ioctls on FAKE_FD go to a fake ---- */
+
+#define FAKE_FD 1000
+
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+
+static struct {
+	unsigned int maps, unmaps;
+	u64 unmap_iova[8], unmap_size[8];
+} fake;
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fd != FAKE_FD)
+		return __real_ioctl(fd, req, arg);
+	if (req == VFIO_IOMMU_MAP_DMA) {
+		fake.maps++;
+		return 0;
+	}
+	if (req == VFIO_IOMMU_UNMAP_DMA && fake.unmaps < 8) {
+		const struct vfio_iommu_type1_dma_unmap *u = arg;
+
+		fake.unmap_iova[fake.unmaps] = u->iova;
+		fake.unmap_size[fake.unmaps++] = u->size;
+		return 0;
+	}
+	errno = ENOTTY;
+	return -1;
+}
+
+/* A range mapped in chunks is one record, unmapped at once; a gap starts
+ * another; a full table still takes the next chunk of its last map. */
+static void test_container_dma_chunks(void **state UNUSED)
+{
+	struct vfio_container c = VFIO_CONTAINER_INIT;
+	static u8 ram[4 * 4096];
+
+	memset(&fake, 0, sizeof(fake));
+	c.fd = FAKE_FD;
+	c.iommu_set = true;
+	assert_int_equal(vfio_container_dma_map(&c, 0x0, 4096, ram), 0);
+	assert_int_equal(vfio_container_dma_map(&c, 0x1000, 4096, ram + 4096), 0);
+	assert_int_equal(vfio_container_dma_map(&c, 0x2000, 8192, ram + 8192), 0);
+	assert_int_equal(c.nr_dma, 1);
+	assert_int_equal(c.dma[0].size, 0x4000);
+	for (u64 gap = 1; gap <= 3; gap++)
+		assert_int_equal(vfio_container_dma_map(&c, gap * 0x100000, 4096, ram), 0);
+	assert_int_equal(c.nr_dma, 4);
+	assert_int_equal(vfio_container_dma_map(&c, 0x400000, 4096, ram), -ENOSPC);
+	assert_int_equal(vfio_container_dma_map(&c, 0x301000, 4096, ram), 0);
+	assert_int_equal(c.dma[3].size, 0x2000);
+	assert_int_equal(fake.maps, 7);
+	c.fd = FAKE_FD;
+	vfio_container_close(&c);
+	assert_int_equal(fake.unmaps, 4);
+	assert_int_equal(fake.unmap_iova[0], 0);
+	assert_int_equal(fake.unmap_size[0], 0x4000);
+	assert_int_equal(fake.unmap_iova[3], 0x300000);
+	assert_int_equal(fake.unmap_size[3], 0x2000);
+	assert_int_equal(c.nr_dma, 0);
+}
+
 /* ---- region info ---- */
 
 struct region_buf {
@@ -405,6 +475,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_check_not_viable, setup, teardown),
 	    cmocka_unit_test(test_error_classes),
 	    cmocka_unit_test(test_container_unopened),
+	    cmocka_unit_test(test_container_dma_chunks),
 	    cmocka_unit_test(test_region_parse),
 	    cmocka_unit_test_setup_teardown(test_sys_ops_bounds, setup, teardown),
 	};

@@ -328,6 +328,18 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 	tinyvmm_attach_vm(t, &vm); /* a stop asked already stops it now */
 	api_vm_attach(t->api, &vm, &pt);
 	events_emit(t->events, "kvm-ready", NULL);
+	/*
+	 * The PCI host bridge and the --vf devices, wired up before any vCPU
+	 * runs, and before the kernel is loaded: the DMA map of guest RAM starts
+	 * here, in the background, so it runs while the kernel and initrd are
+	 * copied in, not only while the guest boots. (--dump-dtb starts no
+	 * guest: its tree does not depend on them.)
+	 */
+	r = cfg->dump_dtb ? 0 : passthrough_attach(&pt, &vm);
+	if (r < 0) {
+		code = err_exit_code(r);
+		goto out_vm;
+	}
 	r = arch_boot(&vm, &boot);
 	arch_kernel_free(*kernel);
 	*kernel = NULL;
@@ -338,12 +350,6 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 	if (cfg->dump_dtb) { /* written by arch_boot(); the guest is not started */
 		log_info("dtb: wrote the device tree to %s", cfg->dump_dtb);
 		code = 0;
-		goto out_vm;
-	}
-	/* The PCI host bridge and the --vf devices, wired up before any vCPU runs. */
-	r = passthrough_attach(&pt, &vm);
-	if (r < 0) {
-		code = err_exit_code(r);
 		goto out_vm;
 	}
 	code = open_console(t, &vm, &con);

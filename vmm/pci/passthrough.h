@@ -62,10 +62,13 @@ struct passthrough {
 	struct vfio_container c;
 	unsigned int nr_vfs;
 	struct passthrough_vf vfs[TINYVMM_MAX_VFS];
-	/* The DMA map of guest RAM, made by dma_thread while the guest boots:
-	 * written by it, read once it is joined (passthrough_dma_join()). */
+	/* The DMA map of guest RAM, made by dma_thread while the kernel loads
+	 * and the guest boots: written by it, read once it is joined
+	 * (passthrough_dma_join()). dma_cancel (atomic) cuts it short between
+	 * two chunks when the VM goes before the map is done. */
 	pthread_t dma_thread;
 	bool dma_started;
+	bool dma_cancel;
 	u64 dma_bytes, dma_ns;
 	u64 dma_huge;		    /* RAM on transparent huge pages after the map, bytes */
 	bool dma_huge_known;	    /* dma_huge read from /proc/self/smaps */

@@ -197,11 +197,15 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
 	    .iova = iova,
 	    .size = size,
 	};
+	struct vfio_dma_rec *tail = NULL;
 	int r;
 
 	if (c->fd < 0 || !c->iommu_set)
 		return -EBADF;
-	if (c->nr_dma == ARRAY_SIZE(c->dma))
+	/* the next chunk of the last map: one record (one unmap covers both) */
+	if (c->nr_dma && c->dma[c->nr_dma - 1].iova + c->dma[c->nr_dma - 1].size == iova)
+		tail = &c->dma[c->nr_dma - 1];
+	if (!tail && c->nr_dma == ARRAY_SIZE(c->dma))
 		return -ENOSPC;
 	r = ioctl_val(c->fd, VFIO_IOMMU_MAP_DMA, &m);
 	if (r == -ENOMEM) {
@@ -212,6 +216,10 @@ int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *h
 		log_err("vfio: cannot map guest RAM [%#llx, +%llu MiB) for DMA: %s",
 			(unsigned long long)iova, (unsigned long long)(size / MiB), strerror(-r));
 		return r;
+	}
+	if (tail) {
+		tail->size += size;
+		return 0;
 	}
 	c->dma[c->nr_dma].iova = iova;
 	c->dma[c->nr_dma].size = size;

@@ -69,7 +69,7 @@ struct vfio_container {
 	} groups[32];
 	bool iommu_set;
 	unsigned int nr_dma;
-	struct {
+	struct vfio_dma_rec {
 		u64 iova, size;
 	} dma[4];
 	u64 dma_total; /* optional: bytes the caller will map in all (RLIMIT_MEMLOCK hint) */
@@ -88,7 +88,9 @@ int vfio_container_open(struct vfio_container *c);
 void vfio_container_close(struct vfio_container *c);
 /*
  * Map host [hva, hva+size) for device DMA at iova, readable and writable
- * (the pages are pinned). Logs one line on error: -ENOMEM names
+ * (the pages are pinned). A map that starts where the last one ended (the
+ * next chunk of a range) extends its record: vfio_container_close() unmaps
+ * both at once, as type1v2 allows for whole mappings. Logs one line on error: -ENOMEM names
  * RLIMIT_MEMLOCK, the size needed (c->dma_total if set) and `ulimit -l`.
  */
 int vfio_container_dma_map(struct vfio_container *c, u64 iova, u64 size, void *hva);
