@@ -111,12 +111,12 @@ static bool host_root_is_rootfs(void)
 
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE ..." */
 		char *sep = strstr(line, " - ");
-		unsigned int a, b;
-		char dev[32], root[8], at[8];
+		char at[8];
 
-		if (sep && sscanf(line, "%*u %*u %u:%u %31s %7s %7s", &a, &b, dev, root, at) == 5 &&
-		    !strcmp(at, "/") && !strncmp(sep + 3, "rootfs ", 7))
+		if (sep && sscanf(line, "%*u %*u %*u:%*u %*s %7s", at) == 1 && !strcmp(at, "/") &&
+		    !strncmp(sep + 3, "rootfs ", 7))
 			rootfs = true;
 	}
 	fclose(f);

@@ -363,6 +363,7 @@ static int run_vm(struct tinyvmm *t, struct arch_kernel **kernel, bool *again)
 	vm_start(&vm); /* on failure the VM is already stopped */
 	wait_for_stop(&vm, t);
 	vm_join(&vm);
+	passthrough_dma_cancel(&pt); /* a map not done yet: the guest is gone */
 	code = vm_exit_code(&vm);
 	if (cfg->verbose && vm_stop_reason(&vm) >= VM_STOP_SIGNAL) {
 		/* Stopped from outside: show where each vCPU was. */
@@ -377,7 +378,8 @@ out_console:
 		console_close(con); /* flushes: --expect sees all the guest sent */
 	code = finish_vm(t, &vm, &pt, code, again);
 out_vm:
-	api_vm_detach(t->api); /* before the VM goes away */
+	passthrough_dma_cancel(&pt); /* a hot add waiting for the map: not for long */
+	api_vm_detach(t->api);	     /* before the VM goes away */
 	/* Every exit path: reset the VFs, free irqfds/routes/maps, unmap DMA. */
 	passthrough_detach(&pt);
 	tinyvmm_attach_vm(t, NULL);

@@ -94,19 +94,20 @@ int jail_root_enter(void)
 	 * namespace holds no host mount but /sys: it pins none of them (a disk
 	 * the host unmounts is really gone) and none can be reached again. An
 	 * initramfs root (rootfs, as in the lab host) cannot be pivoted
-	 * (EINVAL): there the chroot alone is the jail, and the host's mounts
-	 * stay in the namespace, out of its reach.
+	 * (EINVAL), and a container's seccomp or LSM profile may refuse
+	 * pivot_root (EPERM, EACCES): there the chroot alone is the jail, as it
+	 * was before, and the host's mounts stay in the namespace, out of reach.
+	 * Once pivoted, the old root must go: a failed detach is fatal.
 	 */
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
 		if (umount2(".", MNT_DETACH) < 0)
 			return fail("detaching the host's mounts from the VM process's namespace");
 		log_debug("sandbox: pivot_root: the VM process's namespace holds no host mount but "
 			  "/sys");
-	} else if (errno == EINVAL) {
-		log_debug("sandbox: pivot_root: refused (an initramfs root?): chroot, the host's "
-			  "mounts kept in the namespace out of reach");
 	} else {
-		return fail("pivot_root");
+		log_debug("sandbox: pivot_root: %s (an initramfs root, or a profile that refuses "
+			  "it): chroot, the host's mounts kept in the namespace out of reach",
+			  strerror(errno));
 	}
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return fail("chroot");

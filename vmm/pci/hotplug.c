@@ -290,7 +290,9 @@ static int wait_dma(struct passthrough *pt, struct passthrough_vf *vf, char *msg
 	passthrough_dma_join(pt);
 	if (pt->dma_result == 0)
 		return 0;
-	if (pt->dma_msg[0])
+	if (pt->dma_result == -ECANCELED)
+		say(msg, cap, "%s: the VM is stopping", vf->name);
+	else if (pt->dma_msg[0])
 		say(msg, cap, "%s", pt->dma_msg); /* "vfio: cannot pin ..." */
 	else
 		say(msg, cap, "%s: cannot map guest RAM for DMA: %s", vf->name,

@@ -183,25 +183,25 @@ static int dma_map_ram(struct passthrough *pt)
 {
 	const struct mem *m = &pt->vm->mem;
 	u64 t0 = mono_ns();
+	int r = 0;
 
 	pt->c.dma_total = m->size;
 	pt->dma_bytes = 0;
-	for (unsigned int i = 0; i < m->nr; i++) {
-		for (u64 off = 0; off < m->ranges[i].size; off += DMA_MAP_CHUNK) {
+	for (unsigned int i = 0; r == 0 && i < m->nr; i++) {
+		for (u64 off = 0; r == 0 && off < m->ranges[i].size; off += DMA_MAP_CHUNK) {
 			u64 len = MIN(DMA_MAP_CHUNK, m->ranges[i].size - off);
-			int r;
 
 			if (__atomic_load_n(&pt->dma_cancel, __ATOMIC_ACQUIRE))
-				return -ECANCELED;
-			r = vfio_container_dma_map(&pt->c, m->ranges[i].gpa + off, len,
-						   (u8 *)m->hva[i] + off);
-			if (r < 0)
-				return r;
-			pt->dma_bytes += len;
+				r = -ECANCELED;
+			else
+				r = vfio_container_dma_map(&pt->c, m->ranges[i].gpa + off, len,
+							   (u8 *)m->hva[i] + off);
+			if (r == 0)
+				pt->dma_bytes += len;
 		}
 	}
-	pt->dma_ns = mono_ns() - t0;
-	return 0;
+	pt->dma_ns = mono_ns() - t0; /* also of a map that stopped: --stats says so */
+	return r;
 }
 
 /*
@@ -229,11 +229,13 @@ static void *dma_thread(void *arg)
 	if (delay && *delay) {
 		/* The lab's test hook: a map that ends late, so the guest's
 		 * bus-master enable has to wait for it. */
-		unsigned long ms = strtoul(delay, NULL, 10);
+		unsigned long ms = MIN(strtoul(delay, NULL, 10), 60000UL);
 
 		log_warn("vfio: %s=%lu: the DMA map starts %lu ms late (a test hook)",
 			 DMA_DELAY_ENV, ms, ms);
-		usleep((useconds_t)MIN(ms, 60000UL) * 1000);
+		for (; ms && !__atomic_load_n(&pt->dma_cancel, __ATOMIC_ACQUIRE);
+		     ms -= MIN(ms, 100UL))
+			usleep((useconds_t)MIN(ms, 100UL) * 1000);
 	}
 	r = dma_map_ram(pt);
 	pt->dma_result = r;
@@ -255,6 +257,7 @@ int passthrough_dma_map_start(struct passthrough *pt, bool hot)
 
 	pt->dma_hot = hot;
 	pt->dma_result = 0;
+	pt->dma_bytes = 0;
 	__atomic_store_n(&pt->dma_cancel, false, __ATOMIC_RELEASE);
 	pt->dma_msg[0] = '\0';
 	pci_platform_dma_pending(pt->vm);
@@ -270,6 +273,11 @@ int passthrough_dma_map_start(struct passthrough *pt, bool hot)
 	if (r == 0)
 		passthrough_dma_report(pt);
 	return r;
+}
+
+void passthrough_dma_cancel(struct passthrough *pt)
+{
+	__atomic_store_n(&pt->dma_cancel, true, __ATOMIC_RELEASE);
 }
 
 void passthrough_dma_join(struct passthrough *pt)
@@ -349,7 +357,7 @@ void passthrough_detach(struct passthrough *pt)
 		pt->vm->pt = NULL;
 	/* before anything it maps into goes; a map still running stops at
 	 * its next chunk (the VM ends before the map did) */
-	__atomic_store_n(&pt->dma_cancel, true, __ATOMIC_RELEASE);
+	passthrough_dma_cancel(pt);
 	passthrough_dma_join(pt);
 	for (unsigned int i = pt->nr_vfs; i-- > 0;) {
 		struct passthrough_vf *vf = &pt->vfs[i];
@@ -416,15 +424,22 @@ void passthrough_print_stats(struct passthrough *pt, FILE *f)
 		(unsigned long long)hs.cfg_unclaimed);
 	passthrough_dma_join(pt);
 	snprintf(huge_mib, sizeof(huge_mib), "%llu", (unsigned long long)(pt->dma_huge / MiB));
-	if (pt->dma_bytes)
+	if (pt->dma_bytes && pt->dma_result == 0) {
 		fprintf(f,
 			"tinyvmm stats: vfio: mapped %llu MiB of guest RAM for DMA in %.1f ms "
 			"(the last map), in the background; bus-master enable waited %.1f ms "
 			"for it (%llu time(s))\n",
 			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6,
 			(double)pt->dma_wait_ns / 1e6, (unsigned long long)pt->dma_waits);
-	if (pt->dma_bytes)
 		fprintf(f, "tinyvmm stats: vfio: %s MiB of guest RAM on transparent huge pages\n",
 			pt->dma_huge_known ? huge_mib : "unknown");
+	} else if (pt->dma_result < 0) {
+		fprintf(f,
+			"tinyvmm stats: vfio: the DMA map of guest RAM (the last map) stopped "
+			"after %llu MiB in %.1f ms: %s\n",
+			(unsigned long long)(pt->dma_bytes / MiB), (double)pt->dma_ns / 1e6,
+			pt->dma_result == -ECANCELED ? "the VM ended first"
+						     : strerror(-err_errno(pt->dma_result)));
+	}
 	pthread_mutex_unlock(&pt->lock);
 }

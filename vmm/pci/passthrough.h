@@ -174,6 +174,13 @@ unsigned int passthrough_list(struct passthrough *pt, struct passthrough_dev *ou
  * fallback (mapping on this thread) failed.
  */
 int passthrough_dma_map_start(struct passthrough *pt, bool hot);
+/*
+ * The VM is going: a DMA map still running stops before its next chunk
+ * (256 MiB), its result -ECANCELED, instead of pinning all of RAM first.
+ * passthrough_detach() does it too; the run does it as soon as the vCPUs
+ * are joined, so --stats and a hot add waiting for the map do not wait.
+ */
+void passthrough_dma_cancel(struct passthrough *pt);
 /* The dma-mapped event and --verbose line of the map just done. */
 void passthrough_dma_report(struct passthrough *pt);
 /* The eject thread: started by passthrough_attach(), stopped by passthrough_detach(). */
