@@ -38,23 +38,23 @@ rtt() { tr -d '\r' <"$1" | sed -n 's/.*guest-vf: rtts [0-9]* \([0-9.]*\).*/\1/p'
 dma_ms() { tr -d '\r' <"$1" | sed -n 's/.*mapped \([0-9]*\) MiB of guest RAM for DMA in \([0-9.]*\) ms.*/\2/p' | tail -n1; }
 
 : >/tmp/tv.res; : >/tmp/qm.res; : >/tmp/tvv.res; : >/tmp/qmv.res; : >/tmp/tv.rtt; : >/tmp/qm.rtt; : >/tmp/dma256
+# link_pair KERNEL SCRIPT TV QM I: a boot of each VMM to VF link up, tinyvmm
+# first; results in /tmp/TV.res and /tmp/QM.res, consoles in /tmp/TVI.log
+# and /tmp/QMI.log
+link_pair() {
+	markertime -m "guest-vf: link up" -t 300 -o "/tmp/$3$5.log" -- \
+		tinyvmm --mem 256 --vf "$VF0" --stats --kernel "$1" --initrd "$GUEST_INITRD" \
+		--cmdline "$CMD $(guest_script_arg "$2")" >>"/tmp/$3.res"
+	markertime -m "guest-vf: link up" -t 300 -o "/tmp/$4$5.log" -- \
+		qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults -serial stdio \
+		-no-reboot -L /usr/share/qemu -kernel "$1" -initrd "$GUEST_INITRD" \
+		-append "$CMD $(guest_script_arg "$2")" -device vfio-pci,host="$VF0" >>"/tmp/$4.res"
+}
 i=1
 while [ $i -le "$RUNS" ]; do
-	markertime -m "guest-vf: link up" -t 300 -o /tmp/tv$i.log -- \
-		tinyvmm --mem 256 --vf "$VF0" --stats --kernel "$GUEST_BZIMAGE" --initrd "$GUEST_INITRD" \
-		--cmdline "$CMD $(guest_script_arg /tmp/g200.sh)" >>/tmp/tv.res
-	markertime -m "guest-vf: link up" -t 300 -o /tmp/qm$i.log -- \
-		qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults -serial stdio \
-		-no-reboot -L /usr/share/qemu -kernel "$GUEST_BZIMAGE" -initrd "$GUEST_INITRD" \
-		-append "$CMD $(guest_script_arg /tmp/g200.sh)" -device vfio-pci,host="$VF0" >>/tmp/qm.res
+	link_pair "$GUEST_BZIMAGE" /tmp/g200.sh tv qm $i
 	echo "run $i: tinyvmm $(tail -n1 /tmp/tv.res | cut -d' ' -f1-3) rtt=$(rtt /tmp/tv$i.log); qemu $(tail -n1 /tmp/qm.res | cut -d' ' -f1-3) rtt=$(rtt /tmp/qm$i.log)"
-	markertime -m "guest-vf: link up" -t 300 -o /tmp/tvv$i.log -- \
-		tinyvmm --mem 256 --vf "$VF0" --kernel "$GUEST_VMLINUX" --initrd "$GUEST_INITRD" \
-		--cmdline "$CMD $(guest_script_arg /tmp/g3.sh)" >>/tmp/tvv.res
-	markertime -m "guest-vf: link up" -t 300 -o /tmp/qmv$i.log -- \
-		qemu-system-x86_64 -accel kvm -M pc -cpu host -m 256 -nographic -nodefaults -serial stdio \
-		-no-reboot -L /usr/share/qemu -kernel "$GUEST_VMLINUX" -initrd "$GUEST_INITRD" \
-		-append "$CMD $(guest_script_arg /tmp/g3.sh)" -device vfio-pci,host="$VF0" >>/tmp/qmv.res
+	link_pair "$GUEST_VMLINUX" /tmp/g3.sh tvv qmv $i
 	echo "run $i, vmlinux: tinyvmm $(tail -n1 /tmp/tvv.res | cut -d' ' -f1-3); qemu $(tail -n1 /tmp/qmv.res | cut -d' ' -f1-3)"
 	rtt /tmp/tv$i.log >>/tmp/tv.rtt
 	rtt /tmp/qm$i.log >>/tmp/qm.rtt
