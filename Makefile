@@ -351,6 +351,13 @@ test_jail_root_SRCS := vmm/cmd/jail_root.c vmm/base/log.c vmm/base/err.c
 TESTS += seccomp
 test_seccomp_SRCS := $(SECCOMP_SRCS) vmm/base/log.c vmm/base/err.c
 test_seccomp_LIBS := -lseccomp
+# test_seccomp checks the run's ioctl list against every request the sources make.
+IOCTL_USES := $(ASAN)/tests/ioctl_uses.h
+$(IOCTL_USES): tests/gen-ioctl-uses $(shell find vmm devices -name '*.[ch]' 2>/dev/null)
+	@mkdir -p $(dir $@)
+	tests/gen-ioctl-uses "$(CC)" $(ARCH) >$@.tmp && mv $@.tmp $@
+$(ASAN)/tests/test_seccomp.o: $(IOCTL_USES)
+$(ASAN)/tests/test_seccomp.o: CPPFLAGS += -I$(ASAN)/tests -DSRC_ROOT='"$(CURDIR)"'
 
 # devices
 TESTS += serial

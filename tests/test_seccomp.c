@@ -11,10 +11,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
+#include <net/if.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "vmm/arch/arch.h"
@@ -152,26 +155,53 @@ static void console_ioctls(void)
 	_exit(3);
 }
 
-/* The run's own filter lets any ioctl through: it builds the VM. */
-static void main_any_ioctl(void)
+/*
+ * The run's filter takes tinyvmm's own requests (on /dev/null: ENOTTY), the
+ * terminal's and if_nametoindex()'s, and no other: a TIOCSTI ends it.
+ */
+static void main_ioctls(void)
 {
 	int fd = open("/dev/null", O_RDWR);
+	struct termios t;
+	char c = 'x';
 
 	if (fd < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_MAIN) < 0)
 		_exit(1);
-	_exit(ioctl(fd, KVM_CREATE_VM, 0) == -1 && errno == ENOTTY ? 0 : 4);
+	if (ioctl(fd, KVM_CREATE_VM, 0) != -1 || errno != ENOTTY)
+		_exit(2);
+	if (isatty(fd) || tcgetattr(fd, &t) == 0 || if_nametoindex("lo") != 1)
+		_exit(3);
+	ioctl(fd, TIOCSTI, &c);
+	_exit(4);
+}
+
+/* The api's takes a hot add's requests, but cannot make a VM. */
+static void api_ioctls(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_API) < 0)
+		_exit(1);
+	if (ioctl(fd, VFIO_GROUP_GET_DEVICE_FD, "x") != -1 || ioctl(fd, KVM_IRQFD, NULL) != -1)
+		_exit(2);
+	ioctl(fd, KVM_CREATE_VM, 0);
+	_exit(3);
 }
 
 static void test_ioctl_limits(void **state UNUSED)
 {
-	char err[512];
+	char err[512], want[64];
 
 	assert_int_equal(in_child(dma_unmap, err, sizeof(err)), 70);
 	assert_non_null(strstr(err, "forbidden system call ioctl"));
 	assert_int_equal(in_child(console_ioctls, err, sizeof(err)), 70);
 	assert_non_null(strstr(err, "forbidden system call ioctl"));
-	assert_int_equal(in_child(main_any_ioctl, err, sizeof(err)), 0);
-	assert_string_equal(err, "");
+	assert_int_equal(in_child(main_ioctls, err, sizeof(err)), 70);
+	snprintf(want, sizeof(want), "request 0x%x); stopping", TIOCSTI);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(in_child(api_ioctls, err, sizeof(err)), 70);
+	snprintf(want, sizeof(want), "request 0x%x); stopping", (u32)KVM_CREATE_VM);
+	assert_non_null(strstr(err, want));
 
 	assert_true(sb_ioctl_allowed(SB_VCPU, KVM_RUN));
 	assert_true(sb_ioctl_allowed(SB_VCPU, arch_vcpu_ioctls[0]));
@@ -180,8 +210,11 @@ static void test_ioctl_limits(void **state UNUSED)
 	assert_false(sb_ioctl_allowed(SB_CONSOLE, TIOCSTI));
 	assert_true(sb_ioctl_allowed(SB_CONSOLE, KVM_IRQ_LINE)); /* the UART's interrupt */
 	assert_true(sb_ioctl_allowed(SB_DMA, VFIO_IOMMU_MAP_DMA));
-	assert_true(sb_ioctl_allowed(SB_MAIN, TIOCSTI));
+	assert_false(sb_ioctl_allowed(SB_MAIN, TIOCSTI));
+	assert_true(sb_ioctl_allowed(SB_MAIN, KVM_CREATE_VM));
 	assert_true(sb_ioctl_allowed(SB_API, KVM_IRQ_LINE));
+	assert_false(sb_ioctl_allowed(SB_API, KVM_CREATE_VCPU));
+	assert_false(sb_ioctl_allowed(SB_API, KVM_RUN));
 	assert_false(sb_ioctl_allowed(SB_KINDS, KVM_RUN));
 }
 
@@ -227,6 +260,99 @@ static void test_stacked(void **state UNUSED)
 	assert_int_equal(in_child(stacked, err, sizeof(err)), 0);
 }
 
+/* The requests the sources make (tests/gen-ioctl-uses, at build time). */
+struct use {
+	const char *name;
+	unsigned long req;
+	const char *file;
+};
+#define USE(r, f)	  {#r, (unsigned long)(r), f},
+#define USE_NAME(a, r, f) /* below */
+static const struct use uses[] = {
+#include "ioctl_uses.h"
+};
+#undef USE
+#undef USE_NAME
+
+/* Another architecture's: by name only. */
+struct use_name {
+	const char *arch, *name, *file;
+};
+#define USE(r, f)	  /* above */
+#define USE_NAME(a, r, f) {a, r, f},
+static const struct use_name uses_other[] = {
+#include "ioctl_uses.h"
+    {NULL, NULL, NULL},
+};
+#undef USE
+#undef USE_NAME
+
+static bool generic_use(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
+		if (!strcmp(uses[i].name, name))
+			return true;
+	return false;
+}
+
+/* Whether name is in arch's arch_run_ioctls[] initializer (its source). */
+static bool in_arch_run_list(const char *arch, const char *name)
+{
+	char path[512], text[8192], *start, *end, *p;
+	size_t n, len = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vmm/arch/%s/arch_seccomp.c", SRC_ROOT, arch);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	start = strstr(text, "arch_run_ioctls[] = {");
+	assert_non_null(start);
+	end = strstr(start, "};");
+	assert_non_null(end);
+	for (p = start; (p = strstr(p, name)) && p < end; p += len)
+		if (!isalnum((unsigned char)p[len]) && p[len] != '_' && p[-1] != '_')
+			return true;
+	return false;
+}
+
+/*
+ * Every ioctl request tinyvmm's sources make is on the run's list, and so on
+ * no list it is not: the run's filter is the one every thread carries.
+ */
+static void test_every_request_listed(void **state UNUSED)
+{
+	assert_true(ARRAY_SIZE(uses) >= 30); /* the scan found the sources */
+	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
+		if (!sb_ioctl_allowed(SB_MAIN, uses[i].req))
+			fail_msg("%s, made in %s, is not on the run's ioctl list "
+				 "(vmm/sandbox/seccomp.c, arch_seccomp.c)",
+				 uses[i].name, uses[i].file);
+	for (const struct use_name *u = uses_other; u->name; u++)
+		if (!generic_use(u->name) && !in_arch_run_list(u->arch, u->name))
+			fail_msg("%s, made in %s, is not in %s's arch_run_ioctls[]", u->name,
+				 u->file, u->arch);
+}
+
+/* Threads keep the filter of the thread that starts them: the run's. */
+static void test_kinds_within_run(void **state UNUSED)
+{
+	unsigned long req[128];
+
+	for (int k = 0; k < SB_KINDS; k++) {
+		unsigned int n = sb_kind_ioctls((enum sb_kind)k, req, ARRAY_SIZE(req));
+
+		assert_true(n > 0 && n <= ARRAY_SIZE(req));
+		for (unsigned int i = 0; i < n; i++)
+			if (!sb_ioctl_allowed(SB_MAIN, req[i]))
+				fail_msg("%s list: request 0x%lx is not on the run's",
+					 sb_kind_name((enum sb_kind)k), req[i]);
+	}
+	assert_int_equal(sb_kind_ioctls(SB_KINDS, req, ARRAY_SIZE(req)), 0);
+}
+
 /* Every name on the lists is a system call on x86-64 or arm64. */
 static void test_names_resolve(void **state UNUSED)
 {
@@ -258,6 +384,8 @@ int main(void)
 	    cmocka_unit_test(test_log_and_off),
 	    cmocka_unit_test(test_stacked),
 	    cmocka_unit_test(test_names_resolve),
+	    cmocka_unit_test(test_every_request_listed),
+	    cmocka_unit_test(test_kinds_within_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,9 +140,17 @@ int arch_pci_hotplug_ready(struct vm *vm, char *msg, size_t cap);
 
 /* ---- the sandbox (arch_seccomp.c; vmm/sandbox/seccomp.c) ---- */
 
-/* The ioctl requests only this architecture's vCPU threads make. */
+/*
+ * The ioctl requests this architecture adds to a kind of thread's set
+ * (vmm/sandbox/seccomp.h): the vCPU threads', the run's (which must hold the
+ * other two: threads it starts keep its filter) and the api's (a hot add).
+ */
 extern const unsigned long arch_vcpu_ioctls[];
 extern const unsigned int arch_nr_vcpu_ioctls;
+extern const unsigned long arch_run_ioctls[];
+extern const unsigned int arch_nr_run_ioctls;
+extern const unsigned long arch_api_ioctls[];
+extern const unsigned int arch_nr_api_ioctls;
 /* Argument i (0-5) of the system call a SIGSYS handler's ucontext trapped. */
 unsigned long arch_syscall_arg(const void *uc, unsigned int i);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
+#include <linux/sockios.h>
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -165,11 +166,13 @@ static const char *const calls_run[] = {
 };
 
 /*
- * The ioctl requests of the kinds whose ioctls are limited to a set: the
- * vCPU threads, which the guest's exits drive, the console, which holds the
- * terminal (no TIOCSTI: it could type into the user's shell), and the DMA
- * map. TCGETS everywhere: glibc's isatty() under stdio. The others (main,
- * api) may make any ioctl: they build the VM and its devices.
+ * The ioctl requests of each kind: every kind's ioctls are limited to a set.
+ * The vCPU threads, which the guest's exits drive, the console, which holds
+ * the terminal, and the DMA map take a few. The run takes every request
+ * tinyvmm makes anywhere (test_seccomp checks the sources against its list),
+ * the api those of a hot add and remove. None may type into the terminal
+ * (TIOCSTI: it could type into the user's shell) or drive any other device.
+ * TCGETS everywhere: glibc's isatty() under stdio.
  */
 static const unsigned long ioctls_vcpu[] = {
     KVM_RUN,
@@ -187,32 +190,69 @@ static const unsigned long ioctls_vcpu[] = {
 static const unsigned long ioctls_console[] = {KVM_IRQ_LINE, TCGETS, TCSETS, TCSETSW, TCSETSF};
 static const unsigned long ioctls_dma[] = {VFIO_IOMMU_MAP_DMA, TCGETS};
 
+/* A VF's VFIO container, group and device: opened, mapped, its vectors. */
+#define VFIO_REQUESTS                                                                              \
+	VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU, VFIO_IOMMU_GET_INFO,           \
+	    VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA, VFIO_GROUP_GET_STATUS,                       \
+	    VFIO_GROUP_SET_CONTAINER, VFIO_GROUP_GET_DEVICE_FD, VFIO_DEVICE_GET_INFO,              \
+	    VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_GET_IRQ_INFO, VFIO_DEVICE_SET_IRQS
+
+/* A VF on the VM: its BARs' memory slots, MSI routes, irqfds, a line's level. */
+#define KVM_DEVICE_REQUESTS                                                                        \
+	KVM_CHECK_EXTENSION, KVM_SET_USER_MEMORY_REGION, KVM_SET_GSI_ROUTING, KVM_IRQFD,           \
+	    KVM_IRQ_LINE
+
+static const unsigned long ioctls_run[] = {
+    VFIO_REQUESTS, KVM_DEVICE_REQUESTS,
+    /* /dev/kvm, the VM and its vCPUs (the architecture adds its own) */
+    KVM_GET_API_VERSION, KVM_CREATE_VM, KVM_GET_VCPU_MMAP_SIZE, KVM_CREATE_VCPU, KVM_RUN,
+    /* the terminal: isatty(), the raw console's mode, whether we are in
+     * the foreground (tcgetpgrp) */
+    TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGPGRP,
+    SIOCGIFINDEX, /* if_nametoindex(): the PF, for a VF's settings */
+};
+
+/* A hot add and remove (vf-add, vf-remove), the shutdown op's interrupt. */
+static const unsigned long ioctls_api[] = {
+    VFIO_REQUESTS,
+    KVM_DEVICE_REQUESTS,
+    TCGETS,
+    SIOCGIFINDEX,
+};
+
 struct ioctl_set {
-	const unsigned long *req[2]; /* [1]: the architecture's part, for vCPUs */
+	const unsigned long *req[2]; /* [1]: the architecture's part */
 	unsigned int n[2];
 };
 
-/* A kind's set; false: any ioctl. */
-static bool kind_ioctls(enum sb_kind kind, struct ioctl_set *s)
+#define SET(s, k, a) ((s)->req[k] = (a), (s)->n[k] = ARRAY_SIZE(a))
+
+/* A kind's set of requests. */
+static void kind_ioctls(enum sb_kind kind, struct ioctl_set *s)
 {
 	memset(s, 0, sizeof(*s));
 	switch (kind) {
 	case SB_VCPU:
-		s->req[0] = ioctls_vcpu;
-		s->n[0] = ARRAY_SIZE(ioctls_vcpu);
+		SET(s, 0, ioctls_vcpu);
 		s->req[1] = arch_vcpu_ioctls;
 		s->n[1] = arch_nr_vcpu_ioctls;
-		return true;
+		break;
 	case SB_CONSOLE:
-		s->req[0] = ioctls_console;
-		s->n[0] = ARRAY_SIZE(ioctls_console);
-		return true;
+		SET(s, 0, ioctls_console);
+		break;
 	case SB_DMA:
-		s->req[0] = ioctls_dma;
-		s->n[0] = ARRAY_SIZE(ioctls_dma);
-		return true;
+		SET(s, 0, ioctls_dma);
+		break;
+	case SB_API:
+		SET(s, 0, ioctls_api);
+		s->req[1] = arch_api_ioctls;
+		s->n[1] = arch_nr_api_ioctls;
+		break;
 	default:
-		return false;
+		SET(s, 0, ioctls_run);
+		s->req[1] = arch_run_ioctls;
+		s->n[1] = arch_nr_run_ioctls;
+		break;
 	}
 }
 
@@ -222,13 +262,27 @@ bool sb_ioctl_allowed(enum sb_kind kind, unsigned long req)
 
 	if (kind >= SB_KINDS)
 		return false;
-	if (!kind_ioctls(kind, &s))
-		return true;
+	kind_ioctls(kind, &s);
 	for (unsigned int k = 0; k < 2; k++)
 		for (unsigned int i = 0; i < s.n[k]; i++)
 			if ((u32)s.req[k][i] == (u32)req)
 				return true;
 	return false;
+}
+
+unsigned int sb_kind_ioctls(enum sb_kind kind, unsigned long *out, unsigned int cap)
+{
+	struct ioctl_set s;
+	unsigned int n = 0;
+
+	if (kind >= SB_KINDS)
+		return 0;
+	kind_ioctls(kind, &s);
+	for (unsigned int k = 0; k < 2; k++)
+		for (unsigned int i = 0; i < s.n[k]; i++, n++)
+			if (n < cap)
+				out[n] = s.req[k][i];
+	return n;
 }
 
 static const char *const *const kind_calls[SB_KINDS] = {
@@ -360,14 +414,14 @@ static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
 static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 {
 	struct ioctl_set s;
-	bool limited = kind_ioctls(kind, &s);
 
+	kind_ioctls(kind, &s);
 	for (const char *const *calls = kind_calls[kind]; *calls; calls++) {
 		int nr = seccomp_syscall_resolve_name(*calls), r;
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* not on this architecture (open, poll, ... on arm64) */
-		if (limited && !strcmp(*calls, "ioctl"))
+		if (!strcmp(*calls, "ioctl"))
 			r = add_ioctls(ctx, nr, &s);
 		else
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);

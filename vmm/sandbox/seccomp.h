@@ -11,11 +11,13 @@
  *   SB_CONSOLE  the guest console: poll, read, write, the terminal's mode
  *               and the UART's interrupt (ioctl TCGETS, TCSETS* and
  *               KVM_IRQ_LINE only: never TIOCSTI)
- *   SB_API      the control API: accept4, recv/send, poll, SO_PEERCRED
+ *   SB_API      the control API: accept4, recv/send, poll, SO_PEERCRED;
+ *               a hot add's and remove's VFIO and KVM device requests
  *   SB_DMA      the background DMA map: ioctl VFIO_IOMMU_MAP_DMA only
  *   SB_MAIN     the run itself (and the command's main thread): it builds
  *               each VM (again on --reboot=restart), so it keeps the calls
- *               for that: open, ioctl, mmap, threads, sysfs reads
+ *               for that: open, ioctl, mmap, threads, sysfs reads; its
+ *               ioctls are the requests tinyvmm makes, no other
  * Every kind also has the calls glibc needs under any code: futex, memory
  * (mmap, munmap, madvise, brk), clocks, signals, logging (write), exit.
  *
@@ -48,10 +50,13 @@ int sb_enter(enum tinyvmm_seccomp mode, enum sb_kind kind);
 /* Each kind's calls, NULL-terminated names (the README's table, tests). */
 const char *const *sb_kind_calls(enum sb_kind kind);
 /*
- * Whether kind's filter lets ioctl request req through: the vCPU, console
- * and DMA kinds take a fixed set of requests (README: "The sandbox"), the
- * others any. A forbidden one's message names the request.
+ * Whether kind's filter lets ioctl request req through. Each kind takes a
+ * fixed set of requests (README: "The sandbox"): the run every request
+ * tinyvmm makes (test_seccomp checks the sources against it), the api those
+ * of a hot add, the others a few. A forbidden one's message names it.
  */
 bool sb_ioctl_allowed(enum sb_kind kind, unsigned long req);
+/* Kind's requests: how many (none for a bad kind), the first cap in out. */
+unsigned int sb_kind_ioctls(enum sb_kind kind, unsigned long *out, unsigned int cap);
 
 #endif
