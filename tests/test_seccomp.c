@@ -171,6 +171,8 @@ static void main_ioctls(void)
 		_exit(2);
 	if (isatty(fd) || tcgetattr(fd, &t) == 0 || if_nametoindex("lo") != 1)
 		_exit(3);
+	if (tcgetpgrp(fd) != -1 || getpgrp() != getpgid(0)) /* the console's foreground check */
+		_exit(3);
 	ioctl(fd, TIOCSTI, &c);
 	_exit(4);
 }

@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -99,10 +102,21 @@ static void slurp(const char *path, char *buf, size_t len)
 	e2e_slurp(path, buf, len);
 }
 
-/* In a forked child: stdin from /dev/null, stdout to outf, stderr to errf. */
+/* A terminal for the child's stdin (test_terminal), or -1: /dev/null. */
+static int child_tty = -1;
+
+/*
+ * In a forked child: stdin from /dev/null (or child_tty, made its controlling
+ * terminal in a new session, in the foreground), stdout to outf, stderr to errf.
+ */
 static void child_stdio(void)
 {
-	int in = open("/dev/null", O_RDONLY);
+	int in = child_tty;
+
+	if (in >= 0 && (setsid() < 0 || ioctl(in, TIOCSCTTY, 0) < 0))
+		_exit(127);
+	if (in < 0)
+		in = open("/dev/null", O_RDONLY);
 	int o = open(outf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
@@ -178,6 +192,35 @@ static void test_poweroff(void **state UNUSED)
 	assert_int_equal(run(0, 0, "--cpus", "2", NULL), EXIT_POWEROFF);
 	assert_string_equal(out, "OK\n");
 	assert_string_equal(err, "");
+}
+
+/*
+ * Started from a terminal, in its foreground (an operator's shell): the
+ * console puts it in raw mode and reads it, in the sandbox when run as root
+ * (its seccomp lists must allow the foreground check), and puts the mode back.
+ */
+static void test_terminal(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'),
+				  OUT_PORT(0x600, 0x34), SPIN};
+	struct termios before, after;
+	int master, slave;
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	assert_int_equal(tcgetattr(slave, &before), 0);
+	assert_true(before.c_lflag & ICANON);
+	child_tty = slave;
+	assert_int_equal(run(0, 0, NULL), EXIT_POWEROFF);
+	child_tty = -1;
+	assert_string_equal(out, "OK\n");
+	assert_string_equal(err, "");
+	assert_int_equal(tcgetattr(slave, &after), 0);
+	assert_int_equal(after.c_lflag, before.c_lflag); /* raw mode undone */
+	assert_int_equal(after.c_iflag, before.c_iflag);
+	close(slave);
+	close(master);
 }
 
 static void test_stats_and_console_file(void **state UNUSED)
@@ -1007,6 +1050,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_poweroff),
+	    cmocka_unit_test(test_terminal),
 	    cmocka_unit_test(test_stats_and_console_file),
 	    cmocka_unit_test(test_reboot_exit),
 	    cmocka_unit_test(test_reboot_restart),

@@ -152,6 +152,10 @@ static const char *const calls_run[] = {
     "getuid",
     "getgid",
     "getegid",
+    /* the console: is tinyvmm in the terminal's foreground (getpgrp is
+     * getpgid(0) on arm64) */
+    "getpgrp",
+    "getpgid",
     /* the sandbox's drop (glibc makes every thread change its ids) */
     "setresuid",
     "setresgid",
