@@ -104,6 +104,25 @@ static void slurp(const char *path, char *buf, size_t len)
 
 /* A terminal for the child's stdin (test_terminal), or -1: /dev/null. */
 static int child_tty = -1;
+/* run()'s signal goes to the sandbox's VM process, tinyvmm's child. */
+static bool sig_to_vm_process;
+
+/* p's first child (the sandbox's VM process), or -1. */
+static pid_t first_child(pid_t p)
+{
+	char path[64];
+	FILE *f;
+	int c = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)p, (int)p);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &c) != 1)
+			c = -1;
+		fclose(f);
+	}
+	return c;
+}
 
 /*
  * In a forked child: stdin from /dev/null (or child_tty, made its controlling
@@ -165,8 +184,12 @@ static int run(int sig, int delay_ms, ...)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
 		if (sig && !sent && ms >= delay_ms) {
-			kill(pid, sig);
-			sent = true;
+			pid_t to = sig_to_vm_process ? first_child(pid) : pid;
+
+			if (to > 0) {
+				kill(to, sig);
+				sent = true;
+			}
 		}
 		if (ms > 60000) {
 			kill(pid, SIGKILL);
@@ -218,6 +241,37 @@ static void test_terminal(void **state UNUSED)
 	assert_string_equal(err, "");
 	assert_int_equal(tcgetattr(slave, &after), 0);
 	assert_int_equal(after.c_lflag, before.c_lflag); /* raw mode undone */
+	assert_int_equal(after.c_iflag, before.c_iflag);
+	close(slave);
+	close(master);
+}
+
+/*
+ * The sandbox's VM process killed while the terminal is raw (SIGKILL; a
+ * seccomp kill ends it as abruptly): the parent puts the mode back.
+ */
+static void test_terminal_vm_killed(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'), SPIN};
+	struct termios before, after;
+	int master, slave;
+
+	REQUIRE_KVM();
+	if (geteuid() != 0) {
+		print_message("skipped: the sandbox (a VM process apart) needs root\n");
+		skip();
+	}
+	write_kernel(code, sizeof(code));
+	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	assert_int_equal(tcgetattr(slave, &before), 0);
+	child_tty = slave;
+	sig_to_vm_process = true;
+	assert_int_equal(run(SIGKILL, 1500, NULL), EXIT_SIGNAL_BASE + SIGKILL);
+	sig_to_vm_process = false;
+	child_tty = -1;
+	assert_contains(err, "was killed by");
+	assert_int_equal(tcgetattr(slave, &after), 0);
+	assert_int_equal(after.c_lflag, before.c_lflag);
 	assert_int_equal(after.c_iflag, before.c_iflag);
 	close(slave);
 	close(master);
@@ -1051,6 +1105,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_poweroff),
 	    cmocka_unit_test(test_terminal),
+	    cmocka_unit_test(test_terminal_vm_killed),
 	    cmocka_unit_test(test_stats_and_console_file),
 	    cmocka_unit_test(test_reboot_exit),
 	    cmocka_unit_test(test_reboot_restart),

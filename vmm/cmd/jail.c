@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "vmm/base/err.h"
@@ -556,8 +557,36 @@ static void remove_api_socket(const char *path)
 		unlink(path);
 }
 
+/*
+ * The terminal's mode as the VM process found it. The VM process puts it
+ * back when it ends, but not when it is killed (SIGKILL, or a seccomp kill's
+ * exit_group): then the parent does. Only a terminal whose foreground we are
+ * in (from the background, tcsetattr() would stop us with SIGTTOU).
+ */
+struct tty_mode {
+	bool saved;
+	struct termios t;
+};
+
+static bool tty_foreground(void)
+{
+	return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+static void tty_save(struct tty_mode *m)
+{
+	m->saved = tty_foreground() && tcgetattr(STDIN_FILENO, &m->t) == 0;
+}
+
+static void tty_put_back(const struct tty_mode *m)
+{
+	if (m->saved && tty_foreground())
+		tcsetattr(STDIN_FILENO, TCSANOW, &m->t);
+}
+
 int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct jail *j, int sfd)
 {
+	struct tty_mode tty;
 	struct broker b = {.cfg = cfg};
 	struct tinyvmm_vf_hold *hold = NULL;
 	int sv[2], r, code;
@@ -574,6 +603,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 		return TINYVMM_EXIT_HOST;
 	}
 	fflush(NULL);
+	tty_save(&tty);
 	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
@@ -611,6 +641,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	close(sv[1]);
 	b.sock = sv[0];
 	code = supervise(&b, pid, sfd);
+	tty_put_back(&tty);
 	close(sv[0]);
 	remove_api_socket(cfg->api_socket);
 	while (b.nr_hot) /* hot-added VFs the VM process had not handed back */
