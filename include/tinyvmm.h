@@ -147,7 +147,10 @@ enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOM
  * Put the run's allow-list (the "main" kind: what building and tearing down
  * a VM needs) on the calling thread, e.g. an embedder's thread that waits
  * on a sandboxed run. Its ioctls are tinyvmm's own requests (KVM, VFIO, the
- * terminal's mode), no other. 0 (nothing with OFF) or -errno after one line.
+ * terminal's mode), no other: neither that thread nor any it starts later
+ * can make the embedder's own ioctls. With config.seccomp, the event and
+ * log callbacks run under the list of the thread that calls them. 0
+ * (nothing with OFF) or -errno after one line.
  */
 int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode);
 

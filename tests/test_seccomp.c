@@ -266,93 +266,173 @@ static void test_stacked(void **state UNUSED)
 struct use {
 	const char *name;
 	unsigned long req;
-	const char *file;
+	const char *where;
 };
-#define USE(r, f)	  {#r, (unsigned long)(r), f},
-#define USE_NAME(a, r, f) /* below */
+#define USE(r, w)		{#r, (unsigned long)(r), w},
+#define USE_API(r, w)		/* below */
+#define USE_NAME(a, list, r, w) /* below */
 static const struct use uses[] = {
 #include "ioctl_uses.h"
 };
 #undef USE
+#undef USE_API
+#define USE(r, w)     /* above */
+#define USE_API(r, w) {#r, (unsigned long)(r), w},
+/* Those a hot add or remove makes (the api thread's). */
+static const struct use uses_api[] = {
+#include "ioctl_uses.h"
+};
+#undef USE_API
 #undef USE_NAME
+#define USE_API(r, w) /* above */
 
 /* Another architecture's: by name only. */
 struct use_name {
-	const char *arch, *name, *file;
+	const char *arch, *list, *name, *where;
 };
-#define USE(r, f)	  /* above */
-#define USE_NAME(a, r, f) {a, r, f},
+#define USE_NAME(a, list, r, w) {a, list, r, w},
 static const struct use_name uses_other[] = {
 #include "ioctl_uses.h"
-    {NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL},
 };
 #undef USE
+#undef USE_API
 #undef USE_NAME
 
-static bool generic_use(const char *name)
+/* Whether a generic request named name is on kind's list. */
+static bool generic_allowed(enum sb_kind kind, const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
 		if (!strcmp(uses[i].name, name))
-			return true;
+			return sb_ioctl_allowed(kind, uses[i].req);
 	return false;
 }
 
-/* Whether name is in arch's arch_run_ioctls[] initializer (its source). */
-static bool in_arch_run_list(const char *arch, const char *name)
+/* The names in arch's `list[] = {...}` (its source, comments left out). */
+static void arch_list(const char *arch, const char *list, char *names, size_t cap)
 {
-	char path[512], text[8192], *start, *end, *p;
-	size_t n, len = strlen(name);
+	char path[512], text[8192], key[64], *p, *end;
+	size_t n = 0, len;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/vmm/arch/%s/arch_seccomp.c", SRC_ROOT, arch);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	n = fread(text, 1, sizeof(text) - 1, f);
+	len = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
-	text[n] = '\0';
-	start = strstr(text, "arch_run_ioctls[] = {");
-	assert_non_null(start);
-	end = strstr(start, "};");
+	text[len] = '\0';
+	snprintf(key, sizeof(key), "%s[] = {", list);
+	p = strstr(text, key);
+	if (!p) {
+		snprintf(key, sizeof(key), "%s[1];", list); /* an empty list */
+		assert_non_null(strstr(text, key));
+		names[0] = '\0';
+		return;
+	}
+	p += strlen(key);
+	end = strstr(p, "};");
 	assert_non_null(end);
-	for (p = start; (p = strstr(p, name)) && p < end; p += len)
-		if (!isalnum((unsigned char)p[len]) && p[len] != '_' && p[-1] != '_')
+	while (p < end && n + 2 < cap) {
+		if (p[0] == '/' && p[1] == '*') {
+			char *c = strstr(p + 2, "*/");
+
+			assert_non_null(c);
+			p = c + 2;
+		} else if (isupper((unsigned char)*p)) {
+			while (p < end && (isalnum((unsigned char)*p) || *p == '_') && n + 2 < cap)
+				names[n++] = *p++;
+			names[n++] = ' ';
+		} else {
+			p++;
+		}
+	}
+	names[n] = '\0';
+}
+
+static bool has_name(const char *names, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = names; (p = strstr(p, name)); p += len)
+		if ((p == names || p[-1] == ' ') && p[len] == ' ')
 			return true;
 	return false;
 }
 
 /*
- * Every ioctl request tinyvmm's sources make is on the run's list, and so on
- * no list it is not: the run's filter is the one every thread carries.
+ * Every ioctl request the sources make is on the run's list, and each one
+ * a hot add makes on the api's: the api thread starts before the run's
+ * filter goes on, so its list stands alone.
  */
 static void test_every_request_listed(void **state UNUSED)
 {
-	assert_true(ARRAY_SIZE(uses) >= 30); /* the scan found the sources */
+	char names[2048];
+	unsigned int other = 0;
+
+	assert_true(ARRAY_SIZE(uses) >= 40); /* the scan found the sources */
+	assert_true(ARRAY_SIZE(uses_api) >= 15);
 	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
 		if (!sb_ioctl_allowed(SB_MAIN, uses[i].req))
-			fail_msg("%s, made in %s, is not on the run's ioctl list "
+			fail_msg("%s, made at %s, is not on the run's ioctl list "
 				 "(vmm/sandbox/seccomp.c, arch_seccomp.c)",
-				 uses[i].name, uses[i].file);
-	for (const struct use_name *u = uses_other; u->name; u++)
-		if (!generic_use(u->name) && !in_arch_run_list(u->arch, u->name))
-			fail_msg("%s, made in %s, is not in %s's arch_run_ioctls[]", u->name,
-				 u->file, u->arch);
+				 uses[i].name, uses[i].where);
+	for (size_t i = 0; i < ARRAY_SIZE(uses_api); i++)
+		if (!sb_ioctl_allowed(SB_API, uses_api[i].req))
+			fail_msg("%s, made at %s (a hot add's code), is not on the api's "
+				 "ioctl list (vmm/sandbox/seccomp.c, arch_seccomp.c)",
+				 uses_api[i].name, uses_api[i].where);
+	for (const struct use_name *u = uses_other; u->name; u++, other++) {
+		bool api = !strcmp(u->list, "api");
+
+		arch_list(u->arch, api ? "arch_api_ioctls" : "arch_run_ioctls", names,
+			  sizeof(names));
+		if (!generic_allowed(api ? SB_API : SB_MAIN, u->name) && !has_name(names, u->name))
+			fail_msg("%s, made at %s, is not on %s's %s list", u->name, u->where,
+				 u->arch, u->list);
+	}
+	assert_true(other >= 5); /* the other architecture's scan found its sources */
 }
 
-/* Threads keep the filter of the thread that starts them: the run's. */
-static void test_kinds_within_run(void **state UNUSED)
+/*
+ * The lists threads carry together are nested: a vCPU thread and the DMA map
+ * at boot keep the run's filter, the DMA map of a hot add the api's. Here
+ * by value; the other architecture's own lists by name.
+ */
+static void test_kinds_nested(void **state UNUSED)
 {
+	static const char *const arches[] = {"x86", "arm64"};
 	unsigned long req[128];
+	char run[2048], names[2048];
 
 	for (int k = 0; k < SB_KINDS; k++) {
 		unsigned int n = sb_kind_ioctls((enum sb_kind)k, req, ARRAY_SIZE(req));
 
 		assert_true(n > 0 && n <= ARRAY_SIZE(req));
-		for (unsigned int i = 0; i < n; i++)
+		for (unsigned int i = 0; i < n; i++) {
 			if (!sb_ioctl_allowed(SB_MAIN, req[i]))
 				fail_msg("%s list: request 0x%lx is not on the run's",
 					 sb_kind_name((enum sb_kind)k), req[i]);
+			if (k == SB_DMA && !sb_ioctl_allowed(SB_API, req[i]))
+				fail_msg("dma list: request 0x%lx is not on the api's", req[i]);
+		}
 	}
 	assert_int_equal(sb_kind_ioctls(SB_KINDS, req, ARRAY_SIZE(req)), 0);
+	for (size_t a = 0; a < ARRAY_SIZE(arches); a++) {
+		arch_list(arches[a], "arch_run_ioctls", run, sizeof(run));
+		assert_true(strlen(run) > 10);
+		for (int l = 0; l < 2; l++) {
+			char *save, *name;
+
+			arch_list(arches[a], l ? "arch_api_ioctls" : "arch_vcpu_ioctls", names,
+				  sizeof(names));
+			for (name = strtok_r(names, " ", &save); name;
+			     name = strtok_r(NULL, " ", &save))
+				if (!has_name(run, name) && !generic_allowed(SB_MAIN, name))
+					fail_msg("%s: %s of %s is not in arch_run_ioctls[]",
+						 arches[a], name,
+						 l ? "arch_api_ioctls[]" : "arch_vcpu_ioctls[]");
+		}
+	}
 }
 
 /* Every name on the lists is a system call on x86-64 or arm64. */
@@ -387,7 +467,7 @@ int main(void)
 	    cmocka_unit_test(test_stacked),
 	    cmocka_unit_test(test_names_resolve),
 	    cmocka_unit_test(test_every_request_listed),
-	    cmocka_unit_test(test_kinds_within_run),
+	    cmocka_unit_test(test_kinds_nested),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,8 +142,9 @@ int arch_pci_hotplug_ready(struct vm *vm, char *msg, size_t cap);
 
 /*
  * The ioctl requests this architecture adds to a kind of thread's set
- * (vmm/sandbox/seccomp.h): the vCPU threads', the run's (which must hold the
- * other two: threads it starts keep its filter) and the api's (a hot add).
+ * (vmm/sandbox/seccomp.h): the vCPU threads', the run's (which holds the
+ * vCPUs': the vCPU threads keep the run thread's filter) and the api's (a
+ * hot add; the api thread starts before the run's filter goes on).
  */
 extern const unsigned long arch_vcpu_ioctls[];
 extern const unsigned int arch_nr_vcpu_ioctls;

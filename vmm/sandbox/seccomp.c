@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
+#include <asm/termbits.h> /* struct termios2: TCGETS2 and TCSETS*2 */
 #include <linux/sockios.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -169,14 +170,20 @@ static const char *const calls_run[] = {
     NULL,
 };
 
+/* The terminal's mode, got and set (termios2: glibc's arbitrary baud rates). */
+#define TERMINAL_MODE TCGETS, TCSETS, TCSETSW, TCSETSF, TCGETS2, TCSETS2, TCSETSW2, TCSETSF2
+
 /*
  * The ioctl requests of each kind: every kind's ioctls are limited to a set.
  * The vCPU threads, which the guest's exits drive, the console, which holds
  * the terminal, and the DMA map take a few. The run takes every request
  * tinyvmm makes anywhere (test_seccomp checks the sources against its list),
  * the api those of a hot add and remove. None may type into the terminal
- * (TIOCSTI: it could type into the user's shell) or drive any other device.
- * TCGETS everywhere: glibc's isatty() under stdio.
+ * (TIOCSTI: it could type into the user's shell) or make a request outside
+ * its list, whatever the descriptor (the filter sees the request's number,
+ * not the device).
+ * TCGETS everywhere: glibc's isatty() under stdio (TCGETS2 where a newer
+ * glibc asks for termios2).
  */
 static const unsigned long ioctls_vcpu[] = {
     KVM_RUN,
@@ -189,10 +196,11 @@ static const unsigned long ioctls_vcpu[] = {
     VFIO_DEVICE_GET_IRQ_INFO,
     VFIO_DEVICE_GET_INFO,
     TCGETS,
+    TCGETS2,
 };
 /* KVM_IRQ_LINE: the UART's interrupt, as input arrives and output drains */
-static const unsigned long ioctls_console[] = {KVM_IRQ_LINE, TCGETS, TCSETS, TCSETSW, TCSETSF};
-static const unsigned long ioctls_dma[] = {VFIO_IOMMU_MAP_DMA, TCGETS};
+static const unsigned long ioctls_console[] = {KVM_IRQ_LINE, TERMINAL_MODE};
+static const unsigned long ioctls_dma[] = {VFIO_IOMMU_MAP_DMA, TCGETS, TCGETS2};
 
 /* A VF's VFIO container, group and device: opened, mapped, its vectors. */
 #define VFIO_REQUESTS                                                                              \
@@ -212,16 +220,12 @@ static const unsigned long ioctls_run[] = {
     KVM_GET_API_VERSION, KVM_CREATE_VM, KVM_GET_VCPU_MMAP_SIZE, KVM_CREATE_VCPU, KVM_RUN,
     /* the terminal: isatty(), the raw console's mode, whether we are in
      * the foreground (tcgetpgrp) */
-    TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGPGRP,
-    SIOCGIFINDEX, /* if_nametoindex(): the PF, for a VF's settings */
+    TERMINAL_MODE, TIOCGPGRP, SIOCGIFINDEX, /* if_nametoindex(): the PF, for a VF's settings */
 };
 
 /* A hot add and remove (vf-add, vf-remove), the shutdown op's interrupt. */
 static const unsigned long ioctls_api[] = {
-    VFIO_REQUESTS,
-    KVM_DEVICE_REQUESTS,
-    TCGETS,
-    SIOCGIFINDEX,
+    VFIO_REQUESTS, KVM_DEVICE_REQUESTS, TCGETS, TCGETS2, SIOCGIFINDEX,
 };
 
 struct ioctl_set {
