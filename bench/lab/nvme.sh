@@ -13,6 +13,8 @@
 #    vfio_listener_region_add_ram (the listener maps each RAM section as it
 #    is announced, before the machine runs) to vfio_get_device, the next
 #    event after the last map;
+#  - how much of guest RAM was on huge pages when tinyvmm's map was done
+#    (huge_mib, from its dma-mapped event), per round;
 #  - what the device costs tinyvmm's boot: start to the guest's boot marker
 #    (TINYVMM-GUEST-READY, the first line of its init) in the boot above,
 #    against the same boot without the device, in the same round.
@@ -33,6 +35,9 @@ MARK="guest-nvme: read done"
 # sum LOG: the sha256 the guest read; dma_tv LOG: tinyvmm's DMA-map ms
 sum() { tr -d '\r' <"$1" | sed -n 's/.*guest-nvme: sha256=\([0-9a-f]*\) .*/\1/p' | tail -n1; }
 dma_tv() { tr -d '\r' <"$1" | sed -n 's/.*mapped [0-9]* MiB of guest RAM for DMA in \([0-9.]*\) ms.*/\1/p' | tail -n1; }
+# huge_tv EVENTS: how much of guest RAM was on huge pages when tinyvmm's map
+# was done, in MiB (its dma-mapped event's huge_bytes; - when unknown)
+huge_tv() { sed -n 's/.*"dma-mapped".*"huge_bytes": \([0-9]*\).*/\1/p' "$1" 2>/dev/null | awk '{ printf "%d", $1 / 1048576 } END { if (!NR) print "-" }'; }
 # dma_qm TRACE: QEMU's DMA-map ms (trace lines "PID@SECS.USECS:event ...")
 dma_qm() {
 	awk -F'[@:]' '$3 ~ /^vfio_listener_region_add_ram/ && !t0 { t0 = $2 }
@@ -50,7 +55,7 @@ i=1
 while [ $i -le "$RUNS" ]; do
 	for m in $SIZES; do
 		markertime -m "$MARK" -M TINYVMM-GUEST-READY -g "$m" -t 600 -o "/tmp/nt$m.$i.log" -- \
-			tinyvmm --mem "$m" --vf "$NVME" --stats --kernel "$GUEST_BZIMAGE" \
+			tinyvmm --mem "$m" --vf "$NVME" --stats --events "/tmp/nt$m.$i.jsonl" --kernel "$GUEST_BZIMAGE" \
 			--initrd "$GUEST_INITRD" --cmdline "$ARGS" >>"/tmp/nt$m.res"
 		markertime -m "$MARK" -g "$m" -t 600 -o "/tmp/nq$m.$i.log" -- \
 			qemu-system-x86_64 -accel kvm -M pc -cpu host -m "$m" -nographic -nodefaults \
@@ -65,6 +70,7 @@ while [ $i -le "$RUNS" ]; do
 		echo "dma_ms=$dt" >>"/tmp/dt$m.res"
 		echo "dma_ms=$dq" >>"/tmp/dq$m.res"
 		echo "round $i, $m MiB: tinyvmm $(tail -n1 "/tmp/nt$m.res" | cut -d' ' -f1-3) dma_ms=${dt:--}" \
+			"huge_mib=$(huge_tv "/tmp/nt$m.$i.jsonl")" \
 			"sha256 $([ "$st" = "$NVME_SHA256" ] && echo ok || echo "BAD (${st:-none})");" \
 			"qemu $(tail -n1 "/tmp/nq$m.res" | cut -d' ' -f1-3) dma_ms=${dq:--}" \
 			"sha256 $([ "$sq" = "$NVME_SHA256" ] && echo ok || echo "BAD (${sq:-none})");" \
