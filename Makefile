@@ -328,10 +328,11 @@ test_library_SRCS := $(LIB_SRCS)
 TESTS += cli
 test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/api/vf_spec.c \
 	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/json_get.c \
+	vmm/base/json_write.c \
 	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c vmm/arch/$(ARCH)/arch_info.c
 TESTS += config_file
 test_config_file_SRCS := vmm/cmd/config_file.c vmm/base/json.c vmm/base/json_get.c \
-	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c
+	vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c vmm/base/err.c
 TESTS += vf_print
 test_vf_print_SRCS := vmm/cmd/vf_print.c vmm/cmd/pci_names.c vmm/base/json_write.c \
 	vmm/base/utf8.c vmm/base/json.c vmm/base/json_get.c vmm/base/log.c

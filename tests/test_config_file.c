@@ -238,6 +238,11 @@ static void test_refusals(void **state UNUSED)
 	    {"{\"mem\": 512, \"Mem\": 1}", "unknown key \"Mem\""},
 	    {"{\"me\": 512}", "unknown key \"me\""},
 	    {"{\"--mem\": 512}", "unknown key \"--mem\""},
+	    /* a key's control characters come out escaped: one line, no
+	     * terminal escape sequence */
+	    {"{\"\\u001b[2Jx\\n\": 1}", "unknown key \"\\u001b[2Jx\\n\""},
+	    {"{\"vf\": [{\"bdf\": \"01:10.0\", \"a\\u0007=\": 1}]}",
+	     "item 0: \"a\\u0007=\": keys must be"},
 	    {"{\"config\": \"x.json\"}", "key \"config\" is not allowed in a config file"},
 	    {"{\"help\": true}", "key \"help\" is not allowed"},
 	    {"{\"version\": false}", "key \"version\" is not allowed"},

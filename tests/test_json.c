@@ -56,6 +56,9 @@ static void parse_bad(const char *text, const char *needle)
 	if (!strstr(err, needle))
 		fail_msg("\"%s\": error \"%s\" lacks \"%s\"", text, err, needle);
 	assert_memory_equal(err, "line ", 5);
+	for (const char *c = err; *c; c++) /* one line, nothing a terminal acts on */
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			fail_msg("\"%s\": error \"%s\" holds byte 0x%02x", text, err, *c);
 }
 
 static void test_scalars(void **state UNUSED)
@@ -228,6 +231,15 @@ static void test_rejections(void **state UNUSED)
 	    {"{\"a\":1,\"a\":2}", "duplicate key \"a\""},
 	    {"{\"\\u0061\":1,\"a\":2}", "duplicate key \"a\""},
 	    {"{\"a\":{\"b\":1,\"b\":1}}", "duplicate key \"b\""},
+	    /* a key's control characters come out escaped (found by fuzz_api:
+	     * the message was two lines) */
+	    {"{\"t\\u000bIt\\n0002\":0,\"t\\u000bIt\\n0002\"",
+	     "duplicate key \"t\\u000bIt\\n0002\""},
+	    {"{\"\\u001b[2J\":1,\"\\u001b[2J\":2}", "duplicate key \"\\u001b[2J\""},
+	    {"{\"\\u009b1m\":1,\"\\u009b1m\":2}", "duplicate key \"\\u009b1m\""}, /* C1 CSI */
+	    {"{\"q\\\"\\\\\":1,\"q\\\"\\\\\":2}", "duplicate key \"q\\\"\\\\\""},
+	    {"{\"\\u007f\\u0001\":1,\"\\u007f\\u0001\":2}", "duplicate key \"\\u007f\\u0001\""},
+	    {"{\"\u00e9\":1,\"\u00e9\":2}", "duplicate key \"\u00e9\""}, /* UTF-8 as is */
 	    {"1 2", "unexpected '2' after the value"},
 	    {"{} x", "unexpected 'x' after the value"},
 	    {"[1 2]", "expected ',' or ']' after array element, got '2'"},

@@ -81,6 +81,71 @@ static const char *what_at(const struct parser *p, size_t at, char *buf, size_t 
 	return buf;
 }
 
+/*
+ * A decoded key (klen bytes; \u escapes may have put control characters in
+ * it) as one line of text for a message: '"', '\\' and control characters
+ * escaped as JSON writes them, C1 controls too (a terminal may act on
+ * U+0080-U+009F); KEY_SHOWN bytes of it at most, then "...".
+ */
+#define KEY_SHOWN    64
+#define KEY_TEXT_MAX (KEY_SHOWN * 6 + 4)
+static const char *key_text(const char *key, size_t klen, char *buf, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0, i = 0;
+
+	while (i < klen && i < KEY_SHOWN && n + 7 < cap) {
+		unsigned char c = (unsigned char)key[i++];
+		const char *sh = NULL;
+
+		switch (c) {
+		case '"':
+			sh = "\\\"";
+			break;
+		case '\\':
+			sh = "\\\\";
+			break;
+		case '\b':
+			sh = "\\b";
+			break;
+		case '\f':
+			sh = "\\f";
+			break;
+		case '\n':
+			sh = "\\n";
+			break;
+		case '\r':
+			sh = "\\r";
+			break;
+		case '\t':
+			sh = "\\t";
+			break;
+		}
+		if (sh) {
+			memcpy(buf + n, sh, 2);
+			n += 2;
+			continue;
+		}
+		if (c == 0xc2 && i < klen && (unsigned char)key[i] >= 0x80 &&
+		    (unsigned char)key[i] <= 0x9f) {
+			c = (unsigned char)key[i++]; /* a C1 control in UTF-8 */
+		} else if (c >= 0x20 && c != 0x7f) {
+			buf[n++] = (char)c;
+			continue;
+		}
+		memcpy(buf + n, "\\u00", 4);
+		buf[n + 4] = hex[c >> 4];
+		buf[n + 5] = hex[c & 15];
+		n += 6;
+	}
+	if (i < klen && n + 4 <= cap) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void skip_ws(struct parser *p)
 {
 	while (p->pos < p->len) {
@@ -411,7 +476,10 @@ static int parse_object(struct parser *p, struct json *v)
 			goto err;
 		}
 		if (r) {
-			fail(p, key_at, "duplicate key \"%.64s\"", key);
+			char shown[KEY_TEXT_MAX];
+
+			fail(p, key_at, "duplicate key \"%s\"",
+			     key_text(key, klen, shown, sizeof(shown)));
 			goto err;
 		}
 		skip_ws(p);

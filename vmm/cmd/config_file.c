@@ -14,6 +14,16 @@
 #include "vmm/cmd/config_file.h"
 #include "vmm/base/err.h"
 #include "vmm/base/util.h"
+#include "vmm/base/json_write.h"
+
+/* A key from the file, for a one-line message: escaped as JSON writes it
+ * (a \u escape may have put control characters in it), 64 bytes at most. */
+#define KEY_ESC_MAX (64 * 6 + 1)
+static const char *shown(const char *key, char *esc, size_t cap)
+{
+	json_escape(esc, cap, key, strnlen(key, 64));
+	return esc;
+}
 
 /* Keys that name options but make no sense in a file. */
 static const char *const refused_keys[] = {"config", "help", "version", NULL};
@@ -86,6 +96,7 @@ static int vf_item(struct ctx *x, const struct json *it, size_t idx)
 	for (size_t i = 0; i < it->n; i++) {
 		const struct json *m = &it->items[i];
 		const char *k = it->keys[i];
+		char esc[KEY_ESC_MAX];
 		int64_t n;
 
 		if (strcmp(k, "bdf") == 0)
@@ -94,7 +105,7 @@ static int vf_item(struct ctx *x, const struct json *it, size_t idx)
 			r = err_user(-EINVAL,
 				     "config %s: key \"vf\" item %zu: \"%s\": keys must be "
 				     "non-empty and without ',' or '=', values without ','",
-				     x->path, idx, k);
+				     x->path, idx, shown(k, esc, sizeof(esc)));
 			goto out;
 		}
 		if (m->type == JSON_STRING) {
@@ -183,6 +194,7 @@ int config_file_apply(struct json *root, const char *path, config_file_lookup_fn
 		    path, json_type_name(root->type));
 	for (size_t i = 0; i < root->n; i++) {
 		const char *key = root->keys[i];
+		char esc[KEY_ESC_MAX];
 		bool takes_arg = false;
 		int r;
 
@@ -191,11 +203,10 @@ int config_file_apply(struct json *root, const char *path, config_file_lookup_fn
 					"config %s: key \"%s\" is not allowed in a config file",
 					path, key);
 		if (lookup(key, &takes_arg) < 0)
-			return err_user(
-			    -EINVAL,
-			    "config %s: unknown key \"%.64s\" (see tinyvmm --help for the "
-			    "option names)",
-			    path, key);
+			return err_user(-EINVAL,
+					"config %s: unknown key \"%s\" (see tinyvmm --help for the "
+					"option names)",
+					path, shown(key, esc, sizeof(esc)));
 		r = apply_key(&x, key, &root->items[i], takes_arg);
 		if (r < 0)
 			return r;
