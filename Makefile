@@ -213,6 +213,8 @@ TESTS :=
 # vmm/base
 TESTS += parse
 test_parse_SRCS := vmm/base/parse.c
+TESTS += log
+test_log_SRCS := vmm/base/log.c
 TESTS += bdf
 test_bdf_SRCS := vmm/base/bdf.c
 TESTS += regex_bound

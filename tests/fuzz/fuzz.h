@@ -96,8 +96,14 @@ static inline size_t fz_bytes(struct fz *f, void *out, size_t len)
 
 static inline void fuzz_log_sink(void *opaque UNUSED, enum log_level level UNUSED, const char *msg)
 {
-	/* formatted (so a bad argument is caught), then dropped */
-	(void)strlen(msg);
+	/* formatted (so a bad argument is caught), checked, then dropped: a log
+	 * line is one line, with nothing a terminal would act on (an input's
+	 * bytes must come out escaped) */
+	for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			fprintf(stderr, "fuzz: a log line holds byte 0x%02x: %s\n", *c, msg);
+		FUZZ_CHECK((*c >= 0x20 && *c != 0x7f) || *c == '\t');
+	}
 }
 
 /* Every message formatted, none printed: call at the start of each input. */

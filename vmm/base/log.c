@@ -41,15 +41,52 @@ void log_capture(char *buf, size_t cap)
 		capture_buf[0] = '\0';
 }
 
+/*
+ * msg as one line, into dst (cap bytes, NUL-terminated): a control
+ * character (but a tab), DEL and a C1 control (U+0080-U+009F in UTF-8)
+ * become \xNN, so an input a message quotes (an argument, a key, a path)
+ * can neither break the line nor act on a terminal. Returns dst's length.
+ */
+static size_t one_line(char *dst, size_t cap, const char *msg)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)msg;
+	size_t n = 0;
+
+	while (*s && n + 1 < cap) {
+		unsigned int c = *s++;
+
+		if (c == 0xc2 && *s >= 0x80 && *s <= 0x9f)
+			c = 0x100 | *s++; /* a C1 control: \xc2\xNN */
+		if (!(c & 0x100) && ((c >= 0x20 && c != 0x7f) || c == '\t')) {
+			dst[n++] = (char)c;
+			continue;
+		}
+		if (n + 4 + (c & 0x100 ? 4 : 0) >= cap)
+			break;
+		if (c & 0x100) {
+			memcpy(dst + n, "\\xc2", 4);
+			n += 4;
+		}
+		dst[n++] = '\\';
+		dst[n++] = 'x';
+		dst[n++] = hex[(c >> 4) & 15];
+		dst[n++] = hex[c & 15];
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[1024], msg[1024];
 	int n;
 
 	if (level > log_get_level())
 		return;
 	n = snprintf(line, sizeof(line), "tinyvmm: %s", level == LOG_WARN ? "warning: " : "");
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	one_line(line + n, sizeof(line) - (size_t)n, msg);
 	if (level == LOG_ERR && capture_buf && !capture_buf[0])
 		snprintf(capture_buf, capture_cap, "%s", line + n);
 	pthread_mutex_lock(&sink_lock);

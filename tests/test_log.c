@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_log.c - log lines (vmm/base/log.c) are one line each: a control
+ * character an input puts in a message (an argument, a config key, a
+ * path) comes out as \xNN, so it can neither break the line nor act on a
+ * terminal; tabs and UTF-8 stay as they are.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/base/log.h"
+#include "vmm/base/util.h"
+
+static char got[2048];
+
+static void sink(void *opaque UNUSED, enum log_level level UNUSED, const char *msg)
+{
+	snprintf(got, sizeof(got), "%s", msg);
+}
+
+static void test_control_characters_escaped(void **state UNUSED)
+{
+	char cap[256];
+
+	log_set_sink(sink, NULL);
+	log_capture(cap, sizeof(cap));
+	log_err("--vf %s: bad", "a\nb\r\x1b[2J\tc\x7f\xc2\x9b"
+				"1m d\xc3\xa9");
+	assert_string_equal(got, "--vf a\\x0ab\\x0d\\x1b[2J\tc\\x7f\\xc2\\x9b1m d\xc3\xa9: bad");
+	assert_string_equal(cap, got); /* what the control API replies */
+	log_capture(NULL, 0);
+	log_set_sink(NULL, NULL);
+}
+
+/* A long message is cut, never in the middle of an escape. */
+static void test_long_message(void **state UNUSED)
+{
+	char in[1500];
+
+	memset(in, '\n', sizeof(in) - 1);
+	in[sizeof(in) - 1] = '\0';
+	log_set_sink(sink, NULL);
+	log_err("%s", in);
+	log_set_sink(NULL, NULL);
+	assert_true(strlen(got) > 900);
+	assert_true(strlen(got) % 4 == 0);
+	for (size_t i = 0; got[i]; i += 4)
+		assert_memory_equal(got + i, "\\x0a", 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_control_characters_escaped),
+	    cmocka_unit_test(test_long_message),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
