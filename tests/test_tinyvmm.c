@@ -107,21 +107,47 @@ static int child_tty = -1;
 /* run()'s signal goes to the sandbox's VM process, tinyvmm's child. */
 static bool sig_to_vm_process;
 
-/* p's first child (the sandbox's VM process), or -1. */
+/* p's first child (the sandbox's VM process), or -1; from /proc/PID/stat. */
 static pid_t first_child(pid_t p)
 {
-	char path[64];
-	FILE *f;
-	int c = -1;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t c = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)p, (int)p);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &c) != 1)
-			c = -1;
+	while (d && c < 0 && (e = readdir(d))) {
+		char path[300], comm[64];
+		int pid, ppid;
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d (%63[^)]) %*c %d", &pid, comm, &ppid) == 3 && ppid == p)
+			c = pid;
 		fclose(f);
 	}
+	if (d)
+		closedir(d);
 	return c;
+}
+
+/* Whether child_tty is raw (the console's mode): no canonical input. */
+static bool tty_raw(void)
+{
+	struct termios t;
+
+	return child_tty >= 0 && tcgetattr(child_tty, &t) == 0 && !(t.c_lflag & ICANON);
+}
+
+/* After a terminal test, however it ended: the next tests get /dev/null. */
+static int tty_reset(void **state UNUSED)
+{
+	child_tty = -1;
+	sig_to_vm_process = false;
+	return 0;
 }
 
 /*
@@ -183,7 +209,7 @@ static int run(int sig, int delay_ms, ...)
 		assert_int_equal(r, 0);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-		if (sig && !sent && ms >= delay_ms) {
+		if (sig && !sent && ms >= delay_ms && (!sig_to_vm_process || tty_raw())) {
 			pid_t to = sig_to_vm_process ? first_child(pid) : pid;
 
 			if (to > 0) {
@@ -232,6 +258,8 @@ static void test_terminal(void **state UNUSED)
 	REQUIRE_KVM();
 	write_kernel(code, sizeof(code));
 	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	fcntl(master, F_SETFD, FD_CLOEXEC); /* tinyvmm gets the slave as stdin only */
+	fcntl(slave, F_SETFD, FD_CLOEXEC);
 	assert_int_equal(tcgetattr(slave, &before), 0);
 	assert_true(before.c_lflag & ICANON);
 	child_tty = slave;
@@ -263,10 +291,13 @@ static void test_terminal_vm_killed(void **state UNUSED)
 	}
 	write_kernel(code, sizeof(code));
 	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	fcntl(master, F_SETFD, FD_CLOEXEC);
+	fcntl(slave, F_SETFD, FD_CLOEXEC);
 	assert_int_equal(tcgetattr(slave, &before), 0);
+	assert_true(before.c_lflag & ICANON);
 	child_tty = slave;
-	sig_to_vm_process = true;
-	assert_int_equal(run(SIGKILL, 1500, NULL), EXIT_SIGNAL_BASE + SIGKILL);
+	sig_to_vm_process = true; /* once the console has made the terminal raw */
+	assert_int_equal(run(SIGKILL, 0, NULL), EXIT_SIGNAL_BASE + SIGKILL);
 	sig_to_vm_process = false;
 	child_tty = -1;
 	assert_contains(err, "was killed by");
@@ -1104,8 +1135,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_poweroff),
-	    cmocka_unit_test(test_terminal),
-	    cmocka_unit_test(test_terminal_vm_killed),
+	    cmocka_unit_test_teardown(test_terminal, tty_reset),
+	    cmocka_unit_test_teardown(test_terminal_vm_killed, tty_reset),
 	    cmocka_unit_test(test_stats_and_console_file),
 	    cmocka_unit_test(test_reboot_exit),
 	    cmocka_unit_test(test_reboot_restart),

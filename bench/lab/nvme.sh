@@ -37,7 +37,7 @@ sum() { tr -d '\r' <"$1" | sed -n 's/.*guest-nvme: sha256=\([0-9a-f]*\) .*/\1/p'
 dma_tv() { tr -d '\r' <"$1" | sed -n 's/.*mapped [0-9]* MiB of guest RAM for DMA in \([0-9.]*\) ms.*/\1/p' | tail -n1; }
 # huge_tv EVENTS: how much of guest RAM was on huge pages when tinyvmm's map
 # was done, in MiB (its dma-mapped event's huge_bytes; - when unknown)
-huge_tv() { sed -n 's/.*"dma-mapped".*"huge_bytes": \([0-9]*\).*/\1/p' "$1" 2>/dev/null | awk '{ printf "%d", $1 / 1048576 } END { if (!NR) print "-" }'; }
+huge_tv() { sed -n 's/.*"dma-mapped".*"huge_bytes": \([0-9][0-9]*\).*/\1/p' "$1" 2>/dev/null | awk 'NR == 1 { printf "%d", $1 / 1048576 } END { if (!NR) printf "-" }'; }
 # dma_qm TRACE: QEMU's DMA-map ms (trace lines "PID@SECS.USECS:event ...")
 dma_qm() {
 	awk -F'[@:]' '$3 ~ /^vfio_listener_region_add_ram/ && !t0 { t0 = $2 }

@@ -560,8 +560,9 @@ static void remove_api_socket(const char *path)
 /*
  * The terminal's mode as the VM process found it. The VM process puts it
  * back when it ends, but not when it is killed (SIGKILL, or a seccomp kill's
- * exit_group): then the parent does. Only a terminal whose foreground we are
- * in (from the background, tcsetattr() would stop us with SIGTTOU).
+ * exit_group): then the parent does. The terminals the console makes raw:
+ * one whose foreground we are in, or one that is not our controlling
+ * terminal (from the background, tcsetattr() would stop us with SIGTTOU).
  */
 struct tty_mode {
 	bool saved;
@@ -570,7 +571,12 @@ struct tty_mode {
 
 static bool tty_foreground(void)
 {
-	return isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	pid_t fg;
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fg = tcgetpgrp(STDIN_FILENO); /* -1: not our controlling terminal */
+	return fg < 0 || fg == getpgrp();
 }
 
 static void tty_save(struct tty_mode *m)

@@ -9,12 +9,12 @@
  *               (ioctl, eventfd2, close), console kicks (write); its ioctls
  *               are a fixed set of KVM and VFIO device requests
  *   SB_CONSOLE  the guest console: poll, read, write, the terminal's mode
- *               and the UART's interrupt (ioctl TCGETS, TCSETS* and
- *               KVM_IRQ_LINE only: never TIOCSTI)
+ *               and the UART's interrupt (ioctl TCGETS, TCSETS*, their
+ *               termios2 forms and KVM_IRQ_LINE only: never TIOCSTI)
  *   SB_API      the control API: accept4, recv/send, poll, SO_PEERCRED;
  *               a hot add's and remove's VFIO and KVM device requests
  *   SB_DMA      the background DMA map: ioctl VFIO_IOMMU_MAP_DMA (and
- *               TCGETS, glibc's isatty()) only
+ *               TCGETS and TCGETS2, glibc's isatty()) only
  *   SB_MAIN     the run itself (and the command's main thread): it builds
  *               each VM (again on --reboot=restart), so it keeps the calls
  *               for that: open, ioctl, mmap, threads, sysfs reads; its
