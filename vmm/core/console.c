@@ -71,9 +71,17 @@ static int tty_raw; /* atomic */
 
 void console_restore_tty(void)
 {
-	/* Async-signal-safe: an atomic exchange and tcsetattr(). */
-	if (__atomic_exchange_n(&tty_raw, 0, __ATOMIC_SEQ_CST))
-		tcsetattr(tty_fd, TCSANOW, &tty_saved);
+	/*
+	 * Async-signal-safe: an atomic exchange, tcgetpgrp() and tcsetattr().
+	 * Not from the background (moved there by a job-control shell, which
+	 * keeps its own mode): tcsetattr() would stop us with SIGTTOU.
+	 */
+	if (__atomic_exchange_n(&tty_raw, 0, __ATOMIC_SEQ_CST)) {
+		pid_t fg = tcgetpgrp(tty_fd); /* -1: not our controlling terminal */
+
+		if (fg < 0 || fg == getpgrp())
+			tcsetattr(tty_fd, TCSANOW, &tty_saved);
+	}
 }
 
 static int console_make_raw(int fd)
