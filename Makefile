@@ -15,6 +15,9 @@
 #   WERROR=0        do not turn warnings into errors
 #   EXTRA_CFLAGS=   added to every compile; a change of flags rebuilds everything
 
+# The first rule below is not the goal: make alone builds what "all" names.
+.DEFAULT_GOAL := all
+
 ARCH    ?= x86
 WERROR  ?= 1
 ifeq ($(ARCH),x86)
