@@ -225,7 +225,8 @@ test_regex_bound_SRCS := vmm/base/regex_bound.c
 TESTS += input_file
 test_input_file_SRCS := vmm/base/input_file.c vmm/base/err.c vmm/base/log.c
 TESTS += json
-test_json_SRCS := vmm/base/json.c vmm/base/json_get.c vmm/base/utf8.c
+# json.c escapes keys in its messages with json_write.c's json_escape()
+test_json_SRCS := vmm/base/json.c vmm/base/json_get.c vmm/base/json_write.c vmm/base/utf8.c
 TESTS += json_write
 test_json_write_SRCS := vmm/base/json_write.c vmm/base/utf8.c vmm/base/json.c \
 	vmm/base/json_get.c
@@ -442,7 +443,7 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 $(BUILD)/tools/jsonl-check: $(BUILD)/tools/jsonl-check.o $(BUILD)/vmm/base/json.o \
-		$(BUILD)/vmm/base/json_get.o $(BUILD)/vmm/base/utf8.o
+		$(BUILD)/vmm/base/json_get.o $(BUILD)/vmm/base/json_write.o $(BUILD)/vmm/base/utf8.o
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 # One relocatable object whose only global symbols are those listed in

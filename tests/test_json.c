@@ -175,6 +175,11 @@ static void test_escapes(void **state UNUSED)
 	json_free(v);
 }
 
+/* 64 and 63 bytes of key text */
+#define KEY16 "abcdefghijklmnop"
+#define KEY64 KEY16 KEY16 KEY16 KEY16
+#define KEY63 KEY16 KEY16 KEY16 "abcdefghijklmno"
+
 static void test_rejections(void **state UNUSED)
 {
 	static const struct {
@@ -237,6 +242,11 @@ static void test_rejections(void **state UNUSED)
 	     "duplicate key \"t\\u000bIt\\n0002\""},
 	    {"{\"\\u001b[2J\":1,\"\\u001b[2J\":2}", "duplicate key \"\\u001b[2J\""},
 	    {"{\"\\u009b1m\":1,\"\\u009b1m\":2}", "duplicate key \"\\u009b1m\""}, /* C1 CSI */
+	    /* KEY_SHOWN (64) bytes of a key at most, escaped as json_escape() does */
+	    {"{\"" KEY64 "x\":1,\"" KEY64 "x\":2}", "duplicate key \"" KEY64 "...\""},
+	    {"{\"" KEY64 "\":1,\"" KEY64 "\":2}", "duplicate key \"" KEY64 "\""},
+	    {"{\"" KEY63 "\u00e9\":1,\"" KEY63 "\u00e9\":2}",
+	     "duplicate key \"" KEY63 "\\u00c3...\""}, /* cut inside a character */
 	    {"{\"q\\\"\\\\\":1,\"q\\\"\\\\\":2}", "duplicate key \"q\\\"\\\\\""},
 	    {"{\"\\u007f\\u0001\":1,\"\\u007f\\u0001\":2}", "duplicate key \"\\u007f\\u0001\""},
 	    {"{\"\u00e9\":1,\"\u00e9\":2}", "duplicate key \"\u00e9\""}, /* UTF-8 as is */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_json_escape.c - json_escape(), the one JSON string escaping function
- * (vmm/base/json_write.c): the short forms, every control byte, UTF-8 that
- * passes and invalid UTF-8 that is escaped, truncation, and every single
- * byte and random byte strings read back by the strict reader, json_parse().
+ * (vmm/base/json_write.c): the short forms, every control byte (C1 too),
+ * UTF-8 that passes and invalid UTF-8 that is escaped, truncation, and
+ * every single byte and random byte strings read back by the strict reader,
+ * json_parse().
  * The writer around it: test_json_write.c.
  */
 #include <stdarg.h>
@@ -60,6 +61,27 @@ static void test_escape_controls(void **state UNUSED)
 	assert_string_equal(out, "\\u007f");
 }
 
+/* The C1 controls, U+0080-U+009F in UTF-8: a terminal may act on them. */
+static void test_escape_c1(void **state UNUSED)
+{
+	char in[2] = {(char)0xc2, 0}, out[16], want[16];
+
+	for (int c = 0x80; c < 0xa0; c++) {
+		in[1] = (char)c;
+		assert_int_equal(json_escape(out, sizeof(out), in, 2), 6);
+		snprintf(want, sizeof(want), "\\u%04x", c);
+		assert_string_equal(out, want);
+	}
+	json_escape(out, sizeof(out), "a\xc2\x9b[2Jb\xc2\xa0", 9);
+	assert_string_equal(out, "a\\u009b[2Jb\xc2\xa0"); /* CSI escaped, U+00A0 not */
+	/* the escape is whole or not at all, like the others */
+	assert_int_equal(json_escape(out, 7, "a\xc2\x85", 3), 1);
+	assert_string_equal(out, "a");
+	/* a lone 0xc2 at the end is not a C1 control but an invalid byte */
+	json_escape(out, sizeof(out), "\xc2\x85", 1);
+	assert_string_equal(out, "\\u00c2");
+}
+
 static void test_escape_utf8(void **state UNUSED)
 {
 	static const struct {
@@ -67,7 +89,7 @@ static void test_escape_utf8(void **state UNUSED)
 	} cases[] = {
 	    /* valid: 2, 3 and 4 bytes, the ends of the ranges */
 	    {"h\xc3\xa9 \xe2\x9c\x93", "h\xc3\xa9 \xe2\x9c\x93"},
-	    {"\xc2\x80\xdf\xbf", "\xc2\x80\xdf\xbf"},
+	    {"\xc2\xa0\xdf\xbf", "\xc2\xa0\xdf\xbf"}, /* past the C1 controls */
 	    {"\xe0\xa0\x80\xef\xbf\xbf", "\xe0\xa0\x80\xef\xbf\xbf"},
 	    {"\xed\x9f\xbf\xee\x80\x80", "\xed\x9f\xbf\xee\x80\x80"},
 	    {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
@@ -241,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_escape_controls),
+	    cmocka_unit_test(test_escape_c1),
 	    cmocka_unit_test(test_escape_utf8),
 	    cmocka_unit_test(test_escape_truncates_whole_escapes),
 	    cmocka_unit_test(test_escape_every_byte_reads_back),

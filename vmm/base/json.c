@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "vmm/base/json.h"
+#include "vmm/base/json_write.h"
 #include "vmm/base/utf8.h"
 #include "vmm/base/util.h"
 
@@ -83,66 +84,17 @@ static const char *what_at(const struct parser *p, size_t at, char *buf, size_t 
 
 /*
  * A decoded key (klen bytes; \u escapes may have put control characters in
- * it) as one line of text for a message: '"', '\\' and control characters
- * escaped as JSON writes them, C1 controls too (a terminal may act on
- * U+0080-U+009F); KEY_SHOWN bytes of it at most, then "...".
+ * it) as one line of text for a message: escaped by json_escape(), C1
+ * controls included; KEY_SHOWN bytes of it at most, then "...".
  */
 #define KEY_SHOWN    64
-#define KEY_TEXT_MAX (KEY_SHOWN * 6 + 4)
+#define KEY_TEXT_MAX (KEY_SHOWN * 6 + sizeof("..."))
 static const char *key_text(const char *key, size_t klen, char *buf, size_t cap)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0, i = 0;
+	size_t n = json_escape(buf, cap, key, MIN(klen, KEY_SHOWN));
 
-	while (i < klen && i < KEY_SHOWN && n + 7 < cap) {
-		unsigned char c = (unsigned char)key[i++];
-		const char *sh = NULL;
-
-		switch (c) {
-		case '"':
-			sh = "\\\"";
-			break;
-		case '\\':
-			sh = "\\\\";
-			break;
-		case '\b':
-			sh = "\\b";
-			break;
-		case '\f':
-			sh = "\\f";
-			break;
-		case '\n':
-			sh = "\\n";
-			break;
-		case '\r':
-			sh = "\\r";
-			break;
-		case '\t':
-			sh = "\\t";
-			break;
-		}
-		if (sh) {
-			memcpy(buf + n, sh, 2);
-			n += 2;
-			continue;
-		}
-		if (c == 0xc2 && i < klen && (unsigned char)key[i] >= 0x80 &&
-		    (unsigned char)key[i] <= 0x9f) {
-			c = (unsigned char)key[i++]; /* a C1 control in UTF-8 */
-		} else if (c >= 0x20 && c != 0x7f) {
-			buf[n++] = (char)c;
-			continue;
-		}
-		memcpy(buf + n, "\\u00", 4);
-		buf[n + 4] = hex[c >> 4];
-		buf[n + 5] = hex[c & 15];
-		n += 6;
-	}
-	if (i < klen && n + 4 <= cap) {
-		memcpy(buf + n, "...", 3);
-		n += 3;
-	}
-	buf[n] = '\0';
+	if (klen > KEY_SHOWN && n + sizeof("...") <= cap)
+		memcpy(buf + n, "...", sizeof("..."));
 	return buf;
 }
 

@@ -73,18 +73,22 @@ static size_t escape(char *dst, size_t cap, const char *src, size_t len, size_t 
 			break;
 		default:
 			take = (c < 0x20 || c == 0x7f) ? 0 : utf8_len(s + i, len - i);
-			if (take) {
+			if (take == 2 && c == 0xc2 && s[i + 1] <= 0x9f) {
+				/* a C1 control, U+0080-U+009F: a terminal may act on it */
+				c = s[i + 1]; /* its code point */
+			} else if (take) {
 				/* printable ASCII or a whole valid UTF-8 sequence */
 				piece = src + i;
 				n = take;
+				break;
 			} else {
 				/* a control byte, or a byte that is not valid UTF-8 */
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 15];
-				n = 6;
-				take = 1;
+				take = 1; /* its Latin-1 code point */
 			}
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
 		}
 		if (o + n + 1 > cap)
 			break;

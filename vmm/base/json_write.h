@@ -153,11 +153,13 @@ void json_write_kv_raw(struct json_writer *w, const char *key, const char *json)
  * Pure: escape len bytes of src as the inside of a JSON string into dst
  * (cap bytes, NUL-terminated): '"' and '\\' get a backslash, \b \f \n \r \t
  * their short forms, other bytes below 0x20 and 0x7f become \u00XX. A
- * valid UTF-8 sequence passes through as is; a byte of 0x80 or more that
- * is not part of one becomes \u00XX (its Latin-1 code point), so the
- * result is always valid JSON. Stops before an escape (or a UTF-8
- * sequence) that would not fit. Returns the length of dst; cap 0 writes
- * nothing.
+ * valid UTF-8 sequence passes through as is, but for the C1 controls
+ * U+0080-U+009F (0xc2 0x80-0x9f), which become \u0080-\u009f: a terminal
+ * may act on them, and they read back as the same string. A byte of 0x80
+ * or more that is not part of a valid sequence becomes \u00XX (its Latin-1
+ * code point), so the result is always valid JSON. Stops before an escape
+ * (or a UTF-8 sequence) that would not fit. Returns the length of dst; cap
+ * 0 writes nothing.
  */
 size_t json_escape(char *dst, size_t cap, const char *src, size_t len);
 
