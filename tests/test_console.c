@@ -16,11 +16,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "vmm/base/err.h"
+#include "vmm/base/tty.h"
 #include "vmm/core/console.h"
 
 #define LSR	   5
@@ -565,6 +567,52 @@ static void test_stdio_tty_raw(void **state)
 	close(master);
 }
 
+/*
+ * tty_in_background(), the rule the console and the sandbox's parent share.
+ * A child makes a pseudo-terminal its controlling one (setsid(), TIOCSCTTY)
+ * and is in its foreground; the child's child moves to a process group of
+ * its own, in the background.
+ */
+static void test_tty_in_background(void **state UNUSED)
+{
+	int master, slave, null, st;
+	pid_t pid;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master)) {
+		skip(); /* no pseudo-terminals here */
+		return;
+	}
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_false(tty_in_background(slave)); /* not our controlling terminal */
+	null = open("/dev/null", O_RDONLY);
+	assert_true(null >= 0);
+	assert_false(tty_in_background(null)); /* not a terminal */
+	close(null);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pid_t bg;
+
+		if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+			_exit(1);
+		if (tty_in_background(slave))
+			_exit(2);
+		bg = fork();
+		if (bg == 0)
+			_exit(setpgid(0, 0) < 0 ? 3 : tty_in_background(slave) ? 0 : 4);
+		if (bg < 0 || waitpid(bg, &st, 0) != bg || !WIFEXITED(st))
+			_exit(5);
+		_exit(WEXITSTATUS(st));
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	close(slave);
+	close(master);
+}
+
 static void test_close_unstarted_and_null(void **state)
 {
 	struct fixture *f = *state;
@@ -601,6 +649,7 @@ int main(void)
 	    T(test_stdio_pipes),
 	    T(test_stdio_devnull),
 	    T(test_stdio_tty_raw),
+	    cmocka_unit_test(test_tty_in_background),
 	    T(test_close_unstarted_and_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/base/parse.h"
+#include "vmm/base/tty.h"
 #include "vmm/base/util.h"
 #include "vmm/cmd/jail.h"
 #include "vmm/cmd/jail_root.h"
@@ -561,8 +562,7 @@ static void remove_api_socket(const char *path)
  * The terminal's mode as the VM process found it. The VM process puts it
  * back when it ends, but not when it is killed (SIGKILL, or a seccomp kill's
  * exit_group): then the parent does. The terminals the console makes raw:
- * one whose foreground we are in, or one that is not our controlling
- * terminal (from the background, tcsetattr() would stop us with SIGTTOU).
+ * a stdin terminal we are not in the background of (vmm/base/tty.h).
  */
 struct tty_mode {
 	bool saved;
@@ -571,12 +571,7 @@ struct tty_mode {
 
 static bool tty_foreground(void)
 {
-	pid_t fg;
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fg = tcgetpgrp(STDIN_FILENO); /* -1: not our controlling terminal */
-	return fg < 0 || fg == getpgrp();
+	return isatty(STDIN_FILENO) && !tty_in_background(STDIN_FILENO);
 }
 
 static void tty_save(struct tty_mode *m)

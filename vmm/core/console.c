@@ -28,6 +28,7 @@
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/base/thread.h"
+#include "vmm/base/tty.h"
 
 #define CTRL_A		 0x01
 #define FLUSH_MS	 1000 /* console_close() waits this long for output */
@@ -72,16 +73,13 @@ static int tty_raw; /* atomic */
 void console_restore_tty(void)
 {
 	/*
-	 * Async-signal-safe: an atomic exchange, tcgetpgrp() and tcsetattr().
-	 * Not from the background (moved there by a job-control shell, which
-	 * keeps its own mode): tcsetattr() would stop us with SIGTTOU.
+	 * Async-signal-safe: an atomic exchange, tty_in_background() and
+	 * tcsetattr(). Not from the background (moved there by a job-control
+	 * shell, which keeps its own mode): tcsetattr() would stop us with
+	 * SIGTTOU.
 	 */
-	if (__atomic_exchange_n(&tty_raw, 0, __ATOMIC_SEQ_CST)) {
-		pid_t fg = tcgetpgrp(tty_fd); /* -1: not our controlling terminal */
-
-		if (fg < 0 || fg == getpgrp())
-			tcsetattr(tty_fd, TCSANOW, &tty_saved);
-	}
+	if (__atomic_exchange_n(&tty_raw, 0, __ATOMIC_SEQ_CST) && !tty_in_background(tty_fd))
+		tcsetattr(tty_fd, TCSANOW, &tty_saved);
 }
 
 static int console_make_raw(int fd)
@@ -166,9 +164,7 @@ static int stdin_fd(bool *tty)
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
 		return -1; /* /dev/null */
 	if (isatty(STDIN_FILENO)) {
-		pid_t fg = tcgetpgrp(STDIN_FILENO); /* -1: not our controlling tty */
-
-		if (fg >= 0 && fg != getpgrp())
+		if (tty_in_background(STDIN_FILENO))
 			return -1; /* in the background: reading would stop us */
 		*tty = true;
 	}
