@@ -233,7 +233,15 @@ struct ioctl_set {
 	unsigned int n[2];
 };
 
-#define SET(s, k, a) ((s)->req[k] = (a), (s)->n[k] = ARRAY_SIZE(a))
+/* Part k of s: the n requests at req. */
+static void set_part(struct ioctl_set *s, unsigned int k, const unsigned long *req, unsigned int n)
+{
+	s->req[k] = req;
+	s->n[k] = n;
+}
+
+/* Part k of s: the array a (the architecture's arrays come with their counts). */
+#define SET(s, k, a) set_part(s, k, a, ARRAY_SIZE(a))
 
 /* A kind's set of requests. */
 static void kind_ioctls(enum sb_kind kind, struct ioctl_set *s)
@@ -242,8 +250,7 @@ static void kind_ioctls(enum sb_kind kind, struct ioctl_set *s)
 	switch (kind) {
 	case SB_VCPU:
 		SET(s, 0, ioctls_vcpu);
-		s->req[1] = arch_vcpu_ioctls;
-		s->n[1] = arch_nr_vcpu_ioctls;
+		set_part(s, 1, arch_vcpu_ioctls, arch_nr_vcpu_ioctls);
 		break;
 	case SB_CONSOLE:
 		SET(s, 0, ioctls_console);
@@ -253,13 +260,11 @@ static void kind_ioctls(enum sb_kind kind, struct ioctl_set *s)
 		break;
 	case SB_API:
 		SET(s, 0, ioctls_api);
-		s->req[1] = arch_api_ioctls;
-		s->n[1] = arch_nr_api_ioctls;
+		set_part(s, 1, arch_api_ioctls, arch_nr_api_ioctls);
 		break;
 	default:
 		SET(s, 0, ioctls_run);
-		s->req[1] = arch_run_ioctls;
-		s->n[1] = arch_nr_run_ioctls;
+		set_part(s, 1, arch_run_ioctls, arch_nr_run_ioctls);
 		break;
 	}
 }
