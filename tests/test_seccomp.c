@@ -23,6 +23,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -77,6 +79,54 @@ static void test_forbidden_call_ends_with_70(void **state UNUSED)
 			    "tinyvmm: seccomp: thread dma-map made the forbidden system call "
 			    "socket (41); stopping with status 70 (--seccomp=log lets it through "
 			    "and logs it)\n");
+}
+
+/*
+ * tgkill and prlimit64 of this process go through; of another (pid taken
+ * before the filter), they end it.
+ */
+static void own_process_then(pid_t other, long nr)
+{
+	struct rlimit rl;
+
+	prctl(PR_SET_NAME, "dma-map");
+	if (sb_enter(TINYVMM_SECCOMP_KILL, SB_DMA) < 0)
+		_exit(1);
+	if (syscall(SYS_tgkill, getpid(), gettid(), 0) != 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) != 0)
+		_exit(2);
+	if (nr == SYS_tgkill)
+		syscall(SYS_tgkill, other, other, 0);
+	else
+		syscall(SYS_prlimit64, other, RLIMIT_NOFILE, NULL, &rl);
+	_exit(3);
+}
+
+static void tgkill_parent(void)
+{
+	own_process_then(getppid(), SYS_tgkill);
+}
+
+static void prlimit_parent(void)
+{
+	own_process_then(getppid(), SYS_prlimit64);
+}
+
+static void prlimit_init(void)
+{
+	own_process_then(1, SYS_prlimit64);
+}
+
+static void test_own_process_only(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(tgkill_parent, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread dma-map made the forbidden system call tgkill"));
+	assert_int_equal(in_child(prlimit_parent, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread dma-map made the forbidden system call prlimit64"));
+	assert_int_equal(in_child(prlimit_init, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "forbidden system call prlimit64"));
 }
 
 static void vcpu_then_open(void)
@@ -460,6 +510,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_forbidden_call_ends_with_70),
+	    cmocka_unit_test(test_own_process_only),
 	    cmocka_unit_test(test_vcpu_cannot_open),
 	    cmocka_unit_test(test_vcpu_ioctl_requests),
 	    cmocka_unit_test(test_ioctl_limits),

@@ -424,6 +424,22 @@ static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
 	return 0;
 }
 
+/*
+ * The calls that name a process, for this process only: tgkill is how a
+ * thread signals another of its own (pthread_kill(), raise(); the vCPU
+ * kick), and glibc's getrlimit() and setrlimit() are prlimit64 of pid 0.
+ * Otherwise a subverted thread could signal, or change the limits of, any
+ * process of the unprivileged uid it runs as (nobody's, by default). pids
+ * are compared in 32 bits, as the kernel reads them.
+ */
+static int add_own_process(scmp_filter_ctx ctx, int nr, const char *name)
+{
+	u32 pid = strcmp(name, "tgkill") ? 0 : (u32)getpid();
+
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, pid));
+}
+
 static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 {
 	struct ioctl_set s;
@@ -436,6 +452,8 @@ static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 			continue; /* not on this architecture (open, poll, ... on arm64) */
 		if (!strcmp(*calls, "ioctl"))
 			r = add_ioctls(ctx, nr, &s);
+		else if (!strcmp(*calls, "tgkill") || !strcmp(*calls, "prlimit64"))
+			r = add_own_process(ctx, nr, *calls);
 		else
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (r < 0)

@@ -21,6 +21,9 @@
  *               ioctls are the requests tinyvmm makes, no other
  * Every kind also has the calls glibc needs under any code: futex, memory
  * (mmap, munmap, madvise, brk), clocks, signals, logging (write), exit.
+ * The calls that name a process take only the calling one: tgkill its own
+ * pid (taken when the filter is built, so a process that forks after it
+ * cannot signal itself), prlimit64 pid 0.
  *
  * A filter cannot be lifted, and the threads a filtered thread starts keep
  * it: a vCPU thread started by the run thread has both. Modes:
