@@ -518,6 +518,17 @@ static void test_stdio_devnull(void **state)
 	assert_int_equal(rd(f, LSR) & 0x01, 0); /* nothing came from /dev/null */
 }
 
+/* A pseudo-terminal pair, neither our controlling terminal; false if there are none. */
+static bool open_pty(int *master, int *slave)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (*master < 0 || grantpt(*master) || unlockpt(*master))
+		return false;
+	*slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	assert_true(*slave >= 0);
+	return true;
+}
+
 static void test_stdio_tty_raw(void **state)
 {
 	struct fixture *f = *state;
@@ -527,13 +538,10 @@ static void test_stdio_tty_raw(void **state)
 	u8 got[4];
 	int master, slave;
 
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	if (master < 0 || grantpt(master) || unlockpt(master)) {
+	if (!open_pty(&master, &slave)) {
 		skip(); /* no pseudo-terminals here */
 		return;
 	}
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	assert_true(slave >= 0);
 	assert_int_equal(tcgetattr(slave, &before), 0);
 	assert_true(before.c_lflag & ICANON);
 	swap_stdio(&sw, slave, f->out[1]);
@@ -578,13 +586,10 @@ static void test_tty_in_background(void **state UNUSED)
 	int master, slave, null, st;
 	pid_t pid;
 
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	if (master < 0 || grantpt(master) || unlockpt(master)) {
+	if (!open_pty(&master, &slave)) {
 		skip(); /* no pseudo-terminals here */
 		return;
 	}
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	assert_true(slave >= 0);
 	assert_false(tty_in_background(slave)); /* not our controlling terminal */
 	null = open("/dev/null", O_RDONLY);
 	assert_true(null >= 0);
