@@ -5,14 +5,25 @@
 # much CPU time other processes took while it ran, and warns past 5%.
 #
 #   bench_load_start         before the lab run
+#   bench_run COMMAND...     the lab run, as a child this shell waits for, so
+#                            that its CPU time counts as the benchmark's own;
+#                            TERM, INT and HUP sent to the bench reach it
 #   bench_load_report NAME   after it: one line, and a warning if the host was busy
-# The lab run must be a child the script waits for (not exec'd), so that its
-# CPU time counts as the benchmark's own.
 
-# ticks (USER_HZ) every CPU spent busy so far, and stolen by the hypervisor
-bench_cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat; }
-# ticks this shell's waited-for children used so far (their children included)
-bench_child_ticks() { awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$$/stat"; }
+# "BUSY STEAL": ticks (USER_HZ) all CPUs spent busy so far, and stolen by the hypervisor
+bench_cpu_ticks() {
+	local cpu user nice system idle iowait irq softirq steal rest
+	read -r cpu user nice system idle iowait irq softirq steal rest </proc/stat
+	echo $((user + nice + system + irq + softirq)) $((steal))
+}
+# ticks this shell's waited-for children used so far (their children included):
+# cutime and cstime, fields 16 and 17 of /proc/PID/stat (13 and 14 after the name)
+bench_child_ticks() {
+	local stat
+	stat=$(cat "/proc/$$/stat")
+	set -- ${stat##*) }
+	echo $((${14} + ${15}))
+}
 
 bench_load_start() {
 	read -r bench_busy0 bench_steal0 < <(bench_cpu_ticks)
@@ -20,12 +31,27 @@ bench_load_start() {
 	bench_t0=$(cut -d' ' -f1 /proc/uptime)
 }
 
+bench_run() {
+	local rc=0
+	"$@" &
+	bench_child=$!
+	# without job control a background child ignores SIGINT: pass TERM on
+	trap 'kill -TERM $bench_child 2>/dev/null || true' TERM INT HUP
+	wait $bench_child || rc=$?
+	while kill -0 $bench_child 2>/dev/null; do # a trapped signal ended the wait
+		rc=0
+		wait $bench_child || rc=$?
+	done
+	trap - TERM INT HUP
+	return $rc
+}
+
 bench_load_report() {
 	local busy steal child secs ncpu hz
 	read -r busy steal < <(bench_cpu_ticks)
 	child=$(bench_child_ticks)
 	secs=$(awk -v t0="$bench_t0" '{ print $1 - t0 }' /proc/uptime)
-	ncpu=$(nproc)
+	ncpu=$(grep -c '^cpu[0-9]' /proc/stat) # the CPUs /proc/stat's total covers
 	hz=$(getconf CLK_TCK)
 	awk -v name="$1" -v other=$((busy - bench_busy0 - (child - bench_child0))) \
 		-v steal=$((steal - bench_steal0)) -v secs="$secs" -v ncpu="$ncpu" -v hz="$hz" 'BEGIN {
