@@ -149,9 +149,9 @@ enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOM
  * on a sandboxed run. Its ioctls are tinyvmm's own requests (KVM, VFIO, the
  * terminal's mode), no other: neither that thread nor any it starts later
  * can make the embedder's own ioctls. Signals and resource limits are for
- * the calling process only (tgkill of its own pid, prlimit64 of pid 0), so
- * a process forked from a filtered thread cannot signal itself: abort()
- * there ends it with TINYVMM_EXIT_SECCOMP. With config.seccomp, the event and
+ * the calling process only (tgkill of its own pid, prlimit64 of pid 0), and
+ * it starts threads, not processes: a fork() from it ends the process with
+ * TINYVMM_EXIT_SECCOMP. With config.seccomp, the event and
  * log callbacks run under the list of the thread that calls them. 0
  * (nothing with OFF) or -errno after one line.
  */

@@ -17,6 +17,7 @@
 #include <linux/kvm.h>
 #include <linux/vfio.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,38 @@ static void test_own_process_only(void **state UNUSED)
 	assert_non_null(strstr(err, "thread dma-map made the forbidden system call prlimit64"));
 	assert_int_equal(in_child(prlimit_init, err, sizeof(err)), 70);
 	assert_non_null(strstr(err, "forbidden system call prlimit64"));
+}
+
+static void *thread_body(void *arg)
+{
+	return arg;
+}
+
+/* The run's kind starts threads (clone3 says ENOSYS, clone goes), not processes. */
+static void main_then_fork(void)
+{
+	static int token;
+	pthread_t t;
+	void *got = NULL;
+
+	prctl(PR_SET_NAME, "tinyvmm-run");
+	if (sb_enter(TINYVMM_SECCOMP_KILL, SB_MAIN) < 0)
+		_exit(1);
+	if (pthread_create(&t, NULL, thread_body, &token) != 0 || pthread_join(t, &got) != 0 ||
+	    got != &token)
+		_exit(2);
+	if (syscall(SYS_clone3, NULL, 0) != -1 || errno != ENOSYS)
+		_exit(4);
+	fork();
+	_exit(3);
+}
+
+static void test_threads_not_processes(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(main_then_fork, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread tinyvmm-run made the forbidden system call clone"));
 }
 
 static void vcpu_then_open(void)
@@ -511,6 +544,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_forbidden_call_ends_with_70),
 	    cmocka_unit_test(test_own_process_only),
+	    cmocka_unit_test(test_threads_not_processes),
 	    cmocka_unit_test(test_vcpu_cannot_open),
 	    cmocka_unit_test(test_vcpu_ioctl_requests),
 	    cmocka_unit_test(test_ioctl_limits),

@@ -6,6 +6,7 @@
 #include <asm/termbits.h> /* struct termios2: TCGETS2 and TCSETS*2 */
 #include <linux/sockios.h>
 #include <pthread.h>
+#include <sched.h> /* CLONE_THREAD */
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -440,6 +441,21 @@ static int add_own_process(scmp_filter_ctx ctx, int nr, const char *name)
 				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, pid));
 }
 
+/*
+ * Starting a thread, never a process: clone only with CLONE_THREAD (which
+ * the kernel takes only with CLONE_SIGHAND and CLONE_VM). clone3 passes its
+ * flags in memory, where a filter cannot see them, so it fails with ENOSYS
+ * and glibc's pthread_create() falls back to clone. A subverted thread can
+ * then start no process that would outlive the VM's, or reuse its pid.
+ */
+static int add_thread_start(scmp_filter_ctx ctx, int nr, const char *name)
+{
+	if (!strcmp(name, "clone3"))
+		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+}
+
 static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 {
 	struct ioctl_set s;
@@ -454,6 +470,8 @@ static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 			r = add_ioctls(ctx, nr, &s);
 		else if (!strcmp(*calls, "tgkill") || !strcmp(*calls, "prlimit64"))
 			r = add_own_process(ctx, nr, *calls);
+		else if (!strcmp(*calls, "clone") || !strcmp(*calls, "clone3"))
+			r = add_thread_start(ctx, nr, *calls);
 		else
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (r < 0)
