@@ -138,8 +138,10 @@ struct tinyvmm_vf {
  * thread: vCPU, console, API, DMA map, the run). OFF: none (the library's
  * default). KILL: a forbidden call ends the process with
  * TINYVMM_EXIT_SECCOMP after one line naming the thread and the call (the
- * tinyvmm command's default). LOG: allowed, and logged by the kernel (audit).
- * A filter stays on the thread for its life, and on threads it starts.
+ * tinyvmm command's default). LOG: allowed, and logged by the kernel (audit),
+ * but for clone3, which the lists that start threads make fail with ENOSYS
+ * (glibc then uses clone). A filter stays on the thread for its life, and
+ * on threads it starts.
  */
 enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOMP_LOG };
 
@@ -150,10 +152,11 @@ enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOM
  * terminal's mode), no other: neither that thread nor any it starts later
  * can make the embedder's own ioctls. Signals and resource limits are for
  * the calling process only (tgkill of its own pid, prlimit64 of pid 0), and
- * it starts threads, not processes: a fork() from it ends the process with
- * TINYVMM_EXIT_SECCOMP. With config.seccomp, the event and
- * log callbacks run under the list of the thread that calls them. 0
- * (nothing with OFF) or -errno after one line.
+ * it starts threads, not processes: fork() from it ends the process with
+ * TINYVMM_EXIT_SECCOMP, and posix_spawn(), system() and popen(), which
+ * block signals while they clone, end it by SIGSYS. With config.seccomp,
+ * the event and log callbacks run under the list of the thread that calls
+ * them. 0 (nothing with OFF) or -errno after one line.
  */
 int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode);
 

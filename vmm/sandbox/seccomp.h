@@ -22,11 +22,10 @@
  * Every kind also has the calls glibc needs under any code: futex, memory
  * (mmap, munmap, madvise, brk), clocks, signals, logging (write), exit.
  * The calls that name a process take only the calling one: tgkill its own
- * pid (taken when the filter is built, so a process that forks after it
- * cannot signal itself), prlimit64 pid 0. The kinds that start threads
- * start only threads: clone with CLONE_THREAD, and clone3 fails with
- * ENOSYS (its flags are out of the filter's sight; glibc falls back to
- * clone), so a filtered thread cannot fork.
+ * pid (taken when the filter is built), prlimit64 pid 0. The kinds that
+ * start threads start only threads: clone with CLONE_THREAD, and clone3
+ * fails with ENOSYS (its flags are out of the filter's sight; glibc falls
+ * back to clone), so a filtered thread cannot fork.
  *
  * A filter cannot be lifted, and the threads a filtered thread starts keep
  * it: a vCPU thread started by the run thread has both. Modes:
