@@ -426,34 +426,60 @@ static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
 }
 
 /*
- * The calls that name a process, for this process only: tgkill is how a
- * thread signals another of its own (pthread_kill(), raise(); the vCPU
- * kick), and glibc's getrlimit() and setrlimit() are prlimit64 of pid 0.
- * Otherwise a subverted thread could signal, or change the limits of, any
- * process of the unprivileged uid it runs as (nobody's, by default). pids
- * are compared in 32 bits, as the kernel reads them.
+ * The calls whose arguments matter, each said once: every other call of a
+ * kind's list is allowed whatever its arguments.
+ * - ioctl: only the kind's requests (add_ioctls()).
+ * - tgkill and prlimit64, which name a process: for this process only.
+ *   tgkill is how a thread signals another of its own (pthread_kill(),
+ *   raise(); the vCPU kick), and glibc's getrlimit() and setrlimit() are
+ *   prlimit64 of pid 0. Otherwise a subverted thread could signal, or change
+ *   the limits of, any process of the unprivileged uid it runs as (nobody's,
+ *   by default). pids are compared in 32 bits, as the kernel reads them.
+ * - clone and clone3: a thread, never a process. clone only with
+ *   CLONE_THREAD (which the kernel takes only with CLONE_SIGHAND and
+ *   CLONE_VM). clone3 passes its flags in memory, where a filter cannot see
+ *   them, so it fails with ENOSYS and glibc's pthread_create() falls back to
+ *   clone. A subverted thread can then start no process that would outlive
+ *   the VM's, or reuse its pid.
  */
-static int add_own_process(scmp_filter_ctx ctx, int nr, const char *name)
-{
-	u32 pid = strcmp(name, "tgkill") ? 0 : (u32)getpid();
+enum rule { RULE_ANY, RULE_IOCTLS, RULE_OWN_PID, RULE_PID_0, RULE_THREAD, RULE_ENOSYS };
 
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, pid));
+static const struct {
+	const char *call;
+	enum rule rule;
+} rules[] = {
+    {"ioctl", RULE_IOCTLS}, {"tgkill", RULE_OWN_PID}, {"prlimit64", RULE_PID_0},
+    {"clone", RULE_THREAD}, {"clone3", RULE_ENOSYS},
+};
+
+static enum rule rule_of(const char *call)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!strcmp(rules[i].call, call))
+			return rules[i].rule;
+	return RULE_ANY;
 }
 
-/*
- * Starting a thread, never a process: clone only with CLONE_THREAD (which
- * the kernel takes only with CLONE_SIGHAND and CLONE_VM). clone3 passes its
- * flags in memory, where a filter cannot see them, so it fails with ENOSYS
- * and glibc's pthread_create() falls back to clone. A subverted thread can
- * then start no process that would outlive the VM's, or reuse its pid.
- */
-static int add_thread_start(scmp_filter_ctx ctx, int nr, const char *name)
+static int add_rule(scmp_filter_ctx ctx, int nr, enum rule rule, const struct ioctl_set *s)
 {
-	if (!strcmp(name, "clone3"))
+	switch (rule) {
+	case RULE_IOCTLS:
+		return add_ioctls(ctx, nr, s);
+	case RULE_OWN_PID:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (u32)getpid()));
+	case RULE_PID_0:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, 0));
+	case RULE_THREAD:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	case RULE_ENOSYS:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-				SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	case RULE_ANY:
+		break;
+	}
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 }
 
 static int build(scmp_filter_ctx ctx, enum sb_kind kind)
@@ -466,14 +492,7 @@ static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* not on this architecture (open, poll, ... on arm64) */
-		if (!strcmp(*calls, "ioctl"))
-			r = add_ioctls(ctx, nr, &s);
-		else if (!strcmp(*calls, "tgkill") || !strcmp(*calls, "prlimit64"))
-			r = add_own_process(ctx, nr, *calls);
-		else if (!strcmp(*calls, "clone") || !strcmp(*calls, "clone3"))
-			r = add_thread_start(ctx, nr, *calls);
-		else
-			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		r = add_rule(ctx, nr, rule_of(*calls), &s);
 		if (r < 0)
 			return r;
 	}
