@@ -239,12 +239,22 @@ static void test_read_attr(void **state UNUSED)
 		int r;
 		unsigned long v;
 	} cases[] = {
-	    {"4\n", 0, 4},	     {"0", 0, 0},
-	    {"64 \n", 0, 64},	     {"junk\n", -EINVAL, 0},
-	    {"", -EINVAL, 0},	     {"\n", -EINVAL, 0},
-	    {"-1\n", -EINVAL, 0},    {" 4\n", -EINVAL, 0},
-	    {"12abc\n", -EINVAL, 0}, {"4 5\n", -EINVAL, 0},
-	    {"0x10\n", -EINVAL, 0},  {"99999999999999999999999\n", -EINVAL, 0},
+	    {"4\n", 0, 4},
+	    {"0", 0, 0},
+	    {"64 \n", 0, 64},
+	    {"junk\n", -EINVAL, 0},
+	    {"", -EINVAL, 0},
+	    {"\n", -EINVAL, 0},
+	    {"-1\n", -EINVAL, 0},
+	    {" 4\n", -EINVAL, 0},
+	    {"12abc\n", -EINVAL, 0},
+	    {"4 5\n", -EINVAL, 0},
+	    {"0x10\n", -EINVAL, 0},
+	    {"99999999999999999999999\n", -EINVAL, 0},
+	    /* fuzz_pci_sysfs: a number, then more than the reader's buffer takes */
+	    {"99\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n99\n", -EINVAL, 0},
+	    {"7                              ", -EINVAL, 0},
+	    {"7                             ", 0, 7},
 	};
 	char buf[16];
 	unsigned long v;

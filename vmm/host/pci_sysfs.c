@@ -213,7 +213,10 @@ ssize_t pci_sysfs_read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
-int pci_sysfs_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len)
+/* read_attr's work; *raw: the bytes read before the trailing blanks went
+ * (len - 1: the file may be longer than buf). */
+static int read_attr_raw(const char *root, const char *bdf, const char *attr, char *buf, size_t len,
+			 size_t *raw)
 {
 	char path[PATH_MAX];
 	ssize_t n;
@@ -224,19 +227,30 @@ int pci_sysfs_read_attr(const char *root, const char *bdf, const char *attr, cha
 	n = pci_sysfs_read_file(path, buf, len);
 	if (n < 0)
 		return (int)n;
+	*raw = (size_t)n;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
 }
 
+int pci_sysfs_read_attr(const char *root, const char *bdf, const char *attr, char *buf, size_t len)
+{
+	size_t raw;
+
+	return read_attr_raw(root, bdf, attr, buf, len, &raw);
+}
+
 int pci_sysfs_read_uint(const char *root, const char *bdf, const char *attr, unsigned long *out)
 {
 	char buf[32], *end;
-	int r = pci_sysfs_read_attr(root, bdf, attr, buf, sizeof(buf));
+	size_t raw;
+	int r = read_attr_raw(root, bdf, attr, buf, sizeof(buf), &raw);
 
 	if (r < 0)
 		return r;
-	if (buf[0] < '0' || buf[0] > '9')
+	/* A file that fills buf is longer than any number and its newline: its
+	 * start ("4" of "4\n\n...\n5") is not its value. */
+	if (raw == sizeof(buf) - 1 || buf[0] < '0' || buf[0] > '9')
 		return -EINVAL;
 	errno = 0;
 	*out = strtoul(buf, &end, 10);

@@ -49,7 +49,10 @@ int pci_sysfs_netdev(const char *root, const char *bdf, char *ifname, size_t len
 /* The PCI function that has netdev ifname (via class/net/ifname/device). */
 int pci_sysfs_of_netdev(const char *root, const char *ifname, char bdf[PCI_SYSFS_BDF_SZ]);
 
-/* An unsigned decimal attribute (sriov_numvfs, sriov_totalvfs, ...). */
+/*
+ * An unsigned decimal attribute (sriov_numvfs, sriov_totalvfs, ...): the
+ * whole file, digits and trailing blanks only; -EINVAL otherwise.
+ */
 int pci_sysfs_read_uint(const char *root, const char *bdf, const char *attr, unsigned long *out);
 /*
  * Up to len - 1 bytes of the file at path (any file: sysfs, procfs, a
