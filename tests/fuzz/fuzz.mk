@@ -1,12 +1,16 @@
 # tests/fuzz/fuzz.mk - libFuzzer targets, included by the Makefile (see README, "Fuzzing").
 #
 #   make fuzz           every target for FUZZ_SECONDS (default 60) each, from a fresh copy
-#                       of its corpus in build/fuzz/work/<name>; one line per target
+#                       of its seeds and found inputs in build/fuzz/work/<name>; one line per target
 #                       (executions, coverage, crashes); crash inputs go to
 #                       build/fuzz/crashes/<name>/; fails if a target crashed
-#   make fuzz-replay    every committed corpus file through every target (-runs=0), then
-#                       each target for FUZZ_REPLAY_SECONDS (default 3); what make test runs;
+#   make fuzz-replay    every seed through every target and each target's found inputs
+#                       through it (-runs=0), then each target for FUZZ_REPLAY_SECONDS
+#                       (default 3); what make test runs;
 #                       ends with "fuzz: N passed, M failed"
+#   make fuzz-keep      merge what the last make fuzz found (build/fuzz/work/<name>) into the
+#                       committed tests/fuzz/found/<name>/: the inputs that add coverage to
+#                       what the seeds reach
 #   make fuzz-build     just build them: build/fuzz/fuzz_<name>
 #   make fuzz-seeds     rewrite the generated seeds in tests/fuzz/corpus/ (gen_seeds.c)
 #   FUZZ_TARGETS="serial cli"   only these targets
@@ -107,6 +111,9 @@ fuzz: fuzz-build
 fuzz-replay: fuzz-build
 	@tests/fuzz/run replay $(FUZZ_REPLAY_SECONDS) $(FUZZ_TARGETS)
 
+fuzz-keep: fuzz-build
+	@tests/fuzz/run keep $(FUZZ_TARGETS)
+
 $(FUZZ_BUILD)/gen_seeds: tests/fuzz/gen_seeds.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -I. -Ivmm/arch/x86/include -o $@ $<
@@ -114,6 +121,6 @@ $(FUZZ_BUILD)/gen_seeds: tests/fuzz/gen_seeds.c
 fuzz-seeds: $(FUZZ_BUILD)/gen_seeds
 	$(FUZZ_BUILD)/gen_seeds tests/fuzz/corpus
 
-.PHONY: fuzz fuzz-replay fuzz-build fuzz-seeds
+.PHONY: fuzz fuzz-replay fuzz-keep fuzz-build fuzz-seeds
 
 -include $(shell find $(FUZZ_BUILD)/obj -name '*.d' -print 2>/dev/null)
