@@ -130,6 +130,47 @@ static void test_own_process_only(void **state UNUSED)
 	assert_non_null(strstr(err, "forbidden system call prlimit64"));
 }
 
+/*
+ * fcntl on a descriptor's own state goes through; F_SETOWN and F_SETSIG,
+ * which would have the kernel signal another process, end it.
+ */
+static void fcntl_then(int cmd)
+{
+	pid_t other = getppid(); /* taken before the filter */
+	int p[2], fd, fl;
+
+	prctl(PR_SET_NAME, "tinyvmm-run");
+	if (pipe(p) < 0 || sb_enter(TINYVMM_SECCOMP_KILL, SB_MAIN) < 0)
+		_exit(1);
+	fl = fcntl(p[0], F_GETFL);
+	fd = fcntl(p[0], F_DUPFD_CLOEXEC, 3);
+	if (fl < 0 || fd < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, fcntl(fd, F_GETFD)) < 0)
+		_exit(2);
+	fcntl(fd, cmd, cmd == F_SETOWN ? other : SIGKILL);
+	_exit(3);
+}
+
+static void fcntl_setown(void)
+{
+	fcntl_then(F_SETOWN);
+}
+
+static void fcntl_setsig(void)
+{
+	fcntl_then(F_SETSIG);
+}
+
+static void test_fcntl_own_state_only(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(fcntl_setown, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread tinyvmm-run made the forbidden system call fcntl"));
+	assert_int_equal(in_child(fcntl_setsig, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread tinyvmm-run made the forbidden system call fcntl"));
+}
+
 static void *thread_body(void *arg)
 {
 	return arg;
@@ -546,6 +587,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_forbidden_call_ends_with_70),
 	    cmocka_unit_test(test_own_process_only),
+	    cmocka_unit_test(test_fcntl_own_state_only),
 	    cmocka_unit_test(test_threads_not_processes),
 	    cmocka_unit_test(test_vcpu_cannot_open),
 	    cmocka_unit_test(test_vcpu_ioctl_requests),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* seccomp.c - per-thread syscall allow-lists with libseccomp; see seccomp.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
 #include <asm/termbits.h> /* struct termios2: TCGETS2 and TCSETS*2 */
@@ -435,6 +436,10 @@ static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
  *   prlimit64 of pid 0. Otherwise a subverted thread could signal, or change
  *   the limits of, any process of the unprivileged uid it runs as (nobody's,
  *   by default). pids are compared in 32 bits, as the kernel reads them.
+ * - fcntl: only the commands on a descriptor's own state that tinyvmm and
+ *   glibc use. F_SETOWN and F_SETSIG would make the kernel send any signal
+ *   to any process of that uid when the descriptor is ready (O_ASYNC), a
+ *   way around tgkill's rule.
  * - clone and clone3: a thread, never a process. clone only with
  *   CLONE_THREAD (which the kernel takes only with CLONE_SIGHAND and
  *   CLONE_VM). clone3 passes its flags in memory, where a filter cannot see
@@ -442,22 +447,41 @@ static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
  *   clone. A subverted thread can then start no process that would outlive
  *   the VM's, or reuse its pid.
  */
-enum rule { RULE_ANY, RULE_IOCTLS, RULE_OWN_PID, RULE_PID_0, RULE_THREAD, RULE_ENOSYS };
+enum rule { RULE_ANY, RULE_IOCTLS, RULE_OWN_PID, RULE_PID_0, RULE_FCNTL, RULE_THREAD, RULE_ENOSYS };
+
+/* fcntl: O_NONBLOCK got and set (the console, input files, events), a
+ * descriptor copied above stdio, close-on-exec got and set (glibc) */
+static const unsigned int fcntl_cmds[] = {
+    F_GETFL, F_SETFL, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
+};
 
 static const struct {
 	const char *call;
 	enum rule rule;
 } rules[] = {
     {"ioctl", RULE_IOCTLS}, {"tgkill", RULE_OWN_PID}, {"prlimit64", RULE_PID_0},
-    {"clone", RULE_THREAD}, {"clone3", RULE_ENOSYS},
+    {"fcntl", RULE_FCNTL},  {"clone", RULE_THREAD},   {"clone3", RULE_ENOSYS},
 };
 
 static enum rule rule_of(const char *call)
 {
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (!strcmp(rules[i].call, call))
 			return rules[i].rule;
 	return RULE_ANY;
+}
+
+/* fcntl for each of fcntl_cmds only (32 bits, as the kernel reads them). */
+static int add_fcntl(scmp_filter_ctx ctx, int nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fcntl_cmds); i++) {
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, fcntl_cmds[i]));
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int add_rule(scmp_filter_ctx ctx, int nr, enum rule rule, const struct ioctl_set *s)
@@ -471,6 +495,8 @@ static int add_rule(scmp_filter_ctx ctx, int nr, enum rule rule, const struct io
 	case RULE_PID_0:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, 0));
+	case RULE_FCNTL:
+		return add_fcntl(ctx, nr);
 	case RULE_THREAD:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
