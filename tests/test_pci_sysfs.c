@@ -251,7 +251,8 @@ static void test_read_attr(void **state UNUSED)
 	    {"4 5\n", -EINVAL, 0},
 	    {"0x10\n", -EINVAL, 0},
 	    {"99999999999999999999999\n", -EINVAL, 0},
-	    /* fuzz_pci_sysfs: a number, then more than the reader's buffer takes */
+	    /* fuzz_pci_sysfs: a number, then more than the reader's buffer takes;
+	     * 31 bytes fill it, 30 do not */
 	    {"99\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n99\n", -EINVAL, 0},
 	    {"7                              ", -EINVAL, 0},
 	    {"7                             ", 0, 7},

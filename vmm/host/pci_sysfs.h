@@ -51,7 +51,8 @@ int pci_sysfs_of_netdev(const char *root, const char *ifname, char bdf[PCI_SYSFS
 
 /*
  * An unsigned decimal attribute (sriov_numvfs, sriov_totalvfs, ...): the
- * whole file, digits and trailing blanks only; -EINVAL otherwise.
+ * whole file, at most 30 bytes of digits and then newlines or spaces;
+ * -EINVAL otherwise.
  */
 int pci_sysfs_read_uint(const char *root, const char *bdf, const char *attr, unsigned long *out);
 /*
