@@ -155,6 +155,26 @@ ipr() {
 	/usr/local/bin/ip "$@"
 }
 
+# vf_line_back BEFORE AFTER OURS: the PF's "vf N" line (ip link show PF)
+# after tinyvmm gave the VF back is BEFORE again. But for one case: igb
+# gives a VF whose MAC was never set through the PF (00:00:00:00:00:00) a
+# random one at each function-level reset (igb_vf_reset_event), and the
+# reset vfio-pci makes as tinyvmm lets go of the VF can reach the PF after
+# tinyvmm put the zero MAC back. So a zero MAC may come back as any locally
+# administered unicast MAC but OURS (the one tinyvmm set), the rest of the
+# line as before.
+vf_line_back() {
+	local b a o
+	[ "$1" = "$2" ] && return 0
+	b=$(echo "$1" | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p')
+	a=$(echo "$2" | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p')
+	[ "$b" = 00:00:00:00:00:00 ] && [ -n "$a" ] && [ "$a" != "$3" ] || return 1
+	o=$((0x${a%%:*}))
+	[ $((o & 3)) -eq 2 ] || return 1 # locally administered, unicast
+	[ "$(echo "$1" | sed "s/$b/MAC/")" = "$(echo "$2" | sed "s/$a/MAC/")" ] || return 1
+	echo "info: the VF's MAC came back as $a: igb's random one after its reset"
+}
+
 # wait_carrier NETDEV [TENTHS]: wait until the link has carrier (default 10 s).
 wait_carrier() {
 	local i=0
