@@ -86,6 +86,23 @@ static void test_stacked_quantifiers_refused(void **state UNUSED)
 				 "one (\"a+\", not \"a++\")");
 }
 
+/* Back-references match by backtracking: "(y*)*\\1x" on a long line of y
+ * ran for ever, growing by 70 MB/s. "\\." and "\\0"-free escapes pass. */
+static void test_back_references_refused(void **state UNUSED)
+{
+	static const char *const bad[] = {"(y*)*\\1x", "(a)\\9", "x\\1", "\\\\\\2"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(check(bad[i]), -E2BIG);
+		assert_non_null(strstr(why, "is a back-reference"));
+	}
+	assert_int_equal(check("(y*)*\\1x"), -E2BIG);
+	assert_string_equal(why, "\"\\1\" is a back-reference, whose match can take exponential "
+				 "time; --expect takes none");
+	assert_int_equal(check("a\\.b\\\\1"), 0); /* an escaped backslash, then "1" */
+	assert_int_equal(check("v1\\.0 [0-9]"), 0);
+}
+
 static void test_expansion_refused(void **state UNUSED)
 {
 	assert_int_equal(check("((a{1,32}){1,32}){1,8}"), -E2BIG);
@@ -128,6 +145,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ordinary_patterns_pass),
 	    cmocka_unit_test(test_stacked_quantifiers_refused),
+	    cmocka_unit_test(test_back_references_refused),
 	    cmocka_unit_test(test_expansion_refused),
 	    cmocka_unit_test(test_length_and_depth),
 	};

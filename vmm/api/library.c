@@ -123,7 +123,8 @@ static int open_inputs(struct tinyvmm *t)
 		char big[160];
 
 		if (regex_bound_check(c->expect, big, sizeof(big)) < 0)
-			return err_user(-EINVAL, "--expect %.64s%s: too costly to compile: %s",
+			return err_user(-EINVAL,
+					"--expect %.64s%s: too costly to compile or match: %s",
 					c->expect, strlen(c->expect) > 64 ? "..." : "", big);
 		r = regcomp(&t->expect_re, c->expect, REG_EXTENDED | REG_NOSUB);
 		if (r) {

@@ -117,6 +117,13 @@ int regex_bound_check(const char *pattern, char *why, size_t why_len)
 
 		switch (*p) {
 		case '\\':
+			if (p[1] >= '1' && p[1] <= '9') {
+				snprintf(why, why_len,
+					 "\"\\%c\" is a back-reference, whose match can take "
+					 "exponential time; --expect takes none",
+					 p[1]);
+				return -E2BIG;
+			}
 			atom(f, 1);
 			if (p[1])
 				p++;

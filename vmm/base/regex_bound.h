@@ -10,8 +10,12 @@
  *   - at most REGEX_MAX_LEN bytes;
  *   - no quantifier directly on a quantified atom ("a++", "a*{2}", "a{2}?");
  *   - its expansion (each atom counted once per copy that a bound makes,
- *     "+" as two, alternatives added up) at most REGEX_MAX_WEIGHT.
- * That keeps a compile under about 10 MiB and a few milliseconds. Syntax
+ *     "+" as two, alternatives added up) at most REGEX_MAX_WEIGHT;
+ *   - no back-reference ("\1".."\9"): glibc matches those by
+ *     backtracking, in time and memory exponential in the line
+ *     ("(y*)*\1x" on a long line of y never ends).
+ * That keeps a compile under about 10 MiB and a few milliseconds, and a
+ * match of a console line (4 KiB at most) bounded too. Syntax
  * errors are left to regcomp.
  */
 #ifndef TINYVMM_REGEX_BOUND_H
