@@ -141,7 +141,11 @@ struct tinyvmm_vf {
  * tinyvmm command's default). LOG: allowed, and logged by the kernel (audit),
  * but for clone3, which the lists that start threads make fail with ENOSYS
  * (glibc then uses clone). A filter stays on the thread for its life, and
- * on threads it starts.
+ * on threads it starts. Not OFF, tinyvmm_create() and
+ * tinyvmm_seccomp_thread() set glibc's M_ARENA_MAX to 1 for the process:
+ * malloc reads /proc/sys/vm/overcommit_memory when a thread's own arena
+ * first shrinks, which would end a filtered thread that opens no files.
+ * Create the tinyvmm before the program starts threads that malloc.
  */
 enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOMP_LOG };
 

@@ -155,6 +155,7 @@ int tinyvmm_create(const struct tinyvmm_config *cfg, struct tinyvmm **out)
 	if (r < 0)
 		goto err;
 	t->has_cfg = true;
+	sb_malloc_prepare(t->cfg.seccomp); /* before the run's threads start */
 	r = config_check(&t->cfg);
 	if (r == 0)
 		r = open_inputs(t);
@@ -211,6 +212,7 @@ int tinyvmm_set_event_callback(struct tinyvmm *t, tinyvmm_event_fn fn, void *opa
 
 int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode)
 {
+	sb_malloc_prepare(mode);
 	return sb_enter(mode, SB_MAIN);
 }
 

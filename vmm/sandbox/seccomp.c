@@ -6,6 +6,7 @@
 #include <linux/vfio.h>
 #include <asm/termbits.h> /* struct termios2: TCGETS2 and TCSETS*2 */
 #include <linux/sockios.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h> /* CLONE_THREAD */
 #include <seccomp.h>
@@ -523,6 +524,12 @@ static int build(scmp_filter_ctx ctx, enum sb_kind kind)
 			return r;
 	}
 	return 0;
+}
+
+void sb_malloc_prepare(enum tinyvmm_seccomp mode)
+{
+	if (mode != TINYVMM_SECCOMP_OFF)
+		mallopt(M_ARENA_MAX, 1);
 }
 
 int sb_enter(enum tinyvmm_seccomp mode, enum sb_kind kind)

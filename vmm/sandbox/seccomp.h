@@ -49,6 +49,16 @@ enum sb_kind { SB_MAIN, SB_VCPU, SB_CONSOLE, SB_API, SB_DMA, SB_KINDS };
 const char *sb_kind_name(enum sb_kind kind);
 
 /*
+ * Before any thread of the process starts (mode not OFF): glibc's malloc
+ * reads /proc/sys/vm/overcommit_memory the first time a thread's own arena
+ * shrinks, and a filtered thread that may not open files (console, vCPU,
+ * DMA) would die of it. With one arena, the main one, no heap is shrunk
+ * that way (M_ARENA_MAX 1; threads share the main arena's lock). Arenas a
+ * thread of the process already has stay.
+ */
+void sb_malloc_prepare(enum tinyvmm_seccomp mode);
+
+/*
  * Install kind's filter on the calling thread (nothing with mode OFF). Sets
  * no_new_privs on the thread (libseccomp's default). 0 or -errno after one
  * line; a thread that cannot be filtered must not go on.
