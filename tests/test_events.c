@@ -93,6 +93,37 @@ static void test_writer(void **state)
 	    err_mark_user(-ENOENT));
 }
 
+/*
+ * A FIFO with no reader fails at once, named as such (it blocked the open
+ * for good); with a reader the events go through it, the fd blocking.
+ */
+static void test_fifo(void **state UNUSED)
+{
+	struct timespec t0 = {0, 0};
+	struct events *ev;
+	char path[] = "/tmp/test_events_fifoXXXXXX", fifo[64], line[256];
+	int rfd;
+	ssize_t n;
+
+	assert_non_null(mkdtemp(path));
+	snprintf(fifo, sizeof(fifo), "%s/f", path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(events_open(&ev, fifo, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT),
+			 err_mark_user(-ENXIO));
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	assert_true(rfd >= 0);
+	assert_int_equal(events_open(&ev, fifo, &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
+	events_emit(ev, "x", NULL);
+	events_close(ev);
+	n = read(rfd, line, sizeof(line) - 1);
+	assert_true(n > 0);
+	line[n] = '\0';
+	assert_non_null(strstr(line, "\"event\": \"x\""));
+	close(rfd);
+	unlink(fifo);
+	rmdir(path);
+}
+
 /* The hook: every line, without its newline, with a file or without one. */
 struct hooked {
 	int n;
@@ -229,9 +260,9 @@ static void test_long_members(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format),	 cmocka_unit_test(test_writer),
-	    cmocka_unit_test(test_hook),	 cmocka_unit_test(test_limit),
-	    cmocka_unit_test(test_long_members),
+	    cmocka_unit_test(test_format), cmocka_unit_test(test_writer),
+	    cmocka_unit_test(test_fifo),   cmocka_unit_test(test_hook),
+	    cmocka_unit_test(test_limit),  cmocka_unit_test(test_long_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

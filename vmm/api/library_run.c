@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/base/out_file.h"
 #include "vmm/base/host_open.h"
 #include "vmm/sandbox/seccomp.h"
 #include "vmm/api/api.h"
@@ -410,11 +411,15 @@ static int run_open(struct tinyvmm *t)
 		events_emit_members(t->events, "vmm-start", &m);
 	}
 	if (cfg->console_log) {
-		t->log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (t->log_fd < 0)
-			return err_exit_code(err_user(-errno,
+		int fd = open(cfg->console_log,
+			      OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC), 0600);
+
+		fd = fd < 0 ? -errno : out_file_blocking(fd);
+		if (fd < 0)
+			return err_exit_code(err_user(fd,
 						      "console-log %s: cannot open for writing: %s",
-						      cfg->console_log, strerror(errno)));
+						      cfg->console_log, out_file_why(-fd)));
+		t->log_fd = fd;
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "vmm/base/out_file.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/base/parse.h"
@@ -128,7 +129,7 @@ static int allowed(const struct broker *b, const char *path, int *mode)
 	}
 	if (b->cfg->console && !strcmp(path, b->cfg->console)) {
 		*mode = 0600;
-		return O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+		return OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC);
 	}
 	if (b->cfg->dump_dtb && !strcmp(path, b->cfg->dump_dtb)) {
 		*mode = 0644;

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/base/out_file.h"
 #include "vmm/base/host_open.h"
 #include "vmm/sandbox/seccomp.h"
 #include "vmm/core/console.h"
@@ -237,12 +238,11 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 
 	if (!path)
 		return console_open_stdio(out, s, true, quit, opaque);
-	fd = host_open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		return err_user(ret, "console %s: cannot open for writing: %s", path,
-				strerror(-ret));
-	}
+	fd = host_open(path, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC), 0600);
+	fd = fd < 0 ? -errno : out_file_blocking(fd);
+	if (fd < 0)
+		return err_user(fd, "console %s: cannot open for writing: %s", path,
+				out_file_why(-fd));
 	ret = console_open_fds(out, s, -1, fd, false, quit, opaque);
 	if (ret < 0) {
 		close(fd);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vmm/core/events.h"
+#include "vmm/base/out_file.h"
 #include "vmm/base/err.h"
 #include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
@@ -74,12 +75,15 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		}
 		ev->fd = (int)n;
 	} else {
-		ev->fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+		ev->fd =
+		    open(spec, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC),
+			 0600);
+		ev->fd = ev->fd < 0 ? -errno : out_file_blocking(ev->fd);
 		if (ev->fd < 0) {
-			r = -errno;
+			r = ev->fd;
 			free(ev);
 			return err_user(r, "events %s: cannot open for writing: %s", spec,
-					strerror(-r));
+					out_file_why(-r));
 		}
 		ev->owns_fd = true;
 	}

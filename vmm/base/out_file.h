@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * out_file.h - opening a file tinyvmm writes to by path (--console FILE,
+ * --console-log, --events).
+ *
+ * A FIFO blocks open() for writing until a reader comes, and tinyvmm opens
+ * these before its signal handling runs, so a FIFO nobody reads hung it for
+ * good, deaf to SIGTERM. They are opened with O_NONBLOCK: such a FIFO then
+ * fails at once (ENXIO, told as "a FIFO with no reader"), and the file is
+ * made blocking again once open, as a file or a FIFO with a reader was
+ * before. Header-only, like tty.h: the command's sandbox parent opens the
+ * console file too.
+ */
+#ifndef TINYVMM_OUT_FILE_H
+#define TINYVMM_OUT_FILE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The flags to open an output file with: flags and O_NONBLOCK. */
+#define OUT_FILE_FLAGS(flags) ((flags) | O_NONBLOCK)
+
+/* fd opened with OUT_FILE_FLAGS, blocking again; fd, or -errno (fd closed). */
+static inline int out_file_blocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL), e;
+
+	if (fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	return -e;
+}
+
+/* Why an output file did not open: strerror(), but for a FIFO nobody reads. */
+static inline const char *out_file_why(int err)
+{
+	return err == ENXIO ? "a FIFO with no reader (start its reader first)" : strerror(err);
+}
+
+#endif
