@@ -417,6 +417,9 @@ static void test_ci_options(void **state UNUSED)
 	expect_fail(&c, "--output-limit 1K: give a size of at least 4K");
 	assert_int_equal(parse(&c, "--kernel", kernel, "--output-limit", "lots", NULL), -EINVAL);
 	expect_fail(&c, "or none for no limit");
+	/* no unit: not MiB, as a bare --mem is; refused */
+	assert_int_equal(parse(&c, "--kernel", kernel, "--output-limit", "4096", NULL), -EINVAL);
+	expect_fail(&c, "--output-limit 4096: give a size of at least 4K with a K/M/G/T suffix");
 }
 
 static void test_ci_options_bad(void **state UNUSED)

@@ -87,8 +87,8 @@ static const struct cli_opt cli_opts[] = {
     {"events", required_argument, OPT_EVENTS, false, "FILE|fd:N",
      "write JSON lines events (start, guest entry, exit, stats) to FILE or fd N"},
     {"output-limit", required_argument, OPT_OUTPUT_LIMIT, false, "SIZE|none",
-     "bytes each of the --console FILE, --console-log and --events files may grow by in a run "
-     "(default 64M)"},
+     "how much each of the --console FILE, --console-log and --events files may grow by in a "
+     "run: a size with its unit, K/M/G/T (default 64M)"},
     {"seccomp", required_argument, OPT_SECCOMP, false, "kill|log|off",
      "per-thread system call allow-lists: a forbidden call ends the run with 70 (default), "
      "is logged by the kernel, or no filters (for debugging)"},
@@ -248,10 +248,13 @@ static int opt_output_limit(struct tinyvmm_config *cfg, const char *arg)
 		cfg->output_limit = TINYVMM_OUTPUT_UNLIMITED;
 		return 0;
 	}
-	if (parse_size(arg, &bytes) < 0 || bytes < 4096)
+	/* A unit is required: a bare number is MiB to parse_size() (as for
+	 * --mem), which "bytes" in --help would not lead anyone to expect. */
+	if (!*arg || (arg[strlen(arg) - 1] >= '0' && arg[strlen(arg) - 1] <= '9') ||
+	    parse_size(arg, &bytes) < 0 || bytes < 4096)
 		return err_user(
 		    -EINVAL,
-		    "--output-limit %s: give a size of at least 4K with a K/M/G suffix, "
+		    "--output-limit %s: give a size of at least 4K with a K/M/G/T suffix, "
 		    "e.g. --output-limit 256M, or none for no limit",
 		    arg);
 	cfg->output_limit = bytes;
