@@ -121,7 +121,8 @@ static const struct {
     {"68", "guest ended (or an API stop) before --expect matched"},
     {"69", "the guest wrote 64-255 to the debug exit register (tinyvmm's range)"},
     {"70", "a tinyvmm thread made a system call its seccomp allow-list forbids"},
-    {"128+N", "stopped by signal N: SIGHUP 129, SIGINT 130, SIGTERM 143"},
+    {"128+N", "stopped by signal N: SIGHUP 129, SIGINT 130, SIGQUIT 131, SIGUSR2 140, SIGALRM "
+	      "142, SIGTERM 143 (SIGUSR1 is ignored)"},
 };
 _Static_assert(TINYVMM_EXIT_USAGE == 64 && TINYVMM_EXIT_HOST == 65 && TINYVMM_EXIT_CRASH == 66 &&
 		   TINYVMM_EXIT_TIMEOUT == 67 && TINYVMM_EXIT_EXPECT_FAILED == 68 &&

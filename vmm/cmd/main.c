@@ -21,8 +21,14 @@
 #include "vmm/cmd/jail.h"
 #include "vmm/cmd/vf_cmd.h"
 
-/* Signals that stop the VM; blocked everywhere and read from a signalfd. */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+/*
+ * Signals that stop the VM; blocked everywhere and read from a signalfd.
+ * Not only the usual three: a signal whose default ends the process
+ * (SIGQUIT, SIGUSR2, ...) would end it without giving the VFs back.
+ * SIGUSR1 is the vCPU kick (vmm/core/vcpu.h), which must stay unblocked:
+ * it is ignored until the kick's handler is installed.
+ */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM};
 
 /* Block the stop signals in this thread (and every thread made after). */
 static int signals_setup(int *sfd)
@@ -35,7 +41,8 @@ static int signals_setup(int *sfd)
 		sigaddset(&set, stop_signals[i]);
 	r = pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (r) {
-		log_err("signals: cannot block SIGINT/SIGTERM/SIGHUP: %s", strerror(r));
+		log_err("signals: cannot block the stop signals (SIGINT, SIGTERM, ...): %s",
+			strerror(r));
 		return -r;
 	}
 	*sfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -45,6 +52,7 @@ static int signals_setup(int *sfd)
 		return r;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN); /* the vCPU kick: a stray one must not end tinyvmm */
 	return 0;
 }
 
