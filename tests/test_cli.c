@@ -464,7 +464,9 @@ static void test_vf_bad(void **state UNUSED)
 	    {"0000:01:10.0,,slot=2", "empty option"},
 	    {"0000:01:10.0,=3", "empty option"},
 	    {"0000:01:10.0,slot", "--vf 0000:01:10.0,slot: slot needs a value"},
-	    {"0000:01:10.0,slot=", "slot= needs a value"},
+	    {"0000:01:10.0,slot=", "slot needs a value: slot=VALUE"},
+	    {"0000:01:10.0,spoofchk=", "--vf 0000:01:10.0,spoofchk=: spoofchk needs a value: "
+				       "spoofchk=VALUE"},
 	    {"0000:01:10.0,color=red", "unknown key \"color\"; the keys are: slot, mac"},
 	    {"0000:01:10.0,mac=01:00:5e:00:00:01", "mac=01:00:5e:00:00:01 is a multicast address"},
 	    {"0000:01:10.0,mac=00:00:00:00:00:00", "all-zero address"},

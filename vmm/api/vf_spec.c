@@ -150,7 +150,9 @@ int tinyvmm_vf_parse(const char *arg, struct tinyvmm_vf *out)
 			    -EINVAL, "--vf %s: empty option; give BDF[,key=value]... with keys %s",
 			    arg, VF_KEYS_HELP);
 		if (!val || !val[1])
-			return err_user(-EINVAL, "--vf %s: %s needs a value, e.g. slot=3", arg, p);
+			return err_user(-EINVAL, "--vf %s: %.*s needs a value: %.*s=VALUE", arg,
+					(int)(val ? val - p : (long)strlen(p)), p,
+					(int)(val ? val - p : (long)strlen(p)), p);
 		*val++ = '\0';
 		for (k = 0; k < ARRAY_SIZE(vf_keys); k++)
 			if (strcmp(p, vf_keys[k].name) == 0)
