@@ -369,6 +369,11 @@ static void test_vf_from_env(void **state UNUSED)
 	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_EMPTY", NULL),
 			 -EINVAL);
 	expect_fail(&c, "the variable is empty");
+	setenv("PCIDEVICE_COMMA", ", ,", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_COMMA", NULL),
+			 -EINVAL);
+	expect_fail(&c,
+		    "--vf-from-env PCIDEVICE_COMMA: the variable holds no PCI address (\", ,\")");
 	setenv("PCIDEVICE_BAD", "0000:01:10.0,eth0", 1);
 	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_BAD", NULL),
 			 -EINVAL);

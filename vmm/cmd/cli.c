@@ -322,13 +322,15 @@ static int opt_vf(struct cli *c, const char *arg, bool from_cmdline)
 /*
  * --vf-from-env VAR: a --vf for each comma-separated BDF in the environment
  * variable VAR (as the Kubernetes SR-IOV network device plugin sets
- * PCIDEVICE_<RESOURCE>). Unset or empty VAR is an error. Each entry is
+ * PCIDEVICE_<RESOURCE>). Unset or empty VAR, or one with no address in it
+ * (",", blanks), is an error. Each entry is
  * parsed from a copy: nothing points into the environment afterwards.
  */
 static int opt_vf_from_env(struct cli *c, const char *var)
 {
 	const char *val = *var ? getenv(var) : NULL;
 	char *copy, *p, *next;
+	unsigned int n = 0;
 	int r = 0;
 
 	if (!*var)
@@ -349,10 +351,17 @@ static int opt_vf_from_env(struct cli *c, const char *var)
 			*next++ = '\0';
 		p += strspn(p, " \t");
 		p[strcspn(p, " \t\n")] = '\0';
-		if (*p) /* "a,,b" or a trailing comma: skipped */
+		if (*p) { /* "a,,b" or a trailing comma: skipped */
 			r = opt_vf(c, p, true);
+			n++;
+		}
 	}
 	free(copy);
+	if (r == 0 && n == 0) /* "," or blanks: the plugin gave no VF */
+		return err_user(-EINVAL,
+				"--vf-from-env %s: the variable holds no PCI address (\"%.64s\"); "
+				"the SR-IOV device plugin sets comma-separated addresses",
+				var, val);
 	return r;
 }
 
