@@ -358,6 +358,16 @@ static void test_reboot_restart(void **state UNUSED)
 		fail_msg("expected 1 to 5 boots (R each), got \"%s\"", out);
 	assert_contains(err, "restarting");
 	assert_true(ms < 1200 + 700); /* the wait did not outlast the stop */
+
+	/* --timeout counts between boots: the run ends at 2 s, in a wait.
+	 * Before, the waits (100, 200, 400, 800, 1600 ms) ran out first and
+	 * the run ended at the next boot, at 3.3 s. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(run(0, 0, "--reboot=restart", "--timeout", "2", NULL), EXIT_TIMEOUT);
+	ms = run_ms(&t0);
+	assert_contains(err, "timeout: stopped"); /* "between boots", or in one under load */
+	if (ms > 2000 + 700)
+		fail_msg("the run took %ld ms, past --timeout 2", ms);
 }
 
 static void test_panic(void **state UNUSED)

@@ -448,7 +448,8 @@ static int lockdown(struct tinyvmm *t)
  * --reboot=restart with a guest that reboots at once would rebuild the VM,
  * reset its VFs and map all of RAM in a tight loop: a boot shorter than
  * REBOOT_QUICK_MS is followed by a wait that doubles from REBOOT_WAIT_MIN_MS
- * up to REBOOT_WAIT_MAX_MS, and a longer boot resets it. A stop ends the wait.
+ * up to REBOOT_WAIT_MAX_MS, and a longer boot resets it. A stop ends the wait,
+ * and so does --timeout, which then ends the run before the next boot.
  */
 #define REBOOT_QUICK_MS	   2000
 #define REBOOT_WAIT_MIN_MS 100
@@ -472,8 +473,8 @@ static long ms_since(const struct timespec *a)
 static int run_boots(struct tinyvmm *t, struct arch_kernel **kernel)
 {
 	enum vm_stop_reason why;
-	unsigned int wait_ms = 0;
-	int code, stop_code;
+	unsigned int wait_ms = 0, nap;
+	int code, stop_code, left;
 	struct timespec start;
 	bool again, warned = false;
 
@@ -493,8 +494,16 @@ static int run_boots(struct tinyvmm *t, struct arch_kernel **kernel)
 				 "waiting %d ms between boots",
 				 REBOOT_QUICK_MS, REBOOT_WAIT_MAX_MS);
 		warned = wait_ms == REBOOT_WAIT_MAX_MS;
-		if (wait_ms && tinyvmm_wait_stop(t, wait_ms))
+		left = timeout_left_ms(t); /* --timeout counts between boots too */
+		nap = left >= 0 ? MIN(wait_ms, (unsigned int)left) : wait_ms;
+		if (nap && tinyvmm_wait_stop(t, nap))
 			continue; /* stopped while waiting: reported above */
+		if (timeout_left_ms(t) == 0) {
+			log_info("timeout: stopped after %g s, between boots", t->cfg.timeout);
+			t->run_reason = vm_stop_reason_name(VM_STOP_TIMEOUT);
+			return t->cfg.expect ? expect_verdict(t, VM_STOP_TIMEOUT, EXIT_TIMEOUT)
+					     : EXIT_TIMEOUT;
+		}
 		/* --reboot=restart: boot again from the file, as a machine would */
 		code = read_kernel(t, kernel);
 		if (code)
