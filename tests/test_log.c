@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmm/base/log.h"
 #include "vmm/base/util.h"
@@ -49,9 +50,40 @@ static void test_long_message(void **state UNUSED)
 	log_err("%s", in);
 	log_set_sink(NULL, NULL);
 	assert_true(strlen(got) > 900);
-	assert_true(strlen(got) % 4 == 0);
-	for (size_t i = 0; got[i]; i += 4)
+	assert_true(strlen(got) % 4 == 3); /* escapes, then "..." */
+	for (size_t i = 0; got[i + 3]; i += 4)
 		assert_memory_equal(got + i, "\\x0a", 4);
+	assert_string_equal(got + strlen(got) - 3, "...");
+}
+
+/* A cut line says so and still ends with its newline, on stderr too. */
+static void test_cut_line_ends(void **state UNUSED)
+{
+	char in[5000], out[2048];
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	assert_non_null(f);
+	memset(in, 'a', sizeof(in) - 1);
+	in[sizeof(in) - 1] = '\0';
+	assert_true(saved >= 0 && dup2(fileno(f), 2) == 2);
+	log_err("kernel %s: File name too long", in);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	fclose(f);
+	out[n] = '\0';
+	assert_true(n > 1000 && n < 1024);
+	assert_string_equal(out + n - 4, "...\n");
+	assert_memory_equal(out, "tinyvmm: kernel aaaa", 20);
+	/* short lines are whole */
+	log_set_sink(sink, NULL);
+	log_err("short %d", 1);
+	log_set_sink(NULL, NULL);
+	assert_string_equal(got, "short 1");
 }
 
 int main(void)
@@ -59,6 +91,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_control_characters_escaped),
 	    cmocka_unit_test(test_long_message),
+	    cmocka_unit_test(test_cut_line_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

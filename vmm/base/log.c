@@ -2,6 +2,7 @@
 /* log.c - one-line diagnostics on stderr, or to a sink; see log.h. */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,9 +46,10 @@ void log_capture(char *buf, size_t cap)
  * msg as one line, into dst (cap bytes, NUL-terminated): a control
  * character (but a tab), DEL and a C1 control (U+0080-U+009F in UTF-8)
  * become \xNN, so an input a message quotes (an argument, a key, a path)
- * can neither break the line nor act on a terminal. Returns dst's length.
+ * can neither break the line nor act on a terminal. Returns dst's length;
+ * *cut: msg did not fit.
  */
-static size_t one_line(char *dst, size_t cap, const char *msg)
+static size_t one_line(char *dst, size_t cap, const char *msg, bool *cut)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)msg;
@@ -62,8 +64,10 @@ static size_t one_line(char *dst, size_t cap, const char *msg)
 			dst[n++] = (char)c;
 			continue;
 		}
-		if (n + 4 + (c & 0x100 ? 4 : 0) >= cap)
+		if (n + 4 + (c & 0x100 ? 4 : 0) >= cap) {
+			*cut = true;
 			break;
+		}
 		if (c & 0x100) {
 			memcpy(dst + n, "\\xc2", 4);
 			n += 4;
@@ -73,6 +77,8 @@ static size_t one_line(char *dst, size_t cap, const char *msg)
 		dst[n++] = hex[(c >> 4) & 15];
 		dst[n++] = hex[c & 15];
 	}
+	if (*s)
+		*cut = true;
 	dst[n] = '\0';
 	return n;
 }
@@ -80,13 +86,18 @@ static size_t one_line(char *dst, size_t cap, const char *msg)
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[1024], msg[1024];
+	bool cut = false;
+	size_t len;
 	int n;
 
 	if (level > log_get_level())
 		return;
 	n = snprintf(line, sizeof(line), "tinyvmm: %s", level == LOG_WARN ? "warning: " : "");
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	one_line(line + n, sizeof(line) - (size_t)n, msg);
+	/* room kept for "..." and the newline: a cut line says so, and ends */
+	cut = vsnprintf(msg, sizeof(msg), fmt, ap) >= (int)sizeof(msg);
+	len = one_line(line + n, sizeof(line) - (size_t)n - 4, msg, &cut);
+	if (cut)
+		memcpy(line + n + len, "...", 4);
 	if (level == LOG_ERR && capture_buf && !capture_buf[0])
 		snprintf(capture_buf, capture_cap, "%s", line + n);
 	pthread_mutex_lock(&sink_lock);
