@@ -156,12 +156,15 @@ static int show_reply(const char *path, const char *line, size_t len)
 	char err[128];
 	int code = EXIT_HOST;
 
-	printf("%.*s\n", (int)len, line);
-	fflush(stdout);
+	/* Not JSON: not printed raw (it could hold terminal escapes); the
+	 * log line quotes its start with control characters escaped. */
 	if (json_parse(line, len, &v, err, sizeof(err)) < 0) {
-		log_err("ctl %s: malformed reply: %s", path, err);
+		log_err("ctl %s: malformed reply: %s: %.*s%s", path, err, (int)MIN(len, (size_t)80),
+			line, len > 80 ? "..." : "");
 		return EXIT_HOST;
 	}
+	printf("%.*s\n", (int)len, line);
+	fflush(stdout);
 	ok = json_get(v, "ok");
 	if (ok && ok->type == JSON_BOOL)
 		code = ok->boolean ? CTL_OK : CTL_FAILED;
