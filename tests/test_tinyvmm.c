@@ -878,12 +878,14 @@ static void test_check_args(void **state UNUSED)
 	    {TINYVMM, "check", "--mem", "abc", NULL},
 	    {TINYVMM, "check", "--mem", "8", NULL}, /* below the minimum */
 	    {TINYVMM, "check", "--vf", NULL},
+	    {TINYVMM, "check", "--mem", "512G", NULL}, /* over the command's maximum */
+	    {TINYVMM, "check", "--mem=", NULL},
 	};
 	const char *help[] = {TINYVMM, "check", "--help", NULL};
 	const char *many[3 + 2 * 17] = {TINYVMM, "check"};
 
 	assert_int_equal(run_cmd(help), 0);
-	assert_contains(out, "usage: tinyvmm check [--vf BDF]... [--mem SIZE]");
+	assert_contains(out, "usage: tinyvmm check [--vf BDF[,key=value]...]... [--mem SIZE]");
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(run_cmd(bad[i]), EXIT_USAGE);
 		assert_contains(err, "check: ");
@@ -897,6 +899,16 @@ static void test_check_args(void **state UNUSED)
 	many[2 + 2 * 17] = NULL;
 	assert_int_equal(run_cmd(many), EXIT_USAGE);
 	assert_contains(err, "at most 16 --vf");
+	/* a --vf spec's options are the main command's; a bad one is its error */
+	many[2] = "--vf";
+	many[3] = "0000:7f:1f.7,spoofchk=";
+	many[4] = NULL;
+	assert_int_equal(run_cmd(many), EXIT_USAGE);
+	assert_contains(err, "--vf 0000:7f:1f.7,spoofchk=: spoofchk needs a value");
+	many[2] = "--vf=bogus";
+	many[3] = NULL;
+	assert_int_equal(run_cmd(many), EXIT_USAGE);
+	assert_contains(err, "\"bogus\" is not a PCI address");
 }
 
 static void test_vf_subcommands(void **state UNUSED)

@@ -12,44 +12,61 @@ int check_cmd_main(int argc, char **argv)
 {
 	struct tinyvmm_check_item items[TINYVMM_CHECK_MAX_ITEMS];
 	const char *vfs[TINYVMM_MAX_VFS];
+	struct tinyvmm_vf specs[TINYVMM_MAX_VFS];
 	struct tinyvmm_check_request req = {.vfs = vfs};
 	unsigned int nr = 0, ok = 0;
 	int failed;
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL,
+			   *eq = strchr(a, '=');
+		char name[16];
 		u64 mem;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			printf(
-			    "usage: tinyvmm check [--vf BDF]... [--mem SIZE]\n"
+			    "usage: tinyvmm check [--vf BDF[,key=value]...]... [--mem SIZE]\n"
 			    "Preflight: /dev/kvm, CPU virtualization, IOMMU, vfio-pci, each VF's\n"
 			    "IOMMU group, RLIMIT_MEMLOCK for --mem (default %d MiB), hugepages,\n"
 			    "and what the sandbox needs (seccomp, the VM process's memlock).\n"
-			    "One OK/FAIL line per item, each FAIL with its fix. Exit 0 when all\n"
-			    "pass, 1 otherwise.\n",
+			    "--vf and --mem take what the main command takes (--vf=..., --mem=...\n"
+			    "too). One OK/FAIL line per item, each FAIL with its fix. Exit 0 when\n"
+			    "all pass, 1 otherwise, 64 for a bad argument.\n",
 			    TINYVMM_DEFAULT_MEM_MIB);
 			return 0;
+		}
+		/* --opt=value, as the main command takes it */
+		if (eq && (size_t)(eq - a) < sizeof(name)) {
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - a), a);
+			a = name;
+			v = eq + 1;
+		} else {
+			i++; /* the value's word, if a takes one */
 		}
 		if (!strcmp(a, "--vf") && v) {
 			if (req.nr_vfs == TINYVMM_MAX_VFS) {
 				log_err("check: at most %d --vf", TINYVMM_MAX_VFS);
 				return TINYVMM_EXIT_USAGE;
 			}
-			vfs[req.nr_vfs++] = v;
-			i++;
+			/* the whole --vf syntax; only the address is checked */
+			if (tinyvmm_vf_parse(v, &specs[req.nr_vfs]) < 0)
+				return TINYVMM_EXIT_USAGE; /* logged */
+			vfs[req.nr_vfs] = specs[req.nr_vfs].bdf;
+			req.nr_vfs++;
 		} else if (!strcmp(a, "--mem") && v) {
 			if (parse_size(v, &mem) < 0 || mem < TINYVMM_MIN_MEM_MIB * MiB ||
-			    mem / MiB >= 0xffffffffULL) {
-				log_err("check: --mem %s: give a size like 512 (MiB) or 2G", v);
+			    mem / MiB > tinyvmm_max_mem_mib()) {
+				log_err(
+				    "check: --mem %s: give a size from %u MiB to %u MiB, like 512 "
+				    "(MiB) or 2G",
+				    v, TINYVMM_MIN_MEM_MIB, tinyvmm_max_mem_mib());
 				return TINYVMM_EXIT_USAGE;
 			}
 			req.mem_mib = (unsigned int)((mem + MiB - 1) / MiB);
-			i++;
 		} else {
 			log_err("check: %s: unknown argument or missing value; see tinyvmm check "
 				"--help",
-				a);
+				argv[eq ? i : i - 1]);
 			return TINYVMM_EXIT_USAGE;
 		}
 	}
