@@ -312,7 +312,8 @@ static void test_load(void **state UNUSED)
 	/* A missing file and a directory: one line each, nothing applied. */
 	unlink(file);
 	load_fail(file, "vm.json: No such file or directory");
-	load_fail(dir, ": not a regular file");
+	load_fail(dir, ": not a regular file; save the JSON to a file and give its path");
+	load_fail("", "--config: empty file name; give the path of a JSON file");
 }
 
 int main(void)

@@ -217,12 +217,14 @@ int config_file_apply(struct json *root, const char *path, config_file_lookup_fn
 /* The whole of path into a malloc'd buffer. */
 static int read_file(const char *path, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = *path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
 	size_t n = 0;
 	struct stat st;
 	char *b;
 	int e;
 
+	if (!*path)
+		return err_user(-EINVAL, "--config: empty file name; give the path of a JSON file");
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int r = -errno;
 
@@ -232,7 +234,10 @@ static int read_file(const char *path, char **buf, size_t *len)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_user(-EINVAL, "config %s: not a regular file", path);
+		return err_user(-EINVAL,
+				"config %s: not a regular file; save the JSON to a file and give "
+				"its path (a pipe or <(...) is not read)",
+				path);
 	}
 	b = malloc(JSON_MAX_TEXT + 1);
 	if (!b) {
