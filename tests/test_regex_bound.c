@@ -115,6 +115,10 @@ static void test_expansion_refused(void **state UNUSED)
 	assert_true(compile_kib("((((((((a+)+)+)+)+)+)+)+)+") < 64 * 1024);
 	assert_int_equal(check("(((((((((((a+)+)+)+)+)+)+)+)+)+)+)+"), -E2BIG);
 	assert_int_equal(check("a{99999999999999999999}"), -E2BIG); /* saturates */
+	/* "{,n}" is "{0,n}" to glibc: counted, and stacked */
+	assert_int_equal(check("(((a{,20}){,20}){,20}){,5}"), -E2BIG);
+	assert_int_equal(check("a*{,3}"), -E2BIG);
+	assert_int_equal(check("a{,3}"), 0);
 }
 
 static void test_length_and_depth(void **state UNUSED)

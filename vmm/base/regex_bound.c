@@ -35,9 +35,15 @@ static size_t parse_bound(const char *p, unsigned long *copies)
 	unsigned long m, n;
 	char *end;
 
-	if (!isdigit((unsigned char)*q))
+	/* glibc reads "{,n}" as "{0,n}" */
+	if (*q == ',' && isdigit((unsigned char)q[1])) {
+		m = 0;
+		end = (char *)q;
+	} else if (isdigit((unsigned char)*q)) {
+		m = strtoul(q, &end, 10);
+	} else {
 		return 0;
-	m = strtoul(q, &end, 10);
+	}
 	n = m;
 	if (*end == ',') {
 		q = end + 1;

@@ -14,8 +14,11 @@
  *   - no back-reference ("\1".."\9"): glibc matches those by
  *     backtracking, in time and memory exponential in the line
  *     ("(y*)*\1x" on a long line of y never ends).
- * That keeps a compile under about 10 MiB and a few milliseconds, and a
- * match of a console line (4 KiB at most) bounded too. Syntax
+ * That keeps a compile under about 10 MiB and a few milliseconds. A match
+ * is not bounded so: glibc's matcher caches states as it reads, so a
+ * counted repeat after an unbounded one of the same characters
+ * ("[ab]*a[ab]{16}x") can take a second and megabytes per 4 KiB line of
+ * the guest's; the README says so. Syntax
  * errors are left to regcomp.
  */
 #ifndef TINYVMM_REGEX_BOUND_H
