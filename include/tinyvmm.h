@@ -156,7 +156,8 @@ enum tinyvmm_seccomp { TINYVMM_SECCOMP_OFF, TINYVMM_SECCOMP_KILL, TINYVMM_SECCOM
  * terminal's mode), no other: neither that thread nor any it starts later
  * can make the embedder's own ioctls. Signals and resource limits are for
  * the calling process only (tgkill of its own pid, prlimit64 of pid 0;
- * fcntl only F_GETFL F_SETFL F_GETFD F_SETFD F_DUPFD F_DUPFD_CLOEXEC), and
+ * fcntl only F_GETFL F_SETFL (without O_ASYNC) F_GETFD F_SETFD F_DUPFD
+ * F_DUPFD_CLOEXEC), and
  * it starts threads, not processes: fork() from it ends the process with
  * TINYVMM_EXIT_SECCOMP, and posix_spawn(), system() and popen(), which
  * block signals while they clone, end it by SIGSYS. With config.seccomp,

@@ -131,8 +131,8 @@ static void test_own_process_only(void **state UNUSED)
 }
 
 /*
- * fcntl on a descriptor's own state goes through; F_SETOWN and F_SETSIG,
- * which would have the kernel signal another process, end it.
+ * fcntl on a descriptor's own state goes through; F_SETOWN, F_SETSIG and
+ * O_ASYNC, which would have the kernel signal another process, end it.
  */
 static void fcntl_then(int cmd)
 {
@@ -147,8 +147,16 @@ static void fcntl_then(int cmd)
 	if (fl < 0 || fd < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, fcntl(fd, F_GETFD)) < 0)
 		_exit(2);
-	fcntl(fd, cmd, cmd == F_SETOWN ? other : SIGKILL);
+	if (cmd == F_SETFL)
+		fcntl(fd, F_SETFL, fl | O_ASYNC);
+	else
+		fcntl(fd, cmd, cmd == F_SETOWN ? other : SIGKILL);
 	_exit(3);
+}
+
+static void fcntl_async(void)
+{
+	fcntl_then(F_SETFL);
 }
 
 static void fcntl_setown(void)
@@ -168,6 +176,9 @@ static void test_fcntl_own_state_only(void **state UNUSED)
 	assert_int_equal(in_child(fcntl_setown, err, sizeof(err)), 70);
 	assert_non_null(strstr(err, "thread tinyvmm-run made the forbidden system call fcntl"));
 	assert_int_equal(in_child(fcntl_setsig, err, sizeof(err)), 70);
+	assert_non_null(strstr(err, "thread tinyvmm-run made the forbidden system call fcntl"));
+	/* O_ASYNC: SIGIO to a terminal's foreground job, whoever owns it */
+	assert_int_equal(in_child(fcntl_async, err, sizeof(err)), 70);
 	assert_non_null(strstr(err, "thread tinyvmm-run made the forbidden system call fcntl"));
 }
 

@@ -438,9 +438,9 @@ static int add_ioctls(scmp_filter_ctx ctx, int nr, const struct ioctl_set *s)
  *   the limits of, any process of the unprivileged uid it runs as (nobody's,
  *   by default). pids are compared in 32 bits, as the kernel reads them.
  * - fcntl: only the commands on a descriptor's own state that tinyvmm and
- *   glibc use. F_SETOWN and F_SETSIG would make the kernel send any signal
- *   to any process of that uid when the descriptor is ready (O_ASYNC), a
- *   way around tgkill's rule.
+ *   glibc use, and F_SETFL without O_ASYNC. F_SETOWN and F_SETSIG would
+ *   make the kernel send any signal to any process of that uid when the
+ *   descriptor is ready (O_ASYNC), a way around tgkill's rule.
  * - clone and clone3: a thread, never a process. clone only with
  *   CLONE_THREAD (which the kernel takes only with CLONE_SIGHAND and
  *   CLONE_VM). clone3 passes its flags in memory, where a filter cannot see
@@ -472,12 +472,20 @@ static enum rule rule_of(const char *call)
 	return RULE_ANY;
 }
 
-/* fcntl for each of fcntl_cmds only (32 bits, as the kernel reads them). */
+/*
+ * fcntl for each of fcntl_cmds only (32 bits, as the kernel reads them);
+ * F_SETFL without O_ASYNC: on a terminal the kernel makes the foreground
+ * process group the owner of its own accord, so SIGIO, which ends a
+ * process, would reach the job tinyvmm runs in (a tee after it, say).
+ */
 static int add_fcntl(scmp_filter_ctx ctx, int nr)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(fcntl_cmds); i++) {
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, fcntl_cmds[i]));
+		struct scmp_arg_cmp cmd = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, fcntl_cmds[i]);
+		int r = fcntl_cmds[i] == F_SETFL
+			    ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, cmd,
+					       SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0))
+			    : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, cmd);
 
 		if (r < 0)
 			return r;

@@ -23,8 +23,8 @@
  * (mmap, munmap, madvise, brk), clocks, signals, logging (write), exit.
  * The calls that name a process take only the calling one: tgkill its own
  * pid (taken when the filter is built), prlimit64 pid 0, and fcntl only
- * its commands on a descriptor's own state (no F_SETOWN or F_SETSIG, whose
- * O_ASYNC signal could go to any process). The kinds that
+ * its commands on a descriptor's own state (no F_SETOWN or F_SETSIG, and
+ * F_SETFL without O_ASYNC, whose signal could go to another process). The kinds that
  * start threads start only threads: clone with CLONE_THREAD, and clone3
  * fails with ENOSYS (its flags are out of the filter's sight; glibc falls
  * back to clone), so a filtered thread cannot fork.
