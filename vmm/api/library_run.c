@@ -416,9 +416,9 @@ static int run_open(struct tinyvmm *t)
 
 		fd = fd < 0 ? -errno : out_file_blocking(fd);
 		if (fd < 0)
-			return err_exit_code(err_user(fd,
-						      "console-log %s: cannot open for writing: %s",
-						      cfg->console_log, out_file_why(-fd)));
+			return err_exit_code(
+			    err_user(fd, "console-log %s: cannot open for writing: %s",
+				     cfg->console_log, out_file_why(cfg->console_log, -fd)));
 		t->log_fd = fd;
 	}
 	return 0;

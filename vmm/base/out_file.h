@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * out_file.h - opening a file tinyvmm writes to by path (--console FILE,
- * --console-log, --events).
+ * --console-log, --events, arm64's --dump-dtb).
  *
  * A FIFO blocks open() for writing until a reader comes, and tinyvmm opens
  * these before its signal handling runs, so a FIFO nobody reads hung it for
@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The flags to open an output file with: flags and O_NONBLOCK. */
@@ -34,10 +35,18 @@ static inline int out_file_blocking(int fd)
 	return -e;
 }
 
-/* Why an output file did not open: strerror(), but for a FIFO nobody reads. */
-static inline const char *out_file_why(int err)
+/*
+ * Why the output file at path did not open: strerror(), but for a FIFO
+ * nobody reads (ENXIO is also a socket's, or a device file's with no
+ * device: the file's type tells them apart).
+ */
+static inline const char *out_file_why(const char *path, int err)
 {
-	return err == ENXIO ? "a FIFO with no reader (start its reader first)" : strerror(err);
+	struct stat st;
+
+	if (err == ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		return "a FIFO with no reader (start its reader first)";
+	return strerror(err);
 }
 
 #endif

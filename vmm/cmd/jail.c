@@ -133,7 +133,7 @@ static int allowed(const struct broker *b, const char *path, int *mode)
 	}
 	if (b->cfg->dump_dtb && !strcmp(path, b->cfg->dump_dtb)) {
 		*mode = 0644;
-		return O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+		return OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC);
 	}
 	return -1;
 }

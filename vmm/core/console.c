@@ -242,7 +242,7 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 	fd = fd < 0 ? -errno : out_file_blocking(fd);
 	if (fd < 0)
 		return err_user(fd, "console %s: cannot open for writing: %s", path,
-				out_file_why(-fd));
+				out_file_why(path, -fd));
 	ret = console_open_fds(out, s, -1, fd, false, quit, opaque);
 	if (ret < 0) {
 		close(fd);

@@ -18,6 +18,7 @@
 #include "vmm/arch/arch.h"
 #include "vmm/arch/arm64/arch_arm64.h"
 #include "vmm/arch/arm64/image.h"
+#include "vmm/base/out_file.h"
 #include "vmm/base/err.h"
 #include "vmm/base/input_file.h"
 #include "vmm/base/host_open.h"
@@ -132,11 +133,13 @@ static int load_initrd(struct vm *vm, const struct arch_boot *b, gpa_t dtb, stru
 /* Write len bytes of buf to a new or truncated file at path; -errno. */
 static int write_file(const char *path, const void *buf, size_t len)
 {
-	int fd = host_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;
+	int fd = host_open(path, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC), 0644),
+	    r = 0;
 	const u8 *p = buf;
 
+	fd = fd < 0 ? -errno : out_file_blocking(fd); /* a FIFO with no reader: ENXIO */
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (len && r == 0) {
 		ssize_t w = write(fd, p, len);
 
@@ -204,7 +207,8 @@ int arch_boot(struct vm *vm, const struct arch_boot *b)
 	if (b->dump_dtb) {
 		r = write_file(b->dump_dtb, dst, (size_t)n);
 		if (r < 0)
-			return err_user(r, "--dump-dtb %s: %s", b->dump_dtb, strerror(-r));
+			return err_user(r, "--dump-dtb %s: %s", b->dump_dtb,
+					out_file_why(b->dump_dtb, -r));
 	}
 	log_debug("boot: Image at 0x%llx-0x%llx, device tree %zd bytes at 0x%llx, initrd %llu "
 		  "bytes at 0x%llx",
