@@ -212,17 +212,20 @@ static int load_initrd(struct mem *m, const struct boot_input *in, struct boot_i
 	r = boot_place_initrd(size, low_end, k->initrd_addr_max, k->kernel_end, &gpa);
 	if (r < 0) {
 		limit = MIN(low_end, (u64)k->initrd_addr_max + 1);
-		/* More RAM helps only while low RAM, not the kernel, sets the limit. */
-		return err_user(-EINVAL,
-				"initrd %s: %llu MiB does not fit between the kernel (up to %llu "
-				"MiB) and %llu MiB (%s); %s",
-				f->path, (unsigned long long)((size + MiB - 1) / MiB),
-				(unsigned long long)((k->kernel_end + MiB - 1) / MiB),
-				(unsigned long long)(limit / MiB),
-				limit == low_end ? "end of low RAM"
-						 : "the kernel's initrd_addr_max",
-				limit == low_end ? "use a bigger --mem"
-						 : "more --mem cannot help: use a smaller initrd");
+		/* More RAM helps only while low RAM sets the limit, alone, and can
+		 * still grow enough (it ends at the MMIO hole at the most). */
+		u64 most = MIN((u64)k->initrd_addr_max + 1, MMIO_HOLE_START);
+		bool more = low_end < most && size <= most - MIN(most, (u64)k->kernel_end);
+
+		return err_user(
+		    -EINVAL,
+		    "initrd %s: %llu MiB does not fit between the kernel (up to %llu "
+		    "MiB) and %llu MiB (%s); %s",
+		    f->path, (unsigned long long)((size + MiB - 1) / MiB),
+		    (unsigned long long)((k->kernel_end + MiB - 1) / MiB),
+		    (unsigned long long)(limit / MiB),
+		    limit == low_end ? "end of low RAM" : "the kernel's initrd_addr_max",
+		    more ? "use a bigger --mem" : "more --mem cannot help: use a smaller initrd");
 	}
 	dst = mem_gpa_to_hva(m, gpa, size);
 	if (!dst)
