@@ -24,7 +24,8 @@
  *              the byte
  *     70       seccomp: a tinyvmm thread made a system call its allow-list
  *              forbids (vmm/sandbox/seccomp.h); the line before names it
- *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP) after a clean
+ *     128+N    stopped by signal N (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2,
+ *              SIGALRM) after a clean
  *              teardown; Ctrl-A x on the console counts as SIGINT (130)
  *
  * Only main() and the library's run (library_run.c) return one of these;

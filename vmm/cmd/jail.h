@@ -4,7 +4,7 @@
  *
  *   the privileged parent  takes the VFs (lock, crash record, PF settings,
  *                          vfio-pci), opens the few device files the VM
- *                          process asks for, forwards SIGINT/SIGTERM/SIGHUP,
+ *                          process asks for, forwards the stop signals,
  *                          and gives the VFs back when the VM process ends,
  *                          however it ends (a crash or SIGKILL included);
  *   the VM process         runs the VM with the library. Before any of its

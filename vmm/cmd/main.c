@@ -3,7 +3,8 @@
  * main.c - tinyvmm, the command: a client of the library (include/tinyvmm.h).
  * Dispatch the subcommands, parse the command line into the machine's
  * description, run the VM with the library on a thread of its own, and turn
- * SIGINT, SIGTERM and SIGHUP into a clean stop (status 128+N). The only
+ * the stop signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM)
+ * into a clean stop (status 128+N). The only
  * place the process exits: main() returns the exit status.
  */
 #include <poll.h>

@@ -44,7 +44,7 @@ enum vm_stop_reason {
 	VM_STOP_CRASH,	    /* triple fault */
 	VM_STOP_HALT,	    /* HLT exit (only without the in-kernel LAPIC) */
 	VM_STOP_ERROR,	    /* host or KVM failure */
-	VM_STOP_SIGNAL,	    /* SIGINT, SIGTERM or SIGHUP */
+	VM_STOP_SIGNAL,	    /* a stop signal: SIGINT, SIGTERM, SIGHUP, ... */
 	VM_STOP_QUIT,	    /* Ctrl-A x on the console */
 	VM_STOP_GUEST_EXIT, /* the guest wrote its status to the debug exit port */
 	VM_STOP_TIMEOUT,    /* --timeout expired */

@@ -15,7 +15,7 @@
  *      /dev/vfio/<group> is usable.
  * vf_manage_give_back() undoes it in reverse order: PF settings, then the
  * original driver and driver_override; then the record goes. It is called
- * on every exit path (poweroff, error, SIGINT/SIGTERM/SIGHUP). After a
+ * on every exit path (poweroff, error, a stop signal). After a
  * SIGKILL the record stays and vf_manage_restore() (tinyvmm vf restore)
  * finishes the job.
  *
