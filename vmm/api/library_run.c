@@ -414,7 +414,7 @@ static int run_open(struct tinyvmm *t)
 		int fd = open(cfg->console_log,
 			      OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC), 0600);
 
-		fd = fd < 0 ? -errno : out_file_blocking(fd);
+		fd = out_file_opened(fd);
 		if (fd < 0)
 			return err_exit_code(
 			    err_user(fd, "console-log %s: cannot open for writing: %s",

@@ -35,6 +35,12 @@ static inline int out_file_blocking(int fd)
 	return -e;
 }
 
+/* What open() with OUT_FILE_FLAGS returned: the fd, blocking, or -errno. */
+static inline int out_file_opened(int fd)
+{
+	return fd < 0 ? -errno : out_file_blocking(fd);
+}
+
 /*
  * Why the output file at path did not open: strerror(), but for a FIFO
  * nobody reads (ENXIO is also a socket's, or a device file's with no

@@ -239,7 +239,7 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 	if (!path)
 		return console_open_stdio(out, s, true, quit, opaque);
 	fd = host_open(path, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC), 0600);
-	fd = fd < 0 ? -errno : out_file_blocking(fd);
+	fd = out_file_opened(fd);
 	if (fd < 0)
 		return err_user(fd, "console %s: cannot open for writing: %s", path,
 				out_file_why(path, -fd));

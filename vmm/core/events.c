@@ -78,7 +78,7 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		ev->fd =
 		    open(spec, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC),
 			 0600);
-		ev->fd = ev->fd < 0 ? -errno : out_file_blocking(ev->fd);
+		ev->fd = out_file_opened(ev->fd);
 		if (ev->fd < 0) {
 			r = ev->fd;
 			free(ev);

@@ -137,7 +137,7 @@ static int write_file(const char *path, const void *buf, size_t len)
 	    r = 0;
 	const u8 *p = buf;
 
-	fd = fd < 0 ? -errno : out_file_blocking(fd); /* a FIFO with no reader: ENXIO */
+	fd = out_file_opened(fd); /* a FIFO with no reader: ENXIO */
 	if (fd < 0)
 		return fd;
 	while (len && r == 0) {
