@@ -872,14 +872,16 @@ static void test_check_no_iommu(void **state UNUSED)
 /* check's own arguments: --help, and each bad one is exit 64 with one line. */
 static void test_check_args(void **state UNUSED)
 {
-	static const char *const bad[][5] = {
-	    {TINYVMM, "check", "--frob", NULL},
-	    {TINYVMM, "check", "--mem", NULL}, /* missing value */
-	    {TINYVMM, "check", "--mem", "abc", NULL},
-	    {TINYVMM, "check", "--mem", "8", NULL}, /* below the minimum */
-	    {TINYVMM, "check", "--vf", NULL},
-	    {TINYVMM, "check", "--mem", "512G", NULL}, /* over the command's maximum */
-	    {TINYVMM, "check", "--mem=", NULL},
+	/* the arguments, then what the one line says; --mem as the command says it */
+	static const char *const bad[][6] = {
+	    {TINYVMM, "check", "--frob", NULL, NULL, "check: --frob: unknown argument"},
+	    {TINYVMM, "check", "--mem", NULL, NULL, "check: --mem: unknown argument or missing"},
+	    {TINYVMM, "check", "--mem", "abc", NULL, "--mem abc: not a size"},
+	    {TINYVMM, "check", "--mem", "8", NULL, "--mem 8: too small"},
+	    {TINYVMM, "check", "--mem", "20000K", NULL, "--mem 20000K: not a whole number of MiB"},
+	    {TINYVMM, "check", "--vf", NULL, NULL, "check: --vf: unknown argument or missing"},
+	    {TINYVMM, "check", "--mem", "512G", NULL, "--mem 512G: too large"},
+	    {TINYVMM, "check", "--mem=", NULL, NULL, "--mem : not a size"},
 	};
 	const char *help[] = {TINYVMM, "check", "--help", NULL};
 	const char *many[3 + 2 * 17] = {TINYVMM, "check"};
@@ -888,7 +890,7 @@ static void test_check_args(void **state UNUSED)
 	assert_contains(out, "usage: tinyvmm check [--vf BDF[,key=value]...]... [--mem SIZE]");
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(run_cmd(bad[i]), EXIT_USAGE);
-		assert_contains(err, "check: ");
+		assert_contains(err, bad[i][5]);
 		assert_non_null(strchr(err, '\n'));
 		assert_string_equal(strchr(err, '\n') + 1, "");
 	}

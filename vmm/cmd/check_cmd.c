@@ -5,8 +5,8 @@
 
 #include "include/tinyvmm.h"
 #include "vmm/base/log.h"
-#include "vmm/base/parse.h"
 #include "vmm/cmd/check_cmd.h"
+#include "vmm/cmd/cli.h"
 
 int check_cmd_main(int argc, char **argv)
 {
@@ -21,7 +21,6 @@ int check_cmd_main(int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL,
 			   *eq = strchr(a, '=');
 		char name[16];
-		u64 mem;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			printf(
@@ -54,15 +53,8 @@ int check_cmd_main(int argc, char **argv)
 			vfs[req.nr_vfs] = specs[req.nr_vfs].bdf;
 			req.nr_vfs++;
 		} else if (!strcmp(a, "--mem") && v) {
-			if (parse_size(v, &mem) < 0 || mem < TINYVMM_MIN_MEM_MIB * MiB ||
-			    mem / MiB > tinyvmm_max_mem_mib()) {
-				log_err(
-				    "check: --mem %s: give a size from %u MiB to %u MiB, like 512 "
-				    "(MiB) or 2G",
-				    v, TINYVMM_MIN_MEM_MIB, tinyvmm_max_mem_mib());
-				return TINYVMM_EXIT_USAGE;
-			}
-			req.mem_mib = (unsigned int)((mem + MiB - 1) / MiB);
+			if (cli_mem(v, &req.mem_mib) < 0)
+				return TINYVMM_EXIT_USAGE; /* logged */
 		} else {
 			log_err("check: %s: unknown argument or missing value; see tinyvmm check "
 				"--help",

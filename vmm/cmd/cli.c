@@ -199,7 +199,7 @@ void cli_usage(FILE *f)
 
 /* ---- one option's text into its field ---- */
 
-static int opt_mem(struct tinyvmm_config *cfg, const char *arg)
+int cli_mem(const char *arg, unsigned int *mib)
 {
 	u64 bytes;
 	int r = parse_size(arg, &bytes);
@@ -220,7 +220,7 @@ static int opt_mem(struct tinyvmm_config *cfg, const char *arg)
 		return err_user(-EINVAL,
 				"--mem %s: not a whole number of MiB; round it to a multiple of 1M",
 				arg);
-	cfg->mem_mib = (unsigned int)(bytes / MiB);
+	*mib = (unsigned int)(bytes / MiB);
 	return 0;
 }
 
@@ -381,7 +381,7 @@ static int apply_opt(struct cli *c, int id, const char *arg, bool from_cmdline)
 		cfg->cmdline = arg;
 		return 0;
 	case OPT_MEM:
-		return opt_mem(cfg, arg);
+		return cli_mem(arg, &cfg->mem_mib);
 	case OPT_CPUS:
 		return opt_cpus(cfg, arg);
 	case OPT_CONSOLE:

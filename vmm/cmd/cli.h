@@ -57,6 +57,13 @@ void cli_release(struct cli *c);
  */
 int cli_apply(struct cli *c, const char *name, const char *value);
 
+/*
+ * The --mem value arg (a size, a whole number of MiB within the bounds) in
+ * MiB into *mib; a user error after one line naming the fix. tinyvmm check
+ * takes --mem through it too.
+ */
+int cli_mem(const char *arg, unsigned int *mib);
+
 /* Whether name is a long option (exactly): 0 and *takes_arg, or -ENOENT. */
 int cli_option_lookup(const char *name, bool *takes_arg);
 
