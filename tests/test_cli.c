@@ -473,6 +473,9 @@ static void test_vf_bad(void **state UNUSED)
 	    {"0000:01:10.0,spoofchk=", "--vf 0000:01:10.0,spoofchk=: spoofchk needs a value: "
 				       "spoofchk=VALUE"},
 	    {"0000:01:10.0,color=red", "unknown key \"color\"; the keys are: slot, mac"},
+	    /* the key is judged before its value */
+	    {"0000:01:10.0,color=", "unknown key \"color\"; the keys are: slot, mac"},
+	    {"0000:01:10.0,color", "unknown key \"color\""},
 	    {"0000:01:10.0,mac=01:00:5e:00:00:01", "mac=01:00:5e:00:00:01 is a multicast address"},
 	    {"0000:01:10.0,mac=00:00:00:00:00:00", "all-zero address"},
 	    {"0000:01:10.0,mac=52:54:00:00:01", "mac=52:54:00:00:01: give six hex bytes"},

@@ -149,17 +149,17 @@ int tinyvmm_vf_parse(const char *arg, struct tinyvmm_vf *out)
 			return err_user(
 			    -EINVAL, "--vf %s: empty option; give BDF[,key=value]... with keys %s",
 			    arg, VF_KEYS_HELP);
-		if (!val || !val[1])
-			return err_user(-EINVAL, "--vf %s: %.*s needs a value: %.*s=VALUE", arg,
-					(int)(val ? val - p : (long)strlen(p)), p,
-					(int)(val ? val - p : (long)strlen(p)), p);
-		*val++ = '\0';
+		if (val)
+			*val++ = '\0';
+		/* the key first: "color=" is an unknown key, not a missing value */
 		for (k = 0; k < ARRAY_SIZE(vf_keys); k++)
 			if (strcmp(p, vf_keys[k].name) == 0)
 				break;
 		if (k == ARRAY_SIZE(vf_keys))
 			return err_user(-EINVAL, "--vf %s: unknown key \"%s\"; the keys are: %s",
 					arg, p, VF_KEYS_HELP);
+		if (!val || !*val)
+			return err_user(-EINVAL, "--vf %s: %s needs a value: %s=VALUE", arg, p, p);
 		if (seen & 1u << k)
 			return err_user(-EINVAL, "--vf %s: %s given twice", arg, p);
 		seen |= 1u << k;
