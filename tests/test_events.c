@@ -16,6 +16,7 @@
 
 #include "include/tinyvmm.h"
 #include "vmm/base/err.h"
+#include "vmm/base/out_file.h"
 #include "vmm/core/events.h"
 #include "vmm/base/util.h"
 
@@ -122,6 +123,29 @@ static void test_fifo(void **state UNUSED)
 	close(rfd);
 	unlink(fifo);
 	rmdir(path);
+}
+
+/*
+ * A device that takes no writes fails at open, not at the first event:
+ * /dev/full (ENOSPC) on every host, /dev/kvm (EINVAL, named as such) where
+ * there is one. /dev/null takes them.
+ */
+static void test_device_takes_no_writes(void **state UNUSED)
+{
+	struct timespec t0 = {0, 0};
+	struct events *ev;
+
+	assert_int_equal(events_open(&ev, "/dev/full", &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT),
+			 err_mark_user(-ENOSPC));
+	if (access("/dev/kvm", W_OK) == 0) {
+		assert_int_equal(events_open(&ev, "/dev/kvm", &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT),
+				 err_mark_user(-EINVAL));
+		assert_string_equal(
+		    out_file_why("/dev/kvm", EINVAL),
+		    "a device that takes no writes (give a file, a FIFO or a terminal)");
+	}
+	assert_int_equal(events_open(&ev, "/dev/null", &t0, TINYVMM_DEFAULT_OUTPUT_LIMIT), 0);
+	events_close(ev);
 }
 
 /* The hook: every line, without its newline, with a file or without one. */
@@ -260,9 +284,10 @@ static void test_long_members(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format), cmocka_unit_test(test_writer),
-	    cmocka_unit_test(test_fifo),   cmocka_unit_test(test_hook),
-	    cmocka_unit_test(test_limit),  cmocka_unit_test(test_long_members),
+	    cmocka_unit_test(test_format),	 cmocka_unit_test(test_writer),
+	    cmocka_unit_test(test_fifo),	 cmocka_unit_test(test_device_takes_no_writes),
+	    cmocka_unit_test(test_hook),	 cmocka_unit_test(test_limit),
+	    cmocka_unit_test(test_long_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

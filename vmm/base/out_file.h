@@ -35,16 +35,31 @@ static inline int out_file_blocking(int fd)
 	return -e;
 }
 
-/* What open() with OUT_FILE_FLAGS returned: the fd, blocking, or -errno. */
+/*
+ * What open() with OUT_FILE_FLAGS returned: the fd, blocking, or -errno.
+ * A write of nothing finds a device that takes no writes (/dev/kvm:
+ * EINVAL, /dev/full: ENOSPC) now, not at the guest's first byte, when all
+ * tinyvmm could do was warn and run on with the output lost.
+ */
 static inline int out_file_opened(int fd)
 {
-	return fd < 0 ? -errno : out_file_blocking(fd);
+	int e;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "", 0) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return out_file_blocking(fd);
 }
 
 /*
  * Why the output file at path did not open: strerror(), but for a FIFO
  * nobody reads (ENXIO is also a socket's, or a device file's with no
- * device: the file's type tells them apart).
+ * device: the file's type tells them apart) and a device that takes no
+ * writes.
  */
 static inline const char *out_file_why(const char *path, int err)
 {
@@ -52,6 +67,8 @@ static inline const char *out_file_why(const char *path, int err)
 
 	if (err == ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
 		return "a FIFO with no reader (start its reader first)";
+	if (err == EINVAL && stat(path, &st) == 0 && S_ISCHR(st.st_mode))
+		return "a device that takes no writes (give a file, a FIFO or a terminal)";
 	return strerror(err);
 }
 
