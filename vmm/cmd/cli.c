@@ -359,9 +359,10 @@ static int opt_vf_from_env(struct cli *c, const char *var)
 	free(copy);
 	if (r == 0 && n == 0) /* "," or blanks: the plugin gave no VF */
 		return err_user(-EINVAL,
-				"--vf-from-env %s: the variable holds no PCI address (\"%.64s\"); "
-				"the SR-IOV device plugin sets comma-separated addresses",
-				var, val);
+				"--vf-from-env %s: the variable holds no PCI address, only "
+				"commas and blanks; the SR-IOV device plugin sets comma-separated "
+				"addresses",
+				var);
 	return r;
 }
 
