@@ -297,6 +297,9 @@ static void test_load(void **state UNUSED)
 	expect_fail("", true, "vm.json: line 1 column 1: expected a value, got end of input");
 	expect_fail("{\"mem\": 1, \"mem\": 2}", true, "duplicate key \"mem\"");
 	expect_fail("{\"bogus\": 1}", true, "vm.json: unknown key \"bogus\"");
+	expect_fail("\xef\xbb\xbf{\"mem\": 512}", true,
+		    "vm.json: starts with a UTF-8 byte-order mark, which JSON does not take; "
+		    "save the file as UTF-8 without a BOM");
 	big = malloc(JSON_MAX_TEXT + 2);
 	assert_non_null(big);
 	memset(big, ' ', JSON_MAX_TEXT + 1);

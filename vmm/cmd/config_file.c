@@ -285,6 +285,13 @@ int config_file_load(const char *path, config_file_lookup_fn lookup, config_file
 	r = read_file(path, &text, &len);
 	if (r < 0)
 		return r;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		free(text);
+		return err_user(-EINVAL,
+				"config %s: starts with a UTF-8 byte-order mark, which JSON does "
+				"not take; save the file as UTF-8 without a BOM",
+				path);
+	}
 	r = json_parse(text, len, &root, err, sizeof(err));
 	free(text);
 	if (r < 0)
