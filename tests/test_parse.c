@@ -55,8 +55,8 @@ static void test_parse_uint(void **state UNUSED)
 
 static void test_parse_seconds(void **state UNUSED)
 {
-	static const char *const bad[] = {"",	 "-1",	"+1", " 1", "abc", "1s",
-					  "nan", "inf", "1e", ".",  "1..2"};
+	static const char *const bad[] = {"",	"-1", "+1",   " 1",  "abc",   "1s",   "nan", "inf",
+					  "1e", ".",  "1..2", "0x1", "0x1p3", "010x", "1e3 "};
 	double v;
 
 	assert_int_equal(parse_seconds("30", &v), 0);

@@ -53,6 +53,8 @@ int parse_seconds(const char *s, double *out)
 
 	if ((*s < '0' || *s > '9') && *s != '.')
 		return -EINVAL; /* no sign, space, "inf" or "nan" */
+	if (s[strspn(s, "0123456789.eE+-")])
+		return -EINVAL; /* decimal only: strtod also reads hex ("0x1p3") */
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || errno)

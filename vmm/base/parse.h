@@ -21,7 +21,7 @@ int parse_size(const char *s, u64 *bytes);
 
 /*
  * Seconds: a decimal number, fractions allowed ("30", "0.5", "1e3"), no
- * sign, space, "inf" or "nan". -EINVAL otherwise (the range is the
+ * sign, space, hex, "inf" or "nan". -EINVAL otherwise (the range is the
  * caller's).
  */
 int parse_seconds(const char *s, double *out);
