@@ -19,7 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/capability.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmm/host/preflight.h"
@@ -326,6 +330,77 @@ static void test_kvm_and_cpu(void **state UNUSED)
 	expect("OK", "cpu", "arm64: /dev/kvm works, so the kernel runs at EL2");
 }
 
+/*
+ * preflight_run() in a child without CAP_DAC_OVERRIDE (the tests run as
+ * root), so a dev/kvm of mode 0 gives EACCES as it does an ordinary user
+ * outside the kvm group; its lines into out.
+ */
+static void run_without_dac(void)
+{
+	struct preflight_req req = {.mem = 512 * MiB};
+	int fds[2], status;
+	static char buf[8192];
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+		struct __user_cap_data_struct d[2];
+		struct tinyvmm_check_item items[TINYVMM_CHECK_MAX_ITEMS];
+		unsigned int nr = 0;
+		FILE *f = fdopen(fds[1], "w");
+
+		close(fds[0]);
+		if (!f || syscall(SYS_capget, &h, d) != 0)
+			_exit(2);
+		d[0].effective &= ~(1u << CAP_DAC_OVERRIDE | 1u << CAP_DAC_READ_SEARCH);
+		if (syscall(SYS_capset, &h, d) != 0)
+			_exit(3);
+		preflight_run(items, TINYVMM_CHECK_MAX_ITEMS, &nr, &paths, &req);
+		for (unsigned int i = 0; i < nr; i++)
+			fprintf(f, "%-5s %-10s %s\n", items[i].ok ? "OK" : "FAIL", items[i].name,
+				items[i].detail);
+		_exit(fclose(f) == 0 ? 0 : 4);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fds[0]);
+	buf[len] = '\0';
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	free(out);
+	out = strdup(buf);
+	assert_non_null(out);
+}
+
+/* /dev/kvm there but not this user's: the kvm item names the group, and the
+ * cpu item does not blame the CPU (it did, with no vmx/svm flag). */
+static void test_kvm_no_access(void **state UNUSED)
+{
+	char kvm[256];
+
+	fake_sysfs_remove(root, "dev/kvm");
+	fake_sysfs_write(root, "", "dev/kvm");
+	snprintf(kvm, sizeof(kvm), "%s/kvm", paths.dev);
+	assert_int_equal(chmod(kvm, 0), 0); /* the tree's directories are the owner's */
+	fake_sysfs_write(root, plain_intel_cpuinfo, "proc/cpuinfo");
+	run_without_dac();
+	expect("FAIL", "kvm", "Permission denied; fix: add yourself to the kvm group");
+	expect("OK", "cpu", "no vmx/svm flag, but /dev/kvm is there (paravirtual KVM)");
+	fake_sysfs_write(root, arm_cpuinfo, "proc/cpuinfo");
+	run_without_dac();
+	expect("OK", "cpu", "arm64: /dev/kvm is there, so the kernel runs at EL2");
+	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
+	run_without_dac();
+	expect("OK", "cpu", "Intel VT-x (vmx) in cpuinfo");
+}
+
 static void test_iommu_off(void **state UNUSED)
 {
 	fake_sysfs_destroy(root); /* a tree without kernel/iommu_groups */
@@ -513,6 +588,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_all_ok, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sandbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kvm_and_cpu, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kvm_no_access, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_iommu_off, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vfio_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vf_items, setup, teardown),

@@ -81,7 +81,11 @@ static const char *kvm_fix(const char *cpuinfo)
 			       : "load KVM: modprobe kvm_intel (Intel) or kvm_amd (AMD)";
 }
 
-static int check_kvm(struct report *rep, const struct preflight_paths *p, const char *cpuinfo)
+/* What check_kvm() found: the CPU item needs to know whether KVM is there. */
+enum kvm_state { KVM_MISSING, KVM_NO_ACCESS, KVM_WORKS };
+
+static enum kvm_state check_kvm(struct report *rep, const struct preflight_paths *p,
+				const char *cpuinfo)
 {
 	char path[PATH_MAX];
 	int fd, api;
@@ -96,36 +100,45 @@ static int check_kvm(struct report *rep, const struct preflight_paths *p, const 
 		     : e == EACCES
 			 ? "add yourself to the kvm group: sudo usermod -aG kvm $USER, log in again"
 			 : "check dmesg");
-		return 0;
+		/* there, but not this user's to open: KVM itself is loaded */
+		return e == EACCES || e == EPERM ? KVM_NO_ACCESS : KVM_MISSING;
 	}
 	api = ioctl(fd, KVM_GET_API_VERSION, 0);
 	close(fd);
 	if (api < 0) {
 		item(rep, false, "kvm", "%s is not a KVM device (KVM_GET_API_VERSION: %s); fix: %s",
 		     path, strerror(errno), kvm_fix(cpuinfo));
-		return 0;
+		return KVM_MISSING;
 	}
 	if (api != KVM_API_VERSION) {
 		item(rep, false, "kvm", "%s: KVM API %d, tinyvmm needs %d; fix: a newer kernel",
 		     path, api, KVM_API_VERSION);
-		return 0;
+		return KVM_MISSING;
 	}
 	item(rep, true, "kvm", "%s: KVM API %d, read-write", path, api);
-	return 1;
+	return KVM_WORKS;
 }
 
-static void check_cpu(struct report *rep, const char *cpuinfo, bool kvm_ok)
+/*
+ * The CPU's part. A /dev/kvm that this user may not open still shows the
+ * CPU (or the hypervisor below) can run KVM: only the kvm item fails then.
+ */
+static void check_cpu(struct report *rep, const char *cpuinfo, enum kvm_state kvm)
 {
+	const char *how = kvm == KVM_WORKS ? "works" : "is there";
+
 	if (is_arm(cpuinfo))
-		item(rep, kvm_ok, "cpu", "arm64: %s",
-		     kvm_ok ? "/dev/kvm works, so the kernel runs at EL2"
-			    : "no /dev/kvm; fix: start the host kernel at EL2 (firmware setup)");
+		item(rep, kvm != KVM_MISSING, "cpu", "arm64: %s",
+		     kvm == KVM_WORKS	    ? "/dev/kvm works, so the kernel runs at EL2"
+		     : kvm == KVM_NO_ACCESS ? "/dev/kvm is there, so the kernel runs at EL2"
+					    : "no /dev/kvm; fix: start the host kernel at EL2 "
+					      "(firmware setup)");
 	else if (cpu_flag(cpuinfo, "vmx"))
 		item(rep, true, "cpu", "Intel VT-x (vmx) in cpuinfo");
 	else if (cpu_flag(cpuinfo, "svm"))
 		item(rep, true, "cpu", "AMD-V (svm) in cpuinfo");
-	else if (kvm_ok)
-		item(rep, true, "cpu", "no vmx/svm flag, but /dev/kvm works (paravirtual KVM)");
+	else if (kvm != KVM_MISSING)
+		item(rep, true, "cpu", "no vmx/svm flag, but /dev/kvm %s (paravirtual KVM)", how);
 	else
 		item(rep, false, "cpu",
 		     "no vmx or svm flag in cpuinfo; fix: enable %s in the firmware setup%s",
@@ -357,13 +370,13 @@ int preflight_run(struct tinyvmm_check_item *items, unsigned int cap, unsigned i
 	struct report rep = {.items = items, .cap = cap};
 	char path[PATH_MAX];
 	static char cpuinfo[1 << 16];
-	bool kvm_ok;
+	enum kvm_state kvm;
 
 	snprintf(path, sizeof(path), "%s/cpuinfo", p->proc);
 	if (pci_sysfs_read_file(path, cpuinfo, sizeof(cpuinfo)) < 0)
 		cpuinfo[0] = '\0';
-	kvm_ok = check_kvm(&rep, p, cpuinfo);
-	check_cpu(&rep, cpuinfo, kvm_ok);
+	kvm = check_kvm(&rep, p, cpuinfo);
+	check_cpu(&rep, cpuinfo, kvm);
 	check_iommu(&rep, p, cpuinfo);
 	check_vfio(&rep, p);
 	for (unsigned int i = 0; i < req->nr_vfs; i++)
