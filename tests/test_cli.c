@@ -383,6 +383,18 @@ static void test_vf_from_env(void **state UNUSED)
 	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_BAD", NULL),
 			 -EINVAL);
 	expect_fail(&c, "\"eth0\" is not a PCI address");
+	/* Blanks (newlines too) around an entry go; an entry with one inside is
+	 * refused whole, not cut at the blank (which dropped the second VF). */
+	setenv("PCIDEVICE_NL", "\n0000:01:10.0 \r\n,\t01:10.2\n", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_NL", NULL), 0);
+	assert_int_equal(c.cfg.nr_vfs, 2);
+	assert_string_equal(c.cfg.vfs[0].bdf, "0000:01:10.0");
+	assert_string_equal(c.cfg.vfs[1].bdf, "0000:01:10.2");
+	cli_release(&c);
+	setenv("PCIDEVICE_NL", "0000:01:10.0\n0000:01:10.2", 1);
+	assert_int_equal(parse(&c, "--kernel", kernel, "--vf-from-env", "PCIDEVICE_NL", NULL),
+			 -EINVAL);
+	expect_fail(&c, "is not a PCI address");
 	/* The same VF from the variable and from --vf. */
 	setenv("PCIDEVICE_DUP", "0000:01:10.0", 1);
 	assert_int_equal(parse(&c, "--kernel", kernel, "--vf", "01:10.0", "--vf-from-env",

@@ -329,8 +329,10 @@ static int opt_vf(struct cli *c, const char *arg, bool from_cmdline)
 static int opt_vf_from_env(struct cli *c, const char *var)
 {
 	const char *val = *var ? getenv(var) : NULL;
+	static const char blanks[] = " \t\r\n";
 	char *copy, *p, *next;
 	unsigned int n = 0;
+	size_t len;
 	int r = 0;
 
 	if (!*var)
@@ -349,8 +351,11 @@ static int opt_vf_from_env(struct cli *c, const char *var)
 		next = strchr(p, ',');
 		if (next)
 			*next++ = '\0';
-		p += strspn(p, " \t");
-		p[strcspn(p, " \t\n")] = '\0';
+		/* blanks around an address go; within one, opt_vf() refuses it */
+		p += strspn(p, blanks);
+		len = strlen(p);
+		while (len && strchr(blanks, p[len - 1]))
+			p[--len] = '\0';
 		if (*p) { /* "a,,b" or a trailing comma: skipped */
 			r = opt_vf(c, p, true);
 			n++;
