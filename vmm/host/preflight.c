@@ -99,7 +99,9 @@ static enum kvm_state check_kvm(struct report *rep, const struct preflight_paths
 		     e == ENOENT ? kvm_fix(cpuinfo)
 		     : e == EACCES
 			 ? "add yourself to the kvm group: sudo usermod -aG kvm $USER, log in again"
-			 : "check dmesg");
+		     : e == EPERM ? "a device cgroup or security policy denies it (in a container, "
+				    "pass the device: --device /dev/kvm)"
+				  : "check dmesg");
 		/* there, but not this user's to open: KVM itself is loaded */
 		return e == EACCES || e == EPERM ? KVM_NO_ACCESS : KVM_MISSING;
 	}
