@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +466,39 @@ static void test_expect_timeout(void **state UNUSED)
 	tinyvmm_destroy(t);
 }
 
+/*
+ * An embedder that blocks every signal (the sigwait pattern) before the
+ * run: the vCPU kick still stops a guest that never exits (it spun on in
+ * KVM_RUN for good, past its timeout).
+ */
+static void test_all_signals_blocked(void **state UNUSED)
+{
+	struct tinyvmm_config cfg = {.timeout = 0.3};
+	sigset_t all, old;
+	struct tinyvmm *t;
+
+	REQUIRE_KVM();
+	write_kernel(code_spin, sizeof(code_spin));
+	/* all but SIGALRM, so that a hang ends the test: alarm() below */
+	sigfillset(&all);
+	sigdelset(&all, SIGALRM);
+	assert_int_equal(pthread_sigmask(SIG_SETMASK, &all, &old), 0);
+	alarm(60);
+	t = make_vm(&cfg);
+	capture_stderr();
+	assert_int_equal(tinyvmm_run(t), TINYVMM_EXIT_TIMEOUT);
+	assert_contains(captured(), "timeout: stopped the guest after 0.3 s");
+	tinyvmm_destroy(t);
+	cfg.timeout = 0;
+	t = make_vm(&cfg);
+	assert_int_equal(tinyvmm_start(t), 0);
+	assert_int_equal(tinyvmm_stop(t), 0);
+	assert_int_equal(tinyvmm_wait(t), TINYVMM_EXIT_POWEROFF);
+	tinyvmm_destroy(t);
+	alarm(0);
+	assert_int_equal(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
+}
+
 static void test_restart_on_reboot(void **state UNUSED)
 {
 	static const u8 code[] = {OUT_COM1('R'), OUT_PORT(0x602, 0x04), SPIN};
@@ -592,6 +626,7 @@ int main(void)
 	    cmocka_unit_test(test_background_pause_stop),
 	    cmocka_unit_test(test_event_callback),
 	    cmocka_unit_test(test_expect_timeout),
+	    cmocka_unit_test(test_all_signals_blocked),
 	    cmocka_unit_test(test_restart_on_reboot),
 	    cmocka_unit_test(test_stdout_console),
 	    cmocka_unit_test(test_dead_events_pipe),

@@ -235,10 +235,19 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
+	sigset_t kick;
 	char name[16];
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
+	/*
+	 * The kick must reach KVM_RUN even when the embedder (or the command's
+	 * parent, through exec) blocked it: blocked, it never interrupted a
+	 * guest that does not exit, and nothing could stop that guest.
+	 */
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	if (sb_enter((enum tinyvmm_seccomp)vm->seccomp, SB_VCPU) < 0) {
 		vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
 		return NULL;
