@@ -499,6 +499,41 @@ static void test_all_signals_blocked(void **state UNUSED)
 	assert_int_equal(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
 }
 
+/*
+ * An embedder's tinyvmm_run() under the filters it asked for returns the
+ * run's status: the caller's thread, under the main list, made
+ * rt_sigpending after the run, and the process ended with status 70. In
+ * a child, since the filter stays on the thread.
+ */
+static void test_run_under_seccomp(void **state UNUSED)
+{
+	struct tinyvmm_config cfg = {.seccomp = TINYVMM_SECCOMP_KILL};
+	int status;
+	pid_t pid;
+
+	REQUIRE_KVM();
+	write_kernel(code_ok_off, sizeof(code_ok_off));
+	cfg.kernel = kernel;
+	cfg.mem_mib = 32;
+	cfg.console = consf;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct tinyvmm *t = NULL;
+		int code;
+
+		alarm(60);
+		if (tinyvmm_create(&cfg, &t) < 0)
+			_exit(100);
+		code = tinyvmm_run(t);
+		tinyvmm_destroy(t);
+		_exit(code);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), TINYVMM_EXIT_POWEROFF);
+}
+
 static void test_restart_on_reboot(void **state UNUSED)
 {
 	static const u8 code[] = {OUT_COM1('R'), OUT_PORT(0x602, 0x04), SPIN};
@@ -627,6 +662,7 @@ int main(void)
 	    cmocka_unit_test(test_event_callback),
 	    cmocka_unit_test(test_expect_timeout),
 	    cmocka_unit_test(test_all_signals_blocked),
+	    cmocka_unit_test(test_run_under_seccomp),
 	    cmocka_unit_test(test_restart_on_reboot),
 	    cmocka_unit_test(test_stdout_console),
 	    cmocka_unit_test(test_dead_events_pipe),

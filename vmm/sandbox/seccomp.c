@@ -147,6 +147,9 @@ static const char *const calls_run[] = {
     "ppoll",
     "pipe2",
     "signalfd4",
+    /* an embedder's tinyvmm_run() takes back a SIGPIPE its writes raised */
+    "rt_sigpending",
+    "rt_sigtimedwait",
     "sched_getaffinity",
     "prlimit64",
     "getrlimit",
