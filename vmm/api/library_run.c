@@ -95,8 +95,9 @@ static void wait_for_stop(struct vm *vm, const struct tinyvmm *t)
 		int ms = timeout_left_ms(t);
 
 		if (ms == 0) {
-			log_info("timeout: stopped the guest after %g s", t->cfg.timeout);
-			vm_stop(vm, VM_STOP_TIMEOUT, EXIT_TIMEOUT);
+			/* said only when it won: a guest that stopped first keeps its code */
+			if (vm_stop(vm, VM_STOP_TIMEOUT, EXIT_TIMEOUT))
+				log_info("timeout: stopped the guest after %g s", t->cfg.timeout);
 			break;
 		}
 		if (poll(&p, 1, ms) < 0 && errno != EINTR) {

@@ -43,13 +43,13 @@ const char *vm_stop_reason_name(enum vm_stop_reason why)
 
 /* ---- stopping ---- */
 
-void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code)
+bool vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code)
 {
 	int expected = 0, state = (int)why << 8 | (exit_code & 0xff);
 
 	if (!__atomic_compare_exchange_n(&vm->stop_state, &expected, state, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE))
-		return;
+		return false;
 	log_debug("vm: stopping (%s, exit code %d)", vm_stop_reason_name(why), exit_code & 0xff);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
@@ -59,6 +59,7 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code)
 	pthread_mutex_unlock(&vm->pause_lock);
 	if (vm->stop_efd >= 0 && eventfd_write(vm->stop_efd, 1) < 0)
 		LOG_ONCE(LOG_ERR, "vm: cannot signal the stop eventfd: %s", strerror(errno));
+	return true;
 }
 
 int vm_exit_code(const struct vm *vm)
@@ -145,10 +146,10 @@ void vm_pause_point(struct vcpu *v)
 		return;
 	pthread_mutex_lock(&vm->pause_lock);
 	v->pause_seen = vm->pause_seq;
-	if (vm->paused && vm_stop_reason(vm) == VM_RUNNING) {
+	if ((vm->paused || vm->starting) && vm_stop_reason(vm) == VM_RUNNING) {
 		vm->parked++;
 		pthread_cond_broadcast(&vm->pause_cond);
-		while (vm->paused && vm_stop_reason(vm) == VM_RUNNING)
+		while ((vm->paused || vm->starting) && vm_stop_reason(vm) == VM_RUNNING)
 			pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
 		vm->parked--;
 	}
@@ -389,19 +390,37 @@ int vm_create(struct vm *vm, u64 ram, unsigned int cpus, bool hugepages)
 
 /* ---- running ---- */
 
+/* Hold (or let go) every vCPU at its first pause point. */
+static void hold_vcpus(struct vm *vm, bool hold)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->starting = hold;
+	if (hold)
+		__atomic_add_fetch(&vm->pause_seq, 1, __ATOMIC_ACQ_REL);
+	else
+		pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 int vm_start(struct vm *vm)
 {
+	int r = 0;
+
+	/*
+	 * No vCPU runs until all have started: vCPU 0 could otherwise power
+	 * the guest off before a later vCPU's thread failed to start, and the
+	 * run would end as that poweroff (exit 0) with the failure logged.
+	 */
+	hold_vcpus(vm, true);
 	/* Published to other threads by each vCPU's started flag (release). */
 	clock_gettime(CLOCK_MONOTONIC, &vm->started_at);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		int r = vcpu_start(&vm->vcpus[i]);
-
-		if (r < 0) {
+	for (unsigned int i = 0; i < vm->nr_vcpus && r == 0; i++) {
+		r = vcpu_start(&vm->vcpus[i]);
+		if (r < 0)
 			vm_stop(vm, VM_STOP_ERROR, EXIT_HOST);
-			return r;
-		}
 	}
-	return 0;
+	hold_vcpus(vm, false);
+	return r;
 }
 
 void vm_join(struct vm *vm)

@@ -90,6 +90,7 @@ struct vm {
 	pthread_mutex_t pause_lock;
 	pthread_cond_t pause_cond;
 	bool paused;		    /* written under pause_lock, read atomically */
+	bool starting;		    /* vm_start() holds the vCPUs; under pause_lock */
 	unsigned int pause_seq;	    /* bumped by each vm_pause(); atomic */
 	unsigned int parked;	    /* vCPU threads parked now, under pause_lock */
 	struct timespec started_at; /* CLOCK_MONOTONIC at vm_start(): guest entry */
@@ -122,8 +123,8 @@ void vm_join(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
 /* Ask the VM to stop; the first call's reason and exit code (0..255) win.
- * Callable from any thread; never blocks. */
-void vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code);
+ * Callable from any thread; never blocks. True when this call was first. */
+bool vm_stop(struct vm *vm, enum vm_stop_reason why, int exit_code);
 static inline enum vm_stop_reason vm_stop_reason(const struct vm *vm)
 {
 	return (enum vm_stop_reason)(__atomic_load_n(&vm->stop_state, __ATOMIC_ACQUIRE) >> 8);
