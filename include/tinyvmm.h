@@ -358,6 +358,8 @@ int tinyvmm_start(struct tinyvmm *t);
  * Where the run's clock starts (CLOCK_MONOTONIC): ts 0 of the events, the
  * origin of the timeout and of boot_to_marker. Default: when the run
  * starts. The command passes its own start. Before the run only: -EBUSY.
+ * -EINVAL for a time that is no CLOCK_MONOTONIC reading: negative, tv_nsec
+ * outside 0..999999999, or later than now.
  */
 struct timespec;
 int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0);

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -499,6 +500,26 @@ static void test_all_signals_blocked(void **state UNUSED)
 	assert_int_equal(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
 }
 
+/* The run's clock start must be a CLOCK_MONOTONIC reading, not later than now. */
+static void test_clock_start(void **state UNUSED)
+{
+	struct tinyvmm_config cfg = {0};
+	struct timespec now, bad[] = {{-1, 0}, {0, -5}, {0, 1000000000L}, {0, 0}, {LONG_MAX, 0}};
+	struct tinyvmm *t;
+
+	REQUIRE_KVM();
+	write_kernel(code_ok_off, sizeof(code_ok_off));
+	t = make_vm(&cfg);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	bad[3] = (struct timespec){now.tv_sec + 60, 0};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(tinyvmm_set_clock_start(t, &bad[i]), -EINVAL);
+	now.tv_sec -= 1;
+	assert_int_equal(tinyvmm_set_clock_start(t, &now), 0);
+	assert_int_equal(tinyvmm_run(t), TINYVMM_EXIT_POWEROFF);
+	tinyvmm_destroy(t);
+}
+
 /*
  * An embedder's tinyvmm_run() under the filters it asked for returns the
  * run's status: the caller's thread, under the main list, made
@@ -663,6 +684,7 @@ int main(void)
 	    cmocka_unit_test(test_expect_timeout),
 	    cmocka_unit_test(test_all_signals_blocked),
 	    cmocka_unit_test(test_run_under_seccomp),
+	    cmocka_unit_test(test_clock_start),
 	    cmocka_unit_test(test_restart_on_reboot),
 	    cmocka_unit_test(test_stdout_console),
 	    cmocka_unit_test(test_dead_events_pipe),

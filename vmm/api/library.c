@@ -230,7 +230,12 @@ int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, 
 
 int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 {
-	if (!t || !t0)
+	struct timespec now;
+
+	/* a real CLOCK_MONOTONIC time, not after now: the clock's sums stay in range */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!t || !t0 || t0->tv_sec < 0 || t0->tv_nsec < 0 || t0->tv_nsec >= 1000000000L ||
+	    t0->tv_sec > now.tv_sec || (t0->tv_sec == now.tv_sec && t0->tv_nsec > now.tv_nsec))
 		return -EINVAL;
 	if (lock_before_run(t) < 0)
 		return -EBUSY;
