@@ -82,6 +82,25 @@ static void test_forbidden_call_ends_with_70(void **state UNUSED)
 			    "and logs it)\n");
 }
 
+/* A SIGSYS sent from outside (kill -SYS) is no forbidden call: ignored. */
+static void sigsys_from_outside(void)
+{
+	prctl(PR_SET_NAME, "vcpu0");
+	if (sb_enter(TINYVMM_SECCOMP_KILL, SB_VCPU) < 0)
+		_exit(1);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGSYS); /* as kill -SYS would */
+	_exit(0);
+}
+
+static void test_sigsys_from_outside(void **state UNUSED)
+{
+	char err[512];
+
+	assert_int_equal(in_child(sigsys_from_outside, err, sizeof(err)), 0);
+	assert_int_equal(strncmp(err, "tinyvmm: seccomp: ignored a SIGSYS sent by pid ", 47), 0);
+	assert_non_null(strstr(err, " (not a filter's trap)\n"));
+}
+
 /*
  * tgkill and prlimit64 of this process go through; of another (pid taken
  * before the filter), they end it.
@@ -597,6 +616,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_forbidden_call_ends_with_70),
+	    cmocka_unit_test(test_sigsys_from_outside),
 	    cmocka_unit_test(test_own_process_only),
 	    cmocka_unit_test(test_fcntl_own_state_only),
 	    cmocka_unit_test(test_threads_not_processes),

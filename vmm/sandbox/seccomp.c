@@ -364,6 +364,10 @@ static size_t put_hex(char *buf, size_t n, size_t cap, unsigned long v)
 	return n;
 }
 
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1 /* si_code of a filter's SIGSYS (asm-generic/siginfo.h) */
+#endif
+
 static int ioctl_nr = -1; /* this architecture's ioctl number, for the message */
 
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
@@ -373,6 +377,15 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	int nr = si->si_syscall;
 
 	(void)sig;
+	if (si->si_code != SYS_SECCOMP) { /* kill -SYS from outside: no call was made */
+		n = put(line, n, sizeof(line), "tinyvmm: seccomp: ignored a SIGSYS sent by pid ");
+		n = put_uint(line, n, sizeof(line), (unsigned long)(unsigned int)si->si_pid);
+		n = put(line, n, sizeof(line), " (not a filter's trap)\n");
+		if (write(2, line, n) < 0) {
+			/* nothing more to do */
+		}
+		return;
+	}
 	n = put(line, n, sizeof(line), "tinyvmm: seccomp: thread ");
 	n = put(line, n, sizeof(line), thread_name[0] ? thread_name : "?");
 	n = put(line, n, sizeof(line), " made the forbidden system call ");
