@@ -193,6 +193,14 @@ static void test_create_errors(void **state UNUSED)
 	assert_contains(captured(), "kernel /nonexistent/bzImage: No such file or directory");
 
 	cfg.kernel = kernel;
+	cfg.seccomp = (enum tinyvmm_seccomp)7; /* no such mode: it ran as LOG */
+	capture_stderr();
+	assert_user_error(tinyvmm_create(&cfg, &t), EINVAL);
+	assert_contains(captured(), "seccomp 7: give TINYVMM_SECCOMP_OFF, _KILL or _LOG");
+	capture_stderr();
+	assert_user_error(tinyvmm_seccomp_thread((enum tinyvmm_seccomp)99), EINVAL);
+	assert_contains(captured(), "seccomp 99: give");
+	cfg.seccomp = TINYVMM_SECCOMP_OFF;
 	cfg.initrd = dir; /* a directory */
 	capture_stderr();
 	assert_user_error(tinyvmm_create(&cfg, &t), EINVAL);

@@ -199,6 +199,9 @@ int config_check(struct tinyvmm_config *c)
 	if (c->cpus < 1 || c->cpus > TINYVMM_MAX_CPUS)
 		return err_user(-EINVAL, "--cpus %u: give a number of vCPUs from 1 to %d", c->cpus,
 				TINYVMM_MAX_CPUS);
+	if ((unsigned int)c->seccomp > TINYVMM_SECCOMP_LOG)
+		return err_user(-EINVAL, "seccomp %u: give TINYVMM_SECCOMP_OFF, _KILL or _LOG",
+				(unsigned int)c->seccomp);
 	if (c->timeout != 0 && !(c->timeout > 0 && c->timeout <= TINYVMM_MAX_TIMEOUT))
 		return err_user(-EINVAL,
 				"--timeout %g: give a number of seconds greater than 0 and at most "
