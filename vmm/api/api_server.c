@@ -433,7 +433,7 @@ int api_start(struct api *a)
 		return 0;
 	r = thread_create(&a->thread, api_thread, a);
 	if (r < 0) {
-		log_err("api %s: cannot start the server thread: %s", a->path, strerror(-r));
+		log_err("api %s: cannot start the server thread: %s", a->path, thread_why(-r));
 		return r;
 	}
 	a->thread_started = true;

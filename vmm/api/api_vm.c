@@ -328,7 +328,7 @@ static int op_shutdown(struct api_vm *a, const struct api_request *req, char *ou
 		clock_gettime(CLOCK_MONOTONIC, &a->sd_t0);
 		r = thread_create(&a->sd_thread, shutdown_thread, a);
 		if (r < 0) {
-			snprintf(out, cap, "cannot start the shutdown thread: %s", strerror(-r));
+			snprintf(out, cap, "cannot start the shutdown thread: %s", thread_why(-r));
 			return r;
 		}
 		a->sd_running = true;

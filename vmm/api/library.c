@@ -19,6 +19,7 @@
 #include "vmm/base/exitcode.h"
 #include "vmm/base/log.h"
 #include "vmm/base/regex_bound.h"
+#include "vmm/base/thread.h"
 #include "vmm/base/version.h"
 #include "vmm/core/events.h"
 #include "vmm/pci/passthrough.h"
@@ -69,12 +70,12 @@ static int tinyvmm_alloc(struct tinyvmm **out)
 	int r;
 
 	if (!t)
-		return err_host(-ENOMEM, "tinyvmm: out of memory");
+		return err_host(-ENOMEM, "create: out of memory");
 	t->done_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->done_efd < 0) {
 		r = -errno;
 		free(t);
-		return err_host(r, "tinyvmm: eventfd: %s", strerror(-r));
+		return err_host(r, "create: eventfd: %s", strerror(-r));
 	}
 	pthread_mutex_init(&t->vm_lock, NULL);
 	pthread_mutex_init(&t->lock, NULL);
@@ -276,7 +277,7 @@ static void run_end(struct tinyvmm *t, int code)
 	t->end_uptime = events_since(&t->t0);
 	t->phase = TINYVMM_PHASE_STOPPED;
 	if (eventfd_write(t->done_efd, 1) < 0)
-		log_err("tinyvmm: cannot signal the end of the run: %s", strerror(errno));
+		log_err("run: cannot signal its end: %s", strerror(errno));
 	pthread_cond_broadcast(&t->done_cond);
 	pthread_mutex_unlock(&t->lock);
 }
@@ -343,7 +344,7 @@ int tinyvmm_start(struct tinyvmm *t)
 	r = -pthread_create(&t->thread, NULL, run_thread, t);
 	pthread_mutex_lock(&t->lock);
 	if (r < 0) {
-		log_err("tinyvmm: cannot start the run's thread: %s", strerror(-r));
+		log_err("run: cannot start its thread: %s", thread_why(-r));
 		t->phase = TINYVMM_PHASE_CREATED; /* nothing ran: it may be tried again */
 		t->stop_pending = false;
 	} else {
@@ -404,7 +405,7 @@ int tinyvmm_stop(struct tinyvmm *t)
 {
 	if (!t)
 		return -EINVAL;
-	log_debug("tinyvmm: stop requested");
+	log_debug("run: stop requested");
 	return request_stop(t, VM_STOP_API, EXIT_POWEROFF);
 }
 

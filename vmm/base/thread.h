@@ -13,7 +13,9 @@
 #ifndef TINYVMM_THREAD_H
 #define TINYVMM_THREAD_H
 
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
 
 #define THREAD_STACK_SIZE (1u << 20)
 
@@ -30,6 +32,17 @@ static inline int thread_create(pthread_t *t, void *(*fn)(void *), void *arg)
 		r = pthread_create(t, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
 	return -r;
+}
+
+/*
+ * Why a thread did not start (err > 0), for its message: EAGAIN, the usual
+ * reason, names the limits behind it.
+ */
+static inline const char *thread_why(int err)
+{
+	return err == EAGAIN ? "Resource temporarily unavailable (a task or memory limit: "
+			       "ulimit -u, ulimit -v, or the cgroup's pids.max)"
+			     : strerror(err);
 }
 
 #endif

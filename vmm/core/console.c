@@ -575,7 +575,7 @@ int console_start(struct console *c)
 	ret = -thread_create(&c->thread, console_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret) {
-		log_err("console: cannot start its thread: %s", strerror(ret));
+		log_err("console: cannot start its thread: %s", thread_why(ret));
 		return -ret;
 	}
 	c->started = true;

@@ -280,7 +280,7 @@ int vcpu_start(struct vcpu *v)
 	int r = -thread_create(&t, vcpu_thread, v);
 
 	if (r) {
-		log_err("vcpu %u: cannot create its thread: %s", v->id, strerror(r));
+		log_err("vcpu %u: cannot create its thread: %s", v->id, thread_why(r));
 		return -r;
 	}
 	v->thread = t;

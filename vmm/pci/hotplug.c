@@ -576,7 +576,8 @@ int passthrough_eject_start(struct passthrough *pt)
 	pt->eject_stop = false;
 	r = thread_create(&pt->eject_thread, eject_thread, pt);
 	if (r < 0)
-		return err_host(r, "pci-hotplug: cannot start the eject thread: %s", strerror(-r));
+		return err_host(r, "pci-hotplug: cannot start the eject thread: %s",
+				thread_why(-r));
 	pt->eject_started = true;
 	return 0;
 }

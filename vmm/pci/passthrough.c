@@ -266,7 +266,8 @@ int passthrough_dma_map_start(struct passthrough *pt, bool hot)
 		pt->dma_started = true;
 		return 0;
 	}
-	log_warn("vfio: cannot start the DMA map thread (%s); mapping guest RAM now", strerror(-r));
+	log_warn("vfio: cannot start the DMA map thread (%s); mapping guest RAM now",
+		 thread_why(-r));
 	r = dma_map_ram(pt);
 	pt->dma_result = r;
 	pci_platform_dma_done(pt->vm, r);
