@@ -11,10 +11,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "vmm/base/err.h"
 #include "vmm/base/log.h"
 #include "vmm/base/util.h"
 
@@ -86,12 +88,37 @@ static void test_cut_line_ends(void **state UNUSED)
 	assert_string_equal(got, "short 1");
 }
 
+/*
+ * A file the user named that fails: the user's fault, but the host's when
+ * the host ran out (out of descriptors: exit 65, not 64). One line each.
+ */
+static void test_err_file(void **state UNUSED)
+{
+	static const int host[] = {EMFILE, ENFILE, ENOMEM, ENOBUFS, ENOSPC, EIO};
+	static const int user[] = {ENOENT, EACCES, EISDIR, ENXIO, EINVAL, ELOOP};
+
+	log_set_sink(sink, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(host); i++) {
+		assert_int_equal(err_file(-host[i], "kernel %s: %s", "k", strerror(host[i])),
+				 -host[i]);
+		assert_false(err_is_user(-host[i]));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(user); i++)
+		assert_int_equal(err_file(-user[i], "kernel k"), err_mark_user(-user[i]));
+	/* marked already, or no errno: judged on the errno, EINVAL for none */
+	assert_int_equal(err_file(err_mark_user(-EMFILE), "x"), -EMFILE);
+	assert_int_equal(err_file(0, "x"), err_mark_user(-EINVAL));
+	assert_string_equal(got, "x");
+	log_set_sink(NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_control_characters_escaped),
 	    cmocka_unit_test(test_long_message),
 	    cmocka_unit_test(test_cut_line_ends),
+	    cmocka_unit_test(test_err_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

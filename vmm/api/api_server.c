@@ -358,7 +358,7 @@ static int make_socket(struct api *a, const struct sockaddr_un *sa)
 	}
 	r = bind(a->lfd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ? 0 : -errno;
 	if (r < 0)
-		return err_user(r, "api %s: cannot create the socket: %s", a->path, strerror(-r));
+		return err_file(r, "api %s: cannot create the socket: %s", a->path, strerror(-r));
 	if (lstat(a->path, &st) < 0) {
 		r = -errno;
 		return err_host(r, "api %s: cannot stat the new socket: %s", a->path, strerror(-r));

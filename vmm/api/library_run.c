@@ -418,7 +418,7 @@ static int run_open(struct tinyvmm *t)
 		fd = out_file_opened(fd);
 		if (fd < 0)
 			return err_exit_code(
-			    err_user(fd, "console-log %s: cannot open for writing: %s",
+			    err_file(fd, "console-log %s: cannot open for writing: %s",
 				     cfg->console_log, out_file_why(cfg->console_log, -fd)));
 		t->log_fd = fd;
 	}

@@ -59,5 +59,12 @@ static inline int err_exit_code(int r)
 int err_user(int e, const char *fmt, ...) PRINTF(2, 3);
 /* Log one error line and return e as it is: a host failure. */
 int err_host(int e, const char *fmt, ...) PRINTF(2, 3);
+/*
+ * Log one error line about a file the user named (opened, read, written):
+ * the user's fault (a wrong path, a permission, a wrong kind of file), but
+ * the host's when the host ran out of something (EMFILE ENFILE ENOMEM
+ * ENOBUFS ENOSPC EIO), which another file would not help.
+ */
+int err_file(int e, const char *fmt, ...) PRINTF(2, 3);
 
 #endif

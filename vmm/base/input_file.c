@@ -21,7 +21,7 @@ int input_file_open(struct input_file *f, const char *path)
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
-		return err_user(r, "%s %s: %s", f->what, path, strerror(-r));
+		return err_file(r, "%s %s: %s", f->what, path, strerror(-r));
 	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;

@@ -38,7 +38,8 @@ static inline int out_file_blocking(int fd)
 /*
  * What open() with OUT_FILE_FLAGS returned: the fd, blocking, or -errno.
  * A device file other than a terminal gets a write of nothing, which finds
- * one that takes no writes (/dev/kvm: EINVAL, /dev/full: ENOSPC) now, not
+ * one that takes no writes (/dev/kvm, /dev/full: -EINVAL, whatever the
+ * device said, since the pick of file is the user's to change) now, not
  * at the guest's first byte, when all tinyvmm could do was warn and run on
  * with the output lost. Files, FIFOs and terminals are not probed: a
  * terminal's write takes its lock and job control, and could wait or stop.
@@ -46,7 +47,6 @@ static inline int out_file_blocking(int fd)
 static inline int out_file_opened(int fd)
 {
 	struct stat st;
-	int e;
 
 	if (fd < 0)
 		return -errno;
@@ -54,9 +54,8 @@ static inline int out_file_opened(int fd)
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || isatty(fd))
 		return fd; /* fstat fails only on a bad fd */
 	if (write(fd, "", 0) < 0) {
-		e = errno;
 		close(fd);
-		return -e;
+		return -EINVAL; /* whatever it said (EINVAL, ENOSPC): the user's pick */
 	}
 	return fd;
 }
@@ -73,7 +72,7 @@ static inline const char *out_file_why(const char *path, int err)
 
 	if (err == ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
 		return "a FIFO with no reader (start its reader first)";
-	if ((err == EINVAL || err == ENOSPC) && stat(path, &st) == 0 && S_ISCHR(st.st_mode))
+	if (err == EINVAL && stat(path, &st) == 0 && S_ISCHR(st.st_mode))
 		return "a device that takes no writes (give a file, a FIFO or a terminal)";
 	return strerror(err);
 }

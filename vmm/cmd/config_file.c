@@ -230,7 +230,7 @@ static int read_file(const char *path, char **buf, size_t *len)
 
 		if (fd >= 0)
 			close(fd);
-		return err_user(r, "config %s: %s", path, strerror(-r));
+		return err_file(r, "config %s: %s", path, strerror(-r));
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
@@ -250,7 +250,7 @@ static int read_file(const char *path, char **buf, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			e = err_user(-errno, "config %s: %s", path, strerror(errno));
+			e = err_file(-errno, "config %s: %s", path, strerror(errno));
 			goto err;
 		}
 		if (r == 0)

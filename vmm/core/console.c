@@ -241,7 +241,7 @@ int console_open(struct console **out, struct serial *s, const char *path, conso
 	fd = host_open(path, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC), 0600);
 	fd = out_file_opened(fd);
 	if (fd < 0)
-		return err_user(fd, "console %s: cannot open for writing: %s", path,
+		return err_file(fd, "console %s: cannot open for writing: %s", path,
 				out_file_why(path, -fd));
 	ret = console_open_fds(out, s, -1, fd, false, quit, opaque);
 	if (ret < 0) {

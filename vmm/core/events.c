@@ -82,7 +82,7 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		if (ev->fd < 0) {
 			r = ev->fd;
 			free(ev);
-			return err_user(r, "events %s: cannot open for writing: %s", spec,
+			return err_file(r, "events %s: cannot open for writing: %s", spec,
 					out_file_why(spec, -r));
 		}
 		ev->owns_fd = true;

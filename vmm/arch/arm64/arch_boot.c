@@ -207,7 +207,7 @@ int arch_boot(struct vm *vm, const struct arch_boot *b)
 	if (b->dump_dtb) {
 		r = write_file(b->dump_dtb, dst, (size_t)n);
 		if (r < 0)
-			return err_user(r, "--dump-dtb %s: %s", b->dump_dtb,
+			return err_file(r, "--dump-dtb %s: %s", b->dump_dtb,
 					out_file_why(b->dump_dtb, -r));
 	}
 	log_debug("boot: Image at 0x%llx-0x%llx, device tree %zd bytes at 0x%llx, initrd %llu "
