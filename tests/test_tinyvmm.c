@@ -882,9 +882,12 @@ static void test_check_args(void **state UNUSED)
 	    {TINYVMM, "check", "--vf", NULL, NULL, "check: --vf: unknown argument or missing"},
 	    {TINYVMM, "check", "--mem", "512G", NULL, "--mem 512G: too large"},
 	    {TINYVMM, "check", "--mem=", NULL, NULL, "--mem : not a size"},
+	    {TINYVMM, "check", "--vf", "00:03.0", "--vf=0000:00:03.0",
+	     "check: --vf 0000:00:03.0: 0000:00:03.0 is given twice"},
 	};
 	const char *help[] = {TINYVMM, "check", "--help", NULL};
 	const char *many[3 + 2 * 17] = {TINYVMM, "check"};
+	static char bdfs[17][16];
 
 	assert_int_equal(run_cmd(help), 0);
 	assert_contains(out, "usage: tinyvmm check [--vf BDF[,key=value]...]... [--mem SIZE]");
@@ -895,8 +898,9 @@ static void test_check_args(void **state UNUSED)
 		assert_string_equal(strchr(err, '\n') + 1, "");
 	}
 	for (int i = 0; i < 17; i++) {
+		snprintf(bdfs[i], sizeof(bdfs[i]), "0000:7f:%02x.7", i); /* 17 distinct ones */
 		many[2 + 2 * i] = "--vf";
-		many[3 + 2 * i] = "0000:7f:1f.7";
+		many[3 + 2 * i] = bdfs[i];
 	}
 	many[2 + 2 * 17] = NULL;
 	assert_int_equal(run_cmd(many), EXIT_USAGE);

@@ -50,6 +50,14 @@ int check_cmd_main(int argc, char **argv)
 			/* the whole --vf syntax; only the address is checked */
 			if (tinyvmm_vf_parse(v, &specs[req.nr_vfs]) < 0)
 				return TINYVMM_EXIT_USAGE; /* logged */
+			for (unsigned int k = 0; k < req.nr_vfs; k++) {
+				if (!strcmp(vfs[k], specs[req.nr_vfs].bdf)) {
+					log_err("check: --vf %s: %s is given twice, as the main "
+						"command refuses it",
+						v, vfs[k]);
+					return TINYVMM_EXIT_USAGE;
+				}
+			}
 			vfs[req.nr_vfs] = specs[req.nr_vfs].bdf;
 			req.nr_vfs++;
 		} else if (!strcmp(a, "--mem") && v) {
