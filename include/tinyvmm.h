@@ -520,8 +520,10 @@ struct tinyvmm_vf_hold;
  * the slots are checked, then each VF is locked, recorded for a crash,
  * given its PF settings and, unless unmanaged, bound to vfio-pci. 0 and
  * *out, or an error after one line with nothing left taken (a user error
- * when the input is at fault). tinyvmm_vf_give_back() puts everything back
- * and frees the hold; after a SIGKILL, tinyvmm_vf_restore() does.
+ * when the input is at fault: more than TINYVMM_MAX_VFS is one). n == 0
+ * gives an empty hold. NULL out, or NULL vfs with n > 0: -EINVAL, not
+ * logged. tinyvmm_vf_give_back() puts everything back and frees the hold;
+ * after a SIGKILL, tinyvmm_vf_restore() does.
  */
 int tinyvmm_vf_take(const struct tinyvmm_vf *vfs, unsigned int n, struct tinyvmm_vf_hold **out);
 void tinyvmm_vf_give_back(struct tinyvmm_vf_hold *h);

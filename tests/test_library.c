@@ -173,6 +173,8 @@ static void assert_user_error(int r, int e)
 
 static void test_create_errors(void **state UNUSED)
 {
+	static struct tinyvmm_vf twenty[20];
+	struct tinyvmm_vf_hold *hold = NULL;
 	struct tinyvmm_config cfg = {0};
 	struct tinyvmm_status st;
 	struct tinyvmm *t = (struct tinyvmm *)&cfg;
@@ -201,6 +203,10 @@ static void test_create_errors(void **state UNUSED)
 	assert_user_error(tinyvmm_seccomp_thread((enum tinyvmm_seccomp)99), EINVAL);
 	assert_contains(captured(), "seccomp 99: give");
 	cfg.seccomp = TINYVMM_SECCOMP_OFF;
+	capture_stderr();
+	assert_user_error(tinyvmm_vf_take(twenty, 20, &hold), EINVAL);
+	assert_contains(captured(), "vf: 20 VFs to take: at most 16");
+	assert_null(hold);
 	cfg.initrd = dir; /* a directory */
 	capture_stderr();
 	assert_user_error(tinyvmm_create(&cfg, &t), EINVAL);

@@ -97,8 +97,11 @@ int tinyvmm_vf_take(const struct tinyvmm_vf *vfs, unsigned int n, struct tinyvmm
 	struct tinyvmm_vf_hold *h;
 	int r;
 
-	if (!out || (n && !vfs) || n > TINYVMM_MAX_VFS)
-		return -EINVAL;
+	if (!out || (n && !vfs))
+		return -EINVAL; /* a misuse: not logged, not the user's */
+	if (n > TINYVMM_MAX_VFS)
+		return err_user(-EINVAL, "vf: %u VFs to take: at most %d can be passed through", n,
+				TINYVMM_MAX_VFS);
 	*out = NULL;
 	r = passthrough_check_slots(vfs, n);
 	if (r < 0)
