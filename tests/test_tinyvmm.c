@@ -154,6 +154,8 @@ static int tty_reset(void **state UNUSED)
  * In a forked child: stdin from /dev/null (or child_tty, made its controlling
  * terminal in a new session, in the foreground), stdout to outf, stderr to errf.
  */
+static bool child_no_stdout; /* the child runs with stdout closed */
+
 static void child_stdio(void)
 {
 	int in = child_tty;
@@ -167,6 +169,8 @@ static void child_stdio(void)
 
 	if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 		_exit(127);
+	if (child_no_stdout)
+		close(1);
 }
 
 /*
@@ -321,6 +325,26 @@ static void test_stats_and_console_file(void **state UNUSED)
 	assert_contains(err, "serial");
 	slurp(consf, out, sizeof(out));
 	assert_string_equal(out, "hi");
+}
+
+/*
+ * Started with stdout closed: the guest's output goes nowhere, quietly. It
+ * went into whatever took number 1 (/dev/kvm: "console stdout: Invalid
+ * argument"; the events file would have got the guest's bytes).
+ */
+static void test_stdout_closed(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('h'), OUT_COM1('i'), OUT_PORT(0x600, 0x34), SPIN};
+
+	REQUIRE_KVM();
+	write_kernel(code, sizeof(code));
+	child_no_stdout = true;
+	assert_int_equal(run(0, 0, "--events", evf, NULL), EXIT_POWEROFF);
+	child_no_stdout = false;
+	assert_string_equal(err, "");
+	slurp(evf, out, sizeof(out));
+	assert_contains(out, "\"event\": \"vmm-exit\"");
+	assert_null(strstr(out, "hi"));
 }
 
 static void test_reboot_exit(void **state UNUSED)
@@ -1167,6 +1191,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_terminal, tty_reset),
 	    cmocka_unit_test_teardown(test_terminal_vm_killed, tty_reset),
 	    cmocka_unit_test(test_stats_and_console_file),
+	    cmocka_unit_test(test_stdout_closed),
 	    cmocka_unit_test(test_reboot_exit),
 	    cmocka_unit_test(test_reboot_restart),
 	    cmocka_unit_test(test_panic),

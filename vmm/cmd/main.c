@@ -7,6 +7,8 @@
  * into a clean stop (status 128+N). The only
  * place the process exits: main() returns the exit status.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -98,6 +100,25 @@ static int run(struct tinyvmm *t, int sfd)
 	return tinyvmm_wait(t);
 }
 
+/*
+ * A closed stdin, stdout or stderr gets /dev/null: otherwise the next file
+ * tinyvmm opened (/dev/kvm, the events file...) took its number, and the
+ * console or the log wrote into it ("console stdout: Invalid argument"
+ * from /dev/kvm). With /dev/null the output goes nowhere, as it would have.
+ */
+static void stdio_fill(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", O_RDWR); /* the lowest free number: fd */
+		if (n >= 0 && n != fd)
+			close(n);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct tinyvmm *t = NULL;
@@ -107,6 +128,7 @@ int main(int argc, char **argv)
 	int code, r, sfd = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0); /* ts 0 of the events */
+	stdio_fill();
 	if (argc > 1 && !strcmp(argv[1], "ctl"))
 		return ctl_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "vf") == 0)
