@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "vmm/base/err.h"
+#include "vmm/base/log.h"
 #include "vmm/base/tty.h"
 #include "vmm/core/console.h"
 
@@ -371,6 +372,13 @@ static void test_escape_not_raw(void **state)
 	assert_int_equal(f->quits, 0);
 }
 
+static char warned[256];
+
+static void last_warning(void *opaque UNUSED, enum log_level level UNUSED, const char *msg)
+{
+	snprintf(warned, sizeof(warned), "%s", msg);
+}
+
 static void test_file_mode_appends(void **state)
 {
 	struct fixture *f = *state;
@@ -433,6 +441,21 @@ static void test_file_mode_appends(void **state)
 	assert_string_equal(buf, "abc\nd");
 	close(fd);
 	unlink(path);
+	/* A log that fails to take a write is named in the one warning. */
+	fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(console_open(&c, f->s, "/dev/null", quit, f), 0);
+	console_set_watch(c, &(struct console_watch){.log_fd = fd, .log_name = "/dev/full"});
+	__atomic_store_n(&f->c, c, __ATOMIC_RELEASE);
+	log_set_sink(last_warning, NULL);
+	assert_int_equal(console_start(c), 0);
+	guest_puts(f, "abc\n");
+	console_close(c);
+	log_set_sink(NULL, NULL);
+	f->c = NULL;
+	close(fd);
+	assert_string_equal(warned, "console-log /dev/full: No space left on device; no more "
+				    "console logging");
 	/* A file that cannot be created is an error, not a crash. */
 	assert_int_equal(console_open(&c, f->s, "/nonexistent-dir/console.log", quit, f),
 			 err_mark_user(-ENOENT));

@@ -143,6 +143,7 @@ static int open_console(struct tinyvmm *t, struct vm *vm, struct console **con)
 	struct console_watch w = {
 	    .seccomp = (int)cfg->seccomp,
 	    .log_fd = t->log_fd,
+	    .log_name = cfg->console_log,
 	    .log_limit = output_limit(cfg),
 	    .log_timestamps = cfg->console_log_timestamps,
 	    .t0 = t->t0,

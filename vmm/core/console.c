@@ -341,9 +341,9 @@ static void log_write(struct console *c, const void *buf, size_t n)
 	if (c->w.log_limit && n > c->w.log_limit - c->log_written)
 		n = (size_t)(c->w.log_limit - c->log_written); /* up to the limit */
 	if (!n) {
-		log_warn("console-log: reached its limit of %llu bytes (--output-limit); no more "
-			 "console logging",
-			 c->w.log_limit);
+		log_warn("console-log %s: reached its limit of %llu bytes (--output-limit); no "
+			 "more console logging",
+			 c->w.log_name ? c->w.log_name : "", c->w.log_limit);
 		c->w.log_fd = -1;
 		return;
 	}
@@ -354,7 +354,8 @@ static void log_write(struct console *c, const void *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			log_warn("console-log: %s; no more console logging",
+			log_warn("console-log %s: %s; no more console logging",
+				 c->w.log_name ? c->w.log_name : "",
 				 w < 0 ? strerror(errno) : "short write");
 			c->w.log_fd = -1;
 			return;

@@ -76,8 +76,9 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 #define CONSOLE_LINE_MAX 4096
 
 struct console_watch {
-	int seccomp; /* enum tinyvmm_seccomp: the console thread's filter */
-	int log_fd;  /* -1: none */
+	int seccomp;	      /* enum tinyvmm_seccomp: the console thread's filter */
+	int log_fd;	      /* -1: none */
+	const char *log_name; /* log_fd's file, for messages; lives as long as the watch */
 	unsigned long long
 	    log_limit; /* bytes log_fd may take (0: no limit); then logging stops, logged */
 	bool log_timestamps;
