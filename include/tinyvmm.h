@@ -195,7 +195,8 @@ struct tinyvmm_config {
 	const char *events; /* also write the events as JSON lines: a file or "fd:N" */
 	/* Bytes that console (a file), console_log and events may each grow by
 	 * in a run, so a guest cannot fill the disk: then the guest's output is
-	 * dropped (logged once); the last event, vmm-exit, is always written.
+	 * dropped (logged once); the last event, vmm-exit, is always written
+	 * (but when the process dies: see tinyvmm_emit_exit()).
 	 * 0: TINYVMM_DEFAULT_OUTPUT_LIMIT. The files are created mode 0600. */
 	unsigned long long output_limit;
 	enum tinyvmm_seccomp seccomp; /* the threads' system call filters; default OFF */
@@ -343,6 +344,17 @@ struct tinyvmm_host_ops {
 	void (*give_back_vf)(void *opaque, const char *bdf);
 };
 int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, void *opaque);
+
+/*
+ * For the privileged side of a split run, on its own copy of the machine:
+ * write the closing vmm-exit event ({"code": code, "reason": reason}) that
+ * a VM process could not, because a signal killed it or a seccomp trap
+ * ended it. Appended to config.events (the file the VM process made, not
+ * created or truncated here; or fd:N) and passed to the event callback;
+ * its ts counts from tinyvmm_set_clock_start(). 0 (also with no events
+ * file and no callback), or -errno after one line.
+ */
+int tinyvmm_emit_exit(struct tinyvmm *t, int code, const char *reason);
 
 /*
  * Run the machine on the calling thread until the run ends; returns its exit

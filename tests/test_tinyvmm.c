@@ -213,7 +213,9 @@ static int run(int sig, int delay_ms, ...)
 		assert_int_equal(r, 0);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-		if (sig && !sent && ms >= delay_ms && (!sig_to_vm_process || tty_raw())) {
+		/* to the VM process: once it made the terminal raw, if there is one */
+		if (sig && !sent && ms >= delay_ms &&
+		    (!sig_to_vm_process || child_tty < 0 || tty_raw())) {
 			pid_t to = sig_to_vm_process ? first_child(pid) : pid;
 
 			if (to > 0) {
@@ -325,6 +327,33 @@ static void test_stats_and_console_file(void **state UNUSED)
 	assert_contains(err, "serial");
 	slurp(consf, out, sizeof(out));
 	assert_string_equal(out, "hi");
+}
+
+/*
+ * The sandbox's VM process killed, or ended by its seccomp trap: it wrote
+ * no vmm-exit, so the parent writes it, and the events still end with it.
+ */
+static void test_events_vm_killed(void **state UNUSED)
+{
+	static const u8 code[] = {OUT_COM1('O'), OUT_COM1('K'), OUT_COM1('\n'), SPIN};
+	char *last;
+
+	REQUIRE_KVM();
+	if (geteuid() != 0) {
+		print_message("skipped: the sandbox (a VM process apart) needs root\n");
+		skip();
+	}
+	write_kernel(code, sizeof(code));
+	sig_to_vm_process = true;
+	assert_int_equal(run(SIGKILL, 1000, "--events", evf, NULL), EXIT_SIGNAL_BASE + SIGKILL);
+	sig_to_vm_process = false;
+	slurp(evf, out, sizeof(out));
+	assert_contains(out, "\"event\": \"vmm-start\"");
+	out[strlen(out) - 1] = '\0'; /* the last line, without its newline */
+	last = strrchr(out, '\n');
+	assert_non_null(last);
+	assert_contains(last, "\"event\": \"vmm-exit\", \"code\": 137, \"reason\": "
+			      "\"vm-process-killed\"}");
 }
 
 /*
@@ -1192,6 +1221,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_terminal_vm_killed, tty_reset),
 	    cmocka_unit_test(test_stats_and_console_file),
 	    cmocka_unit_test(test_stdout_closed),
+	    cmocka_unit_test_teardown(test_events_vm_killed, tty_reset),
 	    cmocka_unit_test(test_reboot_exit),
 	    cmocka_unit_test(test_reboot_restart),
 	    cmocka_unit_test(test_panic),

@@ -249,6 +249,35 @@ int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 	return 0;
 }
 
+int tinyvmm_emit_exit(struct tinyvmm *t, int code, const char *reason)
+{
+	struct timespec t0;
+	struct events *ev;
+	struct json_writer m;
+	char buf[160];
+	int r;
+
+	if (!t || !reason)
+		return -EINVAL;
+	if (!t->cfg.events && !t->event_fn)
+		return 0;
+	if (t->t0_given)
+		t0 = t->t0;
+	else
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = events_open_append(&ev, t->cfg.events, &t0);
+	if (r < 0)
+		return r;
+	if (t->event_fn)
+		events_set_hook(ev, t->event_fn, t->event_opaque);
+	json_write_init_members(&m, buf, sizeof(buf));
+	json_write_kv_int(&m, "code", code);
+	json_write_kv_str(&m, "reason", reason);
+	events_emit_members(ev, "vmm-exit", &m);
+	events_close(ev);
+	return 0;
+}
+
 /* ---- the run ---- */
 
 /* CREATED -> RUNNING; -EBUSY if it ran already. */

@@ -501,7 +501,7 @@ static void forward(int sfd, pid_t child)
 }
 
 /* Serve the VM process until it ends; its exit status. */
-static int supervise(struct broker *b, pid_t child, int sfd)
+static int supervise(struct broker *b, pid_t child, int sfd, bool *killed)
 {
 	struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = b->sock, .events = POLLIN}};
 	int status;
@@ -528,6 +528,7 @@ static int supervise(struct broker *b, pid_t child, int sfd)
 		if (poll(p, 1, 50) > 0 && (p[0].revents & POLLIN))
 			forward(sfd, child);
 	}
+	*killed = !WIFEXITED(status);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	log_err("sandbox: the VM process (pid %d) was killed by %s; giving its VFs back",
@@ -592,6 +593,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	struct broker b = {.cfg = cfg};
 	struct tinyvmm_vf_hold *hold = NULL;
 	int sv[2], r, code;
+	bool killed = false;
 	pid_t pid, parent;
 
 	r = tinyvmm_vf_take(cfg->vfs, cfg->nr_vfs, &hold);
@@ -642,12 +644,17 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	}
 	close(sv[1]);
 	b.sock = sv[0];
-	code = supervise(&b, pid, sfd);
+	code = supervise(&b, pid, sfd, &killed);
 	tty_put_back(&tty);
 	close(sv[0]);
 	remove_api_socket(cfg->api_socket);
 	while (b.nr_hot) /* hot-added VFs the VM process had not handed back */
 		hot_give_back(&b, b.hot[b.nr_hot - 1].bdf, false);
 	tinyvmm_vf_give_back(hold);
+	/* A VM process that a signal or its seccomp trap ended wrote no
+	 * vmm-exit: the events' last line is written here for it, once the
+	 * VFs are back (the file is one that process may have swapped). */
+	if (killed || code == TINYVMM_EXIT_SECCOMP)
+		tinyvmm_emit_exit(t, code, killed ? "vm-process-killed" : "seccomp");
 	return code;
 }
