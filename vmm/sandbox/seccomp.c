@@ -378,12 +378,15 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 
 	(void)sig;
 	if (si->si_code != SYS_SECCOMP) { /* kill -SYS from outside: no call was made */
+		int saved = errno;	  /* the interrupted code's */
+
 		n = put(line, n, sizeof(line), "tinyvmm: seccomp: ignored a SIGSYS sent by pid ");
 		n = put_uint(line, n, sizeof(line), (unsigned long)(unsigned int)si->si_pid);
 		n = put(line, n, sizeof(line), " (not a filter's trap)\n");
 		if (write(2, line, n) < 0) {
 			/* nothing more to do */
 		}
+		errno = saved;
 		return;
 	}
 	n = put(line, n, sizeof(line), "tinyvmm: seccomp: thread ");
@@ -410,7 +413,9 @@ static int trap_setup(void)
 {
 	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
 	static bool done;
-	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+	struct sigaction sa = {.sa_sigaction = on_sigsys,
+			       /* a SIGSYS from outside returns: no EINTR for it */
+			       .sa_flags = SA_SIGINFO | SA_RESTART};
 	int r = 0;
 
 	pthread_mutex_lock(&once);
