@@ -349,12 +349,11 @@ int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, 
  * For the privileged side of a split run, on its own copy of the machine:
  * write the closing vmm-exit event ({"code": code, "reason": reason}) that
  * a VM process could not, because a signal killed it or a seccomp trap
- * ended it. Appended to config.events (the file the VM process made, not
- * created or truncated here; or fd:N) and passed to the event callback;
- * its ts counts from tinyvmm_set_clock_start(). 0 (also with no events
- * file and no callback), or -errno after one line.
+ * ended it. Written to fd, the events file as the caller opened it before
+ * the VM process started (-1: none), and passed to the event callback; its
+ * ts counts from tinyvmm_set_clock_start(). 0, or -errno after one line.
  */
-int tinyvmm_emit_exit(struct tinyvmm *t, int code, const char *reason);
+int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason);
 
 /*
  * Run the machine on the calling thread until the run ends; returns its exit

@@ -152,47 +152,6 @@ static void test_device_takes_no_writes(void **state UNUSED)
 	events_close(ev);
 }
 
-/*
- * Appending the closing line for a process that died: the file is not
- * created or truncated, and a symlink (one the dead process may have put
- * there) is not followed.
- */
-static void test_append(void **state UNUSED)
-{
-	struct timespec t0 = {0, 0};
-	char path[] = "/tmp/test_events_appendXXXXXX", file[64], link[64], buf[256];
-	struct events *ev;
-	int fd;
-	ssize_t n;
-
-	assert_non_null(mkdtemp(path));
-	snprintf(file, sizeof(file), "%s/ev", path);
-	snprintf(link, sizeof(link), "%s/link", path);
-	assert_int_equal(events_open_append(&ev, file, &t0), err_mark_user(-ENOENT));
-	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "{}\n", 3), 3);
-	close(fd);
-	assert_int_equal(symlink(file, link), 0);
-	assert_int_equal(events_open_append(&ev, link, &t0), err_mark_user(-ELOOP));
-	assert_int_equal(events_open_append(&ev, file, &t0), 0);
-	events_emit(ev, "dropped", NULL); /* limit 0: only vmm-exit */
-	events_emit(ev, "vmm-exit", NULL);
-	events_close(ev);
-	fd = open(file, O_RDONLY);
-	assert_true(fd >= 0);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	assert_true(n > 0);
-	buf[n] = '\0';
-	assert_int_equal(strncmp(buf, "{}\n{\"ts\": ", 10), 0);
-	assert_non_null(strstr(buf, "\"event\": \"vmm-exit\"}\n"));
-	assert_null(strstr(buf, "dropped"));
-	unlink(link);
-	unlink(file);
-	rmdir(path);
-}
-
 /* The hook: every line, without its newline, with a file or without one. */
 struct hooked {
 	int n;
@@ -329,10 +288,10 @@ static void test_long_members(void **state UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format), cmocka_unit_test(test_writer),
-	    cmocka_unit_test(test_fifo),   cmocka_unit_test(test_device_takes_no_writes),
-	    cmocka_unit_test(test_append), cmocka_unit_test(test_hook),
-	    cmocka_unit_test(test_limit),  cmocka_unit_test(test_long_members),
+	    cmocka_unit_test(test_format),	 cmocka_unit_test(test_writer),
+	    cmocka_unit_test(test_fifo),	 cmocka_unit_test(test_device_takes_no_writes),
+	    cmocka_unit_test(test_hook),	 cmocka_unit_test(test_limit),
+	    cmocka_unit_test(test_long_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -249,23 +249,24 @@ int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 	return 0;
 }
 
-int tinyvmm_emit_exit(struct tinyvmm *t, int code, const char *reason)
+int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason)
 {
 	struct timespec t0;
 	struct events *ev;
 	struct json_writer m;
-	char buf[160];
+	char buf[160], spec[24];
 	int r;
 
 	if (!t || !reason)
 		return -EINVAL;
-	if (!t->cfg.events && !t->event_fn)
+	if (fd < 0 && !t->event_fn)
 		return 0;
 	if (t->t0_given)
 		t0 = t->t0;
 	else
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = events_open_append(&ev, t->cfg.events, &t0);
+	snprintf(spec, sizeof(spec), "fd:%d", fd);
+	r = events_open(&ev, fd >= 0 ? spec : NULL, &t0, 0); /* limit 0: vmm-exit only */
 	if (r < 0)
 		return r;
 	if (t->event_fn)

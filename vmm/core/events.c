@@ -49,9 +49,8 @@ int events_format(char *buf, size_t cap, double ts, const char *name, const char
 	return json_write_finish_line(&w) < 0 ? -ENOSPC : (int)w.len;
 }
 
-/* events_open() with file_flags for a file: O_CREAT | O_TRUNC, or none. */
-static int open_spec(struct events **out, const char *spec, const struct timespec *t0,
-		     unsigned long long limit, int file_flags)
+int events_open(struct events **out, const char *spec, const struct timespec *t0,
+		unsigned long long limit)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 	int r;
@@ -77,7 +76,8 @@ static int open_spec(struct events **out, const char *spec, const struct timespe
 		ev->fd = (int)n;
 	} else {
 		ev->fd =
-		    open(spec, OUT_FILE_FLAGS(O_WRONLY | O_APPEND | O_CLOEXEC | file_flags), 0600);
+		    open(spec, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC),
+			 0600);
 		ev->fd = out_file_opened(ev->fd);
 		if (ev->fd < 0) {
 			r = ev->fd;
@@ -93,24 +93,6 @@ static int open_spec(struct events **out, const char *spec, const struct timespe
 	pthread_mutex_init(&ev->lock, NULL);
 	*out = ev;
 	return 0;
-}
-
-int events_open(struct events **out, const char *spec, const struct timespec *t0,
-		unsigned long long limit)
-{
-	return open_spec(out, spec, t0, limit, O_CREAT | O_TRUNC);
-}
-
-int events_open_append(struct events **out, const char *spec, const struct timespec *t0)
-{
-	int r = open_spec(out, spec, t0, 0, O_NOFOLLOW), fl;
-
-	/* The VM process that made the file may have been subverted: no link
-	 * followed (O_NOFOLLOW), and a FIFO nobody drains cannot block the
-	 * caller (non-blocking: the line is dropped, logged once). */
-	if (r == 0 && (*out)->owns_fd && (fl = fcntl((*out)->fd, F_GETFL)) >= 0)
-		fcntl((*out)->fd, F_SETFL, fl | O_NONBLOCK);
-	return r;
 }
 
 void events_close(struct events *ev)

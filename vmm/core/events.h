@@ -38,14 +38,6 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		unsigned long long limit);
 
 /*
- * The events that another process opened with spec, to add to: a file is
- * opened for appending (not created, not truncated, no symlink followed,
- * writes that would block dropped), fd:N is N. Only vmm-exit is written
- * through it (limit 0: everything else is dropped).
- */
-int events_open_append(struct events **out, const char *spec, const struct timespec *t0);
-
-/*
  * Called with every emitted event: its name and its line exactly as written
  * to the log, without the '\n'. Runs on the emitting thread (vCPU, console,
  * main) with the events lock held, so calls never overlap and come in ts
