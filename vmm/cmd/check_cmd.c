@@ -11,7 +11,7 @@
 int check_cmd_main(int argc, char **argv)
 {
 	struct tinyvmm_check_item items[TINYVMM_CHECK_MAX_ITEMS];
-	const char *vfs[TINYVMM_MAX_VFS];
+	const char *vfs[TINYVMM_MAX_VFS], *argv_vfs[TINYVMM_MAX_VFS];
 	struct tinyvmm_vf specs[TINYVMM_MAX_VFS];
 	struct tinyvmm_check_request req = {.vfs = vfs};
 	unsigned int nr = 0, ok = 0;
@@ -52,13 +52,14 @@ int check_cmd_main(int argc, char **argv)
 				return TINYVMM_EXIT_USAGE; /* logged */
 			for (unsigned int k = 0; k < req.nr_vfs; k++) {
 				if (!strcmp(vfs[k], specs[req.nr_vfs].bdf)) {
-					log_err("check: --vf %s: %s is given twice, as the main "
-						"command refuses it",
-						v, vfs[k]);
+					log_err("check: --vf %s: %s is already passed by --vf %s; "
+						"give each function once",
+						v, vfs[k], argv_vfs[k]);
 					return TINYVMM_EXIT_USAGE;
 				}
 			}
 			vfs[req.nr_vfs] = specs[req.nr_vfs].bdf;
+			argv_vfs[req.nr_vfs] = v;
 			req.nr_vfs++;
 		} else if (!strcmp(a, "--mem") && v) {
 			if (cli_mem(v, &req.mem_mib) < 0)

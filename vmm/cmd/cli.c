@@ -115,7 +115,8 @@ static const struct {
 	  "control API stopped it"},
     {"1-63", "the status the guest wrote to the debug exit register"},
     {"64", "bad arguments, a rejected kernel/initrd, or an unusable --vf device"},
-    {"65", "host or KVM error (/dev/kvm, an ioctl, a failed VM entry)"},
+    {"65", "host or KVM error (/dev/kvm, an ioctl, a failed VM entry; a file the host ran "
+	   "out of descriptors, memory or disk for)"},
     {"66", "the guest crashed: triple fault or kernel panic (pvpanic)"},
     {"67", "--timeout expired: the guest was stopped"},
     {"68", "guest ended (or an API stop) before --expect matched"},

@@ -91,7 +91,7 @@ struct vm {
 	pthread_cond_t pause_cond;
 	bool paused;		    /* written under pause_lock, read atomically */
 	bool starting;		    /* vm_start() holds the vCPUs; under pause_lock */
-	unsigned int pause_seq;	    /* bumped by each vm_pause(); atomic */
+	unsigned int pause_seq;	    /* bumped by each vm_pause() and vm_start(); atomic */
 	unsigned int parked;	    /* vCPU threads parked now, under pause_lock */
 	struct timespec started_at; /* CLOCK_MONOTONIC at vm_start(): guest entry */
 
@@ -112,8 +112,8 @@ struct vm {
  */
 int vm_create(struct vm *vm, u64 ram, unsigned int cpus, bool hugepages);
 
-/* Start one thread per vCPU (after setting started_at). -errno (stops the
- * VM) if one cannot start. */
+/* Start one thread per vCPU (after setting started_at); none runs the
+ * guest until all have started. -errno (stops the VM) if one cannot start. */
 int vm_start(struct vm *vm);
 
 /* Kick all vCPUs until their threads have exited, then reap them. */
