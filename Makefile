@@ -246,11 +246,11 @@ test_console_SRCS := vmm/core/console.c devices/serial.c vmm/base/log.c vmm/base
 	$(SECCOMP_SRCS) vmm/base/host_open.c
 TESTS += events
 test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
-	vmm/base/err.c
+	vmm/base/err.c vmm/base/parse.c
 TESTS += kvm
 test_kvm_LIBS += -lseccomp
 test_kvm_SRCS := vmm/base/host_open.c vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
-	vmm/core/events.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
+	vmm/core/events.c vmm/base/parse.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c \
 	devices/x86/i8042.c devices/x86/cmos.c devices/pci_host.c devices/x86/pci_cf8.c vmm/pci/pci_platform.c $(FW_SRCS) $(SECCOMP_SRCS)
 
@@ -332,7 +332,7 @@ test_library_SRCS := $(LIB_SRCS)
 
 # vmm/cmd
 TESTS += cli
-test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/api/vf_spec.c \
+test_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/core/events.c vmm/api/vf_spec.c \
 	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/json_get.c \
 	vmm/base/json_write.c \
 	vmm/base/utf8.c vmm/base/log.c vmm/base/err.c vmm/arch/$(ARCH)/arch_info.c

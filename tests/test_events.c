@@ -285,13 +285,54 @@ static void test_long_members(void **state UNUSED)
 	events_close(ev);
 }
 
+static void test_spec_fd(void **state UNUSED)
+{
+	assert_int_equal(events_spec_fd("fd:3"), 3);
+	assert_int_equal(events_spec_fd("fd:0"), 0);
+	assert_int_equal(events_spec_fd("fd:2147483647"), 2147483647);
+	assert_int_equal(events_spec_fd("fd:2147483648"), -EINVAL);
+	assert_int_equal(events_spec_fd("fd:"), -EINVAL);
+	assert_int_equal(events_spec_fd("fd:-1"), -EINVAL);
+	assert_int_equal(events_spec_fd("fd: 3"), -EINVAL);
+	assert_int_equal(events_spec_fd("fd:3x"), -EINVAL);
+	assert_int_equal(events_spec_fd("/tmp/ev.jsonl"), -ENOENT);
+	assert_int_equal(events_spec_fd("fd3"), -ENOENT);
+}
+
+static void test_tail_is(void **state UNUSED)
+{
+	char line[128];
+	char tail[512];
+	int n;
+
+	n = events_format(line, sizeof(line), 2.0, "vmm-exit", "\"code\": 0");
+	assert_true(n > 0);
+	assert_true(events_tail_is(line, (size_t)n, "vmm-exit"));
+	assert_false(events_tail_is(line, (size_t)n, "vmm-start"));
+	assert_false(events_tail_is(line, (size_t)n - 1, "vmm-exit")); /* cut short */
+	assert_false(events_tail_is(line, (size_t)n, "vmm-exi"));
+	/* only the last line counts */
+	snprintf(tail, sizeof(tail), "%s{\"ts\": 3.000000, \"event\": \"vf-detached\"}\n", line);
+	assert_false(events_tail_is(tail, strlen(tail), "vmm-exit"));
+	assert_true(events_tail_is(tail, strlen(tail), "vf-detached"));
+	/* a tail that starts mid-line still finds the last line */
+	snprintf(tail, sizeof(tail), "ason\": \"x\"}\n%s", line);
+	assert_true(events_tail_is(tail, strlen(tail), "vmm-exit"));
+	/* the event name, not a member that holds it */
+	snprintf(tail, sizeof(tail), "{\"ts\": 1.0, \"event\": \"x\", \"r\": \"vmm-exit\"}\n");
+	assert_false(events_tail_is(tail, strlen(tail), "vmm-exit"));
+	assert_false(events_tail_is("\n", 1, "vmm-exit"));
+	assert_false(events_tail_is("", 0, "vmm-exit"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_format),	 cmocka_unit_test(test_writer),
 	    cmocka_unit_test(test_fifo),	 cmocka_unit_test(test_device_takes_no_writes),
 	    cmocka_unit_test(test_hook),	 cmocka_unit_test(test_limit),
-	    cmocka_unit_test(test_long_members),
+	    cmocka_unit_test(test_long_members), cmocka_unit_test(test_spec_fd),
+	    cmocka_unit_test(test_tail_is),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

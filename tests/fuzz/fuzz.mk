@@ -38,7 +38,7 @@ fuzz_arm64_image_ARCH := arm64
 
 # vmm/cmd, vmm/base, vmm/api: the command line, --config, JSON, the control API
 FUZZ_ALL += cli
-fuzz_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/api/vf_spec.c \
+fuzz_cli_SRCS := vmm/cmd/cli.c vmm/cmd/config_file.c vmm/api/config.c vmm/core/events.c vmm/api/vf_spec.c \
 	vmm/host/rtnl.c vmm/base/parse.c vmm/base/bdf.c vmm/base/json.c vmm/base/json_get.c \
 	vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c vmm/base/err.c vmm/arch/x86/arch_info.c
 # --config FILE reads the input's text, never a file

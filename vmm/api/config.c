@@ -7,6 +7,7 @@
 #include "arch/layout.h"
 #include "vmm/base/bdf.h"
 #include "vmm/api/config.h"
+#include "vmm/core/events.h"
 #include "vmm/base/err.h"
 #include "vmm/base/parse.h"
 #include "vmm/host/rtnl.h"
@@ -62,15 +63,6 @@ unsigned int tinyvmm_max_mem_mib(void)
 	return (unsigned int)(GUEST_MAX_RAM / MiB);
 }
 
-int config_events_fd(const char *spec)
-{
-	unsigned long n;
-
-	if (strncmp(spec, "fd:", 3) != 0)
-		return -1;
-	return parse_uint(spec + 3, INT32_MAX, &n) < 0 ? -2 : (int)n;
-}
-
 static int check_mem(const struct tinyvmm_config *c)
 {
 	if ((u64)c->mem_mib * MiB < (u64)TINYVMM_MIN_MEM_MIB * MiB)
@@ -101,8 +93,8 @@ static int check_events(const char *spec)
 		return 0;
 	if (!*spec)
 		return err_user(-EINVAL, "--events: empty file name; give a file or fd:N");
-	fd = config_events_fd(spec);
-	if (fd == -2)
+	fd = events_spec_fd(spec);
+	if (fd == -EINVAL)
 		return err_user(-EINVAL,
 				"--events %s: not a descriptor number; give fd:N, e.g. fd:3", spec);
 	fl = fd >= 0 ? fcntl(fd, F_GETFL) : 0;

@@ -51,7 +51,4 @@ static inline u64 config_mem_bytes(const struct tinyvmm_config *c)
 	return (u64)c->mem_mib * MiB;
 }
 
-/* Whether the run should read the events spec "fd:N": N, else -1. */
-int config_events_fd(const char *spec);
-
 #endif

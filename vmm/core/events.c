@@ -15,6 +15,7 @@
 #include "vmm/base/err.h"
 #include "vmm/base/json_write.h"
 #include "vmm/base/log.h"
+#include "vmm/base/parse.h"
 
 struct events {
 	int fd;
@@ -49,6 +50,31 @@ int events_format(char *buf, size_t cap, double ts, const char *name, const char
 	return json_write_finish_line(&w) < 0 ? -ENOSPC : (int)w.len;
 }
 
+int events_spec_fd(const char *spec)
+{
+	unsigned long n;
+
+	if (strncmp(spec, "fd:", 3) != 0)
+		return -ENOENT;
+	return parse_uint(spec + 3, INT32_MAX, &n) < 0 ? -EINVAL : (int)n;
+}
+
+bool events_tail_is(const char *tail, size_t n, const char *name)
+{
+	char want[96];
+	size_t start, len;
+
+	if (n < 2 || tail[n - 1] != '\n')
+		return false;
+	start = n - 1; /* the last line runs from after the newline before it */
+	while (start > 0 && tail[start - 1] != '\n')
+		start--;
+	len = (size_t)snprintf(want, sizeof(want), "\"event\": \"%s\"", name);
+	if (len >= sizeof(want))
+		return false;
+	return memmem(tail + start, n - 1 - start, want, len) != NULL;
+}
+
 int events_open(struct events **out, const char *spec, const struct timespec *t0,
 		unsigned long long limit)
 {
@@ -59,26 +85,17 @@ int events_open(struct events **out, const char *spec, const struct timespec *t0
 		return err_host(-ENOMEM, "events: out of memory");
 	if (!spec) {
 		ev->fd = -1; /* no log: only the hook sees the events */
-	} else if (strncmp(spec, "fd:", 3) == 0) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(spec + 3, &end, 10);
-		if (spec[3] < '0' || spec[3] > '9' || *end || errno || n > INT32_MAX ||
-		    fcntl((int)n, F_GETFL) < 0) {
+	} else if ((r = events_spec_fd(spec)) != -ENOENT) {
+		if (r < 0 || fcntl(r, F_GETFL) < 0) {
 			free(ev);
 			return err_user(-EINVAL,
 					"events %s: not an open descriptor; give fd:N with N open "
 					"for writing, or a file",
 					spec);
 		}
-		ev->fd = (int)n;
+		ev->fd = r;
 	} else {
-		ev->fd =
-		    open(spec, OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC),
-			 0600);
-		ev->fd = out_file_opened(ev->fd);
+		ev->fd = out_file_opened(open(spec, EVENTS_FILE_FLAGS, 0600));
 		if (ev->fd < 0) {
 			r = ev->fd;
 			free(ev);

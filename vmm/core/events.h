@@ -15,16 +15,28 @@
 #ifndef TINYVMM_EVENTS_H
 #define TINYVMM_EVENTS_H
 
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "vmm/base/json_write.h"
+#include "vmm/base/out_file.h"
 
 /* One event line, extra members included: room for a whole console line
  * (CONSOLE_LINE_MAX) escaped at 6 bytes a byte in expect-matched. */
 #define EVENTS_LINE_MAX 32768
 
 struct events;
+
+/* How an events file spec that names a path is opened (created, 0600). */
+#define EVENTS_FILE_FLAGS OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC)
+
+/*
+ * Pure: the N of an "fd:N" spec (N decimal, at most INT32_MAX), -EINVAL for
+ * an "fd:" spec that holds no such N, or -ENOENT when spec is a path.
+ */
+int events_spec_fd(const char *spec);
 
 /*
  * spec: a file (created or truncated, 0600) or "fd:N" (an open writable
@@ -82,5 +94,12 @@ double events_since(const struct timespec *t0);
  * (with the NUL).
  */
 int events_format(char *buf, size_t cap, double ts, const char *name, const char *extra);
+
+/*
+ * Pure: whether the last line of tail (n bytes, the end of an events file,
+ * ending with its newline) is the event name, as events_format() writes it.
+ * A tail without a newline at its end (a line cut short) is not.
+ */
+bool events_tail_is(const char *tail, size_t n, const char *name);
 
 #endif
