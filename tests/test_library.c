@@ -535,6 +535,55 @@ static void test_clock_start(void **state UNUSED)
 }
 
 /*
+ * The split run's events file: tinyvmm_events_keep() truncates the file
+ * (or dups fd:N), and tinyvmm_emit_exit() ends it with vmm-exit.
+ */
+static void test_events_keep_emit_exit(void **state UNUSED)
+{
+	struct tinyvmm_config cfg = {0};
+	struct tinyvmm *t;
+	int fd, fd2, pfd[2];
+
+	write_kernel(code_ok_off, sizeof(code_ok_off));
+	t = make_vm(&cfg);
+	assert_int_equal(tinyvmm_events_keep(&cfg), -1); /* no events */
+	cfg.events = "fd:notanumber";
+	assert_int_equal(tinyvmm_events_keep(&cfg), -1);
+	cfg.events = "/nonexistent-dir/events";
+	assert_int_equal(tinyvmm_events_keep(&cfg), -1);
+	cfg.events = evf;
+	fd = open(evf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(write(fd, "stale\n", 6), 6);
+	close(fd);
+	fd = tinyvmm_events_keep(&cfg);
+	assert_true(fd >= 3);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	e2e_slurp(evf, buf, sizeof(buf));
+	assert_string_equal(buf, ""); /* truncated, as the run does */
+	assert_int_equal(tinyvmm_emit_exit(t, fd, 70, "seccomp"), 0);
+	e2e_slurp(evf, buf, sizeof(buf));
+	assert_non_null(
+	    strstr(buf, "\"event\": \"vmm-exit\", \"code\": 70, \"reason\": \"seccomp\"}\n"));
+	assert_ptr_equal(strchr(buf, '\n'), buf + strlen(buf) - 1); /* one line */
+	close(fd);
+	/* fd:N is duplicated, and a pipe (which cannot tell its end) gets it */
+	assert_int_equal(pipe(pfd), 0);
+	snprintf(buf, sizeof(buf), "fd:%d", pfd[1]);
+	cfg.events = buf;
+	fd2 = tinyvmm_events_keep(&cfg);
+	assert_true(fd2 >= 3 && fd2 != pfd[1]);
+	close(pfd[1]);
+	assert_int_equal(tinyvmm_emit_exit(t, fd2, 137, "vm-process-killed"), 0);
+	close(fd2);
+	memset(buf, 0, sizeof(buf));
+	assert_true(read(pfd[0], buf, sizeof(buf) - 1) > 0);
+	assert_non_null(strstr(buf, "\"reason\": \"vm-process-killed\"}\n"));
+	close(pfd[0]);
+	cfg.events = NULL;
+	tinyvmm_destroy(t);
+}
+
+/*
  * An embedder's tinyvmm_run() under the filters it asked for returns the
  * run's status: the caller's thread, under the main list, made
  * rt_sigpending after the run, and the process ended with status 70. In
@@ -699,6 +748,7 @@ int main(void)
 	    cmocka_unit_test(test_all_signals_blocked),
 	    cmocka_unit_test(test_run_under_seccomp),
 	    cmocka_unit_test(test_clock_start),
+	    cmocka_unit_test(test_events_keep_emit_exit),
 	    cmocka_unit_test(test_restart_on_reboot),
 	    cmocka_unit_test(test_stdout_console),
 	    cmocka_unit_test(test_dead_events_pipe),

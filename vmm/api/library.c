@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vmm/sandbox/seccomp.h"
@@ -249,6 +250,37 @@ int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 	return 0;
 }
 
+int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
+{
+	int fd, fl;
+
+	if (!cfg || !cfg->events)
+		return -1;
+	fd = events_spec_fd(cfg->events);
+	if (fd >= 0)
+		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	else if (fd == -ENOENT)
+		fd = open(cfg->events, EVENTS_FILE_FLAGS, 0600);
+	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return fd < 0 ? -1 : fd;
+}
+
+/* Whether fd, a file, ends with vmm-exit: a FIFO or the like cannot tell. */
+static bool events_ended(int fd)
+{
+	char tail[256];
+	struct stat st;
+	off_t at;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	at = st.st_size > (off_t)sizeof(tail) ? st.st_size - (off_t)sizeof(tail) : 0;
+	n = pread(fd, tail, sizeof(tail), at);
+	return n > 0 && events_tail_is(tail, (size_t)n, "vmm-exit");
+}
+
 int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason)
 {
 	struct timespec t0;
@@ -259,7 +291,7 @@ int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason)
 
 	if (!t || !reason)
 		return -EINVAL;
-	if (fd < 0 && !t->event_fn)
+	if ((fd < 0 && !t->event_fn) || (fd >= 0 && events_ended(fd)))
 		return 0;
 	if (t->t0_given)
 		t0 = t->t0;

@@ -576,59 +576,6 @@ static bool tty_foreground(void)
 	return isatty(STDIN_FILENO) && !tty_in_background(STDIN_FILENO);
 }
 
-/*
- * The events file, kept by the parent from before the VM process starts:
- * the same file the VM process opens (it creates or truncates the same
- * path moments later, while still root and before the guest runs), so that
- * the parent can end it with vmm-exit if that process dies. Kept as a
- * descriptor: the path is not looked up again once that process could be
- * subverted. Non-blocking, so a FIFO nobody drains cannot hold the parent.
- * -1 when there is none, or it does not open (the VM process says why).
- */
-static int events_keep(const struct tinyvmm_config *cfg)
-{
-	unsigned long n;
-	int fd, fl;
-
-	if (!cfg->events)
-		return -1;
-	if (strncmp(cfg->events, "fd:", 3) == 0)
-		fd = parse_uint(cfg->events + 3, INT32_MAX, &n) < 0
-			 ? -1
-			 : fcntl((int)n, F_DUPFD_CLOEXEC, 3);
-	else
-		fd =
-		    open(cfg->events,
-			 OUT_FILE_FLAGS(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC), 0600);
-	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	return fd;
-}
-
-/*
- * Whether the kept events file already ends with vmm-exit: the VM process
- * writes it, then tears down, and can be killed there. Read from a file;
- * a FIFO or another descriptor cannot tell (false).
- */
-static bool events_ended(int fd)
-{
-	char tail[256];
-	struct stat st;
-	off_t at;
-	ssize_t n;
-	char *last;
-
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2)
-		return false;
-	at = st.st_size > (off_t)sizeof(tail) - 1 ? st.st_size - (off_t)sizeof(tail) + 1 : 0;
-	n = pread(fd, tail, sizeof(tail) - 1, at);
-	if (n < 2)
-		return false;
-	tail[n - 1] = '\0'; /* the last line, without its newline */
-	last = strrchr(tail, '\n');
-	return strstr(last ? last : tail, "\"event\": \"vmm-exit\"") != NULL;
-}
-
 static void tty_save(struct tty_mode *m)
 {
 	m->saved = tty_foreground() && tcgetattr(STDIN_FILENO, &m->t) == 0;
@@ -659,7 +606,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 		tinyvmm_vf_give_back(hold);
 		return TINYVMM_EXIT_HOST;
 	}
-	evfd = events_keep(cfg);
+	evfd = tinyvmm_events_keep(cfg); /* before the VM process opens it */
 	fflush(NULL);
 	tty_save(&tty);
 	parent = getpid();
@@ -712,7 +659,7 @@ int jail_run(struct tinyvmm *t, const struct tinyvmm_config *cfg, const struct j
 	/* A VM process that a signal or its seccomp trap ended wrote no
 	 * vmm-exit (unless it died after): the events' last line is written
 	 * here for it, once the VFs are back. */
-	if ((killed || code == TINYVMM_EXIT_SECCOMP) && !(evfd >= 0 && events_ended(evfd)))
+	if (killed || code == TINYVMM_EXIT_SECCOMP)
 		tinyvmm_emit_exit(t, evfd, code, killed ? "vm-process-killed" : "seccomp");
 	if (evfd >= 0)
 		close(evfd);
