@@ -348,10 +348,10 @@ int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, 
 /*
  * For the privileged side of a split run, before the VM process starts:
  * open the events file cfg names (cfg->events), as the run will, and keep
- * it for tinyvmm_emit_exit(). A file is created or truncated; "fd:N" is
- * duplicated (close-on-exec, at 3 or above). Non-blocking, so that a FIFO
- * nobody drains cannot hold the caller. The descriptor, which the caller
- * closes, or -1 when there is none or it does not open (the run says why).
+ * it for tinyvmm_emit_exit(). A file is created or truncated, and opened
+ * for reading too; "fd:N" is duplicated (close-on-exec, at 3 or above). Non-blocking, so that a
+ * FIFO nobody drains cannot hold the caller. The descriptor, which the caller closes, or -1 when
+ * there is none or it does not open (the run says why).
  */
 int tinyvmm_events_keep(const struct tinyvmm_config *cfg);
 
@@ -363,7 +363,8 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg);
  * none), and passed to the event callback; its ts counts from
  * tinyvmm_set_clock_start(). A file whose last line is vmm-exit already
  * (the VM process wrote it, then died tearing down) gets no second one,
- * and the callback is not called. 0, or -errno after one line.
+ * and the callback is not called; a FIFO, or an fd:N open write-only,
+ * cannot be read for it. 0, or -errno after one line.
  */
 int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason);
 

@@ -536,7 +536,8 @@ static void test_clock_start(void **state UNUSED)
 
 /*
  * The split run's events file: tinyvmm_events_keep() truncates the file
- * (or dups fd:N), and tinyvmm_emit_exit() ends it with vmm-exit.
+ * (or dups fd:N), and tinyvmm_emit_exit() ends it with vmm-exit, once:
+ * not again when its last line is vmm-exit already.
  */
 static void test_events_keep_emit_exit(void **state UNUSED)
 {
@@ -565,6 +566,10 @@ static void test_events_keep_emit_exit(void **state UNUSED)
 	assert_non_null(
 	    strstr(buf, "\"event\": \"vmm-exit\", \"code\": 70, \"reason\": \"seccomp\"}\n"));
 	assert_ptr_equal(strchr(buf, '\n'), buf + strlen(buf) - 1); /* one line */
+	/* a second call finds the vmm-exit line and writes none */
+	assert_int_equal(tinyvmm_emit_exit(t, fd, 137, "vm-process-killed"), 0);
+	e2e_slurp(evf, buf, sizeof(buf));
+	assert_null(strstr(buf, "vm-process-killed"));
 	close(fd);
 	/* fd:N is duplicated, and a pipe (which cannot tell its end) gets it */
 	assert_int_equal(pipe(pfd), 0);

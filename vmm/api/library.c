@@ -259,14 +259,17 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
 	fd = events_spec_fd(cfg->events);
 	if (fd >= 0)
 		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	else if (fd == -ENOENT)
-		fd = open(cfg->events, EVENTS_FILE_FLAGS, 0600);
+	else if (fd == -ENOENT) /* read too: tinyvmm_emit_exit() reads its tail */
+		fd = open(cfg->events, (EVENTS_FILE_FLAGS & ~O_ACCMODE) | O_RDWR, 0600);
 	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) >= 0)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	return fd < 0 ? -1 : fd;
 }
 
-/* Whether fd, a file, ends with vmm-exit: a FIFO or the like cannot tell. */
+/*
+ * Whether fd, a file open for reading, ends with vmm-exit: a FIFO, or an
+ * fd:N opened write-only, cannot tell (false).
+ */
 static bool events_ended(int fd)
 {
 	char tail[256];
