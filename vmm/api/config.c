@@ -63,6 +63,14 @@ unsigned int tinyvmm_max_mem_mib(void)
 	return (unsigned int)(GUEST_MAX_RAM / MiB);
 }
 
+int config_check_seccomp(enum tinyvmm_seccomp mode)
+{
+	if ((unsigned int)mode > TINYVMM_SECCOMP_LOG)
+		return err_user(-EINVAL, "seccomp %u: give TINYVMM_SECCOMP_OFF, _KILL or _LOG",
+				(unsigned int)mode);
+	return 0;
+}
+
 static int check_mem(const struct tinyvmm_config *c)
 {
 	if ((u64)c->mem_mib * MiB < (u64)TINYVMM_MIN_MEM_MIB * MiB)
@@ -191,9 +199,9 @@ int config_check(struct tinyvmm_config *c)
 	if (c->cpus < 1 || c->cpus > TINYVMM_MAX_CPUS)
 		return err_user(-EINVAL, "--cpus %u: give a number of vCPUs from 1 to %d", c->cpus,
 				TINYVMM_MAX_CPUS);
-	if ((unsigned int)c->seccomp > TINYVMM_SECCOMP_LOG)
-		return err_user(-EINVAL, "seccomp %u: give TINYVMM_SECCOMP_OFF, _KILL or _LOG",
-				(unsigned int)c->seccomp);
+	r = config_check_seccomp(c->seccomp);
+	if (r < 0)
+		return r;
 	if (c->timeout != 0 && !(c->timeout > 0 && c->timeout <= TINYVMM_MAX_TIMEOUT))
 		return err_user(-EINVAL,
 				"--timeout %g: give a number of seconds greater than 0 and at most "

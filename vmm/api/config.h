@@ -33,6 +33,9 @@ void config_free(struct tinyvmm_config *c);
  */
 int config_check(struct tinyvmm_config *c);
 
+/* A seccomp mode the API defines: 0, or -EINVAL after one line. */
+int config_check_seccomp(enum tinyvmm_seccomp mode);
+
 /*
  * The checks of one VF (its BDF made canonical). arg is what the user wrote
  * (the --vf argument) for messages; NULL: the BDF.

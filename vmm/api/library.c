@@ -214,9 +214,10 @@ int tinyvmm_set_event_callback(struct tinyvmm *t, tinyvmm_event_fn fn, void *opa
 
 int tinyvmm_seccomp_thread(enum tinyvmm_seccomp mode)
 {
-	if ((unsigned int)mode > TINYVMM_SECCOMP_LOG)
-		return err_user(-EINVAL, "seccomp %u: give TINYVMM_SECCOMP_OFF, _KILL or _LOG",
-				(unsigned int)mode);
+	int r = config_check_seccomp(mode);
+
+	if (r < 0)
+		return r;
 	sb_malloc_prepare(mode);
 	return sb_enter(mode, SB_MAIN);
 }
