@@ -137,6 +137,12 @@ bool vm_paused(const struct vm *vm)
 	return __atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE);
 }
 
+/* Whether vCPUs wait at their pause point: a pause, or vm_start() not done. */
+static bool held(const struct vm *vm)
+{
+	return vm->paused || vm->starting;
+}
+
 void vm_pause_point(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -146,10 +152,10 @@ void vm_pause_point(struct vcpu *v)
 		return;
 	pthread_mutex_lock(&vm->pause_lock);
 	v->pause_seen = vm->pause_seq;
-	if ((vm->paused || vm->starting) && vm_stop_reason(vm) == VM_RUNNING) {
+	if (held(vm) && vm_stop_reason(vm) == VM_RUNNING) {
 		vm->parked++;
 		pthread_cond_broadcast(&vm->pause_cond);
-		while ((vm->paused || vm->starting) && vm_stop_reason(vm) == VM_RUNNING)
+		while (held(vm) && vm_stop_reason(vm) == VM_RUNNING)
 			pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
 		vm->parked--;
 	}
