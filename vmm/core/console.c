@@ -332,6 +332,8 @@ void console_limit_output(struct console *c, unsigned long long limit)
 void console_set_watch(struct console *c, const struct console_watch *w)
 {
 	c->w = *w;
+	if (!c->w.log_name)
+		c->w.log_name = ""; /* the messages name it: none given, none named */
 }
 
 static void log_write(struct console *c, const void *buf, size_t n)
@@ -343,7 +345,7 @@ static void log_write(struct console *c, const void *buf, size_t n)
 	if (!n) {
 		log_warn("console-log %s: reached its limit of %llu bytes (--output-limit); no "
 			 "more console logging",
-			 c->w.log_name ? c->w.log_name : "", c->w.log_limit);
+			 c->w.log_name, c->w.log_limit);
 		c->w.log_fd = -1;
 		return;
 	}
@@ -354,8 +356,7 @@ static void log_write(struct console *c, const void *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			log_warn("console-log %s: %s; no more console logging",
-				 c->w.log_name ? c->w.log_name : "",
+			log_warn("console-log %s: %s; no more console logging", c->w.log_name,
 				 w < 0 ? strerror(errno) : "short write");
 			c->w.log_fd = -1;
 			return;
