@@ -295,7 +295,7 @@ struct child {
 	const struct tinyvmm_config *cfg;
 };
 
-/* One request to the parent; its answer, and the fd it sent (or -1). */
+/* One request to the parent; its answer (-EPIPE: no answer), and the fd it sent (or -1). */
 static int ask(struct child *c, const struct jail_req *q, size_t len, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -306,10 +306,8 @@ static int ask(struct child *c, const struct jail_req *q, size_t len, int *fd)
 
 	*fd = -1;
 	pthread_mutex_lock(&c->lock); /* one question, one answer: the run and API threads */
-	if (send(c->sock, q, len, MSG_NOSIGNAL) < 0) {
-		res = -errno;
-		goto out;
-	}
+	if (send(c->sock, q, len, MSG_NOSIGNAL) < 0)
+		goto out; /* the channel broke (EPIPE, ECONNRESET): -EPIPE, a host error */
 	iov = (struct iovec){.iov_base = &res, .iov_len = sizeof(res)};
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
