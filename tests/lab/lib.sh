@@ -84,8 +84,20 @@ guest_exit_arg() {
 }
 
 # Assertions: print what failed and exit non-zero.
+# fail_show FILE...: the files (a VM's output, say) whose last 40 lines
+# fail() shows after its line, so a failure says what the VM was doing.
+LAB_SHOW=
+fail_show() {
+	LAB_SHOW="$*"
+}
 fail() {
+	local f
 	echo "FAIL: $*"
+	for f in $LAB_SHOW; do
+		[ -s "$f" ] || continue
+		echo "--- $f, its last 40 lines:"
+		tail -n 40 "$f" | tr -d '\r'
+	done
 	exit 1
 }
 pass() {
