@@ -248,7 +248,7 @@ TESTS += events
 test_events_SRCS := vmm/core/events.c vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c vmm/base/parse.c
 TESTS += kvm
-test_kvm_LIBS += -lseccomp
+test_kvm_LIBS += -lseccomp -Wl,--wrap=pthread_create
 test_kvm_SRCS := vmm/base/host_open.c vmm/core/vm.c vmm/core/vcpu.c vmm/core/mem.c vmm/core/bus.c vmm/core/console.c \
 	vmm/core/events.c vmm/base/parse.c $(ARCH_SRCS) vmm/base/json_write.c vmm/base/utf8.c vmm/base/log.c \
 	vmm/base/err.c vmm/base/input_file.c devices/serial.c devices/power.c devices/x86/acpi_pm.c \

@@ -13,8 +13,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -237,6 +239,45 @@ static void test_vm_stop_spinning(void **state UNUSED)
 	vm_destroy(&vm);
 }
 
+/* pthread_create() through the wrap: the call numbered fail_create_at fails, late. */
+int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+static int fail_create_at, creates;
+
+int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
+{
+	if (fail_create_at && ++creates == fail_create_at) {
+		usleep(300 * 1000); /* time for the vCPUs started to run, were they let */
+		return EAGAIN;
+	}
+	return __real_pthread_create(t, a, fn, arg);
+}
+
+/*
+ * A vCPU thread that fails to start stops the VM as a host error before
+ * any vCPU runs: vCPU 0, whose code powers off at once, is held until all
+ * have started, so the run cannot end as that poweroff (exit 0).
+ */
+static void test_vm_start_fails(void **state UNUSED)
+{
+	struct vm vm;
+
+	REQUIRE_KVM();
+	assert_int_equal(vm_create(&vm, 32 * MiB, 2, false), 0);
+	put_guest(&vm.mem, code_store_and_out, sizeof(code_store_and_out), code_poweroff,
+		  sizeof(code_poweroff));
+	assert_int_equal(arch_boot_set_entry(&vm.vcpus[0], KERNEL_LOAD_GPA + BZ_ENTRY64_OFFSET), 0);
+	creates = 0;
+	fail_create_at = 2; /* vCPU 1's thread */
+	assert_int_equal(vm_start(&vm), -EAGAIN);
+	fail_create_at = 0;
+	vm_join(&vm);
+	assert_int_equal(vm_stop_reason(&vm), VM_STOP_ERROR);
+	assert_int_equal(vm_exit_code(&vm), EXIT_HOST);
+	assert_int_equal(vm.vcpus[0].exits[VCPU_EXIT_IO], 0); /* held, then stopped */
+	vm_destroy(&vm);
+}
+
 static u64 counter(struct vm *vm)
 {
 	return __atomic_load_n((u64 *)mem_gpa_to_hva(&vm->mem, 0x200000, 8), __ATOMIC_RELAXED);
@@ -302,7 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bare_long_mode),  cmocka_unit_test(test_vm_poweroff),
 	    cmocka_unit_test(test_vm_triple_fault), cmocka_unit_test(test_vm_stop_spinning),
-	    cmocka_unit_test(test_vm_pause),
+	    cmocka_unit_test(test_vm_pause),	    cmocka_unit_test(test_vm_start_fails),
 	};
 
 	return cmocka_run_group_tests(tests, probe_kvm, NULL);
