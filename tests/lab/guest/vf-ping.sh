@@ -7,7 +7,7 @@ vf=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat $d/vendor):$(cat $d/device)" = 0x8086:0x10ca ] && vf=$d && break
 done
-[ -n "$vf" ] || { echo "guest-vf: no 8086:10ca device"; lspci; exit 10; }
+[ -n "$vf" ] || { echo "guest-vf: no 8086:10ca device"; ls /sys/bus/pci/devices; exit 10; }
 drv=$(basename "$(readlink $vf/driver)")
 [ "$drv" = igbvf ] || { echo "guest-vf: driver is '$drv', not igbvf"; exit 11; }
 nd=$(ls $vf/net 2>/dev/null | head -n1)

@@ -3,7 +3,7 @@
 # on its own subnet (169.254.15.1 and 169.254.13.1).
 for s in 05 03; do
 	d=/sys/bus/pci/devices/0000:00:$s.0
-	[ "$(cat $d/vendor 2>/dev/null):$(cat $d/device 2>/dev/null)" = 0x8086:0x10ca ] || { echo "guest-two: no VF at 00:$s.0"; lspci; exit 10; }
+	[ "$(cat $d/vendor 2>/dev/null):$(cat $d/device 2>/dev/null)" = 0x8086:0x10ca ] || { echo "guest-two: no VF at 00:$s.0"; ls /sys/bus/pci/devices; exit 10; }
 	[ "$(basename "$(readlink $d/driver)")" = igbvf ] || { echo "guest-two: 00:$s.0 not on igbvf"; exit 11; }
 	nd=$(ls $d/net | head -n1)
 	mac=$(cat /sys/class/net/$nd/address)
