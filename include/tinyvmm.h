@@ -348,10 +348,11 @@ int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, 
 /*
  * For the privileged side of a split run, before the VM process starts:
  * open the events file cfg names (cfg->events), as the run will, and keep
- * it for tinyvmm_emit_exit(). A file is created or truncated, and opened
- * for reading too; "fd:N" is duplicated (close-on-exec, at 3 or above). Non-blocking, so that a
- * FIFO nobody drains cannot hold the caller. The descriptor, which the caller closes, or -1 when
- * there is none or it does not open (the run says why).
+ * it for tinyvmm_emit_exit(). A file is created or truncated (write-only,
+ * so a FIFO with no reader fails at once: -ENXIO); "fd:N" is duplicated
+ * (close-on-exec, at 3 or above). Non-blocking, so that a FIFO nobody
+ * drains cannot hold the caller. The descriptor, which the caller closes,
+ * or -errno (-ENOENT when cfg names no events file): then the run says why.
  */
 int tinyvmm_events_keep(const struct tinyvmm_config *cfg);
 
@@ -359,12 +360,12 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg);
  * For the privileged side of a split run, on its own copy of the machine:
  * write the closing vmm-exit event ({"code": code, "reason": reason}) that
  * a VM process could not, because a signal killed it or a seccomp trap
- * ended it. Written to fd, the events file tinyvmm_events_keep() kept (-1:
- * none), and passed to the event callback; its ts counts from
+ * ended it. Written to fd, the events file tinyvmm_events_keep() kept
+ * (< 0: none), and passed to the event callback; its ts counts from
  * tinyvmm_set_clock_start(). A file whose last line is vmm-exit already
  * (the VM process wrote it, then died tearing down) gets no second one,
- * and the callback is not called; a FIFO, or an fd:N open write-only,
- * cannot be read for it. 0, or -errno after one line.
+ * and the callback is not called; a FIFO cannot be read for it. 0, or
+ * -errno after one line.
  */
 int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason);
 

@@ -536,8 +536,9 @@ static void test_clock_start(void **state UNUSED)
 
 /*
  * The split run's events file: tinyvmm_events_keep() truncates the file
- * (or dups fd:N), and tinyvmm_emit_exit() ends it with vmm-exit, once:
- * not again when its last line is vmm-exit already.
+ * (or dups fd:N; a FIFO with no reader fails), and tinyvmm_emit_exit()
+ * ends it with vmm-exit, once: not again when its last line is vmm-exit
+ * already, though the kept descriptor is write-only.
  */
 static void test_events_keep_emit_exit(void **state UNUSED)
 {
@@ -547,11 +548,17 @@ static void test_events_keep_emit_exit(void **state UNUSED)
 
 	write_kernel(code_ok_off, sizeof(code_ok_off));
 	t = make_vm(&cfg);
-	assert_int_equal(tinyvmm_events_keep(&cfg), -1); /* no events */
+	assert_int_equal(tinyvmm_events_keep(&cfg), -ENOENT); /* no events */
 	cfg.events = "fd:notanumber";
-	assert_int_equal(tinyvmm_events_keep(&cfg), -1);
+	assert_int_equal(tinyvmm_events_keep(&cfg), -EINVAL);
 	cfg.events = "/nonexistent-dir/events";
-	assert_int_equal(tinyvmm_events_keep(&cfg), -1);
+	assert_int_equal(tinyvmm_events_keep(&cfg), -ENOENT);
+	/* a FIFO with no reader fails, as the run's own open does */
+	snprintf(buf, sizeof(buf), "%s/fifo", dir);
+	assert_int_equal(mkfifo(buf, 0600), 0);
+	cfg.events = buf;
+	assert_int_equal(tinyvmm_events_keep(&cfg), -ENXIO);
+	unlink(buf);
 	cfg.events = evf;
 	fd = open(evf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_int_equal(write(fd, "stale\n", 6), 6);
@@ -559,6 +566,7 @@ static void test_events_keep_emit_exit(void **state UNUSED)
 	fd = tinyvmm_events_keep(&cfg);
 	assert_true(fd >= 3);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_WRONLY);
 	e2e_slurp(evf, buf, sizeof(buf));
 	assert_string_equal(buf, ""); /* truncated, as the run does */
 	assert_int_equal(tinyvmm_emit_exit(t, fd, 70, "seccomp"), 0);

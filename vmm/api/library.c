@@ -256,32 +256,44 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
 	int fd, fl;
 
 	if (!cfg || !cfg->events)
-		return -1;
+		return -ENOENT;
 	fd = events_spec_fd(cfg->events);
 	if (fd >= 0)
 		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	else if (fd == -ENOENT) /* read too: tinyvmm_emit_exit() reads its tail */
-		fd = open(cfg->events, (EVENTS_FILE_FLAGS & ~O_ACCMODE) | O_RDWR, 0600);
-	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) >= 0)
+	else if (fd == -ENOENT) /* write-only: a FIFO with no reader fails, as for the run */
+		fd = open(cfg->events, EVENTS_FILE_FLAGS, 0600);
+	else
+		return fd;
+	if (fd < 0)
+		return -errno;
+	if ((fl = fcntl(fd, F_GETFL)) >= 0)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	return fd < 0 ? -1 : fd;
+	return fd;
 }
 
 /*
- * Whether fd, a file open for reading, ends with vmm-exit: a FIFO, or an
- * fd:N opened write-only, cannot tell (false).
+ * Whether fd, a file, ends with vmm-exit; a FIFO or the like cannot tell.
+ * Read through a read-only descriptor of its own, /proc/self/fd/N: the
+ * kept one is write-only, and that is the same file, not a path looked up
+ * again.
  */
 static bool events_ended(int fd)
 {
-	char tail[256];
+	char tail[256], self[32];
 	struct stat st;
 	off_t at;
 	ssize_t n;
+	int rfd;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return false;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	rfd = open(self, O_RDONLY | O_CLOEXEC);
+	if (rfd < 0)
+		return false;
 	at = st.st_size > (off_t)sizeof(tail) ? st.st_size - (off_t)sizeof(tail) : 0;
-	n = pread(fd, tail, sizeof(tail), at);
+	n = pread(rfd, tail, sizeof(tail), at);
+	close(rfd);
 	return n > 0 && events_tail_is(tail, (size_t)n, "vmm-exit");
 }
 
