@@ -43,8 +43,6 @@ int err_file(int e, const char *fmt, ...)
 	case ENOBUFS:
 	case ENOSPC:
 	case EIO:
-	case EPIPE:  /* the sandbox's channel to its privileged side broke */
-	case EPROTO: /* or that side answered out of turn */
 		return -en;
 	default:
 		return err_mark_user(-en);

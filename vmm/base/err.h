@@ -63,9 +63,8 @@ int err_host(int e, const char *fmt, ...) PRINTF(2, 3);
  * Log one error line about a file the user named (opened, read, written):
  * the user's fault (a wrong path, a permission, a wrong kind of file), but
  * the host's when the host ran out of something (EMFILE ENFILE ENOMEM
- * ENOBUFS ENOSPC EIO), which another file would not help, or when a
- * sandboxed run could not ask its privileged side to open it (EPIPE
- * EPROTO: open() itself never says these).
+ * ENOBUFS ENOSPC EIO), which another file would not help (a sandboxed
+ * run's broken channel to its privileged side is told as EIO).
  */
 int err_file(int e, const char *fmt, ...) PRINTF(2, 3);
 

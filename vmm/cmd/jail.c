@@ -333,12 +333,15 @@ static int ask_open(void *opaque, const char *path, int flags)
 		return -ENAMETOOLONG;
 	memcpy(q.u.path, path, len);
 	res = ask(opaque, &q, offsetof(struct jail_req, u) + len + 1, &fd);
-	if (res < 0) {
-		if (fd >= 0)
-			close(fd);
-		return res;
+	if (res < 0 && fd >= 0)
+		close(fd);
+	if (res == -EPIPE || (res >= 0 && fd < 0)) {
+		/* the channel, not the file: EIO, which err_file() calls the host's */
+		log_err("sandbox: the privileged side gave no descriptor for %s (%s)", path,
+			res == -EPIPE ? "its channel broke" : "no descriptor in its answer");
+		return -EIO;
 	}
-	return fd >= 0 ? fd : -EPROTO;
+	return res < 0 ? res : fd;
 }
 
 static int ask_take(void *opaque, const struct tinyvmm_vf *vf)
