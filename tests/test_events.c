@@ -319,7 +319,8 @@ static void test_tail_is(void **state UNUSED)
 	snprintf(tail, sizeof(tail), "ason\": \"x\"}\n%s", line);
 	assert_true(events_tail_is(tail, strlen(tail), "vmm-exit"));
 	/* the event name, not a member that holds it */
-	snprintf(tail, sizeof(tail), "{\"ts\": 1.0, \"event\": \"x\", \"r\": \"vmm-exit\"}\n");
+	snprintf(tail, sizeof(tail),
+		 "{\"ts\": 1.0, \"event\": \"x\", \"r\": \"\\\"event\\\": \\\"vmm-exit\\\"\"}\n");
 	assert_false(events_tail_is(tail, strlen(tail), "vmm-exit"));
 	assert_false(events_tail_is("\n", 1, "vmm-exit"));
 	assert_false(events_tail_is("", 0, "vmm-exit"));

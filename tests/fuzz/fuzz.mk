@@ -6,7 +6,7 @@
 #                       build/fuzz/crashes/<name>/; fails if a target crashed
 #   make fuzz-replay    every seed through every target and each target's found inputs
 #                       through it (-runs=0), then each target for FUZZ_REPLAY_SECONDS
-#                       (default 3); what make test runs;
+#                       (default 3; 0: the replay only); what make test runs;
 #                       ends with "fuzz: N passed, M failed"
 #   make fuzz-keep      merge what the last make fuzz found (build/fuzz/work/<name>) into the
 #                       committed tests/fuzz/found/<name>/: the inputs that add coverage to
