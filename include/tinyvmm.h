@@ -349,10 +349,12 @@ int tinyvmm_set_host_ops(struct tinyvmm *t, const struct tinyvmm_host_ops *ops, 
  * For the privileged side of a split run, before the VM process starts:
  * open the events file cfg names (cfg->events), as the run will, and keep
  * it for tinyvmm_emit_exit(). A file is created or truncated (write-only,
- * so a FIFO with no reader fails at once: -ENXIO); "fd:N" is duplicated
- * (close-on-exec, at 3 or above). Non-blocking, so that a FIFO nobody
- * drains cannot hold the caller. The descriptor, which the caller closes,
- * or -errno (-ENOENT when cfg names no events file): then the run says why.
+ * so a FIFO with no reader fails at once: -ENXIO); "fd:N" is opened again
+ * through /proc/self/fd/N (N's own flags left alone), or for a socket
+ * duplicated. Close-on-exec, and non-blocking where opened, so that a
+ * FIFO nobody drains cannot hold the caller. The descriptor, which the
+ * caller closes, or -errno (-ENOENT when cfg names no events file): then
+ * the run says why.
  */
 int tinyvmm_events_keep(const struct tinyvmm_config *cfg);
 
@@ -364,8 +366,10 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg);
  * (< 0: none), and passed to the event callback; its ts counts from
  * tinyvmm_set_clock_start(). A file whose last line is vmm-exit already
  * (the VM process wrote it, then died tearing down) gets no second one,
- * and the callback is not called; a FIFO cannot be read for it. 0, or
- * -errno after one line.
+ * and the callback is not called; a FIFO cannot be read for it, and a
+ * line from before tinyvmm_events_keep() does not count. A descriptor not
+ * writable within a second gets none (logged). 0, or -errno after one
+ * line.
  */
 int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason);
 

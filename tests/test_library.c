@@ -574,17 +574,40 @@ static void test_events_keep_emit_exit(void **state UNUSED)
 	assert_non_null(
 	    strstr(buf, "\"event\": \"vmm-exit\", \"code\": 70, \"reason\": \"seccomp\"}\n"));
 	assert_ptr_equal(strchr(buf, '\n'), buf + strlen(buf) - 1); /* one line */
-	/* a second call finds the vmm-exit line and writes none */
+	close(fd);
+	/* the VM process wrote its vmm-exit (through its own descriptor), then
+	 * died: the kept file's last line is it, and none is written again */
+	fd = tinyvmm_events_keep(&cfg);
+	assert_true(fd >= 3);
+	fd2 = open(evf, O_WRONLY | O_APPEND);
+	assert_true(fd2 >= 0);
+	assert_true(write(fd2, buf, strlen(buf)) == (ssize_t)strlen(buf));
+	close(fd2);
 	assert_int_equal(tinyvmm_emit_exit(t, fd, 137, "vm-process-killed"), 0);
 	e2e_slurp(evf, buf, sizeof(buf));
 	assert_null(strstr(buf, "vm-process-killed"));
 	close(fd);
-	/* fd:N is duplicated, and a pipe (which cannot tell its end) gets it */
+	/* fd:N appended to a log whose last line is an earlier run's vmm-exit:
+	 * that line does not count, this run's is written */
+	fd2 = open(evf, O_WRONLY | O_APPEND);
+	assert_true(fd2 >= 0);
+	snprintf(buf, sizeof(buf), "fd:%d", fd2);
+	cfg.events = buf;
+	fd = tinyvmm_events_keep(&cfg);
+	assert_true(fd >= 3 && fd != fd2);
+	assert_int_equal(tinyvmm_emit_exit(t, fd, 137, "vm-process-killed"), 0);
+	close(fd);
+	close(fd2);
+	e2e_slurp(evf, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"reason\": \"seccomp\"}\n{"));
+	assert_non_null(strstr(buf, "\"reason\": \"vm-process-killed\"}\n"));
+	/* fd:N of a pipe (which cannot tell its end) gets it; N stays blocking */
 	assert_int_equal(pipe(pfd), 0);
 	snprintf(buf, sizeof(buf), "fd:%d", pfd[1]);
 	cfg.events = buf;
 	fd2 = tinyvmm_events_keep(&cfg);
 	assert_true(fd2 >= 3 && fd2 != pfd[1]);
+	assert_false(fcntl(pfd[1], F_GETFL) & O_NONBLOCK);
 	close(pfd[1]);
 	assert_int_equal(tinyvmm_emit_exit(t, fd2, 137, "vm-process-killed"), 0);
 	close(fd2);

@@ -5,6 +5,7 @@
  * status and stats. The run itself is library_run.c; the description's
  * copy and checks are config.c.
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,22 +254,35 @@ int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 
 int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
 {
-	int fd, fl;
+	char self[32];
+	int n, fd;
 
 	if (!cfg || !cfg->events)
 		return -ENOENT;
-	fd = events_spec_fd(cfg->events);
-	if (fd >= 0)
-		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	else if (fd == -ENOENT) /* write-only: a FIFO with no reader fails, as for the run */
+	n = events_spec_fd(cfg->events);
+	if (n == -ENOENT) { /* write-only: a FIFO with no reader fails, as for the run */
 		fd = open(cfg->events, EVENTS_FILE_FLAGS, 0600);
-	else
+		return fd < 0 ? -errno : fd;
+	}
+	if (n < 0)
+		return n;
+	/*
+	 * fd:N is the caller's, and the run's: a dup would share its flags,
+	 * and O_NONBLOCK set on it would be set on theirs. Opened again
+	 * instead (a file, a pipe, a terminal), where the offset keeps the
+	 * file's size now, for events_ended(); a socket, which cannot be,
+	 * is duplicated with its flags left alone.
+	 */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", n);
+	fd = open(self, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		lseek(fd, 0, SEEK_END);
 		return fd;
-	if (fd < 0)
+	}
+	if (fcntl(n, F_GETFL) < 0)
 		return -errno;
-	if ((fl = fcntl(fd, F_GETFL)) >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	return fd;
+	fd = fcntl(n, F_DUPFD_CLOEXEC, 3);
+	return fd < 0 ? -errno : fd;
 }
 
 /*
@@ -287,6 +301,9 @@ static bool events_ended(int fd)
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return false;
+	/* nothing written since it was kept: a last line is an earlier run's */
+	if (st.st_size <= lseek(fd, 0, SEEK_CUR))
+		return false;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 	rfd = open(self, O_RDONLY | O_CLOEXEC);
 	if (rfd < 0)
@@ -295,6 +312,18 @@ static bool events_ended(int fd)
 	n = pread(rfd, tail, sizeof(tail), at);
 	close(rfd);
 	return n > 0 && events_tail_is(tail, (size_t)n, "vmm-exit");
+}
+
+/* Whether fd takes a write within a second: a socket kept blocking might not. */
+static bool writable_soon(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	int r;
+
+	do
+		r = poll(&p, 1, 1000);
+	while (r < 0 && errno == EINTR);
+	return r == 1 && (p.revents & POLLOUT) && !(p.revents & (POLLERR | POLLHUP | POLLNVAL));
 }
 
 int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason)
@@ -309,6 +338,10 @@ int tinyvmm_emit_exit(struct tinyvmm *t, int fd, int code, const char *reason)
 		return -EINVAL;
 	if ((fd < 0 && !t->event_fn) || (fd >= 0 && events_ended(fd)))
 		return 0;
+	if (fd >= 0 && !writable_soon(fd)) {
+		log_warn("events: not writable within 1 s; no vmm-exit written there");
+		fd = -1;
+	}
 	if (t->t0_given)
 		t0 = t->t0;
 	else
