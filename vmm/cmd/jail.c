@@ -318,6 +318,8 @@ static int ask(struct child *c, const struct jail_req *q, size_t len, int *fd)
 	cm = CMSG_FIRSTHDR(&mh);
 	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
 		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	else if ((mh.msg_flags & MSG_CTRUNC) && res >= 0)
+		res = -EMFILE; /* the descriptor sent found no free slot here */
 out:
 	pthread_mutex_unlock(&c->lock);
 	return res;
