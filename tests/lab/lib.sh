@@ -86,9 +86,12 @@ guest_exit_arg() {
 # Assertions: print what failed and exit non-zero.
 # fail_show FILE...: the files (a VM's output, say) whose last 40 lines
 # fail() shows after its line, so a failure says what the VM was doing.
+# Removed now: a failure before the VM starts shows nothing stale.
 LAB_SHOW=
 fail_show() {
+	local f
 	LAB_SHOW="$*"
+	for f in $LAB_SHOW; do rm -f "$f"; done
 }
 fail() {
 	local f

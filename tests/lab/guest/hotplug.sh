@@ -10,7 +10,7 @@ s=${SLOT:-06};d=/sys/bus/pci/devices/0000:00:$s.0
 echo hp: up
 i=0;while [ ! -e $d/driver ]&&[ $i -lt 1200 ];do [ -e $d ]&&modprobe -q igbvf;sleep .1;i=$((i+1));done
 [ -e $d ]||{ echo hp: no VF at $s;ls /sys/bus/pci/devices;exit 10;}
-x=00$(printf %02x $((0x$s*8)));grep -q "^$x" /proc/bus/pci/devices||{ echo hp: $x not in /proc/bus/pci;exit 17;}
+x=00$(printf %02x $((0x$s*8)));grep -q "^$x" /proc/bus/pci/devices||{ echo hp: no VF $x in /proc/bus/pci;exit 17;}
 r=$(readlink $d/driver);[ "${r##*/}" = igbvf ]||{ echo "hp: driver '$r'";exit 11;}
 n=$(ls $d/net);echo "hp: added slot=$s $(cat $d/vendor):$(cat $d/device) netdev=$n after $i"
 ip a add 169.254.10.2/24 dev $n;ip l set $n up
