@@ -27,7 +27,8 @@ RUNS=${RUNS:-3}
 SIZES=${SIZES:-256 1024}
 [ -n "$NVME" ] || fail "no NVMe controller in the lab host"
 lab_bind "$NVME" vfio-pci || fail "cannot bind $NVME to vfio-pci"
-ARGS="console=ttyS0 panic=-1 quiet $(guest_script_arg /lab/guest/nvme-read.sh)"
+grep -v "^#" /lab/guest/nvme-read.sh >/tmp/nvme-read.sh # without comments: 2 KiB of command line
+ARGS="console=ttyS0 panic=-1 quiet $(guest_script_arg /tmp/nvme-read.sh)"
 echo "exit 0" >/tmp/nodev.sh
 NODEV_ARGS="console=ttyS0 panic=-1 quiet $(guest_script_arg /tmp/nodev.sh)"
 MARK="guest-nvme: read done"
@@ -48,6 +49,16 @@ dma_qm() {
 med() {
 	sed -n "s/.*$2=\([0-9.][0-9.]*\).*/\1/p" "/tmp/$1.res" | sort -n | awk '{ v[NR] = $1 }
 		END { if (!NR) print -1; else printf "%.1f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# bad_boot LOG: what a boot that did not read the disk said: its VMM's and
+# guest script's lines (a stuck read's kernel messages included), its last
+# lines, and the lab host's free memory and last kernel messages
+bad_boot() {
+	echo "info: a bad boot, $1:"
+	tr -d '\r' <"$1" | grep -a "guest-nvme\|tinyvmm\|qemu" | tail -n 40
+	tr -d '\r' <"$1" | tail -n 10
+	echo "info: lab host: $(awk '/MemAvailable/ { printf "%d MiB available", $2 / 1024 }' /proc/meminfo); its last kernel lines:"
+	dmesg | tail -n 10
 }
 bad=0
 for m in $SIZES; do : >"/tmp/nt$m.res"; : >"/tmp/nq$m.res"; : >"/tmp/nn$m.res"; : >"/tmp/dt$m.res"; : >"/tmp/dq$m.res"; done
@@ -75,9 +86,10 @@ while [ $i -le "$RUNS" ]; do
 			"qemu $(tail -n1 "/tmp/nq$m.res" | cut -d' ' -f1-3) dma_ms=${dq:--}" \
 			"sha256 $([ "$sq" = "$NVME_SHA256" ] && echo ok || echo "BAD (${sq:-none})");" \
 			"tinyvmm ready $(tail -n1 "/tmp/nt$m.res" | sed -n 's/.*marker2_ms=\([-0-9.]*\).*/\1/p') ms," \
-			"without the device $(tail -n1 "/tmp/nn$m.res" | sed -n 's/.*marker_ms=\([-0-9.]*\).*/\1/p') ms"
-		[ "$st" = "$NVME_SHA256" ] || { bad=$((bad + 1)); tail -n 20 "/tmp/nt$m.$i.log"; }
-		[ "$sq" = "$NVME_SHA256" ] || { bad=$((bad + 1)); tail -n 20 "/tmp/nq$m.$i.log"; }
+			"without the device $(tail -n1 "/tmp/nn$m.res" | sed -n 's/.*marker_ms=\([-0-9.]*\).*/\1/p') ms;" \
+			"lab host $(awk '/MemAvailable/ { printf "%d", $2 / 1024 }' /proc/meminfo) MiB available"
+		[ "$st" = "$NVME_SHA256" ] || { bad=$((bad + 1)); bad_boot "/tmp/nt$m.$i.log"; }
+		[ "$sq" = "$NVME_SHA256" ] || { bad=$((bad + 1)); bad_boot "/tmp/nq$m.$i.log"; }
 	done
 	i=$((i + 1))
 done

@@ -3,13 +3,21 @@
 # bytes=<n>", "guest-nvme: irq nvmeXqN <count> |<line>" per queue vector,
 # "guest-nvme: msix vectors <n>", "guest-nvme: read done". Exit 20: no
 # modprobe, 21: no namespace, 22: short read, 23: a queue vector never
-# fired (or fewer than 2).
+# fired (or fewer than 2). A read not done after 60 s prints the guest
+# kernel's NVMe and IOMMU messages and the queue interrupts, as
+# "guest-nvme: stuck ..." lines, for a boot the host will kill. Passed
+# without its comment lines (the kernel command line holds 2 KiB).
 modprobe nvme || exit 20
+(sleep 60; echo "guest-nvme: stuck: no read done after 60 s"
+dmesg | grep -i "nvme\|dmar\|iommu\|timeout" | tail -n 20 | sed 's/^/guest-nvme: stuck: /'
+grep nvme /proc/interrupts | sed 's/^/guest-nvme: stuck: /') &
+w=$!
 i=0
 while [ ! -b /dev/nvme0n1 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
 [ -b /dev/nvme0n1 ] || { echo "guest-nvme: no /dev/nvme0n1"; exit 21; }
 n=$(blockdev --getsize64 /dev/nvme0n1)
 s=$(dd if=/dev/nvme0n1 bs=1M 2>/tmp/dd | sha256sum | cut -d' ' -f1)
+kill $w 2>/dev/null
 set -- $(sed -n "s/^\([0-9]*\)+\([0-9]*\) records in/\1 \2/p" /tmp/dd)
 b=$((${1:-0} * 1048576)) p=${2:-1}
 echo "guest-nvme: sha256=$s bytes=$b"
