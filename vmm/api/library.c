@@ -19,6 +19,7 @@
 #include "vmm/api/library.h"
 #include "vmm/base/err.h"
 #include "vmm/base/exitcode.h"
+#include "vmm/base/fd_reopen.h"
 #include "vmm/base/log.h"
 #include "vmm/base/regex_bound.h"
 #include "vmm/base/thread.h"
@@ -254,7 +255,6 @@ int tinyvmm_set_clock_start(struct tinyvmm *t, const struct timespec *t0)
 
 int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
 {
-	char self[32];
 	int n, fd;
 
 	if (!cfg || !cfg->events)
@@ -273,8 +273,7 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
 	 * file's size now, for events_ended(); a socket, which cannot be,
 	 * is duplicated with its flags left alone.
 	 */
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", n);
-	fd = open(self, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
+	fd = fd_reopen(n, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
 	if (fd >= 0) {
 		lseek(fd, 0, SEEK_END);
 		return fd;
@@ -293,7 +292,7 @@ int tinyvmm_events_keep(const struct tinyvmm_config *cfg)
  */
 static bool events_ended(int fd)
 {
-	char tail[256], self[32];
+	char tail[256];
 	struct stat st;
 	off_t at;
 	ssize_t n;
@@ -304,8 +303,7 @@ static bool events_ended(int fd)
 	/* nothing written since it was kept: a last line is an earlier run's */
 	if (st.st_size <= lseek(fd, 0, SEEK_CUR))
 		return false;
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	rfd = open(self, O_RDONLY | O_CLOEXEC);
+	rfd = fd_reopen(fd, O_RDONLY | O_CLOEXEC);
 	if (rfd < 0)
 		return false;
 	at = st.st_size > (off_t)sizeof(tail) ? st.st_size - (off_t)sizeof(tail) : 0;

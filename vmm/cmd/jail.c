@@ -22,6 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "vmm/base/fd_reopen.h"
 #include "vmm/base/out_file.h"
 #include "vmm/base/err.h"
 #include "vmm/base/log.h"
@@ -386,14 +387,12 @@ static void own_stdio(void)
 	static const int modes[2] = {O_RDONLY, O_WRONLY};
 
 	for (int fd = 0; fd < 2; fd++) {
-		char path[32];
 		struct stat st;
 		int nfd;
 
 		if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode))
 			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		nfd = open(path, modes[fd] | O_NOCTTY);
+		nfd = fd_reopen(fd, modes[fd] | O_NOCTTY);
 		if (nfd < 0)
 			continue; /* the console shares the description, as before */
 		if (nfd != fd && dup2(nfd, fd) >= 0)

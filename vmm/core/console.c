@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/base/fd_reopen.h"
 #include "vmm/base/out_file.h"
 #include "vmm/base/host_open.h"
 #include "vmm/sandbox/seccomp.h"
@@ -142,15 +143,13 @@ int console_open_fds(struct console **out, struct serial *s, int in_fd, int out_
 /* Reopen a pipe or terminal behind fd as its own non-blocking description. */
 static int reopen_nonblock(int fd, int mode)
 {
-	char path[32];
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return -1;
 	if (S_ISREG(st.st_mode)) /* a new description would lose the offset */
 		return fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return open(path, mode | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	return fd_reopen(fd, mode | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 }
 
 /* stdin, if there is something to read from. */
