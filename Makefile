@@ -143,6 +143,7 @@ API_SRCS += vmm/api/config.c
 API_SRCS += vmm/api/vf_spec.c
 API_SRCS += vmm/api/library.c
 API_SRCS += vmm/api/library_run.c
+API_SRCS += vmm/api/split_events.c
 API_SRCS += vmm/api/host_api.c
 API_SRCS += vmm/api/api_proto.c
 API_SRCS += vmm/api/api_server.c
