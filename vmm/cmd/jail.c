@@ -296,26 +296,30 @@ struct child {
 	const struct tinyvmm_config *cfg;
 };
 
-/* One request to the parent; its answer (-EPIPE: no answer), and the fd it sent (or -1). */
-static int ask(struct child *c, const struct jail_req *q, size_t len, int *fd)
+/*
+ * One request to the parent: 0 with its answer in *answer (0, an fd count
+ * or -errno from the parent's own call) and the descriptor it sent in *fd
+ * (or -1); -EPIPE when the channel broke (no answer, *answer -EPIPE too),
+ * which the callers tell apart from a call of the parent's that failed so.
+ */
+static int ask(struct child *c, const struct jail_req *q, size_t len, int *answer, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov;
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cm;
-	int res = -EPIPE;
+	int res = 0, r = -EPIPE;
 
 	*fd = -1;
 	pthread_mutex_lock(&c->lock); /* one question, one answer: the run and API threads */
 	if (send(c->sock, q, len, MSG_NOSIGNAL) < 0)
-		goto out; /* the channel broke (EPIPE, ECONNRESET): -EPIPE, a host error */
+		goto out; /* EPIPE, ECONNRESET: the parent is gone */
 	iov = (struct iovec){.iov_base = &res, .iov_len = sizeof(res)};
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
-	if (recvmsg(c->sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(res)) {
-		res = -EPIPE;
+	if (recvmsg(c->sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(res))
 		goto out;
-	}
+	r = 0;
 	cm = CMSG_FIRSTHDR(&mh);
 	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
 		memcpy(fd, CMSG_DATA(cm), sizeof(int));
@@ -323,25 +327,26 @@ static int ask(struct child *c, const struct jail_req *q, size_t len, int *fd)
 		res = -EMFILE; /* the descriptor sent found no free slot here */
 out:
 	pthread_mutex_unlock(&c->lock);
-	return res;
+	*answer = r < 0 ? r : res;
+	return r;
 }
 
 static int ask_open(void *opaque, const char *path, int flags)
 {
 	struct jail_req q = {.op = JAIL_OPEN, .flags = flags};
 	size_t len = strlen(path);
-	int fd, res;
+	int fd, res, r;
 
 	if (len >= sizeof(q.u.path))
 		return -ENAMETOOLONG;
 	memcpy(q.u.path, path, len);
-	res = ask(opaque, &q, offsetof(struct jail_req, u) + len + 1, &fd);
+	r = ask(opaque, &q, offsetof(struct jail_req, u) + len + 1, &res, &fd);
 	if (res < 0 && fd >= 0)
 		close(fd);
-	if (res == -EPIPE || (res >= 0 && fd < 0)) {
+	if (r < 0 || (res >= 0 && fd < 0)) {
 		/* the channel, not the file: EIO, which err_file() calls the host's */
 		log_err("sandbox: the privileged side gave no descriptor for %s (%s)", path,
-			res == -EPIPE ? "its channel broke" : "no descriptor in its answer");
+			r < 0 ? "its channel broke" : "no descriptor in its answer");
 		return -EIO;
 	}
 	return res < 0 ? res : fd;
@@ -353,7 +358,7 @@ static int ask_take(void *opaque, const struct tinyvmm_vf *vf)
 	int fd, res;
 
 	q.u.vf = *vf;
-	res = ask(opaque, &q, offsetof(struct jail_req, u) + sizeof(q.u.vf), &fd);
+	ask(opaque, &q, offsetof(struct jail_req, u) + sizeof(q.u.vf), &res, &fd);
 	if (fd >= 0)
 		close(fd);
 	if (res < 0) /* the parent said why on the same stderr; the API caller hears it */
@@ -365,10 +370,11 @@ static int ask_take(void *opaque, const struct tinyvmm_vf *vf)
 static void ask_give_back(void *opaque, const char *bdf)
 {
 	struct jail_req q = {.op = JAIL_GIVE_BACK};
-	int fd;
+	int fd, res;
 
 	snprintf(q.u.bdf, sizeof(q.u.bdf), "%s", bdf);
-	if (ask(opaque, &q, offsetof(struct jail_req, u) + sizeof(q.u.bdf), &fd) < 0)
+	ask(opaque, &q, offsetof(struct jail_req, u) + sizeof(q.u.bdf), &res, &fd);
+	if (res < 0)
 		log_err("vf %s: could not hand it back to the privileged side; it gives it back "
 			"when the VM ends",
 			bdf);
