@@ -225,14 +225,16 @@ lab_find_shared() {
 
 # vm_start_wait LOG [tinyvmm args...]: start a guest that prints
 # "guest-wait: up" and sleeps, in the background; sets VM_PID once it is up
-# (returns 1 if it is not up within 150 s).
+# (returns 1 if it is not up within 150 s). The guest's console goes to LOG,
+# tinyvmm's own lines to LOG.err: in one file, a line tinyvmm logs could
+# land inside one of the guest's (the same goes for every scenario's VMs).
 vm_start_wait() {
 	local log=$1 i=0
 	shift
 	printf 'echo guest-wait: up\nsleep 600\n' >/tmp/wait-up.sh
 	: >"$log"
 	tinyvmm --mem 256 --kernel "$GUEST_KERNEL" --initrd "$GUEST_INITRD" \
-		--cmdline "$(guest_cmdline /tmp/wait-up.sh)" "$@" >"$log" 2>&1 &
+		--cmdline "$(guest_cmdline /tmp/wait-up.sh)" "$@" >"$log" 2>"$log.err" &
 	VM_PID=$!
 	while ! grep -q "guest-wait: up" "$log"; do
 		kill -0 $VM_PID 2>/dev/null || return 1
