@@ -297,10 +297,10 @@ struct child {
 };
 
 /*
- * One request to the parent: 0 with its answer in *answer (0, an fd count
- * or -errno from the parent's own call) and the descriptor it sent in *fd
- * (or -1); -EPIPE when the channel broke (no answer, *answer -EPIPE too),
- * which the callers tell apart from a call of the parent's that failed so.
+ * One request to the parent: 0 with its answer in *answer (0 or -errno from
+ * the parent's own call) and the descriptor it sent in *fd (or -1); -EPIPE
+ * when the channel broke (no answer, *answer -EPIPE too), which ask_open()
+ * tells apart from a call of the parent's that failed so.
  */
 static int ask(struct child *c, const struct jail_req *q, size_t len, int *answer, int *fd)
 {
