@@ -473,7 +473,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_check_no_iommu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_wrong_driver, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_not_viable, setup, teardown),
-	    cmocka_unit_test(test_error_classes),
+	    cmocka_unit_test_setup_teardown(test_error_classes, setup, teardown),
 	    cmocka_unit_test(test_container_unopened),
 	    cmocka_unit_test(test_container_dma_chunks),
 	    cmocka_unit_test(test_region_parse),
