@@ -138,6 +138,15 @@ pf_addr() {
 	ip addr add "$1" dev "$PF_NETDEV" && ip link set "$PF_NETDEV" up
 }
 
+# join_log RAW ERR LOG: one log for a VM that has exited: the guest's
+# console (RAW, its \r dropped), then tinyvmm's own lines (ERR). The two
+# went to files of their own while it ran, so neither could land inside a
+# line of the other.
+join_log() {
+	tr -d '\r' <"$1" >"$3"
+	cat "$2" >>"$3"
+}
+
 # The reference VMM (QEMU) booting the guest image with VF BDFs passed through:
 # ref_qemu LOG SCRIPT BDF...   (waits for it to finish; returns its status)
 # x86: the pc board and the bzImage; arm64: the virt board (GICv3, in-kernel
