@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,9 +337,9 @@ static void test_kvm_and_cpu(void **state UNUSED)
  * root), so a dev/kvm of mode 0 gives EACCES as it does an ordinary user
  * outside the kvm group; its lines into out.
  */
-static void run_without_dac(void)
+static void run_without_dac(const char *const *vfs, unsigned int nr_vfs)
 {
-	struct preflight_req req = {.mem = 512 * MiB};
+	struct preflight_req req = {.mem = 512 * MiB, .vfs = vfs, .nr_vfs = nr_vfs};
 	int fds[2], status;
 	static char buf[8192];
 	size_t len = 0;
@@ -390,14 +392,14 @@ static void test_kvm_no_access(void **state UNUSED)
 	snprintf(kvm, sizeof(kvm), "%s/kvm", paths.dev);
 	assert_int_equal(chmod(kvm, 0), 0); /* the tree's directories are the owner's */
 	fake_sysfs_write(root, plain_intel_cpuinfo, "proc/cpuinfo");
-	run_without_dac();
+	run_without_dac(NULL, 0);
 	expect("FAIL", "kvm", "Permission denied; fix: add yourself to the kvm group");
 	expect("OK", "cpu", "no vmx/svm flag, but /dev/kvm is there (paravirtual KVM)");
 	fake_sysfs_write(root, arm_cpuinfo, "proc/cpuinfo");
-	run_without_dac();
+	run_without_dac(NULL, 0);
 	expect("OK", "cpu", "arm64: /dev/kvm is there, so the kernel runs at EL2");
 	fake_sysfs_write(root, intel_cpuinfo, "proc/cpuinfo");
-	run_without_dac();
+	run_without_dac(NULL, 0);
 	expect("OK", "cpu", "Intel VT-x (vmx) in cpuinfo");
 }
 
@@ -485,16 +487,57 @@ static void test_vf_ok_variants(void **state UNUSED)
 	int base = have_kvm ? 0 : 1;
 
 	fake_sysfs_bind(root, VF, "vfio-pci");
+	fake_sysfs_write(root, "", "dev/vfio/12");
 	fake_sysfs_dev(root, VF2, 13, NULL);		      /* not a VF, unbound */
 	fake_sysfs_dev(root, "0000:01:10.2", 14, "pci-stub"); /* given in the short form */
 	assert_int_equal(run(vfs, 3, 512 * MiB), base);
 	assert_string_equal(line_of("OK", "vf " VF),
-			    "OK    vf " VF " IOMMU group 12, viable, an SR-IOV VF, on vfio-pci");
+			    "OK    vf " VF " IOMMU group 12, viable, an SR-IOV VF, on vfio-pci, "
+			    "its group's device read-write");
 	assert_string_equal(line_of("OK", "vf " VF2),
 			    "OK    vf " VF2
 			    " IOMMU group 13, viable, on no driver (tinyvmm moves it "
 			    "to vfio-pci; managed=off needs it there)");
 	expect("OK", "vf 0000:01:10.2", "IOMMU group 14, viable, on pci-stub (tinyvmm moves it");
+}
+
+/*
+ * A VF already on vfio-pci (as managed=off needs): its group's /dev/vfio/N
+ * must be this user's to open read-write, or the VM cannot use it. A node
+ * of mode 0 is what an ordinary user meets on a default host (root's, 0600).
+ */
+static void test_vf_group_node(void **state UNUSED)
+{
+	static const char *const vfs[] = {VF};
+	char node[PATH_MAX], line[3 * PATH_MAX];
+	struct passwd *pw = getpwuid(geteuid());
+
+	fake_sysfs_bind(root, VF, "vfio-pci");
+	/* No node although the VF is on vfio-pci. */
+	run(vfs, 1, 512 * MiB);
+	snprintf(node, sizeof(node), "%s/vfio/12", paths.dev);
+	snprintf(line, sizeof(line),
+		 "FAIL  vf " VF " %s: No such file or directory, though the device is on "
+		 "vfio-pci; fix: bind it to vfio-pci again, and see dmesg",
+		 node);
+	assert_string_equal(line_of("FAIL", "vf " VF), line);
+
+	/* There, but not this user's. */
+	fake_sysfs_write(root, "", "dev/vfio/12");
+	assert_int_equal(chmod(node, 0), 0);
+	run_without_dac(vfs, 1);
+	assert_non_null(pw);
+	snprintf(line, sizeof(line),
+		 "FAIL  vf " VF " %s: Permission denied: this user cannot open IOMMU group 12; "
+		 "fix: sudo chown %s %s (and, to keep it, a udev rule: SUBSYSTEM==\"vfio\", "
+		 "KERNEL==\"12\", OWNER=\"%s\")",
+		 node, pw->pw_name, node, pw->pw_name);
+	assert_string_equal(line_of("FAIL", "vf " VF), line);
+
+	/* Read-write for this user. */
+	assert_int_equal(chmod(node, 0600), 0);
+	run_without_dac(vfs, 1);
+	expect("OK", "vf " VF, "on vfio-pci, its group's device read-write");
 }
 
 static void test_memlock(void **state UNUSED)
@@ -593,6 +636,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_vfio_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vf_items, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vf_ok_variants, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vf_group_node, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_memlock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hugepages, setup, teardown),
 	};

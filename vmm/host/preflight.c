@@ -205,6 +205,47 @@ static void check_vfio(struct report *rep, const struct preflight_paths *p)
 		item(rep, true, "vfio-pci", "driver loaded, %s present", node);
 }
 
+/*
+ * A VF on vfio-pci: can this user open its group's /dev/vfio/N read-write,
+ * as managed=off needs (root always can)? A FAIL item and -1 when not.
+ */
+static int check_group_node(struct report *rep, const struct preflight_paths *p, const char *name,
+			    int g)
+{
+	char node[PATH_MAX], user[64];
+	struct passwd *pw;
+	int e;
+
+	snprintf(node, sizeof(node), "%s/vfio/%d", p->dev, g);
+	if (faccessat(AT_FDCWD, node, R_OK | W_OK, AT_EACCESS) == 0)
+		return 0;
+	e = errno;
+	if (e == ENOENT) {
+		item(rep, false, name,
+		     "%s: %s, though the device is on vfio-pci; fix: bind it to vfio-pci "
+		     "again, and see dmesg",
+		     node, strerror(e));
+		return -1;
+	}
+	if (e != EACCES) {
+		item(rep, false, name,
+		     "%s: %s; fix: a device cgroup or security policy denies it (in a "
+		     "container, pass the device: --device %s)",
+		     node, strerror(e), node);
+		return -1;
+	}
+	pw = getpwuid(geteuid());
+	if (pw)
+		snprintf(user, sizeof(user), "%s", pw->pw_name);
+	else
+		snprintf(user, sizeof(user), "%u", (unsigned int)geteuid());
+	item(rep, false, name,
+	     "%s: %s: this user cannot open IOMMU group %d; fix: sudo chown %s %s (and, "
+	     "to keep it, a udev rule: SUBSYSTEM==\"vfio\", KERNEL==\"%d\", OWNER=\"%s\")",
+	     node, strerror(e), g, user, node, g, user);
+	return -1;
+}
+
 static void check_vf(struct report *rep, const struct preflight_paths *p, const char *arg)
 {
 	char bdf[PCI_SYSFS_BDF_SZ], drv[PCI_SYSFS_NAME_SZ], name[32], bad[256], ok[256],
@@ -239,10 +280,12 @@ static void check_vf(struct report *rep, const struct preflight_paths *p, const 
 		     nbad > 1 ? "them" : "it");
 		return;
 	}
+	if (pci_sysfs_driver_is_vfio(drv) && check_group_node(rep, p, name, g) < 0)
+		return;
 	item(rep, true, name, "IOMMU group %d, viable, %s%s%s%s", g,
 	     pci_sysfs_physfn(p->sys, bdf, pf, &idx) == 0 ? "an SR-IOV VF, " : "",
 	     drv[0] ? "on " : "on no driver", drv,
-	     pci_sysfs_driver_is_vfio(drv) ? ""
+	     pci_sysfs_driver_is_vfio(drv) ? ", its group's device read-write"
 					   : " (tinyvmm moves it to vfio-pci; managed=off "
 					     "needs it there)");
 }
