@@ -16,12 +16,15 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,6 +172,11 @@ static bool has_record(const char *bdf)
 	return fake_sysfs_exists(root, "run/%s.record", bdf);
 }
 
+static bool has_lock(const char *bdf)
+{
+	return fake_sysfs_exists(root, "run/%s.lock", bdf);
+}
+
 /* A record as a tinyvmm that died would have left it; pf_netdev: PF settings saved (vf 1). */
 static void write_record(const char *bdf, long pid, const char *driver, bool rebound,
 			 const char *pf_netdev)
@@ -214,9 +222,11 @@ static void test_take_on_vfio(void **state UNUSED)
 
 	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
 	assert_int_equal(vf_manage_holder(VF0), 0);
+	assert_false(has_lock(VF0)); /* asking who holds it leaves no file */
 	assert_int_equal(take(&m, &o, &usage), 0);
 	assert_false(usage);
 	assert_true(m.lock_fd >= 0);
+	assert_true(has_lock(VF0));
 	assert_false(has_record(VF0)); /* nothing to undo */
 	assert_string_equal(attr(VF0, "driver_override"), "");
 	assert_string_equal(driver_of(VF0), "vfio-pci");
@@ -232,14 +242,117 @@ static void test_take_on_vfio(void **state UNUSED)
 	vf_manage_give_back(&m2, root); /* a failed take: harmless */
 	assert_int_equal(vf_manage_holder(VF0), (long)getpid());
 
-	/* Giving back releases the lock; twice is fine. */
+	assert_true(has_lock(VF0)); /* the failed take left the holder's file */
+
+	/* Giving back releases the lock and removes its file; twice is fine. */
 	vf_manage_give_back(&m, root);
 	assert_int_equal(m.lock_fd, -1);
+	assert_false(has_lock(VF0));
 	assert_int_equal(vf_manage_holder(VF0), 0);
 	vf_manage_give_back(&m, root);
 	assert_int_equal(take(&m2, &o, &usage), 0);
 	vf_manage_give_back(&m2, root);
 	assert_string_equal(driver_of(VF0), "vfio-pci");
+	assert_false(has_lock(VF0));
+}
+
+/*
+ * flock() takes the place of libc's for the code linked into this test, so
+ * a test can act between lock_take()'s open of the lock file and its flock:
+ * where another tinyvmm lets go of the VF (removing the file) and maybe a
+ * third takes it (making the file again and flocking it).
+ */
+enum lock_race { RACE_NONE, RACE_REMOVED, RACE_RETAKEN, RACE_ALWAYS };
+static enum lock_race race;
+static int race_fd = -1; /* the third tinyvmm's lock */
+
+int flock(int fd, int op)
+{
+	char path[PATH_MAX];
+
+	if (race != RACE_NONE) {
+		snprintf(path, sizeof(path), "%s/" VF0 ".lock", run_dir);
+		assert_int_equal(unlink(path), 0);
+		if (race != RACE_REMOVED) {
+			if (race_fd >= 0)
+				close(race_fd);
+			race_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			assert_true(race_fd >= 0);
+			assert_int_equal(dprintf(race_fd, "4242\n"), 5);
+			assert_int_equal(syscall(SYS_flock, race_fd, LOCK_EX | LOCK_NB), 0);
+		}
+		if (race != RACE_ALWAYS)
+			race = RACE_NONE;
+	}
+	return (int)syscall(SYS_flock, fd, op);
+}
+
+/*
+ * A holder removes its lock file as it lets go, so the file lock_take()
+ * opened may be gone by the time its flock is won: that lock is no one's,
+ * and the take starts over on the file the run directory names now.
+ */
+static void test_lock_file_replaced(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF0, true);
+	struct vf_manage m;
+	bool usage;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	/* The holder let go as we opened: ours on the second try. */
+	fake_sysfs_write(root, "1\n", "run/" VF0 ".lock");
+	race = RACE_REMOVED;
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_true(has_lock(VF0));
+	assert_int_equal(vf_manage_holder(VF0), (long)getpid());
+	vf_manage_give_back(&m, root);
+	assert_false(has_lock(VF0));
+
+	/* ...and a third tinyvmm took it meanwhile: in use by that one. */
+	fake_sysfs_write(root, "1\n", "run/" VF0 ".lock");
+	race = RACE_RETAKEN;
+	assert_int_equal(take(&m, &o, &usage), -EBUSY);
+	assert_true(usage);
+	expect_err("vf " VF0 ": in use by another tinyvmm (pid 4242)");
+	assert_int_equal(vf_manage_holder(VF0), 4242);
+	/* Giving back a failed take leaves the third one's file alone. */
+	vf_manage_give_back(&m, root);
+	assert_true(has_lock(VF0));
+	close(race_fd);
+	race_fd = -1;
+
+	/* The file changes under every try: in use, not a host error. */
+	race = RACE_ALWAYS;
+	assert_int_equal(take(&m, &o, &usage), -EBUSY);
+	race = RACE_NONE;
+	assert_true(usage);
+	expect_err("vf " VF0 ": in use by another tinyvmm (pid 4242)");
+	close(race_fd);
+	race_fd = -1;
+	assert_int_equal(take(&m, &o, &usage), 0);
+	vf_manage_give_back(&m, root);
+	assert_false(has_lock(VF0));
+}
+
+/* A lock file whose holder was removed by hand and made again by another
+ * tinyvmm is that one's: giving back does not remove it. */
+static void test_lock_file_not_ours(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF0, true);
+	char path[PATH_MAX];
+	struct vf_manage m;
+	bool usage;
+	int other;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	assert_int_equal(take(&m, &o, &usage), 0);
+	snprintf(path, sizeof(path), "%s/" VF0 ".lock", run_dir);
+	assert_int_equal(unlink(path), 0);
+	other = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(other >= 0);
+	vf_manage_give_back(&m, root);
+	assert_true(has_lock(VF0));
+	close(other);
 }
 
 static void test_take_no_device(void **state UNUSED)
@@ -555,6 +668,7 @@ static void test_restore_nothing(void **state UNUSED)
 	fake_sysfs_write(root, "junk", "run/" VF0 ".record.tmp");
 	assert_int_equal(restore(NULL), 0);
 	assert_string_equal(out, "vf restore: nothing to restore\n");
+	assert_false(has_lock(VF0)); /* a lock no one holds, left by a kill: gone */
 	/* A record of another VF does not count for this one. */
 	write_record(VF1, 999999, "igbvf", true, NULL);
 	assert_int_equal(restore(VF0), 0);
@@ -857,6 +971,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_remote_held_give_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_untrusted_run_dir, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_planted_lock_link, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_file_replaced, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_file_not_ours, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_record, setup, teardown),
 	};
 

@@ -130,9 +130,34 @@ static void record_remove(struct vf_manage *m)
 	m->recorded = false;
 }
 
+/* fd is the file named name in dir (not one removed, or removed and made again). */
+static bool same_file(int dir, const char *name, int fd)
+{
+	struct stat held, named;
+
+	return fstat(fd, &held) == 0 && fstatat(dir, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+/* The pid a lock file holds (0 if none). */
+static long lock_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
 /*
  * flock the VF's lock file (the run directory made if need be); -EBUSY
  * (with *holder) when another process has it; another -errno with why.
+ * The holder removes the file when it lets go (lock_drop()), so a lock won
+ * on a file that is no longer the one named (removed, or removed and made
+ * again, while we opened it) is let go and taken again; a file that changes
+ * under every try counts as in use.
  */
 static int lock_take(const char *bdf, int *fd_out, long *holder, char *why)
 {
@@ -147,31 +172,62 @@ static int lock_take(const char *bdf, int *fd_out, long *holder, char *why)
 	dir = dir_open(true, why);
 	if (dir < 0)
 		return dir;
-	fd = run_dir_open_rw(dir, name);
-	close(dir);
-	if (fd < 0) {
-		snprintf(why, RUN_DIR_WHY_SZ, "%s.lock: %s", bdf,
-			 fd == -EPERM || fd == -ELOOP
-			     ? "not a file of this user's that only it can write"
-			     : strerror(-fd));
-		return fd;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
-
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-		if (n > 0) {
-			buf[n] = '\0';
-			*holder = strtol(buf, NULL, 10);
+	for (int tries = 0;; tries++) {
+		fd = run_dir_open_rw(dir, name);
+		if (fd < 0) {
+			snprintf(why, RUN_DIR_WHY_SZ, "%s.lock: %s", bdf,
+				 fd == -EPERM || fd == -ELOOP
+				     ? "not a file of this user's that only it can write"
+				     : strerror(-fd));
+			close(dir);
+			return fd;
 		}
-		close(fd);
-		return e;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+			*holder = lock_pid(fd);
+			close(fd);
+			close(dir);
+			return e;
+		}
+		if (same_file(dir, name, fd))
+			break;
+		*holder = lock_pid(fd);
+		close(fd); /* its holder removed it as we opened it: again */
+		if (tries == 7) {
+			close(dir);
+			return -EBUSY;
+		}
 	}
+	close(dir);
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
 		log_debug("vf %s: cannot write the pid into its lock file", bdf);
 	*fd_out = fd;
 	return 0;
+}
+
+/*
+ * Let go of a lock lock_take() gave: the file is removed while it is still
+ * held (so the run directory is left empty), then the flock goes with the
+ * fd. Only if it is still our file: one removed by hand and made again by
+ * another tinyvmm is that one's lock.
+ */
+static void lock_drop(const char *bdf, int fd)
+{
+	char name[NAME_MAX], why[RUN_DIR_WHY_SZ];
+	int dir, r;
+
+	if (run_name(name, sizeof(name), bdf, "lock") == 0 && (dir = dir_open(false, why)) >= 0) {
+		if (same_file(dir, name, fd)) {
+			r = run_dir_remove(dir, name);
+			if (r < 0)
+				log_debug("vf %s: cannot remove its lock file: %s", bdf,
+					  strerror(-r));
+		}
+		close(dir);
+	}
+	close(fd);
 }
 
 /* An unsafe run directory or lock file (not merely an unwritable one). */
@@ -427,7 +483,7 @@ static int take_one(struct vf_manage *m, const struct tinyvmm_vf *o, const char 
 			log_err("%s: tinyvmm pid %ld left it taken and it cannot be given back; "
 				"fix the above, then run tinyvmm vf restore %s",
 				m->name, m->rec.pid, o->bdf);
-			close(m->lock_fd);
+			lock_drop(o->bdf, m->lock_fd);
 			m->lock_fd = -1;
 			return -EIO;
 		}
@@ -492,7 +548,7 @@ void vf_manage_give_back(struct vf_manage *m, const char *root)
 	}
 	m->provisioned = false;
 	if (m->lock_fd >= 0)
-		close(m->lock_fd); /* releases the flock */
+		lock_drop(m->name + 3, m->lock_fd); /* "vf " BDF */
 	m->lock_fd = -1;
 }
 
@@ -501,6 +557,40 @@ static int is_record(const struct dirent *e)
 	size_t n = strlen(e->d_name);
 
 	return n > 7 && strcmp(e->d_name + n - 7, ".record") == 0;
+}
+
+static int is_lock(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return n > 5 && strcmp(e->d_name + n - 5, ".lock") == 0;
+}
+
+/*
+ * Lock files no one holds (left by a tinyvmm that was killed and had
+ * nothing to undo, so left no record): taken and let go, which removes
+ * them. Those of running tinyvmms stay.
+ */
+static void sweep_locks(const char *bdf)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(vf_manage_run_dir(), &ents, is_lock, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		char name[PCI_SYSFS_BDF_SZ], why[RUN_DIR_WHY_SZ];
+		size_t len = strlen(ents[i]->d_name) - 5;
+		long holder;
+		int fd = -1;
+
+		if (len < sizeof(name)) {
+			snprintf(name, sizeof(name), "%.*s", (int)len, ents[i]->d_name);
+			if ((!bdf || strcmp(name, bdf) == 0) &&
+			    lock_take(name, &fd, &holder, why) == 0)
+				lock_drop(name, fd);
+		}
+		free(ents[i]);
+	}
+	free(ents);
 }
 
 int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
@@ -569,6 +659,7 @@ int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored
 		(*nr)++;
 	}
 	free(ents);
+	sweep_locks(bdf);
 	return r;
 }
 
@@ -602,7 +693,7 @@ long vf_manage_holder(const char *bdf)
 	int fd = -1, r = lock_take(bdf, &fd, &holder, why);
 
 	if (r == 0)
-		close(fd);
+		lock_drop(bdf, fd);
 	return r == -EBUSY ? (holder > 0 ? holder : 1) : 0;
 }
 

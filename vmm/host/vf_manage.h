@@ -6,6 +6,9 @@
  * vf_manage_take(), for one --vf, before anything else touches it:
  *   1. takes an exclusive lock, <run dir>/<bdf>.lock (flock, holds our pid),
  *      so a second tinyvmm gets "in use by tinyvmm pid N" (usage error);
+ *      the file is removed when the lock is let go (vf_manage_restore()
+ *      removes those a killed tinyvmm left), so a run directory with no
+ *      VF taken is empty;
  *      a record left by a tinyvmm that died is restored first;
  *   2. writes <run dir>/<bdf>.record (vf_record.h) before each change;
  *   3. with mac=/vlan=/qos=/spoofchk=/trust=: saves the PF's settings for
@@ -84,8 +87,9 @@ void vf_manage_remote_held(struct vf_manage *m, const char *bdf);
  * tinyvmm_vf_restore(): give back every VF (or only bdf) whose record is in
  * the run directory and whose lock is free (its tinyvmm is gone); a locked
  * one is left alone (status -EBUSY, its holder's pid). One result per
- * record in out (cap of them; *nr counts all). Returns 0 when everything
- * found was restored, a user error -EBUSY when some VF is still in use,
+ * record in out (cap of them; *nr counts all). Lock files whose lock is
+ * free (a killed tinyvmm that had nothing to undo) are removed, silently.
+ * Returns 0 when everything found was restored, a user error -EBUSY when some VF is still in use,
  * another -errno on a failure (logged).
  */
 int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
