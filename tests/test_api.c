@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -406,6 +407,19 @@ static const struct api_ops fake_ops = {.handlers = {
 static char dir[64], sock[128];
 static struct fake fake;
 
+/*
+ * umask() is process-wide: a server that set it around bind() would race
+ * with an embedding program's threads creating files. This definition
+ * takes the place of libc's for the code linked into this test, and counts.
+ */
+static unsigned int umask_calls;
+
+mode_t umask(mode_t mask)
+{
+	umask_calls++;
+	return (mode_t)syscall(SYS_umask, mask);
+}
+
 static int group_setup(void **state UNUSED)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -497,11 +511,13 @@ static const char *ask(int fd, const char *line, char *reply, size_t cap)
 static void test_socket_mode_and_close(void **state UNUSED)
 {
 	mode_t old = umask(0); /* the server must not rely on the caller's umask */
+	unsigned int calls = umask_calls;
 	struct api *a = server();
 	struct stat st;
 	char reply[512];
 	int fd;
 
+	assert_int_equal(umask_calls, calls); /* nor change it, even for a moment */
 	umask(old);
 	assert_int_equal(lstat(sock, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
