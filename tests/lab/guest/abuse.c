@@ -26,7 +26,14 @@
  * write that reaches the command register, through sysfs or 0xcf8/0xcfc,
  * has bit 2 cleared), so random ring registers in BAR0 never make the VF
  * DMA into the guest's RAM; an MSI-X entry's data is written with delivery
- * mode 0 (fixed), so no INIT, SMI or NMI is aimed at the guest's vCPU.
+ * mode 0 (fixed), so no INIT, SMI or NMI is aimed at the guest's vCPU, and
+ * a vector of 0x30-0xdf, so the VF (which the random BAR0 and mailbox
+ * writes do make interrupt) never raises a CPU exception vector (0-31: a
+ * #PF or #DF without its frame crashes the guest's kernel, seen as a triple
+ * fault) or one the kernel keeps for its timer and IPIs. And the PIT
+ * (0x40-0x43) is read but not written: it is KVM's, not tinyvmm's, and a
+ * random reload value can flood the guest with timer interrupts until it
+ * stops making progress.
  *
  * Every 512 operations the VF's BARs and memory decode are put back as the
  * guest's kernel set them (restores=), so BAR, MSI-X and PBA accesses keep
@@ -75,6 +82,7 @@ struct port_range {
 };
 
 static const struct port_range skip_write[] = {
+    {0x40, 4},	 /* KVM's PIT (see the top) */
     {0x501, 1},	 /* debug exit */
     {0x505, 1},	 /* pvpanic */
     {0x600, 4},	 /* ACPI sleep control, status, reset */
@@ -315,8 +323,8 @@ static void msix_write(void)
 		off = (m.msix.len - 4) & ~(size_t)3;
 	if (dw == 0 && rnd() % 2)
 		v = 0xfee00000u | (v & 0xff00cu); /* a plausible address: an APIC ID, modes */
-	if (dw == 2)
-		v &= ~0x700u; /* delivery mode fixed */
+	if (dw == 2) /* delivery mode fixed, a device vector */
+		v = (v & ~0x7ffu) | (0x30u + (uint32_t)(rnd() % 0xb0u));
 	poke(m.msix.p + off, 4, 1, v, MSIX_W);
 }
 
