@@ -132,6 +132,7 @@ HOST_SRCS += vmm/host/rtnl.c
 HOST_SRCS += vmm/host/rtnl_sock.c
 HOST_SRCS += vmm/host/run_dir.c
 HOST_SRCS += vmm/host/vf_record.c
+HOST_SRCS += vmm/host/vf_lock.c
 HOST_SRCS += vmm/host/vf_manage.c
 HOST_SRCS += vmm/host/vf_list.c
 HOST_SRCS += vmm/host/vf_count.c
@@ -307,16 +308,16 @@ TESTS += vf_record
 test_vf_record_SRCS := vmm/host/vf_record.c vmm/host/rtnl.c vmm/base/bdf.c vmm/base/log.c \
 	vmm/base/err.c
 TESTS += vf_manage
-test_vf_manage_SRCS := vmm/host/vf_manage.c vmm/host/run_dir.c vmm/host/vf_record.c vmm/host/pci_sysfs.c \
-	vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c \
-	tests/fake_sysfs.c
+test_vf_manage_SRCS := vmm/host/vf_manage.c vmm/host/vf_lock.c vmm/host/run_dir.c \
+	vmm/host/vf_record.c vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c \
+	vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += vf_list
 test_vf_list_SRCS := vmm/host/vf_list.c vmm/host/pci_sysfs.c vmm/host/rtnl.c \
 	vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += vf_count
-test_vf_count_SRCS := vmm/host/vf_count.c vmm/host/vf_manage.c vmm/host/run_dir.c vmm/host/vf_record.c \
-	vmm/host/pci_sysfs.c vmm/host/rtnl.c vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c \
-	vmm/base/err.c tests/fake_sysfs.c
+test_vf_count_SRCS := vmm/host/vf_count.c vmm/host/vf_manage.c vmm/host/vf_lock.c \
+	vmm/host/run_dir.c vmm/host/vf_record.c vmm/host/pci_sysfs.c vmm/host/rtnl.c \
+	vmm/host/rtnl_sock.c vmm/base/bdf.c vmm/base/log.c vmm/base/err.c tests/fake_sysfs.c
 TESTS += preflight
 test_preflight_SRCS := vmm/host/preflight.c vmm/host/pci_sysfs.c vmm/base/bdf.c vmm/base/log.c \
 	vmm/base/err.c tests/fake_sysfs.c

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include "vmm/base/log.h"
 #include "vmm/base/err.h"
 #include "vmm/host/run_dir.h"
+#include "vmm/host/vf_lock.h"
 #include "vmm/host/vf_manage.h"
 
 #define VFIO_DRIVER  "vfio-pci"
@@ -128,106 +128,6 @@ static void record_remove(struct vf_manage *m)
 		}
 	}
 	m->recorded = false;
-}
-
-/* fd is the file named name in dir (not one removed, or removed and made again). */
-static bool same_file(int dir, const char *name, int fd)
-{
-	struct stat held, named;
-
-	return fstat(fd, &held) == 0 && fstatat(dir, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       held.st_dev == named.st_dev && held.st_ino == named.st_ino;
-}
-
-/* The pid a lock file holds (0 if none). */
-static long lock_pid(int fd)
-{
-	char buf[32];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
-/*
- * flock the VF's lock file (the run directory made if need be); -EBUSY
- * (with *holder) when another process has it; another -errno with why.
- * The holder removes the file when it lets go (lock_drop()), so a lock won
- * on a file that is no longer the one named (removed, or removed and made
- * again, while we opened it) is let go and taken again; a file that changes
- * under every try counts as in use.
- */
-static int lock_take(const char *bdf, int *fd_out, long *holder, char *why)
-{
-	char name[NAME_MAX], buf[32];
-	ssize_t n;
-	int dir, fd;
-
-	*holder = 0;
-	why[0] = '\0';
-	if (run_name(name, sizeof(name), bdf, "lock") < 0)
-		return -ENAMETOOLONG;
-	dir = dir_open(true, why);
-	if (dir < 0)
-		return dir;
-	for (int tries = 0;; tries++) {
-		fd = run_dir_open_rw(dir, name);
-		if (fd < 0) {
-			snprintf(why, RUN_DIR_WHY_SZ, "%s.lock: %s", bdf,
-				 fd == -EPERM || fd == -ELOOP
-				     ? "not a file of this user's that only it can write"
-				     : strerror(-fd));
-			close(dir);
-			return fd;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int e = errno == EWOULDBLOCK ? -EBUSY : -errno;
-
-			*holder = lock_pid(fd);
-			close(fd);
-			close(dir);
-			return e;
-		}
-		if (same_file(dir, name, fd))
-			break;
-		*holder = lock_pid(fd);
-		close(fd); /* its holder removed it as we opened it: again */
-		if (tries == 7) {
-			close(dir);
-			return -EBUSY;
-		}
-	}
-	close(dir);
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
-		log_debug("vf %s: cannot write the pid into its lock file", bdf);
-	*fd_out = fd;
-	return 0;
-}
-
-/*
- * Let go of a lock lock_take() gave: the file is removed while it is still
- * held (so the run directory is left empty), then the flock goes with the
- * fd. Only if it is still our file: one removed by hand and made again by
- * another tinyvmm is that one's lock.
- */
-static void lock_drop(const char *bdf, int fd)
-{
-	char name[NAME_MAX], why[RUN_DIR_WHY_SZ];
-	int dir, r;
-
-	if (run_name(name, sizeof(name), bdf, "lock") == 0 && (dir = dir_open(false, why)) >= 0) {
-		if (same_file(dir, name, fd)) {
-			r = run_dir_remove(dir, name);
-			if (r < 0)
-				log_debug("vf %s: cannot remove its lock file: %s", bdf,
-					  strerror(-r));
-		}
-		close(dir);
-	}
-	close(fd);
 }
 
 /* An unsafe run directory or lock file (not merely an unwritable one). */
@@ -447,7 +347,7 @@ static int take_one(struct vf_manage *m, const struct tinyvmm_vf *o, const char 
 	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
 	rebind = !o->unmanaged && !pci_sysfs_driver_is_vfio(drv);
-	r = lock_take(o->bdf, &m->lock_fd, &holder, why);
+	r = vf_lock_take(vf_manage_run_dir(), o->bdf, &m->lock_fd, &holder, why);
 	if (r == -EBUSY)
 		return err_user(r,
 				"%s: in use by another tinyvmm (pid %ld); stop that VM or pick "
@@ -483,7 +383,7 @@ static int take_one(struct vf_manage *m, const struct tinyvmm_vf *o, const char 
 			log_err("%s: tinyvmm pid %ld left it taken and it cannot be given back; "
 				"fix the above, then run tinyvmm vf restore %s",
 				m->name, m->rec.pid, o->bdf);
-			lock_drop(o->bdf, m->lock_fd);
+			vf_lock_drop(vf_manage_run_dir(), o->bdf, m->lock_fd);
 			m->lock_fd = -1;
 			return -EIO;
 		}
@@ -548,7 +448,7 @@ void vf_manage_give_back(struct vf_manage *m, const char *root)
 	}
 	m->provisioned = false;
 	if (m->lock_fd >= 0)
-		lock_drop(m->name + 3, m->lock_fd); /* "vf " BDF */
+		vf_lock_drop(vf_manage_run_dir(), m->name + 3, m->lock_fd); /* "vf " BDF */
 	m->lock_fd = -1;
 }
 
@@ -557,40 +457,6 @@ static int is_record(const struct dirent *e)
 	size_t n = strlen(e->d_name);
 
 	return n > 7 && strcmp(e->d_name + n - 7, ".record") == 0;
-}
-
-static int is_lock(const struct dirent *e)
-{
-	size_t n = strlen(e->d_name);
-
-	return n > 5 && strcmp(e->d_name + n - 5, ".lock") == 0;
-}
-
-/*
- * Lock files no one holds (left by a tinyvmm that was killed and had
- * nothing to undo, so left no record): taken and let go, which removes
- * them. Those of running tinyvmms stay.
- */
-static void sweep_locks(const char *bdf)
-{
-	struct dirent **ents = NULL;
-	int n = scandir(vf_manage_run_dir(), &ents, is_lock, alphasort);
-
-	for (int i = 0; i < n; i++) {
-		char name[PCI_SYSFS_BDF_SZ], why[RUN_DIR_WHY_SZ];
-		size_t len = strlen(ents[i]->d_name) - 5;
-		long holder;
-		int fd = -1;
-
-		if (len < sizeof(name)) {
-			snprintf(name, sizeof(name), "%.*s", (int)len, ents[i]->d_name);
-			if ((!bdf || strcmp(name, bdf) == 0) &&
-			    lock_take(name, &fd, &holder, why) == 0)
-				lock_drop(name, fd);
-		}
-		free(ents[i]);
-	}
-	free(ents);
 }
 
 int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
@@ -629,7 +495,7 @@ int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored
 			continue;
 		snprintf(res.bdf, sizeof(res.bdf), "%s", name);
 		snprintf(m.name, sizeof(m.name), "vf %s", name);
-		e = lock_take(name, &m.lock_fd, &res.holder_pid, why);
+		e = vf_lock_take(vf_manage_run_dir(), name, &m.lock_fd, &res.holder_pid, why);
 		if (e == -EBUSY) {
 			r = r ? r : err_mark_user(-EBUSY);
 		} else {
@@ -659,7 +525,7 @@ int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored
 		(*nr)++;
 	}
 	free(ents);
-	sweep_locks(bdf);
+	vf_lock_sweep(vf_manage_run_dir(), bdf);
 	return r;
 }
 
@@ -690,10 +556,10 @@ long vf_manage_holder(const char *bdf)
 {
 	char why[RUN_DIR_WHY_SZ];
 	long holder = 0;
-	int fd = -1, r = lock_take(bdf, &fd, &holder, why);
+	int fd = -1, r = vf_lock_take(vf_manage_run_dir(), bdf, &fd, &holder, why);
 
 	if (r == 0)
-		lock_drop(bdf, fd);
+		vf_lock_drop(vf_manage_run_dir(), bdf, fd);
 	return r == -EBUSY ? (holder > 0 ? holder : 1) : 0;
 }
 
