@@ -27,13 +27,13 @@
  * has bit 2 cleared), so random ring registers in BAR0 never make the VF
  * DMA into the guest's RAM; an MSI-X entry's data is written with delivery
  * mode 0 (fixed), so no INIT, SMI or NMI is aimed at the guest's vCPU, and
- * a vector of 0x30-0xdf, so the VF (which the random BAR0 and mailbox
- * writes do make interrupt) never raises a CPU exception vector (0-31: a
- * #PF or #DF without its frame crashes the guest's kernel, seen as a triple
- * fault) or one the kernel keeps for its timer and IPIs. And the PIT
- * (0x40-0x43) is read but not written: it is KVM's, not tinyvmm's, and a
- * random reload value can flood the guest with timer interrupts until it
- * stops making progress.
+ * a vector of 0x30-0xdf but 0x80 (the 32-bit system call gate), so the
+ * VF (which the random BAR0 and mailbox writes do make interrupt) never
+ * raises a CPU exception vector (0-31: a #PF or #DF without its frame
+ * crashes the guest's kernel, seen as a triple fault) or one the kernel
+ * keeps for its timer and IPIs. And the PIT (0x40-0x43) is read but not
+ * written: it is KVM's, not tinyvmm's, and a random reload value can flood
+ * the guest with timer interrupts until it stops making progress.
  *
  * Every 512 operations the VF's BARs and memory decode are put back as the
  * guest's kernel set them (restores=), so BAR, MSI-X and PBA accesses keep
@@ -323,8 +323,12 @@ static void msix_write(void)
 		off = (m.msix.len - 4) & ~(size_t)3;
 	if (dw == 0 && rnd() % 2)
 		v = 0xfee00000u | (v & 0xff00cu); /* a plausible address: an APIC ID, modes */
-	if (dw == 2) /* delivery mode fixed, a device vector */
-		v = (v & ~0x7ffu) | (0x30u + (uint32_t)(rnd() % 0xb0u));
+	if (dw == 2) {
+		/* delivery mode fixed; a device vector: 0x30-0xdf, not 0x80 */
+		uint32_t vec = 0x30u + (uint32_t)(rnd() % 0xafu);
+
+		v = (v & ~0x7ffu) | (vec >= 0x80u ? vec + 1 : vec);
+	}
 	poke(m.msix.p + off, 4, 1, v, MSIX_W);
 }
 
