@@ -99,13 +99,6 @@ static void slurp(const char *path, char *dst, size_t len)
 	e2e_slurp(path, dst, len);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
 /* stderr into errf while capturing; stderr's text in buf at the end. */
 static int saved_stderr = -1;
 

@@ -50,8 +50,11 @@ static int setup(void **state UNUSED)
 	return 0;
 }
 
+static void race_reset(void);
+
 static int teardown(void **state UNUSED)
 {
+	race_reset();
 	fake_kernel_stop(kernel);
 	kernel = NULL;
 	fake_sysfs_destroy(root);
@@ -262,16 +265,32 @@ static void test_take_on_vfio(void **state UNUSED)
  * where another tinyvmm lets go of the VF (removing the file) and maybe a
  * third takes it (making the file again and flocking it).
  */
-enum lock_race { RACE_NONE, RACE_REMOVED, RACE_RETAKEN, RACE_ALWAYS };
+enum lock_race {
+	RACE_NONE,
+	RACE_REMOVED,	 /* the holder lets go (removes the file) */
+	RACE_RETAKEN,	 /* ... and a third tinyvmm takes it (a new file, flocked) */
+	RACE_ALWAYS,	 /* the same at every flock */
+	RACE_PROBE,	 /* a probe (vf list) holds the file at this flock... */
+	RACE_PROBE_HELD, /* ... and lets go before the next */
+};
 static enum lock_race race;
-static int race_fd = -1; /* the third tinyvmm's lock */
+static int race_fd = -1; /* the third tinyvmm's lock, or the probe's */
 
 int flock(int fd, int op)
 {
 	char path[PATH_MAX];
 
-	if (race != RACE_NONE) {
-		snprintf(path, sizeof(path), "%s/" VF0 ".lock", run_dir);
+	snprintf(path, sizeof(path), "%s/" VF0 ".lock", run_dir);
+	if (race == RACE_PROBE) {
+		race_fd = open(path, O_RDWR | O_CLOEXEC);
+		assert_true(race_fd >= 0);
+		assert_int_equal(syscall(SYS_flock, race_fd, LOCK_EX | LOCK_NB), 0);
+		race = RACE_PROBE_HELD;
+	} else if (race == RACE_PROBE_HELD) {
+		close(race_fd);
+		race_fd = -1;
+		race = RACE_NONE;
+	} else if (race != RACE_NONE) {
 		assert_int_equal(unlink(path), 0);
 		if (race != RACE_REMOVED) {
 			if (race_fd >= 0)
@@ -285,6 +304,15 @@ int flock(int fd, int op)
 			race = RACE_NONE;
 	}
 	return (int)syscall(SYS_flock, fd, op);
+}
+
+/* No race for the next test, even after a failed one. */
+static void race_reset(void)
+{
+	race = RACE_NONE;
+	if (race_fd >= 0)
+		close(race_fd);
+	race_fd = -1;
 }
 
 /*
@@ -332,6 +360,31 @@ static void test_lock_file_replaced(void **state UNUSED)
 	assert_int_equal(take(&m, &o, &usage), 0);
 	vf_manage_give_back(&m, root);
 	assert_false(has_lock(VF0));
+}
+
+/*
+ * vf list and vf create take a VF's lock for a moment to see who holds it.
+ * A take that meets such a probe tries again and gets the VF; a probe that
+ * meets a probe reports it held, as it only looks.
+ */
+static void test_lock_probe_meets_take(void **state UNUSED)
+{
+	struct tinyvmm_vf o = opts(VF0, true);
+	struct vf_manage m;
+	bool usage;
+
+	fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+	fake_sysfs_write(root, "", "run/" VF0 ".lock");
+	race = RACE_PROBE;
+	assert_int_equal(take(&m, &o, &usage), 0);
+	assert_int_equal(race, RACE_NONE); /* it met the probe, then took it */
+	assert_int_equal(vf_manage_holder(VF0), (long)getpid());
+	vf_manage_give_back(&m, root);
+
+	fake_sysfs_write(root, "", "run/" VF0 ".lock");
+	race = RACE_PROBE;
+	assert_int_equal(vf_manage_holder(VF0), 1); /* held, by no pid it can name */
+	race_reset();
 }
 
 /* A lock file whose holder was removed by hand and made again by another
@@ -669,6 +722,22 @@ static void test_restore_nothing(void **state UNUSED)
 	assert_int_equal(restore(NULL), 0);
 	assert_string_equal(out, "vf restore: nothing to restore\n");
 	assert_false(has_lock(VF0)); /* a lock no one holds, left by a kill: gone */
+	/* ...but one that is held stays, and a restore of one VF sweeps only its own. */
+	{
+		struct tinyvmm_vf o = opts(VF0, true);
+		struct vf_manage m;
+		bool usage;
+
+		fake_sysfs_dev(root, VF0, 12, "vfio-pci");
+		assert_int_equal(take(&m, &o, &usage), 0);
+		fake_sysfs_write(root, "", "run/" VF1 ".lock");
+		assert_int_equal(restore(VF0), 0); /* no record: nothing to restore */
+		assert_true(has_lock(VF0));
+		assert_true(has_lock(VF1));
+		vf_manage_give_back(&m, root);
+		assert_int_equal(restore(NULL), 0);
+		assert_false(has_lock(VF1));
+	}
 	/* A record of another VF does not count for this one. */
 	write_record(VF1, 999999, "igbvf", true, NULL);
 	assert_int_equal(restore(VF0), 0);
@@ -973,6 +1042,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_planted_lock_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lock_file_replaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lock_file_not_ours, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_probe_meets_take, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_record, setup, teardown),
 	};
 

@@ -98,7 +98,6 @@ static inline void put_le64(void *p, u64 v)
 	put_le32((u8 *)p + 4, (u32)(v >> 32));
 }
 
-/* True if [start, start+len) lies inside [0, limit). Overflow-safe. */
 /* CLOCK_MONOTONIC in nanoseconds: durations and deadlines. */
 static inline u64 mono_ns(void)
 {
@@ -108,6 +107,15 @@ static inline u64 mono_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
+/* Sleep ms milliseconds (a signal may cut it short). */
+static inline void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* True if [start, start+len) lies inside [0, limit). Overflow-safe. */
 static inline bool range_ok(u64 start, u64 len, u64 limit)
 {
 	u64 end;

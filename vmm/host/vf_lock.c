@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm/base/log.h"
+#include "vmm/base/util.h"
 #include "vmm/host/pci_sysfs.h"
 #include "vmm/host/run_dir.h"
 #include "vmm/host/vf_lock.h"
@@ -45,7 +47,12 @@ static long lock_pid(int fd)
 	return strtol(buf, NULL, 10);
 }
 
-int vf_lock_take(const char *dir_path, const char *bdf, int *fd_out, long *holder, char *why)
+/* A wait between tries of a patient take, and the number of tries. */
+#define LOCK_RETRY_MS 10
+#define LOCK_TRIES    8
+
+int vf_lock_take(const char *dir_path, const char *bdf, bool patient, int *fd_out, long *holder,
+		 char *why)
 {
 	char name[NAME_MAX], buf[32];
 	ssize_t n;
@@ -73,6 +80,14 @@ int vf_lock_take(const char *dir_path, const char *bdf, int *fd_out, long *holde
 
 			*holder = lock_pid(fd);
 			close(fd);
+			if (e == -EBUSY && patient && tries < LOCK_TRIES - 1) {
+				/* a probe (vf list, vf create) lets go at once */
+				sleep_ms(LOCK_RETRY_MS);
+				continue;
+			}
+			if (e != -EBUSY)
+				snprintf(why, RUN_DIR_WHY_SZ, "%s.lock: flock: %s", bdf,
+					 strerror(-e));
 			close(dir);
 			return e;
 		}
@@ -80,7 +95,7 @@ int vf_lock_take(const char *dir_path, const char *bdf, int *fd_out, long *holde
 			break;
 		*holder = lock_pid(fd);
 		close(fd); /* its holder removed it as we opened it: again */
-		if (tries == 7) {
+		if (tries == LOCK_TRIES - 1) {
 			close(dir);
 			return -EBUSY;
 		}
@@ -132,7 +147,7 @@ void vf_lock_sweep(const char *dir_path, const char *bdf)
 		if (len < sizeof(name)) {
 			snprintf(name, sizeof(name), "%.*s", (int)len, ents[i]->d_name);
 			if ((!bdf || strcmp(name, bdf) == 0) &&
-			    vf_lock_take(dir_path, name, &fd, &holder, why) == 0)
+			    vf_lock_take(dir_path, name, false, &fd, &holder, why) == 0)
 				vf_lock_drop(dir_path, name, fd);
 		}
 		free(ents[i]);

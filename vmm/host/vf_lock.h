@@ -11,15 +11,21 @@
 #ifndef TINYVMM_VF_LOCK_H
 #define TINYVMM_VF_LOCK_H
 
+#include <stdbool.h>
+
 /*
  * flock bdf's lock file (the run directory made if need be): 0 with the
- * fd in *fd_out; -EBUSY (with *holder, the pid in the file) when another
- * process has it; another -errno with why (RUN_DIR_WHY_SZ) filled. A lock
- * won on a file that is no longer the one named (removed, or removed and
- * made again, while we opened it) is let go and taken again; a file that
- * changes under every try counts as in use.
+ * fd in *fd_out; -EBUSY (with *holder, the pid in the file, 0 if none)
+ * when another process has it; another -errno with why (RUN_DIR_WHY_SZ)
+ * filled. A lock won on a file that is no longer the one named (removed,
+ * or removed and made again, while we opened it) is let go and taken
+ * again; a file that changes under every try counts as in use. patient:
+ * a lock held is tried again for up to 70 ms, so a take is not refused
+ * for a probe (vf list, vf create: they take the lock and let go at once);
+ * a probe itself is not patient.
  */
-int vf_lock_take(const char *dir_path, const char *bdf, int *fd_out, long *holder, char *why);
+int vf_lock_take(const char *dir_path, const char *bdf, bool patient, int *fd_out, long *holder,
+		 char *why);
 
 /*
  * Let go of a lock vf_lock_take() gave: the file is removed while it is

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "vmm/base/log.h"
+#include "vmm/base/util.h"
 #include "vmm/base/err.h"
 #include "vmm/host/run_dir.h"
 #include "vmm/host/vf_lock.h"
@@ -26,13 +27,6 @@ const char *vf_manage_run_dir(void)
 	const char *d = getenv("TINYVMM_RUN_DIR");
 
 	return d && *d ? d : VF_MANAGE_RUN_DIR;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
 }
 
 /* "<bdf>.<ext>", the name of a VF's file in the run directory. */
@@ -347,12 +341,16 @@ static int take_one(struct vf_manage *m, const struct tinyvmm_vf *o, const char 
 	if (pci_sysfs_driver(root, o->bdf, drv, sizeof(drv)) < 0)
 		return 0; /* no such device: vfio_device_check() reports it */
 	rebind = !o->unmanaged && !pci_sysfs_driver_is_vfio(drv);
-	r = vf_lock_take(vf_manage_run_dir(), o->bdf, &m->lock_fd, &holder, why);
-	if (r == -EBUSY)
+	r = vf_lock_take(vf_manage_run_dir(), o->bdf, true, &m->lock_fd, &holder, why);
+	if (r == -EBUSY) {
+		char pid[32] = "";
+
+		if (holder > 0)
+			snprintf(pid, sizeof(pid), " (pid %ld)", holder);
 		return err_user(r,
-				"%s: in use by another tinyvmm (pid %ld); stop that VM or pick "
-				"another VF",
-				m->name, holder);
+				"%s: in use by another tinyvmm%s; stop that VM or pick another VF",
+				m->name, pid);
+	}
 	if (untrusted(r))
 		return err_user(r,
 				"%s: the run directory %s is not safe to act on: %s; remove it, or "
@@ -495,7 +493,7 @@ int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored
 			continue;
 		snprintf(res.bdf, sizeof(res.bdf), "%s", name);
 		snprintf(m.name, sizeof(m.name), "vf %s", name);
-		e = vf_lock_take(vf_manage_run_dir(), name, &m.lock_fd, &res.holder_pid, why);
+		e = vf_lock_take(vf_manage_run_dir(), name, true, &m.lock_fd, &res.holder_pid, why);
 		if (e == -EBUSY) {
 			r = r ? r : err_mark_user(-EBUSY);
 		} else {
@@ -556,7 +554,7 @@ long vf_manage_holder(const char *bdf)
 {
 	char why[RUN_DIR_WHY_SZ];
 	long holder = 0;
-	int fd = -1, r = vf_lock_take(vf_manage_run_dir(), bdf, &fd, &holder, why);
+	int fd = -1, r = vf_lock_take(vf_manage_run_dir(), bdf, false, &fd, &holder, why);
 
 	if (r == 0)
 		vf_lock_drop(vf_manage_run_dir(), bdf, fd);

@@ -89,8 +89,8 @@ void vf_manage_remote_held(struct vf_manage *m, const char *bdf);
  * one is left alone (status -EBUSY, its holder's pid). One result per
  * record in out (cap of them; *nr counts all). Lock files whose lock is
  * free (a killed tinyvmm that had nothing to undo) are removed, silently.
- * Returns 0 when everything found was restored, a user error -EBUSY when some VF is still in use,
- * another -errno on a failure (logged).
+ * Returns 0 when everything found was restored, a user error -EBUSY when
+ * some VF is still in use, another -errno on a failure (logged).
  */
 int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
 		      unsigned int cap, unsigned int *nr);
