@@ -208,6 +208,8 @@ static void check_vfio(struct report *rep, const struct preflight_paths *p)
 /*
  * A VF on vfio-pci: can this user open its group's /dev/vfio/N read-write,
  * as managed=off needs (root always can)? A FAIL item and -1 when not.
+ * AT_EACCESS asks for the effective ids and capabilities (faccessat2, Linux
+ * 5.8; glibc's fallback on older kernels judges by the mode bits alone).
  */
 static int check_group_node(struct report *rep, const struct preflight_paths *p, const char *name,
 			    int g)
@@ -223,8 +225,8 @@ static int check_group_node(struct report *rep, const struct preflight_paths *p,
 	if (e == ENOENT) {
 		item(rep, false, name,
 		     "%s: %s, though the device is on vfio-pci; fix: bind it to vfio-pci "
-		     "again, and see dmesg",
-		     node, strerror(e));
+		     "again, and see dmesg (in a container, pass the device: --device %s)",
+		     node, strerror(e), node);
 		return -1;
 	}
 	if (e != EACCES) {
@@ -240,7 +242,7 @@ static int check_group_node(struct report *rep, const struct preflight_paths *p,
 	else
 		snprintf(user, sizeof(user), "%u", (unsigned int)geteuid());
 	item(rep, false, name,
-	     "%s: %s: this user cannot open IOMMU group %d; fix: sudo chown %s %s (and, "
+	     "%s: %s (this user cannot open IOMMU group %d); fix: sudo chown %s %s (and, "
 	     "to keep it, a udev rule: SUBSYSTEM==\"vfio\", KERNEL==\"%d\", OWNER=\"%s\")",
 	     node, strerror(e), g, user, node, g, user);
 	return -1;
