@@ -153,3 +153,17 @@ int run_dir_remove(int dir, const char *name)
 {
 	return unlinkat(dir, name, 0) < 0 && errno != ENOENT ? -errno : 0;
 }
+
+int run_dir_name(char *out, size_t len, const char *bdf, const char *ext)
+{
+	int n = snprintf(out, len, "%s.%s", bdf, ext);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+bool run_dir_is(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+
+	return n > e + 1 && name[n - e - 1] == '.' && strcmp(name + n - e, ext) == 0;
+}

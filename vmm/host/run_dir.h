@@ -49,4 +49,10 @@ int run_dir_write(int dir, const char *name, const void *buf, size_t len);
 /* Remove name; an absent file is not an error. 0 or -errno. */
 int run_dir_remove(int dir, const char *name);
 
+/* "<bdf>.<ext>" into out (len bytes), a VF's file: 0 or -ENAMETOOLONG. */
+int run_dir_name(char *out, size_t len, const char *bdf, const char *ext);
+
+/* name is "<something>.<ext>". */
+bool run_dir_is(const char *name, const char *ext);
+
 #endif

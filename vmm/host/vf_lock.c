@@ -18,14 +18,6 @@
 #include "vmm/host/run_dir.h"
 #include "vmm/host/vf_lock.h"
 
-/* "<bdf>.lock" */
-static int lock_name(char *out, size_t len, const char *bdf)
-{
-	int n = snprintf(out, len, "%s.lock", bdf);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 /* fd is the file named name in dir (not one removed, or removed and made again). */
 static bool same_file(int dir, const char *name, int fd)
 {
@@ -60,7 +52,7 @@ int vf_lock_take(const char *dir_path, const char *bdf, bool patient, int *fd_ou
 
 	*holder = 0;
 	why[0] = '\0';
-	if (lock_name(name, sizeof(name), bdf) < 0)
+	if (run_dir_name(name, sizeof(name), bdf, "lock") < 0)
 		return -ENAMETOOLONG;
 	dir = run_dir_open(dir_path, true, why, RUN_DIR_WHY_SZ);
 	if (dir < 0)
@@ -113,7 +105,7 @@ void vf_lock_drop(const char *dir_path, const char *bdf, int fd)
 	char name[NAME_MAX], why[RUN_DIR_WHY_SZ];
 	int dir, r;
 
-	if (lock_name(name, sizeof(name), bdf) == 0 &&
+	if (run_dir_name(name, sizeof(name), bdf, "lock") == 0 &&
 	    (dir = run_dir_open(dir_path, false, why, RUN_DIR_WHY_SZ)) >= 0) {
 		if (same_file(dir, name, fd)) {
 			r = run_dir_remove(dir, name);
@@ -128,9 +120,7 @@ void vf_lock_drop(const char *dir_path, const char *bdf, int fd)
 
 static int is_lock(const struct dirent *e)
 {
-	size_t n = strlen(e->d_name);
-
-	return n > 5 && strcmp(e->d_name + n - 5, ".lock") == 0;
+	return run_dir_is(e->d_name, "lock");
 }
 
 void vf_lock_sweep(const char *dir_path, const char *bdf)

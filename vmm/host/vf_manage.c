@@ -29,14 +29,6 @@ const char *vf_manage_run_dir(void)
 	return d && *d ? d : VF_MANAGE_RUN_DIR;
 }
 
-/* "<bdf>.<ext>", the name of a VF's file in the run directory. */
-static int run_name(char *out, size_t len, const char *bdf, const char *ext)
-{
-	int n = snprintf(out, len, "%s.%s", bdf, ext);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 /* The run directory's fd (checked, run_dir.h), or -errno with why filled. */
 static int dir_open(bool create, char *why)
 {
@@ -50,7 +42,7 @@ static int record_write(struct vf_manage *m)
 	int dir, n, r;
 
 	n = vf_record_format(&m->rec, buf, sizeof(buf));
-	if (n < 0 || run_name(name, sizeof(name), m->rec.bdf, "record") < 0)
+	if (n < 0 || run_dir_name(name, sizeof(name), m->rec.bdf, "record") < 0)
 		return -ENOSPC;
 	dir = dir_open(false, why);
 	if (dir < 0) {
@@ -81,7 +73,7 @@ static int record_read(const char *bdf, struct vf_record *rec, char *why, size_t
 	int dir;
 
 	why[0] = '\0';
-	if (run_name(name, sizeof(name), bdf, "record") < 0)
+	if (run_dir_name(name, sizeof(name), bdf, "record") < 0)
 		return -ENAMETOOLONG;
 	dir = dir_open(false, dwhy);
 	if (dir < 0) {
@@ -114,7 +106,7 @@ static void record_remove(struct vf_manage *m)
 	char name[NAME_MAX], why[RUN_DIR_WHY_SZ];
 	int dir;
 
-	if (m->recorded && run_name(name, sizeof(name), m->rec.bdf, "record") == 0) {
+	if (m->recorded && run_dir_name(name, sizeof(name), m->rec.bdf, "record") == 0) {
 		dir = dir_open(false, why);
 		if (dir >= 0) {
 			run_dir_remove(dir, name);
@@ -452,9 +444,7 @@ void vf_manage_give_back(struct vf_manage *m, const char *root)
 
 static int is_record(const struct dirent *e)
 {
-	size_t n = strlen(e->d_name);
-
-	return n > 7 && strcmp(e->d_name + n - 7, ".record") == 0;
+	return run_dir_is(e->d_name, "record");
 }
 
 int vf_manage_restore(const char *root, const char *bdf, struct tinyvmm_restored *out,
